@@ -1,0 +1,5 @@
+"""Entry point for ``python -m overlap``."""
+
+from overlap.cli import main
+
+main()

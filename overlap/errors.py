@@ -1,0 +1,21 @@
+"""Typed errors raised by the library; the CLI turns them into one-line messages."""
+
+
+class OverlapError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+class SettingsError(OverlapError):
+    """A setting has a bad value or an unknown name."""
+
+
+class SettingsMismatchError(OverlapError):
+    """Data on disk was made with other settings than the ones in use."""
+
+
+class InputError(OverlapError):
+    """A file or folder given by the user cannot be read as input."""
+
+
+class StoreError(OverlapError):
+    """The corpus store is missing, damaged or cannot be written."""

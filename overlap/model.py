@@ -1,0 +1,178 @@
+"""The records that flow through the pipeline: documents, matches and findings."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """What a document is to a scan."""
+
+    SOURCE = "source"
+    PRIOR = "prior"
+    SUBMISSION = "submission"
+    EXCLUDE = "exclude"
+
+
+class Kind(StrEnum):
+    """Finding kinds of the findings contract."""
+
+    UNATTRIBUTED_COPY = "unattributed_copy"
+    MISSING_CITATION = "missing_citation"
+    MISSING_QUOTATION_MARKS = "missing_quotation_marks"
+    MISCITED = "miscited"
+    UNCITED_PARAPHRASE = "uncited_paraphrase"
+    PEER_OVERLAP = "peer_overlap"
+    PRIOR_OVERLAP = "prior_overlap"
+    ATTRIBUTED_QUOTE = "attributed_quote"
+    ATTRIBUTED_PARAPHRASE = "attributed_paraphrase"
+    UNMATCHED_QUOTE = "unmatched_quote"
+
+
+class Severity(StrEnum):
+    """How much a finding matters, in increasing order."""
+
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+    @property
+    def rank(self) -> int:
+        """Order of severities, info lowest."""
+        return list(Severity).index(self)
+
+
+SEVERITY_OF: dict[Kind, Severity] = {
+    Kind.UNATTRIBUTED_COPY: Severity.HIGH,
+    Kind.MISSING_CITATION: Severity.MEDIUM,
+    Kind.MISSING_QUOTATION_MARKS: Severity.LOW,
+    Kind.MISCITED: Severity.MEDIUM,
+    Kind.UNCITED_PARAPHRASE: Severity.MEDIUM,
+    Kind.PEER_OVERLAP: Severity.HIGH,
+    Kind.PRIOR_OVERLAP: Severity.HIGH,
+    Kind.ATTRIBUTED_QUOTE: Severity.INFO,
+    Kind.ATTRIBUTED_PARAPHRASE: Severity.INFO,
+    Kind.UNMATCHED_QUOTE: Severity.INFO,
+}
+
+
+def document_id(relative_path: str, text: str) -> str:
+    """Return a stable id derived from a document's relative path and content."""
+    digest = hashlib.sha256()
+    digest.update(relative_path.replace("\\", "/").encode("utf-8"))
+    digest.update(b"\0")
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A text the user gave us, with what its metadata says about it.
+
+    ``text`` is the original text; every offset anywhere refers to it.
+    """
+
+    id: str
+    path: str
+    role: Role
+    text: str
+    authors: tuple[str, ...] = ()
+    year: str | None = None
+    title: str | None = None
+    student: str | None = None
+    term: str | None = None
+    submitted_at: str | None = None
+    flags: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """A short human name: the title, the student, or the path."""
+        return self.title or self.student or self.path
+
+
+@dataclass(frozen=True)
+class Passage:
+    """An aligned passage: half-open character ranges in a document and the other text."""
+
+    start: int
+    end: int
+    other_start: int
+    other_end: int
+    words: int
+    matched_words: int
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.start <= self.end and 0 <= self.other_start <= self.other_end):
+            raise ValueError(f"bad passage offsets: {self}")
+
+
+@dataclass(frozen=True)
+class Match:
+    """A verified passage shared by a submission and another document, with its scores."""
+
+    submission: Document
+    other: Document
+    passage: Passage
+    tfidf: float
+    containment: float
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reported passage of a submission, in the shape of the findings contract."""
+
+    submission: str
+    kind: Kind
+    start: int
+    end: int
+    text: str
+    source: str
+    source_path: str
+    source_start: int
+    source_end: int
+    words: int
+    tfidf: float
+    containment: float
+    quote: dict[str, object] | None = None
+    citation: dict[str, object] | None = None
+
+    @property
+    def severity(self) -> Severity:
+        """Severity that follows from the kind."""
+        return SEVERITY_OF[self.kind]
+
+
+@dataclass(frozen=True)
+class FileError:
+    """A file that could not be read, and why."""
+
+    path: str
+    error: str
+
+
+@dataclass(frozen=True)
+class SubmissionSummary:
+    """Per-submission figures of a scan."""
+
+    id: str
+    path: str
+    student: str | None
+    words: int
+    similarity: float
+    overlap: float
+    flags: tuple[str, ...] = ()
+    errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Everything a scan found."""
+
+    settings: dict[str, object]
+    generated_at: str
+    submissions: tuple[SubmissionSummary, ...]
+    findings: tuple[Finding, ...]
+    errors: tuple[FileError, ...] = field(default_factory=tuple)

@@ -1,0 +1,125 @@
+"""Settings that shape the index and the alignment, validated on construction."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from overlap.errors import SettingsError, SettingsMismatchError
+
+#: Bumped whenever tokenisation or normalisation changes the tokens it yields.
+NORMALISER_VERSION = "1"
+SCHEMES = ("affine32",)
+#: Settings that determine what is written to a corpus store; a store made with
+#: other values for any of these cannot be searched with the current ones.
+INDEX_KEYS = ("shingle", "window", "stride", "num_perm", "bands", "seed", "scheme", "normaliser")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All tunable values of a run.
+
+    Attributes:
+        shingle: Words per shingle.
+        window: Words per passage window that gets one MinHash signature.
+        stride: Words between the starts of consecutive windows.
+        num_perm: MinHash permutations per signature.
+        bands: LSH bands; ``num_perm / bands`` rows per band.
+        seed: Seed of the MinHash permutations.
+        scheme: datasketch permutation scheme.
+        normaliser: Version of the token normaliser.
+        min_words: Shortest passage (in matched words) that is reported.
+        seed_words: Words per exact n-gram used as an alignment seed.
+        max_gap: Largest gap (in words, on either side) merged inside one passage.
+    """
+
+    shingle: int = 4
+    window: int = 24
+    stride: int = 12
+    num_perm: int = 128
+    bands: int = 64
+    seed: int = 1
+    scheme: str = "affine32"
+    normaliser: str = NORMALISER_VERSION
+    min_words: int = 8
+    seed_words: int = 3
+    max_gap: int = 4
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.type in ("int", int) and (isinstance(value, bool) or not isinstance(value, int)):
+                raise SettingsError(f"{f.name} must be an integer, got {value!r}")
+        positive = ("shingle", "window", "stride", "num_perm", "bands", "min_words", "seed_words")
+        for name in positive:
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if self.max_gap < 0:
+            raise SettingsError(f"max_gap must be >= 0, got {self.max_gap}")
+        if self.window < self.shingle:
+            raise SettingsError(f"window must be >= shingle, got {self.window}")
+        if self.stride > self.window:
+            raise SettingsError(f"stride must be <= window, got {self.stride}")
+        if self.num_perm % self.bands:
+            raise SettingsError(
+                f"num_perm must be a multiple of bands, got num_perm={self.num_perm}, "
+                f"bands={self.bands}"
+            )
+        if self.scheme not in SCHEMES:
+            raise SettingsError(f"scheme must be one of {', '.join(SCHEMES)}, got {self.scheme!r}")
+        if self.normaliser != NORMALISER_VERSION:
+            raise SettingsError(
+                f"normaliser must be {NORMALISER_VERSION!r} in this version, got {self.normaliser!r}"
+            )
+        if not 0 <= self.seed < 2**32:
+            raise SettingsError(f"seed must be in [0, 2**32), got {self.seed}")
+
+    @property
+    def rows(self) -> int:
+        """Rows (permutations) per LSH band."""
+        return self.num_perm // self.bands
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return every setting as a plain dictionary."""
+        return asdict(self)
+
+    def index_dict(self) -> dict[str, Any]:
+        """Return the settings that shape a corpus store."""
+        return {k: getattr(self, k) for k in INDEX_KEYS}
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> Settings:
+        """Build settings from a dictionary, rejecting unknown keys by name."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise SettingsError(f"unknown setting {unknown[0]!r}")
+        return cls(**values)
+
+    @classmethod
+    def from_toml(cls, path: Path) -> Settings:
+        """Read settings from the ``[settings]`` table of a TOML file (or its top level)."""
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise SettingsError(f"{path}: cannot read settings: {exc}") from exc
+        table = data.get("settings", data)
+        if not isinstance(table, dict):
+            raise SettingsError(f"{path}: [settings] must be a table")
+        return cls.from_dict(table)
+
+    def check_index(self, stored: dict[str, Any], where: str) -> None:
+        """Raise :class:`SettingsMismatchError` if ``stored`` index settings differ from ours."""
+        mine = self.index_dict()
+        diffs = [
+            f"{k}: stored {stored.get(k)!r}, current {mine[k]!r}"
+            for k in INDEX_KEYS
+            if stored.get(k) != mine[k]
+        ]
+        if diffs:
+            raise SettingsMismatchError(
+                f"{where} was made with other settings ({'; '.join(diffs)}); "
+                "use the same settings or build a new store"
+            )

@@ -1,0 +1,1 @@
+"""Text layer: normalisation, tokens with offsets, shingles."""
