@@ -31,6 +31,9 @@ class Settings:
         scheme: datasketch permutation scheme.
         normaliser: Version of the token normaliser.
         min_words: Shortest passage (in matched words) that is reported.
+        min_shared_words: Shortest passage shared with another student's post (peer or
+            prior) that is reported; students of one course share stock phrasing, published
+            sources rarely do, hence the higher bar.
         seed_words: Words per exact n-gram used as an alignment seed.
         max_gap: Largest gap (in words, on either side) merged inside one passage.
     """
@@ -44,6 +47,7 @@ class Settings:
     scheme: str = "affine32"
     normaliser: str = NORMALISER_VERSION
     min_words: int = 8
+    min_shared_words: int = 12
     seed_words: int = 3
     max_gap: int = 4
 
@@ -52,7 +56,10 @@ class Settings:
             value = getattr(self, f.name)
             if f.type in ("int", int) and (isinstance(value, bool) or not isinstance(value, int)):
                 raise SettingsError(f"{f.name} must be an integer, got {value!r}")
-        positive = ("shingle", "window", "stride", "num_perm", "bands", "min_words", "seed_words")
+        positive = (
+            "shingle", "window", "stride", "num_perm", "bands", "min_words", "min_shared_words",
+            "seed_words",
+        )  # fmt: skip
         for name in positive:
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be >= 1, got {getattr(self, name)}")
@@ -71,7 +78,8 @@ class Settings:
             raise SettingsError(f"scheme must be one of {', '.join(SCHEMES)}, got {self.scheme!r}")
         if self.normaliser != NORMALISER_VERSION:
             raise SettingsError(
-                f"normaliser must be {NORMALISER_VERSION!r} in this version, got {self.normaliser!r}"
+                f"normaliser must be {NORMALISER_VERSION!r} in this version, "
+                f"got {self.normaliser!r}"
             )
         if not 0 <= self.seed < 2**32:
             raise SettingsError(f"seed must be in [0, 2**32), got {self.seed}")

@@ -45,8 +45,15 @@ def normalise(token: str) -> str:
     """
     if token.isascii():
         return token.lower()
-    folded = unicodedata.normalize("NFKC", token).translate(_TABLE).casefold()
-    return unicodedata.normalize("NFKC", folded)
+    # Case folding and NFKC can each produce letters the other or the table changes again
+    # (U+0345 folds to Greek iota, a look-alike): repeat until nothing changes.
+    current = token
+    for _ in range(4):
+        folded = unicodedata.normalize("NFKC", current).translate(_TABLE).casefold()
+        if folded == current:
+            break
+        current = folded
+    return current
 
 
 def has_homoglyphs(token: str) -> bool:

@@ -1,0 +1,135 @@
+"""Speed and memory figures for `make bench`: signatures, index build, scan, peak RSS.
+
+Generates a corpus of prior posts (default 20,000 of ~400 words) and a week of posts (500),
+some of which copy passages from prior posts or from each other, then measures each stage in
+a fresh child process so that its peak RSS is its own. Prints what it saw; never fails on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import resource
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import bench_signatures
+import numpy as np
+
+TARGETS = {
+    "signatures_docs_per_s": (">=", 15_000),
+    "index_words_per_s": (">=", 3_000_000),
+    "scan_seconds": ("<=", 20.0),
+    "peak_rss_gib": ("<=", 2.0),
+}
+
+
+def write_corpus(root: Path, n_prior: int, n_week: int, words: int) -> dict[str, int]:
+    """Write prior/ and week/ folders of synthetic posts; return what was planted."""
+    rng = np.random.default_rng(7)
+    texts = bench_signatures.synthetic_documents(n_prior + n_week, words, seed=11)
+    prior, week = texts[:n_prior], texts[n_prior:]
+    planted = {"from_prior": 0, "from_peer": 0}
+    week_words = [w.split() for w in week]
+    for i, ws in enumerate(week_words):
+        roll = rng.random()
+        if roll < 0.3:  # a 40-word passage of a prior post
+            src = prior[int(rng.integers(0, n_prior))].split()
+            at = int(rng.integers(0, len(src) - 40))
+            pos = int(rng.integers(0, len(ws) - 40))
+            ws[pos : pos + 40] = src[at : at + 40]
+            planted["from_prior"] += 1
+        elif roll < 0.4 and i > 0:  # a 30-word passage of an earlier post of the week
+            src = week_words[int(rng.integers(0, i))]
+            at = int(rng.integers(0, len(src) - 30))
+            pos = int(rng.integers(0, len(ws) - 30))
+            ws[pos : pos + 30] = src[at : at + 30]
+            planted["from_peer"] += 1
+    for folder, docs in (("prior", prior), ("week", [" ".join(w) for w in week_words])):
+        (root / folder).mkdir(parents=True)
+        for i, text in enumerate(docs):
+            (root / folder / f"{folder}{i:06d}.txt").write_text(text + "\n", encoding="utf-8")
+    return planted
+
+
+def _stage(name: str, root: str, queue: Any) -> None:
+    from overlap.jobs.run import add_to_corpus, scan_paths
+    from overlap.model import Role
+
+    base = Path(root)
+    t0 = time.perf_counter()
+    if name == "index":
+        report = add_to_corpus([base / "prior"], Role.PRIOR, base / "store")
+        figures: dict[str, Any] = {"words": report.words, "documents": report.added}
+    else:
+        result = scan_paths([base / "week"], base / "store", base / "report")
+        figures = {"findings": len(result.findings),
+                   "with_findings": len({f.submission for f in result.findings})}  # fmt: skip
+    figures["seconds"] = time.perf_counter() - t0
+    figures["peak_rss_gib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    queue.put(figures)
+
+
+def run_stage(name: str, root: Path) -> dict[str, Any]:
+    """Run one stage in a fresh process and return its figures."""
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_stage, args=(name, str(root), queue))
+    proc.start()
+    figures: dict[str, Any] = queue.get()
+    proc.join()
+    return figures
+
+
+def main() -> None:
+    """Generate the corpus, measure every stage, print the figures against the targets."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--prior", type=int, default=20_000)
+    parser.add_argument("--week", type=int, default=500)
+    parser.add_argument("--words", type=int, default=400)
+    parser.add_argument("--json", action="store_true", help="print figures as JSON")
+    args = parser.parse_args()
+
+    sig = bench_signatures.measure(n_docs=args.prior, words=args.words)
+    with tempfile.TemporaryDirectory(prefix="overlap-bench-") as tmp:
+        root = Path(tmp)
+        planted = write_corpus(root, args.prior, args.week, args.words)
+        index = run_stage("index", root)
+        scan = run_stage("scan", root)
+    figures = {
+        "signatures_docs_per_s": round(sig["signatures"]),
+        "sketch_end_to_end_docs_per_s": round(sig["end_to_end"]),
+        "datasketch_update_docs_per_s": round(sig["datasketch_signatures"], 1),
+        "signatures_vs_datasketch": round(sig["ratio_signatures"], 1),
+        "index_documents": index["documents"],
+        "index_words": index["words"],
+        "index_seconds": round(index["seconds"], 2),
+        "index_words_per_s": round(index["words"] / index["seconds"]),
+        "scan_posts": args.week,
+        "scan_seconds": round(scan["seconds"], 2),
+        "scan_findings": scan["findings"],
+        "scan_posts_with_findings": scan["with_findings"],
+        "planted_copies": planted,
+        "peak_rss_gib": round(max(index["peak_rss_gib"], scan["peak_rss_gib"]), 3),
+        "index_peak_rss_gib": round(index["peak_rss_gib"], 3),
+        "scan_peak_rss_gib": round(scan["peak_rss_gib"], 3),
+    }
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return
+    for key, value in figures.items():
+        target = TARGETS.get(key)
+        verdict = ""
+        if target is not None:
+            op, goal = target
+            met = value >= goal if op == ">=" else value <= goal
+            verdict = f"   target {op} {goal:,}: {'met' if met else 'NOT met'}"
+        shown = f"{value:,}" if isinstance(value, int | float) else value
+        print(f"{key:<32}{shown}{verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""Alignment of two texts into verified shared passages with offsets in both."""
+
+from overlap.align.passages import align
+
+__all__ = ["align"]

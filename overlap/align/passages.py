@@ -1,0 +1,162 @@
+"""Merge runs into passages: chain nearby runs, drop short chains, settle overlaps in a."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from overlap.align.seeds import Run, find_runs
+from overlap.model import Passage
+from overlap.settings import Settings
+from overlap.text.tokens import Tokens
+
+
+class Chain(NamedTuple):
+    """Runs in the same order on both sides, merged; token ranges, half-open.
+
+    Attributes:
+        a_start: First token in a.
+        a_end: One past the last token in a.
+        b_start: First token in b.
+        b_end: One past the last token in b.
+        matched: Tokens of a inside one of the chain's runs.
+    """
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    matched: int
+
+    @property
+    def words(self) -> int:
+        """Tokens of a the chain spans, gaps included."""
+        return self.a_end - self.a_start
+
+
+def _summarise(runs: Sequence[Run]) -> Chain:
+    """Chain of runs whose starts and ends increase on both sides."""
+    matched, covered = 0, runs[0].a_start
+    for r in runs:
+        matched += r.a_end - max(r.a_start, covered)
+        covered = r.a_end
+    return Chain(runs[0].a_start, runs[-1].a_end, runs[0].b_start, runs[-1].b_end, matched)
+
+
+def chain_runs(runs: Sequence[Run], max_gap: int, min_words: int = 1) -> list[Chain]:
+    """Merge runs that follow each other on both sides with at most ``max_gap`` words between.
+
+    A run may follow another when it starts and ends later on both sides, and the words
+    skipped between them are at most ``max_gap`` on each side; runs may overlap, which absorbs
+    a repeated or dropped word. A dynamic programme over the runs (sorted by start in a)
+    scores each run by the most words of a matched by a chain ending in it; chains are then
+    read back from the best-scoring run down, each run used once.
+
+    Args:
+        runs: Matched token ranges, in any order.
+        max_gap: Largest number of skipped words, on either side, between chained runs.
+        min_words: Chains whose best score is below this are not read back (they could
+            only be dropped later, and noise yields many of them).
+
+    Returns:
+        Chains, best first; each run is in at most one.
+    """
+    if max_gap < 0:
+        raise ValueError(f"max_gap must be >= 0, got {max_gap}")
+    order = sorted(runs)
+    score: list[int] = []
+    parent: list[int] = []
+    ends: list[tuple[int, int]] = []  # (a_end, index) of the runs scored so far, sorted
+    for i, (a_start, a_end, b_start, b_end) in enumerate(order):
+        best, best_parent = a_end - a_start, -1
+        lo = bisect_left(ends, (a_start - max_gap, -1))
+        hi = bisect_left(ends, (a_end, -1), lo)
+        for k in range(lo, hi):
+            p_end, j = ends[k]
+            p_start, _, p_b_start, p_b_end = order[j]
+            if p_start < a_start and p_b_start < b_start and b_start - max_gap <= p_b_end < b_end:
+                gained = score[j] + a_end - (p_end if p_end > a_start else a_start)
+                if gained > best:
+                    best, best_parent = gained, j
+        score.append(best)
+        parent.append(best_parent)
+        insort(ends, (a_end, i))
+
+    used = [False] * len(order)
+    chains: list[Chain] = []
+    for i in sorted(range(len(order)), key=lambda k: (-score[k], k)):
+        if score[i] < min_words:
+            break
+        members: list[Run] = []
+        k = i
+        while k >= 0 and not used[k]:
+            used[k] = True
+            members.append(order[k])
+            k = parent[k]
+        if members:
+            chains.append(_summarise(members[::-1]))
+    return chains
+
+
+def select_chains(chains: Sequence[Chain], min_words: int) -> list[Chain]:
+    """Keep chains with at least ``min_words`` matched words that do not overlap in a.
+
+    Where chains overlap in a (one stretch of a matching two places in b) the one with more
+    matched words wins; ties go to the denser chain, then the earlier one in a, then in b.
+    Overlaps in b are allowed.
+
+    Returns:
+        The kept chains, sorted by their start in a.
+    """
+    ranked = sorted(
+        (c for c in chains if c.matched >= min_words),
+        key=lambda c: (-c.matched, c.words, c.a_start, c.b_start),
+    )
+    starts: list[int] = []
+    kept: list[Chain] = []  # disjoint in a, sorted by a_start (hence by a_end too)
+    for c in ranked:
+        at = bisect_right(starts, c.a_start)
+        if at > 0 and kept[at - 1].a_end > c.a_start:
+            continue
+        if at < len(kept) and kept[at].a_start < c.a_end:
+            continue
+        starts.insert(at, c.a_start)
+        kept.insert(at, c)
+    return kept
+
+
+def to_passage(chain: Chain, a: Tokens, b: Tokens) -> Passage:
+    """Turn token ranges into character offsets of the original texts."""
+    start, end = a.span(chain.a_start, chain.a_end - 1)
+    other_start, other_end = b.span(chain.b_start, chain.b_end - 1)
+    return Passage(start, end, other_start, other_end, chain.words, chain.matched)
+
+
+def build_passages(
+    runs: Sequence[Run], a: Tokens, b: Tokens, *, min_words: int, max_gap: int
+) -> list[Passage]:
+    """Merge ``runs`` between ``a`` and ``b`` into passages, sorted by start in a."""
+    chains = select_chains(chain_runs(runs, max_gap, min_words), min_words)
+    return [to_passage(c, a, b) for c in chains]
+
+
+def align(a: Tokens, b: Tokens, settings: Settings) -> list[Passage]:
+    """Return the maximal passages of ``a`` copied exactly or nearly exactly from ``b``.
+
+    Shared ``settings.seed_words``-grams seed exact runs; runs in the same order on both sides
+    with at most ``settings.max_gap`` words between them are merged, so a few changed,
+    inserted or dropped words do not split a passage. Passages with fewer than
+    ``settings.min_words`` matched words are dropped, and where two overlap in ``a`` the one
+    with more matched words is kept. Passages may overlap in ``b``.
+
+    Args:
+        a: Tokens of the text whose passages are reported.
+        b: Tokens of the text they are compared with.
+        settings: Supplies ``seed_words``, ``max_gap`` and ``min_words``.
+
+    Returns:
+        Passages with character offsets into both original texts, sorted by start in ``a``.
+    """
+    runs = find_runs(a.norms, b.norms, settings.seed_words)
+    return build_passages(runs, a, b, min_words=settings.min_words, max_gap=settings.max_gap)

@@ -1,0 +1,1 @@
+"""Attribution analysis: reference lists, quotes, citations and finding kinds."""

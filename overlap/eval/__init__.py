@@ -1,0 +1,1 @@
+"""Evaluation against labelled data: attribution recall and PAN plagdet."""

@@ -1,0 +1,1 @@
+"""Jobs that compose ingest, text, sketch, align and store into user-level operations."""

@@ -1,0 +1,66 @@
+"""Turn documents' words into window band keys: the one path shared by indexing and scanning."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from overlap.settings import Settings
+from overlap.sketch.lsh import band_keys
+from overlap.sketch.minhash import batch_signatures
+from overlap.text.shingles import shingle_hashes, window_shingle_ranges, word_hashes
+
+
+@dataclass(frozen=True)
+class WindowKeys:
+    """LSH band keys of every window of a batch of documents."""
+
+    doc: npt.NDArray[np.int64]  # index of the window's document in the batch
+    window: npt.NDArray[np.int32]
+    first_word: npt.NDArray[np.int32]
+    end_word: npt.NDArray[np.int32]
+    keys: npt.NDArray[np.uint64]  # (n_windows, bands)
+
+
+def sketch_words(word_lists: Sequence[Sequence[str]], settings: Settings) -> WindowKeys:
+    """Sketch each document's normalised words into windows with LSH band keys."""
+    shingles, ranges, docs, firsts, ends = [], [], [], [], []
+    for i, words in enumerate(word_lists):
+        n = len(words)
+        if n == 0:
+            continue
+        starts, stops = window_shingle_ranges(n, settings.shingle, settings.window, settings.stride)
+        shingles.append(shingle_hashes(word_hashes(words), settings.shingle))
+        ranges.append((starts, stops))
+        docs.append(np.full(len(starts), i, dtype=np.int64))
+        firsts.append(starts.astype(np.int32))
+        ends.append(np.minimum(starts + settings.window, n).astype(np.int32))
+    if not shingles:
+        empty = np.zeros(0, dtype=np.int32)
+        return WindowKeys(
+            np.zeros(0, dtype=np.int64), empty, empty, empty,
+            np.zeros((0, settings.bands), dtype=np.uint64),
+        )  # fmt: skip
+    sigs, offsets = batch_signatures(shingles, ranges, settings.num_perm, settings.seed)
+    doc = np.concatenate(docs)
+    return WindowKeys(
+        doc=doc,
+        window=(np.arange(len(doc)) - np.repeat(offsets[:-1], np.diff(offsets))).astype(np.int32),
+        first_word=np.concatenate(firsts),
+        end_word=np.concatenate(ends),
+        keys=band_keys(sigs, settings.bands),
+    )
+
+
+def term_frequencies(
+    word_lists: Sequence[Sequence[str]],
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+    """Document frequency of every word hash over a batch: (terms, df)."""
+    uniques = [np.unique(word_hashes(words)) for words in word_lists if words]
+    if not uniques:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    terms, df = np.unique(np.concatenate(uniques), return_counts=True)
+    return terms, df.astype(np.int64)

@@ -1,0 +1,1 @@
+"""Reports of a scan: the JSON findings contract, CSV tables and the terminal summary."""

@@ -1,0 +1,56 @@
+"""The findings contract (DESIGN.md §4): a scan result as a JSON-ready dictionary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from overlap.model import Finding, ScanResult, SubmissionSummary
+
+SCHEMA = "overlap.findings/1"
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    """One finding in contract form."""
+    return {
+        "submission": f.submission,
+        "kind": str(f.kind),
+        "severity": str(f.severity),
+        "start": f.start,
+        "end": f.end,
+        "text": f.text,
+        "source": f.source,
+        "source_path": f.source_path,
+        "source_start": f.source_start,
+        "source_end": f.source_end,
+        "words": f.words,
+        "tfidf": f.tfidf,
+        "containment": f.containment,
+        "quote": f.quote,
+        "citation": f.citation,
+    }
+
+
+def submission_dict(s: SubmissionSummary) -> dict[str, Any]:
+    """One submission summary in contract form."""
+    return {
+        "id": s.id,
+        "path": s.path,
+        "student": s.student,
+        "words": s.words,
+        "similarity": s.similarity,
+        "overlap": s.overlap,
+        "flags": list(s.flags),
+        "errors": list(s.errors),
+    }
+
+
+def result_dict(result: ScanResult) -> dict[str, Any]:
+    """The whole findings document."""
+    return {
+        "schema": SCHEMA,
+        "settings": result.settings,
+        "generated_at": result.generated_at,
+        "submissions": [submission_dict(s) for s in result.submissions],
+        "errors": [{"path": e.path, "error": e.error} for e in result.errors],
+        "findings": [finding_dict(f) for f in result.findings],
+    }

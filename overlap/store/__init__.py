@@ -1,0 +1,1 @@
+"""The on-disk corpus: Parquet datasets plus a manifest with the settings that made them."""

@@ -1,0 +1,93 @@
+"""Arrow schemas of the store's datasets, and converters between Document and Arrow."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pyarrow as pa
+
+from overlap.model import Document, Role
+
+SETTINGS_KEY = b"overlap.settings"
+
+DOCUMENTS = pa.schema(
+    [
+        ("id", pa.string()),
+        ("path", pa.string()),
+        ("role", pa.string()),
+        ("text", pa.large_string()),
+        ("authors", pa.list_(pa.string())),
+        ("year", pa.string()),
+        ("title", pa.string()),
+        ("student", pa.string()),
+        ("term", pa.string()),
+        ("submitted_at", pa.string()),
+        ("flags", pa.list_(pa.string())),
+        ("words", pa.int32()),
+    ]
+)
+
+WINDOWS = pa.schema(
+    [
+        ("doc", pa.string()),
+        ("window", pa.int32()),
+        ("first_word", pa.int32()),
+        ("end_word", pa.int32()),
+    ]
+)
+
+BANDS = pa.schema([("key", pa.uint64()), ("doc", pa.string())])
+
+TERMS = pa.schema([("term", pa.uint64()), ("df", pa.int64())])
+
+
+def with_settings(schema: pa.Schema, index_settings: dict[str, Any]) -> pa.Schema:
+    """Attach the index settings to a schema so that every file carries them."""
+    return schema.with_metadata({SETTINGS_KEY: json.dumps(index_settings, sort_keys=True)})
+
+
+def settings_of(schema: pa.Schema) -> dict[str, Any] | None:
+    """Return the index settings recorded in a file's schema, if any."""
+    meta = schema.metadata or {}
+    raw = meta.get(SETTINGS_KEY)
+    return None if raw is None else dict(json.loads(raw))
+
+
+def documents_to_table(documents: list[Document], words: list[int]) -> pa.Table:
+    """Convert documents (and their word counts) to a table of the DOCUMENTS schema."""
+    columns: dict[str, list[Any]] = {
+        "id": [d.id for d in documents],
+        "path": [d.path for d in documents],
+        "role": [str(d.role) for d in documents],
+        "text": [d.text for d in documents],
+        "authors": [list(d.authors) for d in documents],
+        "year": [d.year for d in documents],
+        "title": [d.title for d in documents],
+        "student": [d.student for d in documents],
+        "term": [d.term for d in documents],
+        "submitted_at": [d.submitted_at for d in documents],
+        "flags": [list(d.flags) for d in documents],
+        "words": words,
+    }
+    return pa.table(columns, schema=DOCUMENTS)
+
+
+def table_to_documents(table: pa.Table) -> list[Document]:
+    """Convert a table of the DOCUMENTS schema back to documents."""
+    return [
+        Document(
+            id=row["id"],
+            path=row["path"],
+            role=Role(row["role"]),
+            text=row["text"],
+            authors=tuple(row["authors"] or ()),
+            year=row["year"],
+            title=row["title"],
+            student=row["student"],
+            term=row["term"],
+            submitted_at=row["submitted_at"],
+            flags=tuple(row["flags"] or ()),
+        )
+        for row in table.to_pylist()
+    ]

@@ -1,0 +1,459 @@
+"""Exact alignment: seeds, runs, chaining and the passages that come out."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from overlap.align import align
+from overlap.align.passages import Chain, chain_runs, select_chains
+from overlap.align.seeds import Run, encode, find_runs, seed_pairs
+from overlap.model import Passage
+from overlap.settings import Settings
+from overlap.text.tokens import Tokens, tokenise
+
+DEFAULT = Settings()
+
+
+def filler(prefix: str, n: int) -> list[str]:
+    """Words that occur nowhere else in a test."""
+    return [f"{prefix}{i}" for i in range(n)]
+
+
+def joined(*parts: list[str]) -> str:
+    return " ".join(w for part in parts for w in part)
+
+
+def run(a_text: str, b_text: str, s: Settings = DEFAULT) -> list[Passage]:
+    return align(tokenise(a_text), tokenise(b_text), s)
+
+
+def slices(p: Passage, a_text: str, b_text: str) -> tuple[str, str]:
+    return a_text[p.start : p.end], b_text[p.other_start : p.other_end]
+
+
+COPY = filler("copy", 30)
+COPY_TEXT = " ".join(COPY)
+
+
+# --- verbatim copies at exact offsets -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a_before", "a_after", "b_before", "b_after"),
+    [
+        (0, 0, 0, 0),
+        (50, 50, 400, 600),
+        (0, 80, 300, 0),
+        (80, 0, 0, 300),
+        (1, 1, 5999, 1),
+    ],
+)
+def test_verbatim_copy_found_at_exact_offsets(
+    a_before: int, a_after: int, b_before: int, b_after: int
+) -> None:
+    a_text = joined(filler("a", a_before), COPY, filler("x", a_after))
+    b_text = joined(filler("b", b_before), COPY, filler("y", b_after))
+    [p] = run(a_text, b_text)
+    assert slices(p, a_text, b_text) == (COPY_TEXT, COPY_TEXT)
+    assert (p.words, p.matched_words) == (30, 30)
+
+
+def test_offsets_point_into_original_text_with_punctuation_and_case() -> None:
+    copied = "The Quick brown fox, it said, jumps over the lazy dog near the river bank"
+    a_text = f"{joined(filler('a', 20))}. «{copied}!» {joined(filler('x', 5))}"
+    b_text = f"{joined(filler('b', 9))}\n\n  {copied.lower()}… {joined(filler('y', 3))}"
+    [p] = run(a_text, b_text)
+    assert a_text[p.start : p.end] == copied
+    assert b_text[p.other_start : p.other_end] == copied.lower()
+    assert p.words == p.matched_words == len(tokenise(copied))
+
+
+# --- near-verbatim copies --------------------------------------------------------------------
+
+
+def _edit(words: list[str], kind: str, at: int, n: int) -> list[str]:
+    out = list(words)
+    if kind == "change":
+        out[at : at + n] = [f"changed{k}" for k in range(n)]
+    elif kind == "insert":
+        out[at:at] = [f"inserted{k}" for k in range(n)]
+    elif kind == "drop":
+        del out[at : at + n]
+    elif kind == "repeat":
+        out[at:at] = out[at - n : at]
+    return out
+
+
+@pytest.mark.parametrize(
+    ("edits", "words", "matched"),
+    [
+        ([("change", 20, 1), ("change", 10, 1)], 30, 28),
+        ([("change", 12, 2)], 30, 28),
+        ([("change", 15, 4)], 30, 26),
+        ([("insert", 15, 2)], 30, 30),
+        ([("insert", 15, 4)], 30, 30),
+        ([("drop", 15, 2)], 30, 28),
+        ([("drop", 15, 4)], 30, 26),
+        ([("repeat", 15, 2)], 30, 30),
+        ([("change", 25, 1), ("insert", 10, 3)], 30, 29),
+    ],
+)
+def test_near_verbatim_copy_is_one_passage(
+    edits: list[tuple[str, int, int]], words: int, matched: int
+) -> None:
+    b_words = list(COPY)
+    for kind, at, n in edits:
+        b_words = _edit(b_words, kind, at, n)
+    a_text = joined(filler("a", 40), COPY, filler("x", 40))
+    b_text = joined(filler("b", 70), b_words, filler("y", 10))
+    [p] = run(a_text, b_text)
+    assert slices(p, a_text, b_text) == (COPY_TEXT, " ".join(b_words))
+    assert (p.words, p.matched_words) == (words, matched)
+
+
+@pytest.mark.parametrize(("gap", "passages"), [(4, 1), (5, 2), (8, 2)])
+def test_gap_longer_than_max_gap_splits(gap: int, passages: int) -> None:
+    b_words = _edit(COPY, "change", 13, gap)
+    a_text = joined(filler("a", 5), COPY)
+    b_text = joined(b_words, filler("b", 5))
+    assert len(run(a_text, b_text)) == passages
+
+
+def test_max_gap_zero_splits_at_a_changed_word() -> None:
+    b_words = _edit(COPY, "change", 15, 1)
+    found = run(COPY_TEXT, " ".join(b_words), Settings(max_gap=0))
+    assert [(p.words, p.matched_words) for p in found] == [(15, 15), (14, 14)]
+
+
+# --- several passages, repeats ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("b_order", ["same", "swapped"])
+def test_two_separate_copies_give_two_passages(b_order: str) -> None:
+    one, two = filler("one", 12), filler("two", 20)
+    a_text = joined(filler("a", 10), one, filler("x", 30), two, filler("z", 3))
+    first, second = (one, two) if b_order == "same" else (two, one)
+    b_text = joined(filler("b", 100), first, filler("y", 50), second)
+    found = run(a_text, b_text)
+    assert [slices(p, a_text, b_text) for p in found] == [
+        (" ".join(one), " ".join(one)),
+        (" ".join(two), " ".join(two)),
+    ]
+    assert found[0].start < found[1].start
+
+
+def test_phrase_repeated_in_b_gives_one_passage_at_first_occurrence() -> None:
+    a_text = joined(filler("a", 10), COPY, filler("x", 10))
+    b_text = joined(filler("b", 10), COPY, filler("y", 10), COPY, filler("z", 10))
+    [p] = run(a_text, b_text)
+    assert slices(p, a_text, b_text) == (COPY_TEXT, COPY_TEXT)
+    assert p.other_start == b_text.index(COPY_TEXT)
+
+
+def test_longer_copy_wins_over_shorter_copy_of_the_same_words() -> None:
+    a_text = joined(filler("a", 10), COPY, filler("x", 10))
+    b_text = joined(COPY[:12], filler("y", 10), COPY[5:], filler("z", 10))
+    [p] = run(a_text, b_text)
+    assert slices(p, a_text, b_text) == (" ".join(COPY[5:]), " ".join(COPY[5:]))
+
+
+def test_phrase_repeated_in_a_gives_passages_with_the_same_b_range() -> None:
+    a_text = joined(COPY, filler("a", 10), COPY)
+    b_text = joined(filler("b", 10), COPY)
+    found = run(a_text, b_text)
+    assert len(found) == 2
+    assert {(p.other_start, p.other_end) for p in found} == {(b_text.index(COPY_TEXT), len(b_text))}
+
+
+def test_ngram_too_frequent_in_b_does_not_hide_the_copy_around_it() -> None:
+    boiler = ["the", "cat", "sat", "on", "the", "mat"]
+    a_words = filler("a", 10) + COPY[:10] + boiler + COPY[10:20]
+    b_words = boiler * 60 + COPY[:10] + boiler + COPY[10:20] + boiler * 60
+    a_text, b_text = " ".join(a_words), " ".join(b_words)
+    [p] = run(a_text, b_text)
+    expected = " ".join(COPY[:10] + boiler + COPY[10:20])
+    assert slices(p, a_text, b_text) == (expected, expected)
+    assert p.matched_words == 26
+
+
+# --- short and empty texts -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("shared", "expected"), [(3, 0), (7, 0), (8, 1), (9, 1)])
+def test_shared_runs_below_min_words_are_dropped(shared: int, expected: int) -> None:
+    a_text = joined(filler("a", 20), COPY[:shared], filler("x", 20))
+    b_text = joined(filler("b", 20), COPY[:shared], filler("y", 20))
+    assert len(run(a_text, b_text)) == expected
+
+
+def test_many_short_runs_chained_reach_min_words() -> None:
+    # 4 shared words, 1 changed, 4 shared: 8 matched words in one passage.
+    a_text = "w1 w2 w3 w4 xx w5 w6 w7 w8"
+    b_text = "w1 w2 w3 w4 yy w5 w6 w7 w8"
+    [p] = run(a_text, b_text)
+    assert (p.start, p.end, p.words, p.matched_words) == (0, len(a_text), 9, 8)
+
+
+@pytest.mark.parametrize(
+    ("a_text", "b_text"),
+    [
+        ("", ""),
+        ("", COPY_TEXT),
+        (COPY_TEXT, ""),
+        ("  \n\t ... !!", COPY_TEXT),
+        ("copy0 copy1", COPY_TEXT),
+        ("copy0 copy1", "copy0 copy1"),
+        (COPY_TEXT, "copy5"),
+    ],
+)
+def test_empty_or_shorter_than_one_seed_gives_nothing(a_text: str, b_text: str) -> None:
+    assert run(a_text, b_text, Settings(min_words=1)) == []
+    assert find_runs(tokenise(a_text).norms, tokenise(b_text).norms, 3) == []
+
+
+def test_single_word_seeds_find_single_shared_words() -> None:
+    found = run("alpha beta gamma", "delta beta epsilon", Settings(seed_words=1, min_words=1))
+    assert [(p.start, p.end, p.other_start, p.other_end) for p in found] == [(6, 10, 6, 10)]
+
+
+# --- disguised copies ------------------------------------------------------------------------
+
+_CYRILLIC = str.maketrans({"a": "\u0430", "e": "\u0435", "o": "\u043e", "c": "\u0441"})
+PLAIN = "researchers observed that the coastal ecosystems recovered once the nets were removed"
+
+
+@pytest.mark.parametrize(
+    "disguise",
+    [
+        lambda s: s.translate(_CYRILLIC),
+        lambda s: "".join(c + "\u200b" if c.isalpha() else c for c in s).replace("\u200b ", " "),
+        lambda s: s.translate(_CYRILLIC).replace("o", "o\u00ad").replace("e", "e\u200d"),
+        lambda s: s.upper().translate(str.maketrans({"E": "\u0415", "O": "\u039f"})),
+    ],
+)
+def test_homoglyph_and_zero_width_disguised_copy_still_aligns(
+    disguise: Callable[[str], str],
+) -> None:
+    disguised = disguise(PLAIN)
+    assert disguised != PLAIN
+    a_text = f"{joined(filler('a', 7))} {disguised}. {joined(filler('x', 7))}"
+    b_text = f"{joined(filler('b', 30))} {PLAIN}. {joined(filler('y', 2))}"
+    [p] = run(a_text, b_text)
+    assert a_text[p.start : p.end].rstrip("\u200b\u200d") == disguised.rstrip("\u200b\u200d")
+    assert b_text[p.other_start : p.other_end] == PLAIN
+    [back] = run(b_text, a_text)
+    assert (back.other_start, back.other_end) == (p.start, p.end)
+
+
+# --- seeds and chaining in isolation ---------------------------------------------------------
+
+
+def brute_force_runs(a: list[str], b: list[str], n: int) -> set[Run]:
+    runs = set()
+    for i in range(len(a)):
+        for j in range(len(b)):
+            if a[i] != b[j] or (i and j and a[i - 1] == b[j - 1]):
+                continue
+            k = 0
+            while i + k < len(a) and j + k < len(b) and a[i + k] == b[j + k]:
+                k += 1
+            if k >= n:
+                runs.add(Run(i, i + k, j, j + k))
+    return runs
+
+
+small_texts = st.lists(st.sampled_from(["a", "b", "c", "d"]), max_size=60)
+
+
+@given(a=small_texts, b=small_texts, n=st.integers(1, 4))
+@settings(max_examples=200, deadline=None)
+def test_runs_are_exactly_the_maximal_shared_runs(a: list[str], b: list[str], n: int) -> None:
+    found = find_runs(a, b, n, max_hits=10**9, max_pairs=10**9)
+    assert found == sorted(brute_force_runs(a, b, n))
+
+
+@given(a=small_texts, b=small_texts, n=st.integers(1, 4), max_hits=st.integers(1, 5))
+@settings(max_examples=200, deadline=None)
+def test_skipping_frequent_seeds_still_gives_maximal_runs(
+    a: list[str], b: list[str], n: int, max_hits: int
+) -> None:
+    found = find_runs(a, b, n, max_hits=max_hits)
+    assert set(found) <= brute_force_runs(a, b, n)
+    assert found == sorted(found)
+
+
+@given(a=small_texts, b=small_texts, n=st.integers(1, 3), max_pairs=st.integers(0, 60))
+@settings(max_examples=200, deadline=None)
+def test_seed_pairs_stay_within_the_budget_dropping_frequent_ngrams_first(
+    a: list[str], b: list[str], n: int, max_pairs: int
+) -> None:
+    a_ids, b_ids = encode(a, b)
+    all_i, all_j = seed_pairs(a_ids, b_ids, n, 10**9, 10**9)
+    i, j = seed_pairs(a_ids, b_ids, n, 10**9, max_pairs)
+    assert len(i) <= max_pairs
+    everything = set(zip(all_i.tolist(), all_j.tolist(), strict=True))
+    kept = set(zip(i.tolist(), j.tolist(), strict=True))
+    assert kept <= everything
+    if len(everything) <= max_pairs:
+        assert kept == everything
+    hits = {
+        g: sum(tuple(b[k : k + n]) == g for k in range(len(b) - n + 1))
+        for g in {tuple(a[x : x + n]) for x, _ in everything}
+    }
+    if kept:
+        most = max(hits[tuple(a[x : x + n])] for x, _ in kept)
+        dropped = {x for x, _ in everything - kept}
+        assert all(hits[tuple(a[x : x + n])] > most for x in dropped)
+
+
+def test_noise_of_few_recurring_words_is_bounded() -> None:
+    rng = random.Random(5)
+    digits = [str(d) for d in range(5)]
+    a_words, b_words = rng.choices(digits, k=3000), rng.choices(digits, k=3000)
+    runs = find_runs(a_words, b_words, 3)
+    assert len(runs) <= 2 * 6000
+    unbounded = find_runs(a_words, b_words, 3, 10**9, 10**9)
+    assert len(unbounded) > 2 * 6000
+    assert set(runs) < set(unbounded)
+
+
+@pytest.mark.parametrize(
+    ("runs", "max_gap", "expected"),
+    [
+        ([], 4, []),
+        ([Run(0, 5, 0, 5), Run(6, 10, 6, 10)], 1, [Chain(0, 10, 0, 10, 9)]),
+        ([Run(0, 5, 0, 5), Run(6, 10, 6, 10)], 0, [Chain(0, 5, 0, 5, 5), Chain(6, 10, 6, 10, 4)]),
+        ([Run(0, 5, 0, 5), Run(5, 10, 9, 14)], 4, [Chain(0, 10, 0, 14, 10)]),
+        ([Run(0, 5, 0, 5), Run(5, 10, 10, 15)], 4, [Chain(0, 5, 0, 5, 5), Chain(5, 10, 10, 15, 5)]),
+        ([Run(0, 4, 0, 4), Run(2, 6, 4, 8)], 4, [Chain(0, 6, 0, 8, 6)]),
+        ([Run(0, 5, 10, 15), Run(6, 12, 0, 6)], 4, [Chain(6, 12, 0, 6, 6), Chain(0, 5, 10, 15, 5)]),
+        ([Run(6, 10, 6, 10), Run(0, 5, 0, 5), Run(11, 15, 11, 15)], 1, [Chain(0, 15, 0, 15, 13)]),
+    ],
+)
+def test_chain_runs(runs: list[Run], max_gap: int, expected: list[Chain]) -> None:
+    assert chain_runs(runs, max_gap) == expected
+
+
+@pytest.mark.parametrize(
+    ("chains", "expected"),
+    [
+        ([Chain(0, 10, 0, 10, 10), Chain(5, 20, 30, 45, 15)], [Chain(5, 20, 30, 45, 15)]),
+        ([Chain(0, 10, 50, 60, 10), Chain(0, 10, 0, 10, 10)], [Chain(0, 10, 0, 10, 10)]),
+        ([Chain(0, 12, 0, 12, 10), Chain(2, 12, 0, 10, 10)], [Chain(2, 12, 0, 10, 10)]),
+        (
+            [Chain(0, 10, 0, 10, 10), Chain(10, 20, 0, 10, 10)],
+            [Chain(0, 10, 0, 10, 10), Chain(10, 20, 0, 10, 10)],
+        ),
+        ([Chain(0, 10, 0, 10, 7)], []),
+    ],
+)
+def test_select_chains(chains: list[Chain], expected: list[Chain]) -> None:
+    assert select_chains(chains, min_words=8) == expected
+
+
+def test_bad_arguments_are_named() -> None:
+    with pytest.raises(ValueError, match="seed_words must be >= 1, got 0"):
+        find_runs(["a"], ["a"], 0)
+    with pytest.raises(ValueError, match="max_gap must be >= 0, got -1"):
+        chain_runs([], -1)
+
+
+# --- invariants ------------------------------------------------------------------------------
+
+separators = st.sampled_from([" ", "  ", ", ", ".\n", " — ", "\u200b "])
+word_lists = st.lists(st.sampled_from(["red", "Red", "blue", "grün", "sky", "x1"]), max_size=80)
+
+
+@st.composite
+def texts(draw: st.DrawFn) -> str:
+    words = draw(word_lists)
+    return "".join(w + draw(separators) for w in words)
+
+
+def check_invariants(
+    found: list[Passage], a_text: str, b_text: str, a: Tokens, b: Tokens, s: Settings
+) -> None:
+    a_starts, a_ends = set(a.starts.tolist()), set(a.ends.tolist())
+    b_starts, b_ends = set(b.starts.tolist()), set(b.ends.tolist())
+    previous_end = -1
+    for p in found:
+        assert 0 <= p.start < p.end <= len(a_text)
+        assert 0 <= p.other_start < p.other_end <= len(b_text)
+        assert p.start in a_starts and p.end in a_ends
+        assert p.other_start in b_starts and p.other_end in b_ends
+        assert p.start >= previous_end  # sorted and disjoint in a
+        previous_end = p.end
+        assert s.min_words <= p.matched_words <= p.words
+        assert p.words == len(tokenise(a_text[p.start : p.end]))
+
+
+@given(
+    a_text=texts(),
+    b_text=texts(),
+    s=st.builds(
+        Settings,
+        min_words=st.integers(1, 10),
+        seed_words=st.integers(1, 4),
+        max_gap=st.integers(0, 5),
+    ),
+)
+@settings(max_examples=300, deadline=None)
+def test_offsets_stay_inside_the_texts(a_text: str, b_text: str, s: Settings) -> None:
+    a, b = tokenise(a_text), tokenise(b_text)
+    check_invariants(align(a, b, s), a_text, b_text, a, b, s)
+
+
+@st.composite
+def planted_copies(draw: st.DrawFn) -> tuple[str, str, str]:
+    """Two texts of distinct words that share one verbatim copy, and the copy."""
+    n = draw(st.integers(0, 40)), draw(st.integers(0, 40)), draw(st.integers(0, 40))
+    m = draw(st.integers(0, 40))
+    words = draw(
+        st.lists(st.integers(0, 10**6), min_size=sum(n) + m, max_size=sum(n) + m, unique=True)
+    )
+    names = [f"w{k}" for k in words]
+    copy = names[: n[0]]
+    a_before, rest = names[n[0] : n[0] + n[1]], names[n[0] + n[1] :]
+    a_after, b_before, b_after = rest[: n[2]], rest[n[2] : n[2] + m // 2], rest[n[2] + m // 2 :]
+    sep = draw(separators)
+    return sep.join(a_before + copy + a_after), sep.join(b_before + copy + b_after), sep.join(copy)
+
+
+@given(planted=planted_copies(), min_words=st.integers(1, 12))
+@settings(max_examples=200, deadline=None)
+def test_alignment_of_verbatim_copies_is_symmetric(
+    planted: tuple[str, str, str], min_words: int
+) -> None:
+    a_text, b_text, copy = planted
+    s = Settings(min_words=min_words)
+    forward = {(p.start, p.end, p.other_start, p.other_end) for p in run(a_text, b_text, s)}
+    backward = {(p.other_start, p.other_end, p.start, p.end) for p in run(b_text, a_text, s)}
+    assert forward == backward
+    copied = tokenise(copy).norms
+    if len(copied) >= max(min_words, s.seed_words):
+        [(start, end, other_start, other_end)] = forward
+        assert tokenise(a_text[start:end]).norms == copied
+        assert tokenise(b_text[other_start:other_end]).norms == copied
+    else:
+        assert forward == set()
+
+
+@given(
+    copy=st.lists(st.sampled_from(["la", "li", "lo"]), min_size=8, max_size=30),
+    pre=st.integers(0, 10),
+    post=st.integers(0, 10),
+)
+@settings(max_examples=200, deadline=None)
+def test_symmetric_for_repetitive_copies_between_distinct_words(
+    copy: list[str], pre: int, post: int
+) -> None:
+    a_text = joined(filler("a", pre), copy, filler("x", post))
+    b_text = joined(filler("b", post), copy, filler("y", pre))
+    forward = {(p.start, p.end, p.other_start, p.other_end) for p in run(a_text, b_text)}
+    backward = {(p.other_start, p.other_end, p.start, p.end) for p in run(b_text, a_text)}
+    assert forward == backward

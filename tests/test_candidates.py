@@ -1,0 +1,30 @@
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from overlap.sketch.lsh import join_keys, self_pairs
+
+
+def brute(qk, qd, ik, idd):  # type: ignore[no-untyped-def]
+    pairs = zip(qk, qd, strict=True), zip(ik, idd, strict=True)
+    left, right = list(pairs[0]), list(pairs[1])
+    return sorted({(q, i) for k1, q in left for k2, i in right if k1 == k2})
+
+
+keys = st.lists(st.tuples(st.integers(0, 6), st.integers(0, 4)), max_size=25)
+
+
+@given(keys, keys)
+def test_join_keys_equals_brute_force(q: list[tuple[int, int]], i: list[tuple[int, int]]) -> None:
+    qk = np.array([k for k, _ in q], dtype=np.uint64)
+    qd = np.array([d for _, d in q], dtype=np.int64)
+    ik = np.array([k for k, _ in i], dtype=np.uint64)
+    idd = np.array([d for _, d in i], dtype=np.int64)
+    got = [tuple(r) for r in join_keys(qk, qd, ik, idd).tolist()]
+    assert got == brute(qk.tolist(), qd.tolist(), ik.tolist(), idd.tolist())
+
+
+def test_self_pairs_are_ordered_and_distinct() -> None:
+    k = np.array([5, 5, 5, 7, 7], dtype=np.uint64)
+    d = np.array([0, 1, 2, 2, 2], dtype=np.int64)
+    assert self_pairs(k, d).tolist() == [[0, 1], [0, 2], [1, 2]]

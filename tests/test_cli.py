@@ -1,0 +1,123 @@
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from overlap.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args: str | Path) -> tuple[int, str, str]:
+    result = runner.invoke(app, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize(
+    "command", [[], ["corpus"], ["corpus", "add"], ["scan"], ["eval"], ["eval", "attribution"]]
+)
+def test_help_for_every_command(command: list[str]) -> None:
+    code, out, _ = invoke(*command, "--help")
+    assert code == 0
+    assert "Usage" in out
+
+
+def build(tiny_set: Path, store: Path) -> None:
+    assert (
+        invoke("corpus", "add", tiny_set / "sources", "--role", "source", "--corpus", store)[0] == 0
+    )
+    assert invoke("corpus", "add", tiny_set / "prior", "--role", "prior", "--corpus", store)[0] == 0
+
+
+def test_add_then_scan_exit_codes(tiny_set: Path, tmp_path: Path) -> None:
+    store, out = tmp_path / "store", tmp_path / "out"
+    build(tiny_set, store)
+    code, stdout, _ = invoke("corpus", "add", tiny_set / "sources", "--role", "source",
+                             "--corpus", store)  # fmt: skip
+    assert code == 0 and "added 0" in stdout and "skipped 1" in stdout
+    scan = ["scan", tiny_set / "submissions", "--corpus", store, "--out", out,
+            "--exclude", tiny_set / "prompt.txt"]  # fmt: skip
+    assert invoke(*scan)[0] == 0
+    assert invoke(*scan, "--fail-on", "high")[0] == 1
+    assert (out / "findings.json").exists() and (out / "findings.csv").exists()
+
+
+def test_json_prints_only_the_findings_document(tiny_set: Path, tmp_path: Path) -> None:
+    build(tiny_set, tmp_path / "store")
+    code, stdout, _ = invoke("scan", tiny_set / "submissions", "--corpus", tmp_path / "store",
+                             "--out", tmp_path / "out", "--json")  # fmt: skip
+    assert code == 0
+    assert json.loads(stdout)["schema"] == "overlap.findings/1"
+
+
+def test_fail_on_is_quiet_when_nothing_reaches_it(tiny_set: Path, tmp_path: Path) -> None:
+    build(tiny_set, tmp_path / "store")
+    clean = tiny_set / "submissions" / "c.txt"
+    code, _, _ = invoke("scan", clean, "--corpus", tmp_path / "store", "--out", tmp_path / "o",
+                        "--fail-on", "info")  # fmt: skip
+    assert code == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["scan", "{missing}", "--corpus", "{store}", "--out", "{out}"], "no such file or folder"),
+        (["scan", "{sub}", "--corpus", "{tmp}/nostore", "--out", "{out}"], "no corpus store at"),
+        (
+            ["corpus", "add", "{missing}", "--role", "source", "--corpus", "{store}"],
+            "no such file or folder",
+        ),
+        (
+            ["scan", "{sub}", "--corpus", "{store}", "--out", "{out}", "--exclude", "{missing}"],
+            "no such file or folder",
+        ),
+        (["corpus", "add", "{sub}", "--role", "source", "--corpus", "{bad}"], "manifest"),
+    ],
+)
+def test_input_errors_are_one_line_and_exit_2(
+    tiny_set: Path, tmp_path: Path, args: list[str], message: str
+) -> None:
+    build(tiny_set, tmp_path / "store")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "manifest.json").write_text("{broken")
+    values = {
+        "missing": tmp_path / "nope.txt",
+        "store": tmp_path / "store",
+        "out": tmp_path / "o",
+        "sub": tiny_set / "submissions",
+        "tmp": tmp_path,
+        "bad": tmp_path / "bad",
+    }
+    code, _, stderr = invoke(*[a.format(**values) for a in args])
+    assert code == 2
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0]
+    assert "Traceback" not in stderr
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert invoke("corpus", "add", tmp_path, "--role", "teacher")[0] == 2
+    assert invoke("scan", tmp_path)[0] == 2  # --out is required
+
+
+def test_settings_mismatch_is_exit_2(tiny_set: Path, tmp_path: Path) -> None:
+    from overlap.settings import Settings
+    from overlap.store.corpus import CorpusStore
+
+    CorpusStore.open(tmp_path / "store", Settings(window=30), create=True)
+    manifest = tmp_path / "store" / "manifest.json"
+    doc = json.loads(manifest.read_text())
+    doc["settings"]["window"] = "thirty"
+    manifest.write_text(json.dumps(doc))
+    code, _, stderr = invoke("scan", tiny_set / "submissions", "--corpus", tmp_path / "store",
+                             "--out", tmp_path / "o")  # fmt: skip
+    assert code == 2 and "window must be an integer" in stderr
+
+
+def test_eval_attribution_on_the_tiny_set(tiny_set: Path) -> None:
+    (tiny_set / "truth.jsonl").write_text("")
+    code, stdout, _ = invoke("eval", "attribution", tiny_set, "--json")
+    assert code == 0
+    assert json.loads(stdout)["submissions"] == 3
+    assert invoke("eval", "attribution", tiny_set / "sources")[0] == 2
