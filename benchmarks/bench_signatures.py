@@ -26,7 +26,9 @@ def synthetic_documents(n_docs: int, words: int, seed: int = 20240601) -> list[s
     letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
     lengths = rng.integers(2, 11, VOCABULARY)
     vocab = np.array(["".join(rng.choice(letters, n)) for n in lengths])
-    picks = rng.integers(0, VOCABULARY, (n_docs, words))
+    # Word frequencies follow Zipf's law as in prose, so common shingles recur across posts
+    # and LSH proposes unrelated pairs at a realistic rate.
+    picks = (rng.zipf(1.2, (n_docs, words)) - 1) % VOCABULARY
     return [" ".join(row) for row in vocab[picks]]
 
 

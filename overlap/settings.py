@@ -39,10 +39,10 @@ class Settings:
     """
 
     shingle: int = 4
-    window: int = 24
-    stride: int = 12
-    num_perm: int = 128
-    bands: int = 64
+    window: int = 16
+    stride: int = 8
+    num_perm: int = 96
+    bands: int = 32
     seed: int = 1
     scheme: str = "affine32"
     normaliser: str = NORMALISER_VERSION

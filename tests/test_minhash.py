@@ -303,4 +303,4 @@ def test_benchmark_runs_on_a_small_sample() -> None:
     spec.loader.exec_module(bench)
     figures = bench.measure(n_docs=30, words=60, sample=3)
     assert figures["signatures"] > 0
-    assert figures["windows_per_doc"] == 4  # 60 words: windows at 0, 12, 24 and 36
+    assert figures["windows_per_doc"] == 7  # 60 words: windows of 16 at 0, 8, .., 40, 44

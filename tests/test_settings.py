@@ -48,6 +48,6 @@ def test_from_toml(tmp_path: Path) -> None:
 
 def test_check_index_names_the_difference() -> None:
     stored = Settings(window=30).index_dict()
-    with pytest.raises(SettingsMismatchError, match="window: stored 30, current 24"):
+    with pytest.raises(SettingsMismatchError, match="window: stored 30, current 16"):
         Settings().check_index(stored, "corpus store x")
     Settings(window=30, min_words=12).check_index(stored, "x")  # alignment settings may differ

@@ -25,7 +25,7 @@ def test_open_missing_store_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_add_is_incremental_and_idempotent(tmp_path: Path) -> None:
-    store = CorpusStore.open(tmp_path / "s", create=True)
+    store = CorpusStore.open(tmp_path / "s", Settings(window=24, stride=12), create=True)
     a = doc("a.txt", TEXT, authors=("Last, I.",), year="2019", title="A title")
     b = doc("b.txt", "another text " * 20)
     first = add_documents(store, [a])
@@ -47,7 +47,7 @@ def test_add_is_incremental_and_idempotent(tmp_path: Path) -> None:
 def test_other_settings_are_an_error(tmp_path: Path) -> None:
     store = CorpusStore.open(tmp_path / "s", Settings(window=30), create=True)
     add_documents(store, [doc("a.txt", TEXT)])
-    with pytest.raises(SettingsMismatchError, match="window: stored 30, current 24"):
+    with pytest.raises(SettingsMismatchError, match="window: stored 30, current 16"):
         CorpusStore.open(tmp_path / "s", Settings())
     assert CorpusStore.open(tmp_path / "s").settings.window == 30  # adopts the store's own
 

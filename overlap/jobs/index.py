@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 
-from overlap.jobs.sketching import sketch_words, term_frequencies
+from overlap.engine.local import map_shards
+from overlap.jobs.sketching import sketch_hashes, term_frequencies
 from overlap.model import Document
-from overlap.store.corpus import CorpusStore
+from overlap.settings import Settings
+from overlap.store.corpus import CorpusStore, StagedPart, stage_part
 from overlap.store.schema import documents_to_table
+from overlap.text.shingles import word_hashes
 from overlap.text.tokens import normalised_words
 
-#: Documents written per part file; bounds memory while adding large folders.
-PART_SIZE = 5_000
+#: Documents per part file: the unit of parallel work and of commit.
+PART_SIZE = 2_000
 
 Progress = Callable[[int], None]
 
@@ -31,34 +35,31 @@ class AddReport:
 
 
 def part_tables(
-    documents: Sequence[Document], store: CorpusStore
+    documents: Sequence[Document], settings: Settings
 ) -> tuple[dict[str, pa.Table], int]:
     """Build the four dataset tables of one part; also return its word count."""
-    settings = store.settings
-    word_lists = [normalised_words(d.text) for d in documents]
-    sketch = sketch_words(word_lists, settings)
-    ids = np.array([d.id for d in documents], dtype=object)
-    win_docs = ids[sketch.doc] if len(sketch.doc) else np.zeros(0, dtype=object)
+    hash_lists = [word_hashes(normalised_words(d.text)) for d in documents]
+    sketch = sketch_hashes(hash_lists, settings)
+    ids = pa.array([d.id for d in documents], type=pa.string())
     windows = pa.table(
         {
-            "doc": pa.array(win_docs, type=pa.string()),
+            "doc": pa.DictionaryArray.from_arrays(sketch.doc.astype(np.int32), ids),
             "window": sketch.window,
             "first_word": sketch.first_word,
             "end_word": sketch.end_word,
         }
     )
-    # One row per distinct (key, document): scans look documents up, not windows.
-    flat_keys = sketch.keys.reshape(-1)
-    flat_docs = np.repeat(sketch.doc, settings.bands)
-    pairs = np.unique(np.stack([flat_keys, flat_docs.astype(np.uint64)], axis=1), axis=0)
+    # One row per window and band; scans join on the key and keep distinct documents.
     bands = pa.table(
         {
-            "key": pa.array(pairs[:, 0], type=pa.uint64()),
-            "doc": pa.array(ids[pairs[:, 1].astype(np.int64)], type=pa.string()),
+            "key": pa.array(sketch.keys.reshape(-1), type=pa.uint64()),
+            "doc": pa.DictionaryArray.from_arrays(
+                np.repeat(sketch.doc.astype(np.int32), settings.bands), ids
+            ),
         }
     )
-    terms, df = term_frequencies(word_lists)
-    words = [len(w) for w in word_lists]
+    terms, df = term_frequencies(hash_lists)
+    words = [len(h) for h in hash_lists]
     tables = {
         "documents": documents_to_table(list(documents), words),
         "windows": windows,
@@ -68,10 +69,24 @@ def part_tables(
     return tables, sum(words)
 
 
+def stage_shard(shard: tuple[Sequence[Document], Settings, Path]) -> tuple[StagedPart, int]:
+    """Sketch one shard of documents and write its part files (uncommitted): a worker's job."""
+    documents, settings, root = shard
+    tables, words = part_tables(documents, settings)
+    return stage_part(root, settings, tables), words
+
+
 def add_documents(
-    store: CorpusStore, documents: Sequence[Document], progress: Progress | None = None
+    store: CorpusStore,
+    documents: Sequence[Document],
+    progress: Progress | None = None,
+    workers: int | None = None,
 ) -> AddReport:
-    """Add documents not yet in the store; documents already there (same id) are skipped."""
+    """Add documents not yet in the store; documents already there (same id) are skipped.
+
+    Parts are sketched in parallel (``workers`` processes, default one per core) and
+    committed one at a time in order, so a crash keeps every part committed before it.
+    """
     with store.locked():
         known = store.document_ids()
         seen: set[str] = set()
@@ -80,13 +95,19 @@ def add_documents(
             if d.id not in known and d.id not in seen:
                 seen.add(d.id)
                 fresh.append(d)
+        shards = [
+            (fresh[i : i + PART_SIZE], store.settings, store.root)
+            for i in range(0, len(fresh), PART_SIZE)
+        ]
         parts = []
         total_words = 0
-        for i in range(0, len(fresh), PART_SIZE):
-            chunk = fresh[i : i + PART_SIZE]
-            tables, words = part_tables(chunk, store)
-            parts.append(store.add_part(tables))
+        done = 0
+        for (chunk, _, _), (staged, words) in zip(
+            shards, map_shards(stage_shard, shards, workers), strict=True
+        ):
+            parts.append(store.commit(staged))
             total_words += words
+            done += len(chunk)
             if progress is not None:
-                progress(i + len(chunk))
+                progress(done)
     return AddReport(len(fresh), len(documents) - len(fresh), total_words, tuple(parts))

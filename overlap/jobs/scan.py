@@ -8,13 +8,14 @@ from datetime import UTC, datetime
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from overlap.align.passages import align
 from overlap.align.score import Idf, containment
 from overlap.attribution.classify import KIND_OF_ROLE
 from overlap.attribution.references import reference_list_span
-from overlap.jobs.sketching import sketch_words, term_frequencies
+from overlap.jobs.sketching import sketch_hashes, term_frequencies
 from overlap.model import (
     Document,
     FileError,
@@ -41,14 +42,13 @@ class _Text:
 
     doc: Document
     tokens: Tokens
-    hashes: list[int]
+    hashes: npt.NDArray[np.uint64]
     excluded: npt.NDArray[np.bool_]
 
 
 def _prepare(doc: Document) -> _Text:
     tokens = tokenise(doc.text)
-    hashes = word_hashes(tokens.norms).tolist()
-    return _Text(doc, tokens, hashes, np.zeros(len(tokens), dtype=np.bool_))
+    return _Text(doc, tokens, word_hashes(tokens.norms), np.zeros(len(tokens), dtype=np.bool_))
 
 
 def _word_range(tokens: Tokens, start: int, end: int) -> tuple[int, int]:
@@ -79,7 +79,7 @@ def _mostly_excluded(text: _Text, start: int, end: int, settings: Settings) -> b
 def _finding(sub: _Text, other: _Text, p: Passage, kind: Kind, idf: Idf) -> Finding:
     a0, a1 = _word_range(sub.tokens, p.start, p.end)
     b0, b1 = _word_range(other.tokens, p.other_start, p.other_end)
-    mine, theirs = sub.hashes[a0:a1], other.hashes[b0:b1]
+    mine, theirs = sub.hashes[a0:a1].tolist(), other.hashes[b0:b1].tolist()
     return Finding(
         submission=sub.doc.id,
         kind=kind,
@@ -104,15 +104,15 @@ def _store_candidates(
     store: CorpusStore, keys: npt.NDArray[np.uint64], docs: npt.NDArray[np.int64]
 ) -> dict[int, set[str]]:
     """Stored documents proposed for each submission (by batch index)."""
-    bands = store.read("bands")
-    encoded = pc.dictionary_encode(bands.column("doc")).combine_chunks()
-    index_docs = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    index_keys = bands.column("key").to_numpy()
-    pairs = join_keys(keys, docs, index_keys, index_docs)
-    names = encoded.dictionary.to_pylist()
+    wanted = pa.array(np.unique(keys), type=pa.uint64())
     out: dict[int, set[str]] = {}
-    for q, i in pairs.tolist():
-        out.setdefault(q, set()).add(names[i])
+    for bands in store.scan("bands", lambda t: pc.is_in(t.column("key"), value_set=wanted)):
+        encoded = bands.unify_dictionaries().column("doc").combine_chunks()
+        index_docs = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        index_keys = bands.column("key").to_numpy()
+        names = encoded.dictionary.to_pylist()
+        for q, i in join_keys(keys, docs, index_keys, index_docs).tolist():
+            out.setdefault(q, set()).add(names[i])
     return out
 
 
@@ -123,7 +123,7 @@ def _idf(store: CorpusStore, batch: Sequence[_Text]) -> Idf:
         zip(summed.column("term").to_pylist(), summed.column("df_sum").to_pylist(), strict=True)
     )
     n_stored = store.read("documents", ["id"]).num_rows
-    batch_terms, batch_df = term_frequencies([t.tokens.norms for t in batch])
+    batch_terms, batch_df = term_frequencies([t.hashes for t in batch])
     return Idf(n_stored, stored).merged(
         len(batch), dict(zip(batch_terms.tolist(), batch_df.tolist(), strict=True))
     )
@@ -189,7 +189,7 @@ def scan(
     templates = [_prepare(d) for d in excludes]
     for t in texts:
         _exclude_templates(t, templates, settings)
-    sketch = sketch_words([t.tokens.norms for t in texts], settings)
+    sketch = sketch_hashes([t.hashes for t in texts], settings)
     flat_keys = sketch.keys.reshape(-1)
     flat_docs = np.repeat(sketch.doc, settings.bands)
     proposed = _store_candidates(store, flat_keys, flat_docs)

@@ -11,7 +11,9 @@ import numpy.typing as npt
 from overlap.settings import Settings
 from overlap.sketch.lsh import band_keys
 from overlap.sketch.minhash import batch_signatures
-from overlap.text.shingles import shingle_hashes, window_shingle_ranges, word_hashes
+from overlap.text.shingles import shingle_hashes, window_shingle_ranges
+
+Hashes = npt.NDArray[np.uint64]
 
 
 @dataclass(frozen=True)
@@ -25,15 +27,15 @@ class WindowKeys:
     keys: npt.NDArray[np.uint64]  # (n_windows, bands)
 
 
-def sketch_words(word_lists: Sequence[Sequence[str]], settings: Settings) -> WindowKeys:
-    """Sketch each document's normalised words into windows with LSH band keys."""
+def sketch_hashes(hash_lists: Sequence[Hashes], settings: Settings) -> WindowKeys:
+    """Sketch each document's word hashes into windows with LSH band keys."""
     shingles, ranges, docs, firsts, ends = [], [], [], [], []
-    for i, words in enumerate(word_lists):
-        n = len(words)
+    for i, hashes in enumerate(hash_lists):
+        n = len(hashes)
         if n == 0:
             continue
         starts, stops = window_shingle_ranges(n, settings.shingle, settings.window, settings.stride)
-        shingles.append(shingle_hashes(word_hashes(words), settings.shingle))
+        shingles.append(shingle_hashes(hashes, settings.shingle))
         ranges.append((starts, stops))
         docs.append(np.full(len(starts), i, dtype=np.int64))
         firsts.append(starts.astype(np.int32))
@@ -55,11 +57,9 @@ def sketch_words(word_lists: Sequence[Sequence[str]], settings: Settings) -> Win
     )
 
 
-def term_frequencies(
-    word_lists: Sequence[Sequence[str]],
-) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+def term_frequencies(hash_lists: Sequence[Hashes]) -> tuple[Hashes, npt.NDArray[np.int64]]:
     """Document frequency of every word hash over a batch: (terms, df)."""
-    uniques = [np.unique(word_hashes(words)) for words in word_lists if words]
+    uniques = [np.unique(h) for h in hash_lists if len(h)]
     if not uniques:
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
     terms, df = np.unique(np.concatenate(uniques), return_counts=True)

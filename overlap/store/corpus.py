@@ -7,7 +7,8 @@ import fcntl
 import json
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -129,49 +130,53 @@ class CorpusStore:
 
         Call inside :meth:`locked`.
         """
-        missing = sorted(set(DATASETS) - set(tables))
-        if missing:
-            raise StoreError(f"a part needs every dataset, missing {', '.join(missing)}")
-        part = f"part-{len(self.parts):05d}-{uuid.uuid4().hex[:8]}"
-        index = self.settings.index_dict()
-        written: list[tuple[Path, Path]] = []
+        return self.commit(stage_part(self.root, self.settings, tables))
+
+    def commit(self, staged: StagedPart) -> str:
+        """Make a staged part visible: rename its files, then replace the manifest.
+
+        Call inside :meth:`locked`.
+        """
         try:
-            for name, schema in DATASETS.items():
-                folder = self.root / name
-                folder.mkdir(parents=True, exist_ok=True)
-                final = folder / f"{part}.parquet"
-                tmp = folder / f".{part}.parquet.tmp"
-                table = (
-                    tables[name]
-                    .cast(schema)
-                    .replace_schema_metadata(with_settings(schema, index).metadata)
+            for dataset in DATASETS:
+                folder = self.root / dataset
+                os.replace(
+                    folder / f".{staged.name}.parquet.tmp", folder / f"{staged.name}.parquet"
                 )
-                pq.write_table(table, tmp, compression="zstd")
-                written.append((tmp, final))
-            for tmp, final in written:
-                os.replace(tmp, final)
         except OSError as exc:
             raise StoreError(f"cannot write to corpus store {self.root}: {exc}") from exc
-        self._manifest["parts"] = [*self.parts, part]
+        self._manifest["parts"] = [*self.parts, staged.name]
         self._write_manifest()
-        return part
+        return staged.name
 
-    def read(self, dataset: str, columns: list[str] | None = None) -> pa.Table:
-        """Read a whole dataset (every committed part), checking each file's settings."""
-        schema = DATASETS[dataset]
-        tables = []
+    def scan(
+        self,
+        dataset: str,
+        keep: Callable[[pa.Table], pa.Array] | None = None,
+        columns: list[str] | None = None,
+    ) -> Iterator[pa.Table]:
+        """Yield each committed part of a dataset, filtered by ``keep``, checking its settings.
+
+        One part at a time, so memory stays bounded by the largest part.
+        """
         for part in self.parts:
             path = self.root / dataset / f"{part}.parquet"
             try:
                 file = pq.ParquetFile(path)
+                stored = settings_of(file.schema_arrow)
+                if stored != self.settings.index_dict():
+                    raise SettingsMismatchError(
+                        f"{path} was made with other settings than its store manifest says"
+                    )
+                table = file.read(columns=columns)
             except (OSError, pa.ArrowInvalid) as exc:
                 raise StoreError(f"{path}: cannot read store file: {exc}") from exc
-            stored = settings_of(file.schema_arrow)
-            if stored != self.settings.index_dict():
-                raise SettingsMismatchError(
-                    f"{path} was made with other settings than its store manifest says"
-                )
-            tables.append(file.read(columns=columns))
+            yield table if keep is None else table.filter(keep(table))
+
+    def read(self, dataset: str, columns: list[str] | None = None) -> pa.Table:
+        """Read a whole dataset (every committed part), checking each file's settings."""
+        schema = DATASETS[dataset]
+        tables = list(self.scan(dataset, columns=columns))
         if not tables:
             fields = [schema.field(c) for c in columns] if columns else list(schema)
             return pa.schema(fields).empty_table()
@@ -183,8 +188,39 @@ class CorpusStore:
 
     def documents(self, ids: set[str] | None = None) -> list[Document]:
         """Read stored documents, all of them or those with the given ids."""
-        table = self.read("documents")
-        if ids is not None:
-            mask = pc.is_in(table.column("id"), value_set=pa.array(sorted(ids), type=pa.string()))
-            table = table.filter(mask)
-        return table_to_documents(table)
+        if ids is None:
+            return table_to_documents(self.read("documents"))
+        wanted = pa.array(sorted(ids), type=pa.string())
+        parts = self.scan("documents", lambda t: pc.is_in(t.column("id"), value_set=wanted))
+        return [d for table in parts for d in table_to_documents(table)]
+
+
+@dataclass(frozen=True)
+class StagedPart:
+    """A part whose files are written under temporary names, not yet in the manifest."""
+
+    name: str
+
+
+def stage_part(root: Path, settings: Settings, tables: dict[str, pa.Table]) -> StagedPart:
+    """Write one table per dataset under temporary names; safe to run in a worker process.
+
+    Nothing is visible until :meth:`CorpusStore.commit`; a crash leaves only ``.tmp`` files.
+    """
+    missing = sorted(set(DATASETS) - set(tables))
+    if missing:
+        raise StoreError(f"a part needs every dataset, missing {', '.join(missing)}")
+    name = f"part-{uuid.uuid4().hex}"
+    index = settings.index_dict()
+    try:
+        for dataset, schema in DATASETS.items():
+            folder = root / dataset
+            folder.mkdir(parents=True, exist_ok=True)
+            table = tables[dataset].cast(schema)
+            table = table.replace_schema_metadata(with_settings(schema, index).metadata)
+            # Band keys are random 64-bit values: compressing them costs time and saves nothing.
+            codecs = {c: ("none" if c == "key" else "zstd") for c in table.column_names}
+            pq.write_table(table, folder / f".{name}.parquet.tmp", compression=codecs)
+    except OSError as exc:
+        raise StoreError(f"cannot write to corpus store {root}: {exc}") from exc
+    return StagedPart(name)

@@ -10,6 +10,8 @@ import pyarrow as pa
 from overlap.model import Document, Role
 
 SETTINGS_KEY = b"overlap.settings"
+#: Document ids in per-window and per-band rows repeat a lot: stored dictionary-encoded.
+DOC_ID = pa.dictionary(pa.int32(), pa.string())
 
 DOCUMENTS = pa.schema(
     [
@@ -30,14 +32,14 @@ DOCUMENTS = pa.schema(
 
 WINDOWS = pa.schema(
     [
-        ("doc", pa.string()),
+        ("doc", DOC_ID),
         ("window", pa.int32()),
         ("first_word", pa.int32()),
         ("end_word", pa.int32()),
     ]
 )
 
-BANDS = pa.schema([("key", pa.uint64()), ("doc", pa.string())])
+BANDS = pa.schema([("key", pa.uint64()), ("doc", DOC_ID)])
 
 TERMS = pa.schema([("term", pa.uint64()), ("df", pa.int64())])
 

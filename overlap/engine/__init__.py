@@ -1,0 +1,1 @@
+"""Executors: where a stage's shards run (this process, a process pool, later Dask)."""
