@@ -43,7 +43,8 @@ app.add_typer(corpus_app, name="corpus")
 app.add_typer(eval_app, name="eval")
 
 err = Console(stderr=True)
-out = Console()
+# Reports piped to a file or a cron mail get room for their columns.
+out = Console() if Console().is_terminal else Console(width=120)
 DEFAULT_CORPUS = Path("corpus/store")
 
 
