@@ -99,7 +99,7 @@ def corpus_add(
         typer.Option(help="What the documents are: published sources or prior-term posts."),
     ],
     corpus: Annotated[Path, typer.Option(help="Corpus store folder.")] = DEFAULT_CORPUS,
-    quiet: Annotated[bool, typer.Option(help="Print nothing but errors.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
 ) -> None:
     """Add documents to the corpus store; documents already there are skipped.
 
@@ -136,7 +136,7 @@ def scan(
     json_out: Annotated[
         bool, typer.Option("--json", help="Print the findings document to stdout, nothing else.")
     ] = False,
-    quiet: Annotated[bool, typer.Option(help="Print nothing but errors.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
 ) -> None:
     """Scan submissions against the corpus and each other; write findings.json and findings.csv.
 
