@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -23,6 +24,7 @@ from rich.progress import (
 
 from overlap.errors import OverlapError
 from overlap.eval.attribution import evaluate_attribution, format_attribution
+from overlap.eval.pan import evaluate_pan, format_pan
 from overlap.jobs.run import add_to_corpus, scan_paths
 from overlap.model import Role, Severity
 from overlap.report.contract import result_dict
@@ -93,7 +95,10 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]
 
 @corpus_app.command("add")
 def corpus_add(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .md) to add.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Files, folders or .zip archives to add (see README: formats)."),
+    ],
     role: Annotated[
         CorpusRole,
         typer.Option(help="What the documents are: published sources or prior-term posts."),
@@ -123,7 +128,10 @@ def corpus_add(
 
 @app.command()
 def scan(
-    paths: Annotated[list[Path], typer.Argument(help="Submission files or folders to scan.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Submission files, folders, .zip downloads or CSV/JSONL exports."),
+    ],
     out_dir: Annotated[Path, typer.Option("--out", help="Report folder to write.")],
     corpus: Annotated[Path, typer.Option(help="Corpus store folder.")] = DEFAULT_CORPUS,
     exclude: Annotated[
@@ -175,6 +183,32 @@ def eval_attribution(
         sys.stdout.write(json.dumps(figures, indent=2) + "\n")
     else:
         out.print(format_attribution(figures), markup=False, highlight=False, soft_wrap=True)
+
+
+@eval_app.command("pan")
+def eval_pan(
+    corpus_dir: Annotated[Path, typer.Argument(help="A PAN text-alignment corpus folder.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write detection XMLs to.")],
+    subset: Annotated[
+        list[str] | None, typer.Option(help="Subset folder to score; repeatable; all by default.")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes; the available cores by default.")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Align every pair of a PAN corpus, write PAN detection XMLs, print plagdet per subset."""
+    try:
+        with _progress(not json_out and err.is_terminal) as progress:
+            report = evaluate_pan(
+                corpus_dir, out_dir, subsets=subset or [], workers=workers, progress=progress
+            )
+    except OverlapError as exc:
+        _fail(str(exc))
+    if json_out:
+        sys.stdout.write(json.dumps(asdict(report), indent=2) + "\n")
+    else:
+        out.print(format_pan(report), markup=False, highlight=False, soft_wrap=True)
 
 
 def main() -> None:

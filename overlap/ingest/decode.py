@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import os
 
-from overlap.errors import InputError
+from overlap.ingest.errors import ExtractError
 
 # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
 _BOMS: tuple[tuple[bytes, str, str], ...] = (
@@ -17,18 +17,13 @@ _BOMS: tuple[tuple[bytes, str, str], ...] = (
 )
 
 
-class DecodeError(InputError):
+class DecodeError(ExtractError):
     """A file's bytes are not text in any encoding we accept.
 
     Attributes:
         path: The file as the caller named it.
         reason: Why, in a few words (``binary file``), without the path.
     """
-
-    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
-        self.path = os.fspath(path)
-        self.reason = reason
-        super().__init__(f"{self.path}: {reason}")
 
 
 def decode_bytes(data: bytes, path: str | os.PathLike[str]) -> str:

@@ -1,22 +1,30 @@
-"""Read .txt and .md files, given one by one or as folders, into Documents with their metadata."""
+"""Read files, folders and zip archives into Documents, naming every file that cannot be read."""
 
 from __future__ import annotations
 
 import logging
-import os
-import posixpath
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from overlap.errors import InputError
-from overlap.ingest.decode import DecodeError, decode_bytes
-from overlap.ingest.metadata import METADATA_NAME, Metadata, MetadataTable, read_metadata
+from overlap.ingest.archives import archive_items
+from overlap.ingest.decode import decode_bytes
+from overlap.ingest.errors import ArchiveRefusedError, ExtractError
+from overlap.ingest.exports import EXPORT_SUFFIXES, ExportColumns, read_export
+from overlap.ingest.formats import READERS, Extracted
+from overlap.ingest.formats.html import html_to_text, looks_like_html
+from overlap.ingest.limits import Budget, IngestLimits, mib
+from overlap.ingest.lms import Receipt, is_receipt_name, parse_receipt, receipt_key, submitter
+from overlap.ingest.metadata import METADATA_NAME, Metadata, MetadataTable
+from overlap.ingest.safezip import SafeZip
+from overlap.ingest.walk import ARCHIVE_SUFFIXES, Item, alone, check_path, in_folder, suffix
 from overlap.model import Document, FileError, Role, document_id
 from overlap.text.tokens import text_flags
 
 logger = logging.getLogger(__name__)
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 #: File name endings read as plain text, compared in lower case.
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 
@@ -29,148 +37,198 @@ class Ingested:
     errors: tuple[FileError, ...] = ()
 
 
-@dataclass(frozen=True)
-class _Found:
-    """A text file to read: where it is, how to show it, what its id is made of."""
+def read_documents(
+    paths: Sequence[Path],
+    role: Role,
+    *,
+    limits: IngestLimits | None = None,
+    columns: ExportColumns | None = None,
+) -> Ingested:
+    """Read every document in ``paths``, in a deterministic order.
 
-    file: Path
-    shown: str
-    rel: str
-    metadata: Metadata
-
-
-def read_documents(paths: Sequence[Path], role: Role) -> Ingested:
-    """Read every .txt and .md file in ``paths``, in a deterministic order.
+    Documents are .txt, .md, .docx, .pdf, .html/.htm, .odt and .rtf files; every post of a
+    CSV or JSON Lines discussion export; and all of these inside .zip archives (LMS bulk
+    downloads), nested up to ``limits.max_depth``. Canvas, Moodle and Blackboard names (and
+    Blackboard receipts) give the student and, where the LMS records it, the submission time;
+    a ``metadata.csv`` overrides them.
 
     A folder is read recursively in sorted order, skipping hidden files and folders; a
     ``metadata.csv`` in it or any subfolder describes files by paths relative to its own folder,
     and a nearer one wins field by field. A file given on its own takes metadata from a
-    ``metadata.csv`` beside it. Ids come from the path inside the given folder (or the file name)
-    and the text, so they do not depend on the working directory; a document whose id was already
-    read in this call is skipped.
+    ``metadata.csv`` beside it. Ids come from the path inside the given folder (``!`` into
+    archives, ``#`` to a post) and the text, so they do not depend on the working directory;
+    a document whose id was already read in this call is skipped. Nothing is written to disk.
 
     Args:
         paths: Files and folders as the user gave them.
         role: The role every document read gets.
+        limits: Size, ratio and nesting limits; :class:`IngestLimits` defaults when omitted.
+        columns: Column names of discussion exports; :class:`ExportColumns` defaults.
 
     Returns:
-        The documents, and one error per file (or metadata row) that could not be used.
+        The documents, and one error per file, archive member, post or metadata row that
+        could not be used (``batch.zip!inner/essay.docx``: ``password-protected``).
 
     Raises:
-        InputError: A path does not exist, or is a file that is not .txt or .md.
+        InputError: A path does not exist, or is a file of a kind ingest does not read.
     """
-    roots = [_check(Path(path)) for path in paths]
-    documents: dict[str, Document] = {}
-    errors: list[FileError] = []
+    roots = [check_path(Path(path)) for path in paths]
+    batch = _Batch(role, limits or IngestLimits(), columns or ExportColumns())
     beside: dict[Path, MetadataTable] = {}
     for root in roots:
-        found = _in_folder(root, errors) if root.is_dir() else [_alone(root, beside, errors)]
-        for item in found:
-            document = _read(item, role, errors)
-            if document is None:
+        if root.is_dir():
+            batch.container(in_folder(root, batch.errors, batch.limits.max_file_bytes))
+        else:
+            batch.container([alone(root, beside, batch.errors, batch.limits.max_file_bytes)])
+    return Ingested(tuple(batch.documents.values()), tuple(dict.fromkeys(batch.errors)))
+
+
+class _Batch:
+    """The documents and errors of one call, and how to read each kind of file."""
+
+    def __init__(self, role: Role, limits: IngestLimits, columns: ExportColumns) -> None:
+        self.role = role
+        self.limits = limits
+        self.columns = columns
+        self.documents: dict[str, Document] = {}
+        self.errors: list[FileError] = []
+
+    def container(self, items: list[Item]) -> None:
+        """Read the files of one folder or archive; Blackboard receipts first, for pairing."""
+        receipts: dict[str, tuple[Item, Receipt]] = {}
+        for item in items:
+            if is_receipt_name(item.name):
+                receipt = self._receipt(item)
+                if receipt is not None:
+                    receipts[receipt_key(item.name)] = (item, receipt)
+        paired = {item.name for item, _ in receipts.values()}
+        for item in items:
+            if item.name in paired:
+                _, receipt = receipts[receipt_key(item.name)]
+                if receipt.text:
+                    meta = self._who(item, {receipt_key(item.name): receipt})
+                    typed = receipt.text
+                    extracted = html_to_text(typed) if looks_like_html(typed) else Extracted(typed)
+                    self._add(item.rel, item.shown, extracted, meta, plain=True)
                 continue
-            if document.id in documents:
-                logger.debug("skipping %s: same id as %s", item.shown, documents[document.id].path)
-                continue
-            documents[document.id] = document
-    return Ingested(tuple(documents.values()), tuple(dict.fromkeys(errors)))
+            try:
+                self._item(item, {key: receipt for key, (_, receipt) in receipts.items()})
+            except ArchiveRefusedError:
+                raise
+            except ExtractError as exc:
+                self._fail(exc.path, exc.reason)
+            except OSError as exc:
+                self._fail(item.shown, f"cannot read: {exc.strerror or exc}")
+            except Exception as exc:  # one hostile file must not stop the batch
+                logger.warning("unexpected failure reading %s", item.shown, exc_info=True)
+                self._fail(item.shown, f"cannot read ({type(exc).__name__}: {exc})")
 
+    def _item(self, item: Item, receipts: dict[str, Receipt]) -> None:
+        kind = suffix(item.name)
+        if kind in ARCHIVE_SUFFIXES:
+            self._archive(item)
+        elif kind in EXPORT_SUFFIXES:
+            if item.name.rpartition("/")[2].lower() != METADATA_NAME:
+                self._export(item)
+        elif kind in READERS:
+            data = item.load()
+            if not data:
+                raise ExtractError(item.shown, "empty file")
+            extracted = READERS[kind](data, item.shown, self.limits)
+            meta = self._who(item, receipts)
+            self._add(item.rel, item.shown, extracted, meta, plain=kind in TEXT_SUFFIXES)
+        elif submitter(item.name) is not None:
+            raise ExtractError(item.shown, f"unsupported file type {kind or '(no suffix)'}")
 
-def _check(path: Path) -> Path:
-    """Return ``path`` if it is a folder or a text file, else raise naming it."""
-    if path.is_dir():
-        return path
-    if path.is_file():
-        if path.suffix.lower() not in TEXT_SUFFIXES:
-            raise InputError(f"not a .txt or .md file: {path}")
-        return path
-    if path.exists():
-        raise InputError(f"not a file or folder: {path}")
-    raise InputError(f"no such file or folder: {path}")
+    def _archive(self, item: Item) -> None:
+        depth = item.depth + 1
+        if depth > self.limits.max_depth:
+            limit = self.limits.max_depth
+            reason = f"nested more than {limit} deep" if limit else "max_depth is 0"
+            raise ExtractError(item.shown, f"refused: archive {reason}")
+        budget = item.budget or Budget(self.limits.max_archive_bytes)
+        source: Path | bytes
+        if item.path is not None:
+            size, limit = item.path.stat().st_size, self.limits.max_archive_bytes
+            if size > limit:
+                raise ExtractError(item.shown, f"too large: {mib(size)}, limit {mib(limit)}")
+            source = item.path
+        else:
+            source = item.load()
+        try:
+            with SafeZip.open(source, item.shown, self.limits, budget) as archive:
+                members, refused = archive_items(archive, item, depth)
+                self.errors.extend(refused)
+                self.container(members)
+        except ArchiveRefusedError as exc:
+            self._fail(exc.path, exc.reason)
 
+    def _export(self, item: Item) -> None:
+        text = decode_bytes(item.load(), item.shown)
+        try:
+            posts, errors = read_export(
+                text, suffix(item.name), item.shown, self.columns, need_author=not item.explicit
+            )
+        except ExtractError as exc:
+            if item.explicit or not exc.reason.startswith("not a discussion export"):
+                raise
+            logger.debug("skipping %s: %s", item.shown, exc.reason)
+            return
+        for error in errors:
+            self._fail(error.path, error.reason)
+        for post in posts:
+            meta = Metadata(student=post.author, submitted_at=post.posted_at)
+            self._add(
+                f"{item.rel}#{post.key}",
+                f"{item.shown}#{post.key}",
+                Extracted(post.text, post.flags),
+                meta.overlay(item.metadata),
+                plain=True,
+            )
 
-def _alone(file: Path, beside: dict[Path, MetadataTable], errors: list[FileError]) -> _Found:
-    """Describe a file given on its own, with the metadata.csv next to it if there is one."""
-    csv_path = file.parent / METADATA_NAME
-    if csv_path not in beside:
-        beside[csv_path] = (
-            read_metadata(csv_path, csv_path.as_posix())
-            if csv_path.is_file()
-            else MetadataTable({})
+    def _receipt(self, item: Item) -> Receipt | None:
+        try:
+            return parse_receipt(decode_bytes(item.load(), item.shown))
+        except (ExtractError, OSError):
+            return None  # read again as an ordinary file, which reports the error
+
+    @staticmethod
+    def _who(item: Item, receipts: dict[str, Receipt]) -> Metadata:
+        """The student and time an LMS name (and its receipt) gives, overlaid by metadata.csv."""
+        who = submitter(item.name)
+        if who is None:
+            return item.metadata
+        student, submitted_at = who.student, who.submitted_at
+        receipt = receipts.get(who.attempt or "")
+        if receipt is not None:
+            student = receipt.student or student
+            submitted_at = submitted_at or receipt.submitted_at
+        return Metadata(student=student, submitted_at=submitted_at).overlay(item.metadata)
+
+    def _add(self, rel: str, shown: str, extracted: Extracted, meta: Metadata, plain: bool) -> None:
+        # A lone surrogate (from a JSON escape) cannot be written as UTF-8; one code point
+        # for one keeps every offset.
+        text = _SURROGATE.sub("\ufffd", extracted.text)
+        if not text.strip():
+            self._fail(shown, "empty file" if plain else "no text")
+            return
+        document = Document(
+            id=document_id(rel, text),
+            path=shown,
+            role=self.role,
+            text=text,
+            authors=meta.authors,
+            year=meta.year,
+            title=meta.title,
+            student=meta.student,
+            term=meta.term,
+            submitted_at=meta.submitted_at,
+            flags=tuple(dict.fromkeys(text_flags(text) + extracted.flags)),
         )
-        # Rows about other files are that folder's business, not this call's.
-        errors.extend(beside[csv_path].errors)
-    metadata = beside[csv_path].rows.get(file.name, Metadata())
-    return _Found(file, file.as_posix(), file.name, metadata)
+        if document.id in self.documents:
+            logger.debug("skipping %s: same id as %s", shown, self.documents[document.id].path)
+            return
+        self.documents[document.id] = document
 
-
-def _in_folder(root: Path, errors: list[FileError]) -> list[_Found]:
-    """Describe the text files under ``root`` in sorted order, with their merged metadata."""
-    texts, csvs = _walk(root, errors)
-    tables: dict[str, MetadataTable] = {}
-    for rel in csvs:
-        table = read_metadata(root / rel, (root / rel).as_posix())
-        tables[posixpath.dirname(rel)] = table
-        errors.extend(table.errors + table.row_errors)
-    found = []
-    for rel in texts:
-        metadata = Metadata()
-        parts = rel.split("/")
-        for depth in range(len(parts)):
-            folder_table = tables.get("/".join(parts[:depth]))
-            row = folder_table.rows.get("/".join(parts[depth:])) if folder_table else None
-            if row is not None:
-                metadata = metadata.overlay(row)
-        found.append(_Found(root / rel, (root / rel).as_posix(), rel, metadata))
-    return found
-
-
-def _walk(root: Path, errors: list[FileError]) -> tuple[list[str], list[str]]:
-    """Return the sorted posix paths, relative to ``root``, of text files and metadata.csv files."""
-
-    def unreadable(exc: OSError) -> None:
-        shown = Path(exc.filename).as_posix() if exc.filename else root.as_posix()
-        errors.append(FileError(shown, f"cannot read folder: {exc.strerror or exc}"))
-
-    texts: list[str] = []
-    csvs: list[str] = []
-    for folder, subfolders, names in os.walk(root, onerror=unreadable):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
-        inside = Path(folder).relative_to(root)
-        for name in names:
-            if name.startswith("."):
-                continue
-            if name.lower() == METADATA_NAME:
-                csvs.append((inside / name).as_posix())
-            elif Path(name).suffix.lower() in TEXT_SUFFIXES:
-                texts.append((inside / name).as_posix())
-    return sorted(texts), sorted(csvs)
-
-
-def _read(item: _Found, role: Role, errors: list[FileError]) -> Document | None:
-    """Read and decode one file into a Document, or record why it cannot be used."""
-    try:
-        text = decode_bytes(item.file.read_bytes(), item.shown)
-    except DecodeError as exc:
-        errors.append(FileError(item.shown, exc.reason))
-        return None
-    except OSError as exc:
-        errors.append(FileError(item.shown, f"cannot read: {exc.strerror or exc}"))
-        return None
-    if not text.strip():
-        errors.append(FileError(item.shown, "empty file"))
-        return None
-    meta = item.metadata
-    return Document(
-        id=document_id(item.rel, text),
-        path=item.shown,
-        role=role,
-        text=text,
-        authors=meta.authors,
-        year=meta.year,
-        title=meta.title,
-        student=meta.student,
-        term=meta.term,
-        submitted_at=meta.submitted_at,
-        flags=text_flags(text),
-    )
+    def _fail(self, path: str, reason: str) -> None:
+        self.errors.append(FileError(path, reason))

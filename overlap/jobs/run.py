@@ -12,6 +12,7 @@ from overlap.jobs.index import add_documents
 from overlap.jobs.scan import Progress, scan
 from overlap.model import FileError, Role, ScanResult
 from overlap.report.files import write_report
+from overlap.report.texts import write_texts
 from overlap.store.corpus import CorpusStore
 
 
@@ -66,4 +67,5 @@ def scan_paths(
         progress=progress,
     )
     write_report(result, out)
+    write_texts(submissions.documents, out)
     return result

@@ -1,0 +1,152 @@
+"""Read .html/.htm (LMS discussion exports) with the stdlib html.parser: no dependency needed.
+
+html.parser is lenient with the fragments LMSs export, never fetches anything and decodes
+entities itself; a full HTML5 tree (selectolax, lxml) buys nothing for plain text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from html.parser import HTMLParser
+
+from overlap.ingest.decode import decode_bytes
+from overlap.ingest.formats.base import HIDDEN_TEXT, Extracted, join_paragraphs
+from overlap.ingest.limits import IngestLimits
+
+_BLOCK = frozenset({
+    "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "dialog",
+    "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
+    "h4", "h5", "h6", "header", "hr", "html", "li", "main", "nav", "ol", "p", "pre", "section",
+    "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+})  # fmt: skip
+#: Elements whose content is never text for a reader.
+_SKIP = frozenset({"script", "style", "noscript", "template", "title", "svg", "object", "iframe",
+                   "select"})  # fmt: skip
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "source", "track", "wbr"})  # fmt: skip
+_SPACE = re.compile(r"[ \t\n\r\f]+")
+_HIDDEN_STYLE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0*(?:\.\d+)?(?:px|pt|em)?\s*(?:;|$)"
+    r"|(?<![-\w])color\s*:\s*(?:white|#fff\b|#ffffff\b)",
+    re.IGNORECASE,
+)
+_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([-\w]+)", re.IGNORECASE)
+
+
+class _Text(HTMLParser):
+    """Collects paragraphs of text; block elements end a paragraph, ``<br>`` a line."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[str] = []
+        self.hidden_text = False
+        self._parts: list[str] = []
+        self._skip = 0
+        self._in_head = False
+        self._pre = 0
+        self._hidden: list[str] = []  # tags opened hidden, innermost last
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "head":
+            self._in_head = True
+        elif tag == "body":
+            self._in_head = False
+        if tag in _SKIP:
+            self._skip += 1
+            return
+        if tag in _BLOCK:
+            self._flush()
+        if tag == "br":
+            self._parts.append("\n")
+        elif tag == "pre":
+            self._pre += 1
+        if tag not in _VOID and _is_hidden(attrs):
+            self._hidden.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
+            self._parts.append("\n")
+        elif tag in _BLOCK:
+            self._flush()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "head":
+            self._in_head = False
+        if tag in _SKIP:
+            self._skip = max(0, self._skip - 1)
+            return
+        if tag in _BLOCK:
+            self._flush()
+        if tag == "pre":
+            self._pre = max(0, self._pre - 1)
+        if tag in self._hidden:
+            del self._hidden[len(self._hidden) - 1 - self._hidden[::-1].index(tag) :]
+
+    def handle_data(self, data: str) -> None:
+        if self._skip or self._in_head:
+            return
+        if self._hidden and data.strip():
+            self.hidden_text = True
+        self._parts.append(data if self._pre else _SPACE.sub(" ", data))
+
+    def _flush(self) -> None:
+        text = "".join(self._parts)
+        self._parts = []
+        if not self._pre:
+            text = "\n".join(line.strip() for line in text.split("\n"))
+        self.paragraphs.append(text.strip("\n") if self._pre else text.strip())
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+def _is_hidden(attrs: list[tuple[str, str | None]]) -> bool:
+    for name, value in attrs:
+        if name == "hidden" or (name == "style" and value and _HIDDEN_STYLE.search(value)):
+            return True
+    return False
+
+
+def html_to_text(markup: str) -> Extracted:
+    """Strip markup: paragraphs blank-line separated, scripts and styles dropped, entities decoded.
+
+    Text styled invisible (``display:none``, white, zero size) is kept and flags the result
+    ``hidden_text``.
+    """
+    parser = _Text()
+    parser.feed(markup)
+    parser.close()
+    flags = (HIDDEN_TEXT,) if parser.hidden_text else ()
+    return Extracted(join_paragraphs(parser.paragraphs), flags)
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether a field of an export holds markup rather than plain text."""
+    return (
+        re.search(r"<(?:p|div|br|span|a|b|i|em|strong|ul|ol|li|h[1-6])\b[^>]*>", text, re.I)
+        is not None
+    )
+
+
+def decode_html(data: bytes, shown: str) -> str:
+    """Decode HTML bytes: a BOM wins, then a ``<meta charset>``, then the usual guessing."""
+    match = _CHARSET.search(data[:4096])
+    if match and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            codec = codecs.lookup(match.group(1).decode("ascii")).name
+            if codec not in ("utf-16", "utf-32"):
+                return data.decode(codec)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode_bytes(data, shown)
+
+
+def read_html(data: bytes, shown: str, limits: IngestLimits) -> Extracted:
+    """Read an HTML page or fragment (an LMS online-text or discussion export).
+
+    Raises:
+        DecodeError: The bytes are binary.
+    """
+    return html_to_text(decode_html(data, shown))

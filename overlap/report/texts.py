@@ -1,0 +1,100 @@
+"""Write the extracted text of every document into ``out/texts/``: all offsets refer to it.
+
+A finding's ``start``/``end`` count characters (code points) of the text ingest extracted
+from a .docx, .pdf or post, not of the file the user gave; these files are that text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from overlap.errors import OverlapError
+from overlap.model import Document
+
+TEXTS_FOLDER = "texts"
+INDEX_NAME = "index.json"
+SCHEMA = "overlap.texts/1"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_STEM_CHARS = 40
+
+
+def text_file_name(document: Document) -> str:
+    """A safe, readable file name: the stem of the document's file, then its id.
+
+    ``uploads/Jane Doe_1_assignsubmission_file_/Essay (final).docx`` with id ``ab12...`` gives
+    ``Essay_final-ab12....txt``; posts (``export.csv#17``) keep their key in the stem.
+    """
+    last = re.split(r"[/\\!]", document.path)[-1]
+    name, _, key = last.partition("#")
+    stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+    if key:
+        stem = f"{stem}_{key}"
+    stem = _UNSAFE.sub("_", stem).strip("._-")[:_STEM_CHARS].rstrip("._-")
+    return f"{stem or 'document'}-{document.id}.txt"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8", newline="")
+    os.replace(tmp, path)
+
+
+def _previous(folder: Path) -> set[str]:
+    """File names a previous run listed in its index (only those are ever removed)."""
+    try:
+        index = json.loads((folder / INDEX_NAME).read_text(encoding="utf-8"))
+        entries = index["documents"].values()
+        return {Path(entry["path"]).name for entry in entries}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return set()
+
+
+def write_texts(documents: Iterable[Document], out: Path) -> Path:
+    """Write each document's text to ``out/texts/<stem>-<id>.txt`` and an ``index.json``.
+
+    Texts are UTF-8 with line endings as extracted, so reading one back with
+    ``newline=""`` gives the exact string that offsets index. ``index.json`` maps each
+    document id to ``path`` (the text file, relative to ``out``), ``file`` (the document's
+    path as in findings.json), ``student``, ``role`` and ``chars``. Text files that a
+    previous run's index listed and this run does not are removed; nothing else is.
+
+    Args:
+        documents: The documents of a scan (submissions, sources, prior posts).
+        out: The report folder.
+
+    Returns:
+        The ``texts`` folder.
+
+    Raises:
+        OverlapError: The folder or a file cannot be written.
+    """
+    folder = out / TEXTS_FOLDER
+    entries: dict[str, dict[str, object]] = {}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        stale = _previous(folder)
+        for document in documents:
+            if document.id in entries:
+                continue
+            name = text_file_name(document)
+            _write_atomic(folder / name, document.text)
+            stale.discard(name)
+            entries[document.id] = {
+                "path": f"{TEXTS_FOLDER}/{name}",
+                "file": document.path,
+                "student": document.student,
+                "role": document.role.value,
+                "chars": len(document.text),
+            }
+        index = {"schema": SCHEMA, "encoding": "utf-8", "documents": entries}
+        _write_atomic(folder / INDEX_NAME, json.dumps(index, indent=2))
+        for name in stale:
+            if name != INDEX_NAME and not name.startswith("."):
+                (folder / name).unlink(missing_ok=True)
+    except OSError as exc:
+        raise OverlapError(f"cannot write texts to {folder}: {exc}") from exc
+    return folder
