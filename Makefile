@@ -7,7 +7,7 @@ STORE  ?= corpus/store
 SET    ?= ../shared/data/attribution-dev
 PAN    ?= ../shared/data/pan13-text-alignment-training-corpus-2013-01-21
 
-.PHONY: install demo test lint bench eval clean
+.PHONY: install demo test lint bench eval eval-pan clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ bench: install
 
 eval: install
 	$(BIN)/overlap eval attribution $(SET)
+
+eval-pan: install
+	$(BIN)/overlap eval pan $(PAN) --out reports/pan
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache .mypy_cache .ruff_cache

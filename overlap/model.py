@@ -93,6 +93,16 @@ class Document:
         return self.title or self.student or self.path
 
 
+class Evidence(StrEnum):
+    """What an aligned passage rests on."""
+
+    #: Runs of the same words in the same order, a few changed words apart: a verified copy.
+    EXACT = "exact"
+    #: Sentences alike in their words (TF-ISF cosine and Dice), clustered into one passage;
+    #: the words may be reordered, replaced or summarised, so the passage is a paraphrase.
+    PARAPHRASE = "paraphrase"
+
+
 @dataclass(frozen=True)
 class Passage:
     """An aligned passage: half-open character ranges in a document and the other text."""
@@ -103,6 +113,7 @@ class Passage:
     other_end: int
     words: int
     matched_words: int
+    evidence: Evidence = Evidence.EXACT
 
     def __post_init__(self) -> None:
         if not (0 <= self.start <= self.end and 0 <= self.other_start <= self.other_end):
@@ -122,17 +133,20 @@ class Match:
 
 @dataclass(frozen=True)
 class Finding:
-    """One reported passage of a submission, in the shape of the findings contract."""
+    """One reported passage of a submission, in the shape of the findings contract.
+
+    ``source*`` fields are None for a quotation that matches no source (``unmatched_quote``).
+    """
 
     submission: str
     kind: Kind
     start: int
     end: int
     text: str
-    source: str
-    source_path: str
-    source_start: int
-    source_end: int
+    source: str | None
+    source_path: str | None
+    source_start: int | None
+    source_end: int | None
     words: int
     tfidf: float
     containment: float

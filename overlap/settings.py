@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -36,6 +37,18 @@ class Settings:
             sources rarely do, hence the higher bar.
         seed_words: Words per exact n-gram used as an alignment seed.
         max_gap: Largest gap (in words, on either side) merged inside one passage.
+        sentence_cosine: Paraphrase seeds are sentence pairs with a TF-ISF cosine above this
+            (used only when the aligner is given the texts, so it can see sentences).
+        sentence_dice: ... and a Dice coefficient of their word stems above this.
+        sentence_gap: Sentences without evidence bridged inside one paraphrase passage.
+        passage_similarity: A paraphrase passage's two sides must have at least this TF-ISF
+            cosine; a cluster below it is split with smaller gaps.
+        summary_gap: Source sentences bridged when the source side may be summarised.
+        summary_ratio: A cluster whose source side is at least this many times longer than its
+            suspicious side is taken for a summary.
+        min_paraphrase_words: Shortest paraphrase passage (in words of the first text).
+        single_sentence_similarity: A paraphrase passage resting on one sentence pair needs at
+            least this cosine; weaker single matches are too ambiguous to report.
     """
 
     shingle: int = 4
@@ -50,21 +63,48 @@ class Settings:
     min_shared_words: int = 12
     seed_words: int = 3
     max_gap: int = 4
+    sentence_cosine: float = 0.33
+    sentence_dice: float = 0.33
+    sentence_gap: int = 4
+    passage_similarity: float = 0.34
+    summary_gap: int = 24
+    summary_ratio: float = 3.0
+    min_paraphrase_words: int = 20
+    single_sentence_similarity: float = 0.5
 
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
             if f.type in ("int", int) and (isinstance(value, bool) or not isinstance(value, int)):
                 raise SettingsError(f"{f.name} must be an integer, got {value!r}")
+            if f.type in ("float", float) and (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)
+            ):
+                raise SettingsError(f"{f.name} must be a number, got {value!r}")
         positive = (
             "shingle", "window", "stride", "num_perm", "bands", "min_words", "min_shared_words",
-            "seed_words",
+            "seed_words", "min_paraphrase_words",
         )  # fmt: skip
         for name in positive:
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be >= 1, got {getattr(self, name)}")
-        if self.max_gap < 0:
-            raise SettingsError(f"max_gap must be >= 0, got {self.max_gap}")
+        for name in ("max_gap", "sentence_gap", "summary_gap"):
+            if getattr(self, name) < 0:
+                raise SettingsError(f"{name} must be >= 0, got {getattr(self, name)}")
+        shares = (
+            "sentence_cosine", "sentence_dice", "passage_similarity", "single_sentence_similarity",
+        )  # fmt: skip
+        for name in shares:
+            if not 0 <= getattr(self, name) <= 1:
+                raise SettingsError(f"{name} must be in [0, 1], got {getattr(self, name)}")
+        if self.summary_gap < self.sentence_gap:
+            raise SettingsError(
+                f"summary_gap must be >= sentence_gap, got {self.summary_gap} < {self.sentence_gap}"
+            )
+        if self.summary_ratio < 1:
+            raise SettingsError(f"summary_ratio must be >= 1, got {self.summary_ratio}")
         if self.window < self.shingle:
             raise SettingsError(f"window must be >= shingle, got {self.window}")
         if self.stride > self.window:

@@ -10,9 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from overlap.align import align
+from overlap.align.paraphrase import Seed, cluster, trim_to_runs
 from overlap.align.passages import Chain, chain_runs, select_chains
 from overlap.align.seeds import Run, encode, find_runs, seed_pairs
-from overlap.model import Passage
+from overlap.align.sentences import split_sentences, stem
+from overlap.errors import SettingsError
+from overlap.model import Evidence, Passage
 from overlap.settings import Settings
 from overlap.text.tokens import Tokens, tokenise
 
@@ -457,3 +460,202 @@ def test_symmetric_for_repetitive_copies_between_distinct_words(
     forward = {(p.start, p.end, p.other_start, p.other_end) for p in run(a_text, b_text)}
     backward = {(p.other_start, p.other_end, p.start, p.end) for p in run(b_text, a_text)}
     assert forward == backward
+
+
+# --- paraphrase evidence (given the texts) ---------------------------------------------------
+
+
+def run_with_texts(a_text: str, b_text: str, s: Settings = DEFAULT) -> list[Passage]:
+    return align(tokenise(a_text), tokenise(b_text), s, texts=(a_text, b_text))
+
+
+def prose_sentences(prefix: str, n: int, words: int = 12) -> str:
+    """Sentences of words found nowhere else in a test."""
+    return " ".join(
+        " ".join(f"{prefix}{k}w{i}" for i in range(words)).capitalize() + "." for k in range(n)
+    )
+
+
+SOURCE_SENTENCES = [
+    "The river delta flooded every spring and farmers moved their cattle to the hills",
+    "Engineers later built levees along the banks to protect the villages from water",
+    "The levees changed the flow of silt and the delta slowly began to shrink",
+    "Fishermen noticed fewer fish near the coast and blamed the new construction",
+    "Scientists measured the sediment and confirmed that the delta was eroding fast",
+]
+REWORDED = [
+    "Every spring the delta of the river flooded and the farmers moved cattle up to hills",
+    "Later engineers constructed levees on the banks so villages were protected from water",
+    "The flow of silt was changed by the levees and slowly the delta began shrinking",
+    "Near the coast fishermen noticed fewer fish and they blamed the new construction",
+    "The sediment was measured by scientists who confirmed the delta eroding quickly",
+]
+
+
+def test_reworded_sentences_give_one_paraphrase_passage() -> None:
+    copied = ". ".join(REWORDED) + "."
+    a_text = f"{prose_sentences('a', 6)} {copied} {prose_sentences('x', 4)}"
+    b_text = f"{prose_sentences('b', 9)} {'. '.join(SOURCE_SENTENCES)}. {prose_sentences('y', 3)}"
+    [p] = run_with_texts(a_text, b_text)
+    assert p.evidence is Evidence.PARAPHRASE
+    assert a_text[p.start : p.end] == copied[:-1]
+    assert b_text[p.other_start : p.other_end] == ". ".join(SOURCE_SENTENCES)
+    assert 0 < p.matched_words <= p.words == len(tokenise(copied))
+
+
+def test_verbatim_copy_is_the_same_exact_passage_with_texts() -> None:
+    a_text = f"{prose_sentences('a', 5)} {COPY_TEXT}. {prose_sentences('x', 5)}"
+    b_text = f"{prose_sentences('b', 5)} {COPY_TEXT}. {prose_sentences('y', 5)}"
+    assert run_with_texts(a_text, b_text) == run(a_text, b_text)
+    [p] = run(a_text, b_text)
+    assert p.evidence is Evidence.EXACT and slices(p, a_text, b_text) == (COPY_TEXT, COPY_TEXT)
+
+
+def test_copy_starting_mid_sentence_is_trimmed_to_the_exact_run() -> None:
+    copied = ". ".join(SOURCE_SENTENCES)
+    a_text = f"{prose_sentences('a', 5)} Unrelated words come first and then {copied}."
+    b_text = f"{prose_sentences('b', 5)} {copied}. {prose_sentences('y', 5)}"
+    [p] = run_with_texts(a_text, b_text)
+    assert slices(p, a_text, b_text) == (copied, copied)
+
+
+def test_summary_of_a_long_source_is_one_passage_spanning_the_source() -> None:
+    filler = [prose_sentences(f"f{k}", 6) for k in range(len(SOURCE_SENTENCES))]
+    source = " ".join(f"{s}. {f}" for s, f in zip(SOURCE_SENTENCES, filler, strict=True))
+    summary = ". ".join(REWORDED) + "."
+    a_text = f"{prose_sentences('a', 8)} {summary} {prose_sentences('x', 8)}"
+    [p] = run_with_texts(a_text, source)
+    assert p.evidence is Evidence.PARAPHRASE
+    assert a_text[p.start : p.end] == summary[:-1]
+    assert source[p.other_start : p.other_end].startswith(SOURCE_SENTENCES[0])
+    assert source[p.other_start : p.other_end].endswith(SOURCE_SENTENCES[-1])
+    assert p.other_end - p.other_start >= DEFAULT.summary_ratio * (p.end - p.start)
+
+
+@pytest.mark.parametrize(("least", "found"), [(0.5, 0), (0.4, 1)])
+def test_one_weakly_similar_sentence_is_too_ambiguous(least: float, found: int) -> None:
+    # Cosine 0.44 and Dice 0.46 with the source sentence: a seed, but on its own a weak one.
+    weak = "The delta farmers took their herds uphill each spring when floods covered the fields"
+    a_text = f"{prose_sentences('a', 5)} {weak}. {prose_sentences('x', 5)}"
+    b_text = f"{prose_sentences('b', 5)} {SOURCE_SENTENCES[0]}. {prose_sentences('y', 5)}"
+    s = Settings(min_paraphrase_words=5, single_sentence_similarity=least)
+    assert len(run_with_texts(a_text, b_text, s)) == found
+
+
+@pytest.mark.parametrize(
+    ("a_text", "b_text"),
+    [("", ""), ("", COPY_TEXT), (COPY_TEXT, ""), ("... !!", "?"), ("one", "one")],
+)
+def test_empty_or_tiny_texts_with_paraphrase_evidence(a_text: str, b_text: str) -> None:
+    assert run_with_texts(a_text, b_text, Settings(min_words=1)) == []
+
+
+@given(a_text=texts(), b_text=texts())
+@settings(max_examples=200, deadline=None)
+def test_offsets_stay_inside_the_texts_with_paraphrase_evidence(a_text: str, b_text: str) -> None:
+    a, b = tokenise(a_text), tokenise(b_text)
+    found = align(a, b, DEFAULT, texts=(a_text, b_text))
+    exact = align(a, b, DEFAULT)
+    a_starts, a_ends = set(a.starts.tolist()), set(a.ends.tolist())
+    previous_end = -1
+    for p in found:
+        assert 0 <= p.start < p.end <= len(a_text) and 0 <= p.other_start < p.other_end
+        assert p.other_end <= len(b_text)
+        assert p.start in a_starts and p.end in a_ends
+        assert p.start >= previous_end
+        previous_end = p.end
+        assert p.matched_words <= p.words == len(tokenise(a_text[p.start : p.end]))
+    # No exact passage is lost: each is reported, or overlaps a reported passage.
+    for e in exact:
+        assert e in found or any(p.start < e.end and e.start < p.end for p in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("", []),
+        ("one two three", ["one two three"]),
+        ("One two three. Four five six! Seven eight nine?", ["One two three.", "Four five six!",
+                                                            "Seven eight nine?"]),
+        ("Dr. Who came here. Then he left again", ["Dr. Who came here.", "Then he left again"]),
+        ("He said «one two three.» Four five six", ["He said «one two three.»", "Four five six"]),
+        ("a b c\n\nd e f\ng h i", ["a b c", "d e f\ng h i"]),
+        ("3.5 litres of water and 2.5 of milk", ["3.5 litres of water and 2.5 of milk"]),
+    ],
+)  # fmt: skip
+def test_split_sentences(text: str, sentences: list[str]) -> None:
+    tokens = tokenise(text)
+    found = split_sentences(text, tokens)
+    spans = [
+        text[tokens.starts[s] : tokens.ends[e - 1]]
+        for s, e in zip(found.starts.tolist(), found.ends.tolist(), strict=True)
+    ]
+    assert [s.rstrip(".!?»") for s in spans] == [s.rstrip(".!?»") for s in sentences]
+    assert found.of_tokens().tolist() == [
+        k
+        for k, (s, e) in enumerate(zip(found.starts, found.ends, strict=True))
+        for _ in range(s, e)
+    ]
+
+
+def test_long_sentences_are_cut_into_even_pieces() -> None:
+    text = " ".join(f"w{i}" for i in range(150))
+    found = split_sentences(text, tokenise(text))
+    assert (found.ends - found.starts).tolist() == [50, 50, 50]
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("studies", "stud"), ("studied", "stud"), ("running", "runn"), ("cat", "cat"),
+     ("governments", "govern"), ("covid19", "covid19"), ("organisation", "organi")],
+)  # fmt: skip
+def test_stem(word: str, expected: str) -> None:
+    assert stem(word) == expected
+
+
+def seed(a: int, b: int) -> Seed:
+    return Seed(a, a + 1, b, b + 1, a, a, b, b, exact=False)
+
+
+@pytest.mark.parametrize(
+    ("seeds", "gap", "groups"),
+    [
+        ([], 1, []),
+        ([seed(0, 0), seed(2, 2)], 1, [[(0, 0), (2, 2)]]),
+        ([seed(0, 0), seed(3, 3)], 1, [[(0, 0)], [(3, 3)]]),
+        # Near in a but far apart in b: two groups.
+        ([seed(0, 0), seed(1, 30)], 4, [[(0, 0)], [(1, 30)]]),
+        # Order may change inside a group (a summary reorders).
+        ([seed(0, 2), seed(1, 0), seed(2, 1)], 1, [[(0, 2), (1, 0), (2, 1)]]),
+    ],
+)
+def test_cluster(seeds: list[Seed], gap: int, groups: list[list[tuple[int, int]]]) -> None:
+    found = sorted(sorted((s.sa0, s.sb0) for s in g) for g in cluster(seeds, gap, gap))
+    assert found == groups
+
+
+def test_trim_to_runs_keeps_the_edge_the_other_side_marks() -> None:
+    sentence = Seed(0, 20, 100, 110, 0, 0, 5, 5, exact=False)
+    run_from_b_start = Seed(10, 20, 100, 110, 0, 0, 5, 5, exact=True)
+    [trimmed] = trim_to_runs([sentence], [run_from_b_start])
+    assert (trimmed.a_start, trimmed.a_end, trimmed.b_start, trimmed.b_end) == (10, 20, 100, 110)
+    inner_run = Seed(5, 15, 102, 108, 0, 0, 5, 5, exact=True)
+    assert trim_to_runs([sentence], [inner_run]) == [sentence]
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"sentence_cosine": 1.5}, "sentence_cosine must be in"),
+        ({"sentence_dice": -0.1}, "sentence_dice must be in"),
+        ({"passage_similarity": float("nan")}, "passage_similarity must be a number"),
+        ({"sentence_gap": -1}, "sentence_gap must be >= 0"),
+        ({"summary_gap": 2}, "summary_gap must be >= sentence_gap"),
+        ({"summary_ratio": 0.5}, "summary_ratio must be >= 1"),
+        ({"min_paraphrase_words": 0}, "min_paraphrase_words must be >= 1"),
+        ({"single_sentence_similarity": "high"}, "single_sentence_similarity must be a number"),
+    ],
+)
+def test_bad_paraphrase_settings_name_the_value(values: dict[str, object], message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        Settings(**values)  # type: ignore[arg-type]

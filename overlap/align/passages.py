@@ -6,6 +6,7 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from overlap.align.merge import merge_evidence
 from overlap.align.seeds import Run, find_runs
 from overlap.model import Passage
 from overlap.settings import Settings
@@ -141,22 +142,40 @@ def build_passages(
     return [to_passage(c, a, b) for c in chains]
 
 
-def align(a: Tokens, b: Tokens, settings: Settings) -> list[Passage]:
-    """Return the maximal passages of ``a`` copied exactly or nearly exactly from ``b``.
+def align(
+    a: Tokens, b: Tokens, settings: Settings, *, texts: tuple[str, str] | None = None
+) -> list[Passage]:
+    """Return the passages of ``a`` copied from ``b``, with what evidence each rests on.
 
     Shared ``settings.seed_words``-grams seed exact runs; runs in the same order on both sides
     with at most ``settings.max_gap`` words between them are merged, so a few changed,
     inserted or dropped words do not split a passage. Passages with fewer than
     ``settings.min_words`` matched words are dropped, and where two overlap in ``a`` the one
-    with more matched words is kept. Passages may overlap in ``b``.
+    with more matched words is kept. Passages may overlap in ``b``. These passages are
+    verified copies: ``Evidence.EXACT``.
+
+    Given ``texts``, the aligner can see sentences and also looks for paraphrase: sentence
+    pairs alike by TF-ISF cosine and Dice seed passages together with the exact ones, and
+    clusters of them become ``Evidence.PARAPHRASE`` passages (translated, reworded, shuffled
+    or summarised text); see :func:`overlap.align.merge.merge_evidence`. Every exact passage
+    is still reported (as is, or inside a paraphrase passage that contains it).
 
     Args:
         a: Tokens of the text whose passages are reported.
         b: Tokens of the text they are compared with.
-        settings: Supplies ``seed_words``, ``max_gap`` and ``min_words``.
+        settings: Supplies ``seed_words``, ``max_gap`` and ``min_words``, and with ``texts``
+            the paraphrase settings.
+        texts: The original texts ``a`` and ``b`` were tokenised from.
 
     Returns:
-        Passages with character offsets into both original texts, sorted by start in ``a``.
+        Passages with character offsets into both original texts, sorted by start in ``a``
+        and disjoint in ``a``.
     """
     runs = find_runs(a.norms, b.norms, settings.seed_words)
-    return build_passages(runs, a, b, min_words=settings.min_words, max_gap=settings.max_gap)
+    chains = select_chains(
+        chain_runs(runs, settings.max_gap, settings.min_words), settings.min_words
+    )
+    if texts is None:
+        return [to_passage(c, a, b) for c in chains]
+    exact = {(c.a_start, c.a_end, c.b_start, c.b_end): c.matched for c in chains}
+    return merge_evidence(a, b, texts, exact, settings)

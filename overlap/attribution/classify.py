@@ -1,8 +1,14 @@
-"""Classification of aligned passages into finding kinds."""
+"""Classification of aligned passages into finding kinds from their quotes and citations."""
 
 from __future__ import annotations
 
-from overlap.model import Kind, Role
+from dataclasses import dataclass
+from typing import Any
+
+from overlap.attribution.citations import Citation, surname_key
+from overlap.attribution.context import Attribution
+from overlap.attribution.quotes import Quote
+from overlap.model import Document, Kind, Role
 
 #: Kind of a match by the role of the other document, before quotes and citations are read.
 KIND_OF_ROLE: dict[Role, Kind] = {
@@ -10,3 +16,114 @@ KIND_OF_ROLE: dict[Role, Kind] = {
     Role.PRIOR: Kind.PRIOR_OVERLAP,
     Role.SUBMISSION: Kind.PEER_OVERLAP,
 }
+
+
+#: An unquoted verbatim copy at least this long with a correct citation lacks quotation marks;
+#: a shorter one is a phrase inside a cited paraphrase.
+MISSING_MARKS_WORDS = 12
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How a passage is attributed."""
+
+    kind: Kind
+    quote: Quote | None
+    citation: Citation | None
+
+
+def first_author_key(source: Document) -> str | None:
+    """Comparison key of a source's first author's surname (or corporate name)."""
+    if not source.authors:
+        return None
+    return surname_key(source.authors[0].split(",")[0])
+
+
+def names_source(citation: Citation, source: Document) -> bool:
+    """True if the citation names the source's first author."""
+    key = first_author_key(source)
+    return key is not None and any(surname_key(a) == key for a in citation.authors)
+
+
+def year_agrees(citation: Citation, source: Document) -> bool:
+    """True if the citation has no year, ``n.d.``, or the source's year (letter suffix allowed)."""
+    year = citation.year
+    if year is None or year.replace(" ", "").lower() == "n.d." or not source.year:
+        return True
+    return year.rstrip("abcdefghijklmnopqrstuvwxyz") == source.year.rstrip(
+        "abcdefghijklmnopqrstuvwxyz"
+    )
+
+
+def judge_citations(
+    context: Attribution, start: int, end: int, source: Document
+) -> tuple[Citation | None, Citation | None]:
+    """Return (correct citation, wrong citation) nearest to a passage, either may be None.
+
+    A correct one names the source's first author with its year or none; it wins wherever it
+    is in the window (previous, same and next sentence). Otherwise the nearest citation that
+    names another work is the wrong one.
+    """
+    rings = context.citations_near(start, end)
+    for ring in rings:
+        for c in ring:
+            if names_source(c, source) and year_agrees(c, source):
+                return c, None
+    for ring in rings:
+        if ring:
+            return None, ring[0]
+    return None, None
+
+
+def classify(context: Attribution, start: int, end: int, words: int, source: Document) -> Verdict:
+    """Kind of a verbatim passage ``[start, end)`` of a submission matched to ``source``."""
+    if source.role is not Role.SOURCE:
+        return Verdict(KIND_OF_ROLE[source.role], None, None)
+    quote = context.quote_over(start, end)
+    span = (quote.start, quote.end) if quote else (start, end)
+    correct, wrong = judge_citations(context, *span, source)
+    if quote is not None:
+        if correct:
+            return Verdict(Kind.ATTRIBUTED_QUOTE, quote, correct)
+        if wrong:
+            return Verdict(Kind.MISCITED, quote, wrong)
+        return Verdict(Kind.MISSING_CITATION, quote, None)
+    if correct:
+        kind = (
+            Kind.MISSING_QUOTATION_MARKS
+            if words >= MISSING_MARKS_WORDS
+            else Kind.ATTRIBUTED_PARAPHRASE
+        )
+        return Verdict(kind, None, correct)
+    if wrong:
+        return Verdict(Kind.MISCITED, None, wrong)
+    return Verdict(Kind.UNATTRIBUTED_COPY, None, None)
+
+
+def quote_dict(quote: Quote | None) -> dict[str, Any] | None:
+    """A quote in findings-contract form."""
+    if quote is None:
+        return None
+    return {
+        "start": quote.start,
+        "end": quote.end,
+        "mark": quote.mark,
+        "closed": quote.closed,
+        "bound": quote.bound,
+    }
+
+
+def citation_dict(citation: Citation | None) -> dict[str, Any] | None:
+    """A citation in findings-contract form."""
+    if citation is None:
+        return None
+    return {
+        "start": citation.start,
+        "end": citation.end,
+        "authors": list(citation.authors),
+        "et_al": citation.et_al,
+        "year": citation.year,
+        "locator": citation.locator,
+        "narrative": citation.narrative,
+        "problems": list(citation.problems),
+    }

@@ -5,16 +5,25 @@ from __future__ import annotations
 import json
 import tempfile
 import time
-from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from overlap.errors import InputError
 from overlap.jobs.run import add_to_corpus, scan_paths
-from overlap.model import Finding, Role, Severity
+from overlap.model import Severity
 
-#: A truth passage is found when findings from its source cover at least this share of it.
+#: Share of a truth passage a finding must cover, or of a finding a truth passage must hold.
 COVER = 0.5
+
+
+@dataclass(frozen=True)
+class _Span:
+    submission: str
+    source: str | None
+    kind: str
+    start: int
+    end: int
 
 
 def _load_truth(path: Path) -> list[dict[str, Any]]:
@@ -25,130 +34,166 @@ def _load_truth(path: Path) -> list[dict[str, Any]]:
         raise InputError(f"{path}: cannot read truth: {exc}") from exc
 
 
-def _coverage(start: int, end: int, findings: list[Finding]) -> float:
-    covered = [False] * (end - start)
+def _overlap(a: _Span, b: _Span) -> int:
+    return max(0, min(a.end, b.end) - max(a.start, b.start))
+
+
+def _agrees(finding: _Span, truth: _Span) -> bool:
+    """Same submission and source, and one holds at least half of the other."""
+    if (finding.submission, finding.source) != (truth.submission, truth.source):
+        return False
+    shared = _overlap(finding, truth)
+    return shared >= COVER * (truth.end - truth.start) or shared >= COVER * (
+        finding.end - finding.start
+    )
+
+
+def _coverage(truth: _Span, findings: list[_Span]) -> float:
+    covered = [False] * (truth.end - truth.start)
     for f in findings:
-        for i in range(max(f.start, start), min(f.end, end)):
-            covered[i - start] = True
-    return sum(covered) / max(end - start, 1)
+        for i in range(max(f.start, truth.start), min(f.end, truth.end)):
+            covered[i - truth.start] = True
+    return sum(covered) / max(truth.end - truth.start, 1)
 
 
-def evaluate_attribution(set_dir: Path) -> dict[str, Any]:
-    """Add the set's sources and prior posts to a fresh store, scan its submissions, score.
-
-    Submissions are read from ``submissions/`` (or ``week/``). Returns per truth kind: truth
-    count, found (findings from the right source cover >= 50%, any kind) and found with the
-    right kind; the flags recovered; findings in clean posts; findings overlapping no truth.
-    """
+def _scan(set_dir: Path) -> tuple[Any, float]:
     batch = next((set_dir / n for n in ("submissions", "week") if (set_dir / n).is_dir()), None)
+    if batch is None:
+        raise InputError(f"{set_dir}: not a labelled set (missing submissions)")
     for part in ("sources", "prior", "truth.jsonl"):
-        if not (set_dir / part).exists() or batch is None:
-            missing = part if batch else "submissions"
-            raise InputError(f"{set_dir}: not a labelled set (missing {missing})")
-    truth = _load_truth(set_dir / "truth.jsonl")
+        if not (set_dir / part).exists():
+            raise InputError(f"{set_dir}: not a labelled set (missing {part})")
     prompt = set_dir / "prompt.txt"
+    from overlap.model import Role
+
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="overlap-eval-") as tmp:
         store = Path(tmp) / "store"
         add_to_corpus([set_dir / "sources"], Role.SOURCE, store)
         add_to_corpus([set_dir / "prior"], Role.PRIOR, store)
         result = scan_paths(
-            [batch], store, Path(tmp) / "report",  # type: ignore[list-item]
-            excludes=[prompt] if prompt.exists() else [],
-        )  # fmt: skip
-    seconds = time.perf_counter() - started
+            [batch], store, Path(tmp) / "report", excludes=[prompt] if prompt.exists() else []
+        )
+    return result, time.perf_counter() - started
+
+
+def _ratio(a: int, b: int) -> float | None:
+    return round(a / b, 4) if b else None
+
+
+def evaluate_attribution(set_dir: Path) -> dict[str, Any]:
+    """Add the set's sources and prior posts to a fresh store, scan its submissions, score.
+
+    Submissions are read from ``submissions/`` (or ``week/``), with ``prompt.txt`` excluded.
+    A finding is right when it has a truth passage's kind, submission and source and covers at
+    least half of it or lies at least half inside it. Per kind: precision (right findings /
+    findings), recall (truth passages with a right finding / truth passages), and
+    ``found_any_kind`` (truth passages that findings of any kind from the right source cover
+    at least half of). Flags are scored as (submission, flag) pairs.
+    """
+    truth = _load_truth(set_dir / "truth.jsonl")
+    result, seconds = _scan(set_dir)
 
     def rel(path: str) -> str:
         p = Path(path)
-        return (
-            p.relative_to(set_dir).as_posix()
-            if p.is_absolute() or p.is_relative_to(set_dir)
-            else path
-        )
+        return p.relative_to(set_dir).as_posix() if p.is_relative_to(set_dir) else path
 
     sub_path = {s.id: rel(s.path) for s in result.submissions}
-    by_pair: dict[tuple[str, str], list[Finding]] = defaultdict(list)
-    by_sub: dict[str, list[Finding]] = defaultdict(list)
-    for f in result.findings:
-        by_pair[sub_path[f.submission], rel(f.source_path)].append(f)
-        by_sub[sub_path[f.submission]].append(f)
-    kinds: dict[str, dict[str, Any]] = {}
-    misses: list[dict[str, Any]] = []
-    flags_truth: set[tuple[str, str]] = set()
-    for t in truth:
-        if "flag" in t:
-            flags_truth.add((t["submission"], t["flag"]))
-            continue
-        row = kinds.setdefault(t["kind"], {"truth": 0, "found": 0, "found_same_kind": 0})
-        row["truth"] += 1
-        fs = by_pair.get((t["submission"], t["source"]), [])
-        if _coverage(t["start"], t["end"], fs) >= COVER:
-            row["found"] += 1
-            same = [f for f in fs if str(f.kind) == t["kind"]]
-            if _coverage(t["start"], t["end"], same) >= COVER:
-                row["found_same_kind"] += 1
-        else:
-            misses.append({k: t[k] for k in ("submission", "kind", "source", "start", "end")})
-    for row in kinds.values():
-        row["recall"] = round(row["found"] / row["truth"], 4)
-        row["recall_same_kind"] = round(row["found_same_kind"] / row["truth"], 4)
-    spans = defaultdict(list)
-    for t in truth:
-        if "flag" not in t:
-            spans[t["submission"]].append((t["start"], t["end"]))
-    unlabelled = [
-        {"submission": sub_path[f.submission], "kind": str(f.kind), "start": f.start,
-         "end": f.end, "source": rel(f.source_path)}
+    found = [
+        _Span(sub_path[f.submission], rel(f.source_path) if f.source_path else None,
+              str(f.kind), f.start, f.end)
         for f in result.findings
-        if not any(s < f.end and f.start < e for s, e in spans[sub_path[f.submission]])
     ]  # fmt: skip
+    severity = {id(s): f.severity for s, f in zip(found, result.findings, strict=True)}
+    truths = [
+        _Span(t["submission"], t.get("source"), t["kind"], t["start"], t["end"])
+        for t in truth
+        if "flag" not in t
+    ]
+    kinds: dict[str, dict[str, Any]] = {}
+    for kind in sorted({t.kind for t in truths} | {f.kind for f in found}):
+        ts = [t for t in truths if t.kind == kind]
+        fs = [f for f in found if f.kind == kind]
+        right = [f for f in fs if any(_agrees(f, t) for t in ts)]
+        hit = [t for t in ts if any(_agrees(f, t) for f in fs)]
+        any_kind = [
+            t
+            for t in ts
+            if _coverage(
+                t, [f for f in found if (f.submission, f.source) == (t.submission, t.source)]
+            )
+            >= COVER
+        ]
+        kinds[kind] = {
+            "truth": len(ts), "findings": len(fs), "right": len(right), "found": len(hit),
+            "precision": _ratio(len(right), len(fs)), "recall": _ratio(len(hit), len(ts)),
+            "found_any_kind": len(any_kind),
+        }  # fmt: skip
+    flags_truth = {(t["submission"], t["flag"]) for t in truth if "flag" in t}
     flagged = {(rel(s.path), fl) for s in result.submissions for fl in s.flags}
     labelled = {t["submission"] for t in truth}
-    clean = sorted(sub_path[s.id] for s in result.submissions if sub_path[s.id] not in labelled)
-    clean_findings = sum(
-        1 for p in clean for f in by_sub.get(p, []) if f.severity is not Severity.INFO
-    )
+    clean = sorted(p for p in sub_path.values() if p not in labelled)
+    unexplained = [
+        f for f in found if not any(_overlap(f, t) for t in truths if t.submission == f.submission)
+    ]
     return {
         "set": str(set_dir),
         "seconds": round(seconds, 2),
         "submissions": len(result.submissions),
-        "findings": len(result.findings),
-        "kinds": dict(sorted(kinds.items())),
-        "flags": {"truth": len(flags_truth), "found": len(flags_truth & flagged),
-                  "extra": len(flagged - flags_truth)},
+        "findings": len(found),
+        "kinds": kinds,
+        "flags": {
+            fl: {
+                "truth": sum(1 for _, k in flags_truth if k == fl),
+                "flagged": sum(1 for _, k in flagged if k == fl),
+                "right": sum(1 for _, k in flags_truth & flagged if k == fl),
+            }
+            for fl in sorted({k for _, k in flags_truth | flagged})
+        },
         "clean_submissions": clean,
-        "clean_findings": clean_findings,
-        "misses": misses,
-        "unlabelled": unlabelled,
-    }  # fmt: skip
+        "clean_findings": sum(
+            1 for f in found if f.submission in clean and severity[id(f)] is not Severity.INFO
+        ),
+        "misses": [
+            vars(t) for t in truths if not any(_agrees(f, t) for f in found if f.kind == t.kind)
+        ],
+        "unexplained": [vars(f) for f in unexplained],
+    }
 
 
 def format_attribution(figures: dict[str, Any]) -> str:
     """Human-readable table of :func:`evaluate_attribution` figures."""
+
+    def show(x: float | None) -> str:
+        return "-" if x is None else f"{x:.3f}"
+
     lines = [
-        f"{'kind':<26}{'truth':>6}{'found':>7}{'recall':>8}{'same kind':>11}",
+        f"{'kind':<24}{'truth':>6}{'found':>7}{'findings':>9}{'right':>6}"
+        f"{'precision':>10}{'recall':>8}{'any kind':>9}"
     ]
-    for kind, row in figures["kinds"].items():
+    for kind, r in figures["kinds"].items():
         lines.append(
-            f"{kind:<26}{row['truth']:>6}{row['found']:>7}{row['recall']:>8.3f}"
-            f"{row['recall_same_kind']:>11.3f}"
+            f"{kind:<24}{r['truth']:>6}{r['found']:>7}{r['findings']:>9}{r['right']:>6}"
+            f"{show(r['precision']):>10}{show(r['recall']):>8}{r['found_any_kind']:>9}"
         )
-    fl = figures["flags"]
-    lines.append(f"flags: {fl['found']}/{fl['truth']} found, {fl['extra']} extra")
+    for flag, r in figures["flags"].items():
+        lines.append(
+            f"flag {flag}: {r['right']} right of {r['flagged']} flagged, {r['truth']} true"
+        )
     lines.append(
         f"clean submissions: {len(figures['clean_submissions'])}, "
         f"findings in them (not info): {figures['clean_findings']}"
     )
     lines.append(
         f"findings: {figures['findings']}, overlapping no truth passage: "
-        f"{len(figures['unlabelled'])}; index+scan time: {figures['seconds']} s"
+        f"{len(figures['unexplained'])}; index+scan time: {figures['seconds']} s"
     )
     for m in figures["misses"]:
         lines.append(
             f"missed: {m['kind']} {m['submission']} [{m['start']},{m['end']}) <- {m['source']}"
         )
-    for u in figures["unlabelled"]:
+    for u in figures["unexplained"]:
         lines.append(
-            f"unlabelled: {u['kind']} {u['submission']} [{u['start']},{u['end']}) <- {u['source']}"
+            f"unexplained: {u['kind']} {u['submission']} [{u['start']},{u['end']}) <- {u['source']}"
         )
     return "\n".join(lines)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
@@ -11,88 +10,16 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from overlap.align.passages import align
-from overlap.align.score import Idf, containment
-from overlap.attribution.classify import KIND_OF_ROLE
-from overlap.attribution.references import reference_list_span
+from overlap.align.score import Idf
+from overlap.jobs.findings import drop_shadowed, passage_finding, summary, unmatched_quotes
+from overlap.jobs.prepared import Prepared
 from overlap.jobs.sketching import sketch_hashes, term_frequencies
-from overlap.model import (
-    Document,
-    FileError,
-    Finding,
-    Kind,
-    Passage,
-    ScanResult,
-    Severity,
-    SubmissionSummary,
-)
-from overlap.settings import Settings
+from overlap.model import Document, FileError, Finding, Passage, Role, ScanResult
 from overlap.sketch.lsh import KeySet, join_keys, self_pairs
 from overlap.store.corpus import CorpusStore
-from overlap.text.shingles import word_hashes
-from overlap.text.tokens import Tokens, tokenise
 
 #: Called as ``progress(stage, done, total)``.
 Progress = Callable[[str, int, int], None]
-
-
-@dataclass
-class _Text:
-    """A document prepared for alignment: its tokens, word hashes and excluded words."""
-
-    doc: Document
-    tokens: Tokens
-    hashes: npt.NDArray[np.uint64]
-    excluded: npt.NDArray[np.bool_]
-
-
-def _prepare(doc: Document) -> _Text:
-    tokens = tokenise(doc.text)
-    return _Text(doc, tokens, word_hashes(tokens.norms), np.zeros(len(tokens), dtype=np.bool_))
-
-
-def _word_range(tokens: Tokens, start: int, end: int) -> tuple[int, int]:
-    """Half-open range of the words inside the character range ``[start, end)``."""
-    first = int(np.searchsorted(tokens.starts, start, side="left"))
-    stop = int(np.searchsorted(tokens.ends, end, side="right"))
-    return first, max(first, stop)
-
-
-def _exclude_templates(text: _Text, templates: Sequence[_Text], settings: Settings) -> None:
-    """Mark words of reference lists and of template (prompt) passages as excluded."""
-    ref = reference_list_span(text.doc.text)
-    if ref is not None:
-        a, b = _word_range(text.tokens, *ref)
-        text.excluded[a:b] = True
-    for template in templates:
-        for p in align(text.tokens, template.tokens, settings):
-            a, b = _word_range(text.tokens, p.start, p.end)
-            text.excluded[a:b] = True
-
-
-def _mostly_excluded(text: _Text, start: int, end: int, settings: Settings) -> bool:
-    a, b = _word_range(text.tokens, start, end)
-    kept = int((~text.excluded[a:b]).sum())
-    return kept < settings.min_words or kept * 2 < (b - a)
-
-
-def _finding(sub: _Text, other: _Text, p: Passage, kind: Kind, idf: Idf) -> Finding:
-    a0, a1 = _word_range(sub.tokens, p.start, p.end)
-    b0, b1 = _word_range(other.tokens, p.other_start, p.other_end)
-    mine, theirs = sub.hashes[a0:a1].tolist(), other.hashes[b0:b1].tolist()
-    return Finding(
-        submission=sub.doc.id,
-        kind=kind,
-        start=p.start,
-        end=p.end,
-        text=sub.doc.text[p.start : p.end],
-        source=other.doc.id,
-        source_path=other.doc.path,
-        source_start=p.other_start,
-        source_end=p.other_end,
-        words=a1 - a0,
-        tfidf=round(idf.cosine(mine, theirs), 4),
-        containment=round(containment(mine, theirs), 4),
-    )
 
 
 def _mirror(p: Passage) -> Passage:
@@ -119,7 +46,7 @@ def _store_candidates(
     return out
 
 
-def _idf(store: CorpusStore, batch: Sequence[_Text]) -> Idf:
+def _idf(store: CorpusStore, batch: Sequence[Prepared]) -> Idf:
     terms = store.read("terms")
     summed = terms.group_by("term").aggregate([("df", "sum")])
     stored = dict(
@@ -129,52 +56,6 @@ def _idf(store: CorpusStore, batch: Sequence[_Text]) -> Idf:
     batch_terms, batch_df = term_frequencies([t.hashes for t in batch])
     return Idf(n_stored, stored).merged(
         len(batch), dict(zip(batch_terms.tolist(), batch_df.tolist(), strict=True))
-    )
-
-
-def _covered(text: _Text, findings: Sequence[Finding]) -> npt.NDArray[np.bool_]:
-    mask = np.zeros(len(text.tokens), dtype=np.bool_)
-    for f in findings:
-        a, b = _word_range(text.tokens, f.start, f.end)
-        mask[a:b] = True
-    return mask
-
-
-def _drop_shadowed(text: _Text, findings: list[Finding]) -> list[Finding]:
-    """Drop peer/prior findings that mostly lie inside a passage matched to a source.
-
-    Text two posts share because each took it from a source is reported against the source.
-    """
-    from_sources = _covered(text, [f for f in findings if f.kind not in _SHARED])
-    kept = []
-    for f in findings:
-        if f.kind in _SHARED:
-            a, b = _word_range(text.tokens, f.start, f.end)
-            if b > a and from_sources[a:b].mean() >= 0.5:
-                continue
-        kept.append(f)
-    return kept
-
-
-_SHARED = (Kind.PEER_OVERLAP, Kind.PRIOR_OVERLAP)
-_FROM_SOURCES = (Kind.UNATTRIBUTED_COPY,)
-
-
-def _summary(
-    text: _Text, findings: Sequence[Finding], errors: tuple[str, ...]
-) -> SubmissionSummary:
-    n = len(text.tokens)
-    serious = _covered(text, [f for f in findings if f.severity is not Severity.INFO])
-    anything = _covered(text, findings)
-    return SubmissionSummary(
-        id=text.doc.id,
-        path=text.doc.path,
-        student=text.doc.student,
-        words=n,
-        similarity=round(float(serious.sum()) / n, 4) if n else 0.0,
-        overlap=round(float(anything.sum()) / n, 4) if n else 0.0,
-        flags=text.doc.flags,
-        errors=errors,
     )
 
 
@@ -188,10 +69,10 @@ def scan(
 ) -> ScanResult:
     """Find every verified passage that submissions share with the corpus and each other."""
     settings = store.settings
-    texts = [_prepare(d) for d in submissions]
-    templates = [_prepare(d) for d in excludes]
+    texts = [Prepared.of(d) for d in submissions]
+    templates = [Prepared.of(d) for d in excludes]
     for t in texts:
-        _exclude_templates(t, templates, settings)
+        t.exclude_templates(templates, settings)
     sketch = sketch_hashes([t.hashes for t in texts], settings)
     # Sorted once: searching sorted needles is several times faster than searching random ones.
     flat_keys = sketch.keys.reshape(-1)
@@ -200,45 +81,46 @@ def scan(
     flat_docs = np.repeat(sketch.doc, settings.bands)[order]
     proposed = _store_candidates(store, flat_keys, flat_docs)
     wanted = set().union(*proposed.values()) if proposed else set()
-    others = {d.id: _prepare(d) for d in store.documents(wanted)} if wanted else {}
+    others = {d.id: Prepared.of(d) for d in store.documents(wanted)} if wanted else {}
     idf = _idf(store, texts)
     found: list[list[Finding]] = [[] for _ in texts]
     peer_pairs = self_pairs(flat_keys, flat_docs).tolist()
     total = sum(len(v) for v in proposed.values()) + len(peer_pairs)
     done = 0
     for i, ids in sorted(proposed.items()):
+        sub = texts[i]
         for doc_id in sorted(ids):
             other = others[doc_id]
-            kind = KIND_OF_ROLE[other.doc.role]
-            least = settings.min_words if kind in _FROM_SOURCES else settings.min_shared_words
-            for p in align(texts[i].tokens, other.tokens, settings):
-                if p.matched_words >= least and not _mostly_excluded(
-                    texts[i], p.start, p.end, settings
-                ):
-                    found[i].append(_finding(texts[i], other, p, kind, idf))
+            shared = other.doc.role is not Role.SOURCE
+            least = settings.min_shared_words if shared else settings.min_words
+            for p in align(sub.tokens, other.tokens, settings):
+                if p.matched_words >= least and not sub.mostly_excluded(p.start, p.end, least):
+                    found[i].append(passage_finding(sub, other, p, idf))
             done += 1
             if progress:
                 progress("align", done, total)
+    least = settings.min_shared_words
     for i, j in peer_pairs:
         a, b = texts[i], texts[j]
         for p in align(a.tokens, b.tokens, settings):
             if (
-                p.matched_words < settings.min_shared_words
-                or _mostly_excluded(a, p.start, p.end, settings)
-                or _mostly_excluded(b, p.other_start, p.other_end, settings)
+                p.matched_words < least
+                or a.mostly_excluded(p.start, p.end, least)
+                or b.mostly_excluded(p.other_start, p.other_end, least)
             ):
                 continue
-            found[i].append(_finding(a, b, p, Kind.PEER_OVERLAP, idf))
-            found[j].append(_finding(b, a, _mirror(p), Kind.PEER_OVERLAP, idf))
+            found[i].append(passage_finding(a, b, p, idf))
+            found[j].append(passage_finding(b, a, _mirror(p), idf))
         done += 1
         if progress:
             progress("align", done, total)
     findings: list[Finding] = []
     summaries = []
     for t, fs in zip(texts, found, strict=True):
-        fs = sorted(_drop_shadowed(t, fs), key=lambda f: (f.start, f.end, f.source))
+        fs = drop_shadowed(t, fs)
+        fs = sorted(fs + unmatched_quotes(t, fs), key=lambda f: (f.start, f.end, f.source or ""))
         findings.extend(fs)
-        summaries.append(_summary(t, fs, ()))
+        summaries.append(summary(t, fs, ()))
     return ScanResult(
         settings=settings.to_dict(),
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),

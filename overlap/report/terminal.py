@@ -58,7 +58,8 @@ def summary_table(result: ScanResult) -> Table:
 def findings_table(result: ScanResult, limit: int = 50) -> Table:
     """The findings with character ranges on both sides, most severe and longest first."""
     names = short_names(
-        [s.path for s in result.submissions] + [f.source_path for f in result.findings]
+        [s.path for s in result.submissions]
+        + [f.source_path for f in result.findings if f.source_path]
     )
     paths = {s.id: s.path for s in result.submissions}
     table = Table(title="Overlapping passages", title_justify="left")
@@ -76,8 +77,8 @@ def findings_table(result: ScanResult, limit: int = 50) -> Table:
             names[paths[f.submission]],
             f"{f.start}-{f.end}",
             str(f.kind),
-            names[f.source_path],
-            f"{f.source_start}-{f.source_end}",
+            names[f.source_path] if f.source_path else "(no source found)",
+            f"{f.source_start}-{f.source_end}" if f.source_path else "",
             str(f.words),
             f"{f.tfidf:.2f}",
             f"{f.containment:.2f}",

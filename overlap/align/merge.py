@@ -1,0 +1,150 @@
+"""Merge exact and paraphrase evidence into passages: cluster, validate, summaries, overlaps.
+
+The steps follow the seed-extend-filter design of Sanchez-Perez et al. (PAN 2014), in our
+own terms. Seeds are sentence pairs alike by TF-ISF cosine and Dice that are each other's best
+match, plus the exact passages; a sentence seed is narrowed to an exact run inside it where
+the run marks the copy's edge. Seeds are clustered where few sentences separate them on both
+sides, and a cluster whose two sides are not alike enough as a whole is clustered again with
+smaller gaps (the gaps adapt to the evidence). A summary is a short span of the first text
+taken from a long span of the second: clusters whose second side grows to several times their
+first side when gaps there may be wide replace the pieces they cover. Paraphrase passages
+that are short or rest on one weak sentence pair are dropped as ambiguous. Where passages
+overlap in the first text, those holding an exact passage go first, then the more alike,
+then the longer; no exact passage is lost (each is reported or overlaps a reported passage).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from overlap.align.paraphrase import (
+    Fragment,
+    SentenceSpace,
+    extend,
+    fragment_of,
+    run_seeds,
+    sentence_seeds,
+    trim_to_runs,
+)
+from overlap.align.sentences import split_sentences, stem
+from overlap.model import Evidence, Passage
+from overlap.settings import Settings
+from overlap.text.tokens import Tokens
+
+#: Token ranges ``(a_start, a_end, b_start, b_end)`` of an exact passage.
+Range = tuple[int, int, int, int]
+
+
+def _overlap_a(f: Fragment, g: Fragment) -> bool:
+    return f.a_start < g.a_end and g.a_start < f.a_end
+
+
+def _with_summaries(
+    fragments: list[Fragment], wide: Sequence[Fragment], ratio: float
+) -> list[Fragment]:
+    """Replace the fragments a summary covers in the first text by the summary."""
+    for s in wide:
+        if s.seeds > 1 and s.b_end - s.b_start >= ratio * (s.a_end - s.a_start):
+            fragments = [f for f in fragments if not _overlap_a(f, s)]
+            fragments.append(s)
+    return fragments
+
+
+def _key(f: Fragment) -> Range:
+    return (f.a_start, f.a_end, f.b_start, f.b_end)
+
+
+def _confident(f: Fragment, exact: dict[Range, int], settings: Settings) -> bool:
+    """Exact passages stand on their own; paraphrase ones need length and clear evidence."""
+    if _key(f) in exact:
+        return True
+    if f.a_end - f.a_start < settings.min_paraphrase_words:
+        return False
+    return f.seeds > 1 or f.similarity >= settings.single_sentence_similarity
+
+
+def resolve(fragments: Sequence[Fragment], exact: dict[Range, int]) -> list[Fragment]:
+    """Keep fragments disjoint in the first text.
+
+    Fragments that are or contain an exact passage go first, so a verified copy is never
+    lost to a paraphrase passage that merely overlaps it; then the more alike, then the
+    longer fragment wins.
+    """
+
+    def holds_exact(f: Fragment) -> bool:
+        return any(
+            f.a_start <= a0 and a1 <= f.a_end and f.b_start <= b0 and b1 <= f.b_end
+            for a0, a1, b0, b1 in exact
+        )
+
+    ranked = sorted(
+        fragments,
+        key=lambda f: (
+            not holds_exact(f),
+            _key(f) in exact,  # a cluster around an exact passage before the bare passage
+            -f.similarity,
+            -(f.a_end - f.a_start),
+            f.a_start,
+            f.b_start,
+        ),
+    )
+    kept: list[Fragment] = []
+    for f in ranked:
+        if not any(_overlap_a(f, g) for g in kept):
+            kept.append(f)
+    return sorted(kept, key=lambda f: (f.a_start, f.b_start))
+
+
+def _matched(f: Fragment, a: Tokens, b: Tokens) -> int:
+    """Words of the first side whose stem occurs on the second side."""
+    theirs = {stem(w) for w in b.norms[f.b_start : f.b_end]}
+    return sum(stem(w) in theirs for w in a.norms[f.a_start : f.a_end])
+
+
+def _passage(f: Fragment, a: Tokens, b: Tokens, exact: dict[Range, int]) -> Passage:
+    start, end = a.span(f.a_start, f.a_end - 1)
+    other_start, other_end = b.span(f.b_start, f.b_end - 1)
+    if _key(f) in exact:
+        return Passage(start, end, other_start, other_end, f.a_end - f.a_start, exact[_key(f)])
+    return Passage(
+        start, end, other_start, other_end, f.a_end - f.a_start, _matched(f, a, b),
+        Evidence.PARAPHRASE,
+    )  # fmt: skip
+
+
+def merge_evidence(
+    a: Tokens,
+    b: Tokens,
+    texts: tuple[str, str],
+    exact: dict[Range, int],
+    settings: Settings,
+) -> list[Passage]:
+    """Passages of ``a`` taken from ``b`` on exact and on paraphrase evidence.
+
+    Args:
+        a: Tokens of the text whose passages are reported.
+        b: Tokens of the text they are compared with.
+        texts: The original texts of ``a`` and ``b``; their punctuation marks the sentences.
+        exact: Exact passages as token ranges, with their matched words.
+        settings: Supplies the ``sentence_*``, ``passage_similarity``, ``summary_*``,
+            ``min_paraphrase_words`` and ``single_sentence_similarity`` values.
+
+    Returns:
+        Passages disjoint in ``a``, sorted by start in ``a``; a passage that is one exact
+        passage keeps ``Evidence.EXACT``, any other is ``Evidence.PARAPHRASE``.
+    """
+    if not len(a) or not len(b):
+        return []
+    sa, sb = split_sentences(texts[0], a), split_sentences(texts[1], b)
+    space = SentenceSpace(a, sa, b, sb)
+    runs = run_seeds(list(exact), sa, sb)
+    seeds = sentence_seeds(space, sa, sb, settings.sentence_cosine, settings.sentence_dice)
+    seeds = trim_to_runs(seeds, runs) + runs
+    gap, least = settings.sentence_gap, settings.passage_similarity
+    fragments = extend(seeds, space, gap, gap, least)
+    wide = extend(seeds, space, gap, settings.summary_gap, least)
+    fragments = _with_summaries(fragments, wide, settings.summary_ratio)
+    candidates = [f for f in fragments if _confident(f, exact, settings)]
+    candidates += [fragment_of([r], space) for r in runs]
+    kept = resolve(candidates, exact)
+    return [_passage(f, a, b, exact) for f in kept]

@@ -1,0 +1,221 @@
+"""Paraphrase evidence: sentence pairs alike by TF-ISF cosine and Dice, clustered into passages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from overlap.align.seeds import encode
+from overlap.align.sentences import Sentences, stem
+from overlap.text.tokens import Tokens
+
+_Floats = npt.NDArray[np.float64]
+_Ints = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Seed:
+    """A piece of evidence: token ranges ``[a_start, a_end)`` and ``[b_start, b_end)``.
+
+    ``sa``/``sb`` are the first and last sentence (inclusive) the ranges touch.
+    """
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    sa0: int
+    sa1: int
+    sb0: int
+    sb1: int
+    exact: bool
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A cluster of seeds: the token ranges they span, their similarity, what they were."""
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    similarity: float
+    seeds: int
+    exact: bool
+
+
+class SentenceSpace:
+    """TF-ISF vectors of the sentences of two texts (ISF over the sentences of both)."""
+
+    def __init__(self, a: Tokens, sa: Sentences, b: Tokens, sb: Sentences) -> None:
+        a_ids, b_ids = encode([stem(w) for w in a.norms], [stem(w) for w in b.norms])
+        vocab = int(max(a_ids.max(initial=-1), b_ids.max(initial=-1))) + 1
+        ta = _counts(a_ids, sa, vocab)
+        tb = _counts(b_ids, sb, vocab)
+        n = ta.shape[0] + tb.shape[0]
+        df = np.asarray((ta > 0).sum(axis=0)).ravel() + np.asarray((tb > 0).sum(axis=0)).ravel()
+        isf = np.log(n / np.maximum(df, 1))
+        self.wa = sp.csr_matrix(ta.multiply(isf[None, :]))
+        self.wb = sp.csr_matrix(tb.multiply(isf[None, :]))
+        self.binary_a = sp.csr_matrix((ta > 0).astype(np.float64))
+        self.binary_b = sp.csr_matrix((tb > 0).astype(np.float64))
+
+    def pairs(self) -> tuple[_Floats, _Floats]:
+        """Cosine and Dice of every sentence of a with every sentence of b (dense)."""
+        na, nb = _norms(self.wa), _norms(self.wb)
+        cos = (self.wa @ self.wb.T).toarray() / np.maximum(np.outer(na, nb), 1e-12)
+        shared = (self.binary_a @ self.binary_b.T).toarray()
+        sizes_a = np.asarray(self.binary_a.sum(axis=1)).ravel()
+        sizes_b = np.asarray(self.binary_b.sum(axis=1)).ravel()
+        dice = 2 * shared / np.maximum(sizes_a[:, None] + sizes_b[None, :], 1)
+        return cos, dice
+
+    def similarity(self, sa0: int, sa1: int, sb0: int, sb1: int) -> float:
+        """Cosine of the summed vectors of sentences ``sa0..sa1`` of a and ``sb0..sb1`` of b."""
+        va = np.asarray(self.wa[sa0 : sa1 + 1].sum(axis=0)).ravel()
+        vb = np.asarray(self.wb[sb0 : sb1 + 1].sum(axis=0)).ravel()
+        denom = float(np.linalg.norm(va) * np.linalg.norm(vb))
+        return float(va @ vb) / denom if denom else 0.0
+
+
+def sentence_seeds(
+    space: SentenceSpace, sa: Sentences, sb: Sentences, min_cosine: float, min_dice: float
+) -> list[Seed]:
+    """Sentence pairs alike by cosine and Dice that are each other's best match.
+
+    Requiring the best match on both sides keeps a sentence from seeding a passage with a
+    merely related sentence next to the one it was taken from, which would stretch the
+    passage past the copy.
+    """
+    if not len(sa) or not len(sb):
+        return []
+    cos, dice = space.pairs()
+    ok = (cos > min_cosine) & (dice > min_dice)
+    ok &= cos >= cos.max(axis=1, keepdims=True)
+    ok &= cos >= cos.max(axis=0, keepdims=True)
+    return [
+        Seed(int(sa.starts[i]), int(sa.ends[i]), int(sb.starts[j]), int(sb.ends[j]),
+             i, i, j, j, exact=False)
+        for i, j in zip(*(x.tolist() for x in np.nonzero(ok)), strict=True)
+    ]  # fmt: skip
+
+
+def run_seeds(
+    runs: Sequence[tuple[int, int, int, int]], sa: Sentences, sb: Sentences
+) -> list[Seed]:
+    """Seeds of exact passages (token ranges), placed in the sentences they touch."""
+    if not runs:
+        return []
+    of_a, of_b = sa.of_tokens(), sb.of_tokens()
+    return [
+        Seed(a0, a1, b0, b1, int(of_a[a0]), int(of_a[a1 - 1]), int(of_b[b0]), int(of_b[b1 - 1]),
+             exact=True)
+        for a0, a1, b0, b1 in runs
+    ]  # fmt: skip
+
+
+def trim_to_runs(seeds: Sequence[Seed], runs: Sequence[Seed]) -> list[Seed]:
+    """Narrow sentence seeds to the exact runs inside them where those mark a copy's edge.
+
+    A copy that starts with a sentence of ``b`` but in the middle of a sentence of ``a`` (or
+    the reverse, or likewise at the end) has an exact run starting at the sentence start on
+    one side only: the words of ``a`` before the run were not taken from that sentence.
+    """
+    out = []
+    for s in seeds:
+        a0, a1, b0, b1 = s.a_start, s.a_end, s.b_start, s.b_end
+        for r in runs:
+            if not (r.a_start < s.a_end and s.a_start < r.a_end):
+                continue
+            if not (r.b_start < s.b_end and s.b_start < r.b_end):
+                continue
+            if r.b_start == s.b_start and r.a_start > s.a_start:
+                a0 = max(a0, r.a_start)
+            if r.a_start == s.a_start and r.b_start > s.b_start:
+                b0 = max(b0, r.b_start)
+            if r.b_end == s.b_end and r.a_end < s.a_end:
+                a1 = min(a1, r.a_end)
+            if r.a_end == s.a_end and r.b_end < s.b_end:
+                b1 = min(b1, r.b_end)
+        if a0 < a1 and b0 < b1:
+            out.append(Seed(a0, a1, b0, b1, s.sa0, s.sa1, s.sb0, s.sb1, exact=False))
+    return out
+
+
+def _counts(ids: _Ints, sentences: Sentences, vocab: int) -> sp.csr_matrix:
+    rows = sentences.of_tokens()
+    data = np.ones(len(ids), dtype=np.float64)
+    return sp.csr_matrix((data, (rows, ids)), shape=(len(sentences), vocab))
+
+
+def _norms(m: sp.csr_matrix) -> _Floats:
+    squares: _Floats = np.asarray(m.multiply(m).sum(axis=1), dtype=np.float64).ravel()
+    return np.sqrt(squares)
+
+
+def _split(group: list[Seed], side: str, gap: int) -> list[list[Seed]]:
+    """Cut ``group`` where more than ``gap`` sentences on ``side`` hold none of its seeds."""
+    lo, hi = ("sa0", "sa1") if side == "a" else ("sb0", "sb1")
+    ordered = sorted(group, key=lambda s: (getattr(s, lo), getattr(s, hi)))
+    parts: list[list[Seed]] = [[ordered[0]]]
+    reach = getattr(ordered[0], hi)
+    for s in ordered[1:]:
+        if getattr(s, lo) - reach - 1 > gap:
+            parts.append([s])
+        else:
+            parts[-1].append(s)
+        reach = max(reach, getattr(s, hi))
+    return parts
+
+
+def cluster(seeds: Sequence[Seed], gap_a: int, gap_b: int) -> list[list[Seed]]:
+    """Split seeds into groups, alternating sides, until no group has a gap wider than allowed."""
+    work = [list(seeds)] if seeds else []
+    done: list[list[Seed]] = []
+    while work:
+        group = work.pop()
+        parts = _split(group, "a", gap_a)
+        if len(parts) == 1:
+            parts = _split(group, "b", gap_b)
+            if len(parts) == 1:
+                done.append(group)
+                continue
+        work.extend(parts)
+    return done
+
+
+def fragment_of(group: Sequence[Seed], space: SentenceSpace) -> Fragment:
+    """The fragment a group of seeds spans, with the similarity of its sentences."""
+    sa0, sa1 = min(s.sa0 for s in group), max(s.sa1 for s in group)
+    sb0, sb1 = min(s.sb0 for s in group), max(s.sb1 for s in group)
+    return Fragment(
+        min(s.a_start for s in group),
+        max(s.a_end for s in group),
+        min(s.b_start for s in group),
+        max(s.b_end for s in group),
+        space.similarity(sa0, sa1, sb0, sb1),
+        len(group),
+        all(s.exact for s in group),
+    )
+
+
+def extend(
+    seeds: Sequence[Seed], space: SentenceSpace, gap_a: int, gap_b: int, min_similarity: float
+) -> list[Fragment]:
+    """Cluster seeds into fragments, validating each by the similarity of its two sides.
+
+    A cluster whose sides are not alike enough is clustered again with gaps one sentence
+    smaller, down to adjacent sentences only; what fails then is dropped.
+    """
+    out: list[Fragment] = []
+    for group in cluster(seeds, gap_a, gap_b):
+        f = fragment_of(group, space)
+        if f.similarity >= min_similarity or (f.exact and f.seeds == 1):
+            out.append(f)
+        elif gap_a > 0 or gap_b > 0:
+            out.extend(extend(group, space, max(gap_a - 1, 0), max(gap_b - 1, 0), min_similarity))
+    return out

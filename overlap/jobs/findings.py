@@ -1,0 +1,110 @@
+"""Turn verified passages into findings: kinds from attribution, scores, summaries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from overlap.align.score import Idf, containment
+from overlap.attribution.classify import (
+    KIND_OF_ROLE,
+    Verdict,
+    citation_dict,
+    classify,
+    quote_dict,
+)
+from overlap.jobs.prepared import Prepared
+from overlap.model import Finding, Kind, Passage, Role, Severity, SubmissionSummary
+
+#: Kinds of text shared with other students' posts.
+SHARED = (Kind.PEER_OVERLAP, Kind.PRIOR_OVERLAP)
+#: A quotation this long (in words) that matches no source is reported for a human to check;
+#: shorter ones are mostly scare quotes and quoted phrases.
+UNMATCHED_QUOTE_WORDS = 8
+
+
+def passage_finding(sub: Prepared, other: Prepared, p: Passage, idf: Idf) -> Finding:
+    """A finding for passage ``p`` of ``sub`` matched in ``other``, classified and scored."""
+    a0, a1 = sub.word_range(p.start, p.end)
+    b0, b1 = other.word_range(p.other_start, p.other_end)
+    if other.doc.role is Role.SOURCE:
+        verdict = classify(sub.attribution, p.start, p.end, a1 - a0, other.doc)
+    else:
+        verdict = Verdict(KIND_OF_ROLE[other.doc.role], None, None)
+    mine, theirs = sub.hashes[a0:a1].tolist(), other.hashes[b0:b1].tolist()
+    return Finding(
+        submission=sub.doc.id,
+        kind=verdict.kind,
+        start=p.start,
+        end=p.end,
+        text=sub.doc.text[p.start : p.end],
+        source=other.doc.id,
+        source_path=other.doc.path,
+        source_start=p.other_start,
+        source_end=p.other_end,
+        words=a1 - a0,
+        tfidf=round(idf.cosine(mine, theirs), 4),
+        containment=round(containment(mine, theirs), 4),
+        quote=quote_dict(verdict.quote),
+        citation=citation_dict(verdict.citation),
+    )
+
+
+def unmatched_quotes(sub: Prepared, findings: Sequence[Finding]) -> list[Finding]:
+    """Quotations of some length that no finding explains: info for a human to check."""
+    explained = sub.covered([(f.start, f.end) for f in findings])
+    out = []
+    for q in sub.attribution.quotes:
+        if q.depth:
+            continue
+        a, b = sub.word_range(q.start, q.end)
+        if b - a < UNMATCHED_QUOTE_WORDS or explained[a:b].any() or sub.excluded[a:b].mean() > 0.5:
+            continue
+        near = next(
+            (ring[0] for ring in sub.attribution.citations_near(q.start, q.end) if ring), None
+        )
+        out.append(
+            Finding(
+                submission=sub.doc.id, kind=Kind.UNMATCHED_QUOTE, start=q.start, end=q.end,
+                text=sub.doc.text[q.start : q.end], source=None, source_path=None,
+                source_start=None, source_end=None, words=b - a, tfidf=0.0, containment=0.0,
+                quote=quote_dict(q), citation=citation_dict(near),
+            )
+        )  # fmt: skip
+    return out
+
+
+def drop_shadowed(sub: Prepared, findings: list[Finding]) -> list[Finding]:
+    """Drop peer/prior findings that mostly lie inside a passage matched to a source.
+
+    Text two posts share because each took it from a source is reported against the source.
+    """
+    from_sources = sub.covered(
+        [(f.start, f.end) for f in findings if f.kind not in SHARED and f.source is not None]
+    )
+    kept = []
+    for f in findings:
+        if f.kind in SHARED:
+            a, b = sub.word_range(f.start, f.end)
+            if b > a and from_sources[a:b].mean() >= 0.5:
+                continue
+        kept.append(f)
+    return kept
+
+
+def summary(
+    sub: Prepared, findings: Sequence[Finding], errors: tuple[str, ...]
+) -> SubmissionSummary:
+    """Share of the submission's words in findings: not info (similarity) and any (overlap)."""
+    n = len(sub.tokens)
+    serious = sub.covered([(f.start, f.end) for f in findings if f.severity is not Severity.INFO])
+    anything = sub.covered([(f.start, f.end) for f in findings])
+    return SubmissionSummary(
+        id=sub.doc.id,
+        path=sub.doc.path,
+        student=sub.doc.student,
+        words=n,
+        similarity=round(float(serious.sum()) / n, 4) if n else 0.0,
+        overlap=round(float(anything.sum()) / n, 4) if n else 0.0,
+        flags=sub.doc.flags,
+        errors=errors,
+    )
