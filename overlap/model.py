@@ -190,3 +190,6 @@ class ScanResult:
     submissions: tuple[SubmissionSummary, ...]
     findings: tuple[Finding, ...]
     errors: tuple[FileError, ...] = field(default_factory=tuple)
+    #: The submissions and every document a finding points to, by id (for reports that show
+    #: passages side by side); not part of the findings contract.
+    documents: dict[str, Document] = field(default_factory=dict, repr=False)

@@ -127,4 +127,5 @@ def scan(
         submissions=tuple(summaries),
         findings=tuple(findings),
         errors=tuple(errors),
+        documents={d.id: d for d in [*submissions, *(o.doc for o in others.values())]},
     )
