@@ -156,7 +156,7 @@ def _markdown_blocks(text: str) -> list[Quote]:
     for start, end in [*_lines(text), (-1, -1)]:
         marker = _MARKDOWN.match(text, start, end) if start >= 0 else None
         if marker is not None:
-            run.append((start, *_strip(text, marker.end(), end)))
+            run.append((start, *strip_span(text, marker.end(), end)))
             continue
         contents = [(s, e) for _, s, e in run if s < e]
         if contents:
@@ -177,12 +177,13 @@ def _indented_blocks(text: str, paragraphs: list[list[tuple[int, int]]]) -> list
     for k, lines in enumerate(paragraphs):
         neighbours = indented[max(k - 1, 0) : k] + indented[k + 1 : k + 2]
         if indented[k] and neighbours and not any(neighbours):
-            start, end = _strip(text, lines[0][0], lines[-1][1])
+            start, end = strip_span(text, lines[0][0], lines[-1][1])
             blocks.append(Quote(start, end, lines[0][0], end, "block", True, None, 0))
     return blocks
 
 
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink ``[start, end)`` to its first and last non-space characters."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -243,7 +244,7 @@ def _scan(text: str, lo: int, hi: int) -> list[Quote]:
 
 
 def _closed(text: str, open_at: int, close_at: int) -> Quote | None:
-    start, end = _strip(text, open_at + 1, close_at)
+    start, end = strip_span(text, open_at + 1, close_at)
     if start == end:
         return None
     return Quote(start, end, open_at, close_at + 1, _MARK_NAME[text[open_at]], True, None, 0)
@@ -259,7 +260,7 @@ def _unclosed(text: str, open_at: int, limit: int, bound: str) -> Quote | None:
         cut = words[MAX_UNCLOSED_WORDS - 1].end()
         ends = [e.end() for e in _SENTENCE_END.finditer(text, start, cut + 1)]
         limit, bound = (ends[-1] if ends else cut), "length"
-    start, end = _strip(text, start, limit)
+    start, end = strip_span(text, start, limit)
     if start == end:
         return None
     return Quote(start, end, open_at, end, _MARK_NAME[text[open_at]], False, bound, 0)
@@ -276,7 +277,7 @@ def _uncross(text: str, quote: Quote, quotes: list[Quote], opens: list[int]) -> 
         changed = False
         for other in quotes[first : bisect.bisect_left(opens, quote.end)]:
             if quote.end < other.close_end:
-                _, end = _strip(text, quote.start, other.open_at)
+                _, end = strip_span(text, quote.start, other.open_at)
                 quote = replace(quote, end=end, close_end=end, bound="next_quote")
                 changed = True
                 break

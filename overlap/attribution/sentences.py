@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from overlap.attribution.quotes import find_quotes
+from overlap.attribution.quotes import find_quotes, strip_span
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def split_sentences(text: str) -> list[Sentence]:
     sentences = []
     previous = 0
     for cut in [*sorted(breaks), len(text)]:
-        start, end = _strip(text, previous, cut)
+        start, end = strip_span(text, previous, cut)
         if start < end:
             sentences.append(Sentence(start, end))
         previous = cut
@@ -95,14 +95,6 @@ def sentence_index(sentences: Sequence[Sentence], offset: int) -> int:
     if offset < 0:
         raise ValueError(f"offset must be >= 0, got {offset}")
     return max(bisect.bisect_right(sentences, offset, key=lambda s: s.start) - 1, 0)
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _punctuation_breaks(text: str) -> list[int]:
