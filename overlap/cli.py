@@ -145,10 +145,15 @@ def scan(
         bool, typer.Option("--json", help="Print the findings document to stdout, nothing else.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit with status 2 if any file could not be read.")
+    ] = False,
 ) -> None:
-    """Scan submissions against the corpus and each other; write findings.json and findings.csv.
+    """Scan submissions against the corpus and each other; write the report folder.
 
-    Exit status: 0 no finding at or above --fail-on, 1 some, 2 usage or input error.
+    Files that cannot be read are listed (findings.json "errors", stderr) and the batch goes
+    on. Exit status: 0 no finding at or above --fail-on, 1 some, 2 usage or input error (with
+    --strict, also any unreadable file).
     """
     try:
         with _progress(not (quiet or json_out) and err.is_terminal) as progress:
@@ -163,6 +168,10 @@ def scan(
         out.print(f"report written to {out_dir}", markup=False, highlight=False, soft_wrap=True)
     for e in result.errors:
         err.print(f"error: {e.path}: {e.error}", markup=False, highlight=False, soft_wrap=True)
+    if result.errors and not json_out:
+        err.print(f"{len(result.errors)} file(s) could not be read", highlight=False)
+    if strict and result.errors:
+        raise typer.Exit(2)
     if fail_on is not FailOn.never:
         threshold = Severity(fail_on.value).rank
         if any(f.severity.rank >= threshold for f in result.findings):

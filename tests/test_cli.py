@@ -121,3 +121,17 @@ def test_eval_attribution_on_the_tiny_set(tiny_set: Path) -> None:
     assert code == 0
     assert json.loads(stdout)["submissions"] == 3
     assert invoke("eval", "attribution", tiny_set / "sources")[0] == 2
+
+
+def test_strict_turns_unreadable_files_into_exit_2(tiny_set: Path, tmp_path: Path) -> None:
+    build(tiny_set, tmp_path / "store")
+    (tiny_set / "submissions" / "junk.txt").write_bytes(b"\x00\x01binary\x00")
+    args = ["scan", tiny_set / "submissions", "--corpus", tmp_path / "store", "--out",
+            tmp_path / "o"]  # fmt: skip
+    code, _, stderr = invoke(*args)
+    assert (
+        code == 0 and "junk.txt: binary file" in stderr and "1 file(s) could not be read" in stderr
+    )
+    assert invoke(*args, "--strict")[0] == 2
+    doc = json.loads((tmp_path / "o" / "findings.json").read_text())
+    assert [e["error"] for e in doc["errors"]] == ["binary file"]
