@@ -208,7 +208,9 @@ class _Batch:
     def _add(self, rel: str, shown: str, extracted: Extracted, meta: Metadata, plain: bool) -> None:
         # A lone surrogate (from a JSON escape) cannot be written as UTF-8; one code point
         # for one keeps every offset.
-        text = _SURROGATE.sub("\ufffd", extracted.text)
+        text = extracted.text
+        if not text.isascii():
+            text = _SURROGATE.sub("\ufffd", text)
         if not text.strip():
             self._fail(shown, "empty file" if plain else "no text")
             return
