@@ -6,8 +6,13 @@ STAMP  := $(VENV)/.installed
 STORE  ?= corpus/store
 SET    ?= ../shared/data/attribution-dev
 PAN    ?= ../shared/data/pan13-text-alignment-training-corpus-2013-01-21
+CHROMIUM ?= chromium
+SHOTS    ?= reports/screenshots
+# Flags that let headless chromium run as root in a container and stay off the network.
+CHROMIUM_FLAGS := --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+	--disable-background-networking --disable-component-update --disable-sync --hide-scrollbars
 
-.PHONY: install demo test lint bench eval eval-pan clean
+.PHONY: install demo test lint bench eval eval-pan clean report-screenshot
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +27,21 @@ demo: install
 	$(BIN)/overlap corpus add corpus/demo/prior --role prior --corpus $(STORE)
 	$(BIN)/overlap scan corpus/demo/week --corpus $(STORE) --exclude corpus/demo/prompt.txt \
 		--out reports/demo
+
+# PNGs of the demo report's overview and of one submission page (w08: copy, peer overlap,
+# look-alike letters), as a person would see them.
+report-screenshot: demo
+	@command -v $(CHROMIUM) >/dev/null || \
+		{ echo "error: report-screenshot needs chromium: apt-get install -y chromium" >&2; exit 2; }
+	mkdir -p $(SHOTS)
+	@profile=$$(mktemp -d) && page=$$(ls reports/demo/submissions/w08-*.html | head -n 1) && \
+	$(CHROMIUM) $(CHROMIUM_FLAGS) --user-data-dir=$$profile/a --window-size=1280,1500 \
+		--screenshot=$(abspath $(SHOTS))/overview.png file://$(abspath reports/demo/index.html) \
+		2>/dev/null && \
+	$(CHROMIUM) $(CHROMIUM_FLAGS) --user-data-dir=$$profile/b --window-size=1280,3000 \
+		--screenshot=$(abspath $(SHOTS))/submission.png file://$(abspath .)/$$page 2>/dev/null; \
+	status=$$?; rm -rf $$profile; exit $$status
+	@ls -l $(SHOTS)/overview.png $(SHOTS)/submission.png
 
 test: install
 	$(BIN)/pytest

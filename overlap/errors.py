@@ -19,3 +19,15 @@ class InputError(OverlapError):
 
 class StoreError(OverlapError):
     """The corpus store is missing, damaged or cannot be written."""
+
+
+class StoreLockedError(StoreError):
+    """Another process held the store's write lock for longer than we were willing to wait."""
+
+
+class JobError(OverlapError):
+    """A job file (pipelines/*.toml) has an unknown key or a bad value."""
+
+
+class EngineError(OverlapError):
+    """The engine cannot run: the dask extra is missing or the scheduler does not answer."""

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, TypeVar
 
 A = TypeVar("A")
 B = TypeVar("B")
+S = TypeVar("S")
+
+#: What every task of a pool gets besides its shard (set once per process by the pool).
+_SHARED: Any = None
 
 
 def default_workers() -> int:
@@ -16,26 +21,92 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
 
+def _install(shared: object) -> None:
+    global _SHARED
+    _SHARED = shared
+
+
+def _with_shared(stage: Callable[[A, Any], B], shard: A) -> B:
+    return stage(shard, _SHARED)
+
+
+def _pooled(submit: Callable[[A], Future[B]], shards: Iterator[A], ahead: int) -> Iterator[B]:
+    """Yield results in shard order, with at most ``ahead`` shards submitted and not yielded."""
+    pending: deque[Future[B]] = deque()
+    for shard in shards:
+        pending.append(submit(shard))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
 def map_shards(
     stage: Callable[[A], B], shards: Iterable[A], workers: int | None = None
 ) -> Iterator[B]:
     """Apply ``stage`` to every shard and yield the results in shard order.
 
-    With one worker (or one shard) the stage runs in this process; otherwise in a pool of
-    ``workers`` processes, at most two shards ahead per worker so memory stays bounded.
-    ``stage`` must be a module-level function and shards picklable.
+    With one worker the stage runs in this process; otherwise in a pool of ``workers``
+    processes. Shards are drawn lazily, at most two ahead per worker, so memory stays
+    bounded by a few shards whatever their number. ``stage`` must be a module-level
+    function and shards picklable.
     """
-    items = list(shards)
-    n = min(workers or default_workers(), len(items))
-    if n <= 1:
-        yield from (stage(item) for item in items)
-        return
-    with ProcessPoolExecutor(max_workers=n) as pool:
-        pending = [pool.submit(stage, item) for item in items[: 2 * n]]
-        next_item = len(pending)
-        while pending:
-            result = pending.pop(0).result()
-            if next_item < len(items):
-                pending.append(pool.submit(stage, items[next_item]))
-                next_item += 1
-            yield result
+    return LocalEngine(workers).map(stage, shards)
+
+
+class LocalEngine:
+    """The local engine: stages run in this process or in a pool of processes on this machine.
+
+    Args:
+        workers: Processes to run stages in; one runs them in this process. The cores
+            this process may use by default.
+    """
+
+    name = "local"
+
+    def __init__(self, workers: int | None = None) -> None:
+        if workers is not None and workers < 1:
+            raise ValueError(f"workers must be >= 1, got {workers}")
+        self.workers = workers or default_workers()
+
+    def map(self, stage: Callable[[A], B], shards: Iterable[A]) -> Iterator[B]:
+        """Apply ``stage`` to every shard; results in shard order (see :func:`map_shards`)."""
+        if self.workers <= 1:
+            return (stage(shard) for shard in shards)
+        return self._pool(stage, iter(shards), None, shared=False)
+
+    def map_shared(self, stage: Callable[[A, S], B], shards: Iterable[A], shared: S) -> Iterator[B]:
+        """Apply ``stage(shard, shared)`` to every shard; ``shared`` goes to each process once."""
+        if self.workers <= 1:
+            return (stage(shard, shared) for shard in shards)
+        return self._pool(stage, iter(shards), shared, shared=True)
+
+    def _pool(
+        self, stage: Callable[..., B], shards: Iterator[A], value: object, *, shared: bool
+    ) -> Iterator[B]:
+        # A pool is only worth starting for two shards or more.
+        first = [shard for _, shard in zip(range(2), shards, strict=False)]
+        if len(first) < 2:
+            yield from (stage(s, value) if shared else stage(s) for s in first)
+            return
+        rest = _chain(first, shards)
+        if shared:
+            pool = ProcessPoolExecutor(self.workers, initializer=_install, initargs=(value,))
+        else:
+            pool = ProcessPoolExecutor(self.workers)
+        with pool:
+
+            def submit(shard: A) -> Future[B]:
+                if shared:
+                    return pool.submit(_with_shared, stage, shard)
+                return pool.submit(stage, shard)
+
+            yield from _pooled(submit, rest, 2 * self.workers)
+
+    def close(self) -> None:
+        """Nothing to release: pools live as long as one map."""
+
+
+def _chain(first: list[A], rest: Iterator[A]) -> Iterator[A]:
+    yield from first
+    yield from rest

@@ -16,9 +16,10 @@ from overlap.ingest.formats import READERS, Extracted
 from overlap.ingest.formats.html import html_to_text, looks_like_html
 from overlap.ingest.limits import Budget, IngestLimits, mib
 from overlap.ingest.lms import Receipt, is_receipt_name, parse_receipt, receipt_key, submitter
-from overlap.ingest.metadata import METADATA_NAME, Metadata, MetadataTable
+from overlap.ingest.metadata import METADATA_NAME, Metadata
 from overlap.ingest.safezip import SafeZip
-from overlap.ingest.walk import ARCHIVE_SUFFIXES, Item, alone, check_path, in_folder, suffix
+from overlap.ingest.shards import ReadShard, plan_reads
+from overlap.ingest.walk import ARCHIVE_SUFFIXES, Item, suffix
 from overlap.model import Document, FileError, Role, document_id
 from overlap.text.tokens import text_flags
 
@@ -72,15 +73,33 @@ def read_documents(
     Raises:
         InputError: A path does not exist, or is a file of a kind ingest does not read.
     """
-    roots = [check_path(Path(path)) for path in paths]
+    limits = limits or IngestLimits()
+    documents: dict[str, Document] = {}
+    errors: list[FileError] = []
+    for shard in plan_reads(paths, limits):
+        read = read_shard(shard, role, limits=limits, columns=columns)
+        for document in read.documents:
+            documents.setdefault(document.id, document)
+        errors.extend(read.errors)
+    return Ingested(tuple(documents.values()), tuple(dict.fromkeys(errors)))
+
+
+def read_shard(
+    shard: ReadShard,
+    role: Role,
+    *,
+    limits: IngestLimits | None = None,
+    columns: ExportColumns | None = None,
+) -> Ingested:
+    """Read one shard of :func:`~overlap.ingest.shards.plan_reads`; runs on any worker.
+
+    Documents of the same id within the shard are read once; errors keep their order.
+    """
     batch = _Batch(role, limits or IngestLimits(), columns or ExportColumns())
-    beside: dict[Path, MetadataTable] = {}
-    for root in roots:
-        if root.is_dir():
-            batch.container(in_folder(root, batch.errors, batch.limits.max_file_bytes))
-        else:
-            batch.container([alone(root, beside, batch.errors, batch.limits.max_file_bytes)])
-    return Ingested(tuple(batch.documents.values()), tuple(dict.fromkeys(batch.errors)))
+    for container in shard.containers:
+        batch.errors.extend(container.errors)
+        batch.container(list(container.items))
+    return Ingested(tuple(batch.documents.values()), tuple(batch.errors))
 
 
 class _Batch:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import stat
@@ -58,22 +59,25 @@ class Item:
 
 
 def disk_loader(path: Path, shown: str, limit: int) -> Callable[[], bytes]:
-    """A loader that reads ``path`` only if it is at most ``limit`` bytes."""
+    """A loader that reads ``path`` only if it is at most ``limit`` bytes (and pickles)."""
+    return functools.partial(_load_file, path, shown, limit)
 
-    def load() -> bytes:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            raise ExtractError(shown, "not a regular file")
-        size = info.st_size
-        if size > limit:
-            raise ExtractError(shown, f"too large: {mib(size)}, limit {mib(limit)}")
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
-        if len(data) > limit:  # it grew while we looked
-            raise ExtractError(shown, f"too large: over the {mib(limit)} limit")
-        return data
 
-    return load
+def _load_file(path: Path, shown: str, limit: int) -> bytes:
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise ExtractError(shown, "not a regular file")
+    size = info.st_size
+    if size > limit:
+        raise ExtractError(shown, f"too large: {mib(size)}, limit {mib(limit)}")
+    with path.open("rb") as handle:
+        # Asking for the size seen (not the limit) spares allocating the limit for each file.
+        data = handle.read(size + 1)
+        if len(data) > size:  # it grew while we looked
+            data += handle.read(limit + 1 - len(data))
+    if len(data) > limit:
+        raise ExtractError(shown, f"too large: over the {mib(limit)} limit")
+    return data
 
 
 def check_path(path: Path) -> Path:

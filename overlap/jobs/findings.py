@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy.typing as npt
 
 from overlap.align.score import Idf, containment
 from overlap.attribution.classify import (
@@ -22,16 +26,34 @@ SHARED = (Kind.PEER_OVERLAP, Kind.PRIOR_OVERLAP)
 UNMATCHED_QUOTE_WORDS = 8
 
 
-def passage_finding(sub: Prepared, other: Prepared, p: Passage, idf: Idf) -> Finding:
-    """A finding for passage ``p`` of ``sub`` matched in ``other``, classified and scored."""
+@dataclass(frozen=True)
+class Unscored:
+    """A finding whose TF-IDF cosine waits for the corpus' term frequencies of its words.
+
+    Workers align and classify; the words' document frequencies are summed over the whole
+    corpus only once every passage is known, and then only for the words passages hold.
+    """
+
+    finding: Finding  # tfidf is 0.0 until scored
+    mine: npt.NDArray[np.uint64]  # word hashes of the passage in the submission
+    theirs: npt.NDArray[np.uint64]  # and in the other document
+
+    def scored(self, idf: Idf) -> Finding:
+        """The finding with its TF-IDF cosine."""
+        cosine = idf.cosine(self.mine.tolist(), self.theirs.tolist())
+        return replace(self.finding, tfidf=round(cosine, 4))
+
+
+def unscored_finding(sub: Prepared, other: Prepared, p: Passage) -> Unscored:
+    """A finding for passage ``p`` of ``sub`` matched in ``other``, classified, not yet scored."""
     a0, a1 = sub.word_range(p.start, p.end)
     b0, b1 = other.word_range(p.other_start, p.other_end)
     if other.doc.role is Role.SOURCE:
         verdict = classify(sub.attribution, p.start, p.end, a1 - a0, other.doc)
     else:
         verdict = Verdict(KIND_OF_ROLE[other.doc.role], None, None)
-    mine, theirs = sub.hashes[a0:a1].tolist(), other.hashes[b0:b1].tolist()
-    return Finding(
+    mine, theirs = sub.hashes[a0:a1], other.hashes[b0:b1]
+    finding = Finding(
         submission=sub.doc.id,
         kind=verdict.kind,
         start=p.start,
@@ -42,11 +64,17 @@ def passage_finding(sub: Prepared, other: Prepared, p: Passage, idf: Idf) -> Fin
         source_start=p.other_start,
         source_end=p.other_end,
         words=a1 - a0,
-        tfidf=round(idf.cosine(mine, theirs), 4),
-        containment=round(containment(mine, theirs), 4),
+        tfidf=0.0,
+        containment=round(containment(mine.tolist(), theirs.tolist()), 4),
         quote=quote_dict(verdict.quote),
         citation=citation_dict(verdict.citation),
     )
+    return Unscored(finding, mine, theirs)
+
+
+def passage_finding(sub: Prepared, other: Prepared, p: Passage, idf: Idf) -> Finding:
+    """A finding for passage ``p`` of ``sub`` matched in ``other``, classified and scored."""
+    return unscored_finding(sub, other, p).scored(idf)
 
 
 def unmatched_quotes(sub: Prepared, findings: Sequence[Finding]) -> list[Finding]:

@@ -6,14 +6,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from overlap.engine.choice import EngineSpec, open_engine
 from overlap.errors import InputError
 from overlap.ingest.files import read_documents
-from overlap.jobs.index import add_documents
+from overlap.ingest.limits import IngestLimits
+from overlap.ingest.shards import plan_reads
+from overlap.jobs.index import add_files
 from overlap.jobs.scan import Progress, scan
 from overlap.model import FileError, Role, ScanResult
+from overlap.privacy.pseudonyms import ensure_key, pseudonymize_result
 from overlap.report.files import write_report
+from overlap.report.html import write_html
 from overlap.report.texts import write_texts
 from overlap.store.corpus import CorpusStore
+from overlap.store.lock import DEFAULT_LOCK_TIMEOUT
 
 
 @dataclass(frozen=True)
@@ -27,21 +33,33 @@ class AddSummary:
 
 
 def add_to_corpus(
-    paths: Sequence[Path], role: Role, corpus: Path, *, progress: Progress | None = None
+    paths: Sequence[Path],
+    role: Role,
+    corpus: Path,
+    *,
+    progress: Progress | None = None,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    engine: EngineSpec | None = None,
 ) -> AddSummary:
-    """Read files and folders and add their documents to the store at ``corpus``."""
+    """Read files and folders and add their documents to the store at ``corpus``.
+
+    Waits up to ``lock_timeout`` seconds for another writer of the store. Files are read,
+    sketched and staged on ``engine``'s workers (local processes by default).
+    """
     if role not in (Role.SOURCE, Role.PRIOR):
         raise InputError(f"corpus documents are sources or prior posts, not {role}")
-    ingested = read_documents(paths, role)
-    store = CorpusStore.open(corpus, create=True)
-    total = len(ingested.documents)
+    limits = IngestLimits()
+    shards = plan_reads(paths, limits)
+    store = CorpusStore.open(corpus, create=True, lock_timeout=lock_timeout)
+    total = sum(s.files for s in shards)
 
     def step(done: int) -> None:
         if progress:
             progress("index", done, total)
 
-    report = add_documents(store, ingested.documents, progress=step)
-    return AddSummary(report.added, report.skipped, report.words, ingested.errors)
+    with open_engine(engine) as running:
+        report = add_files(store, shards, role, engine=running, limits=limits, progress=step)
+    return AddSummary(report.added, report.skipped, report.words, report.errors)
 
 
 def scan_paths(
@@ -51,21 +69,35 @@ def scan_paths(
     *,
     excludes: Sequence[Path] = (),
     progress: Progress | None = None,
+    pseudonymize: bool = False,
+    engine: EngineSpec | None = None,
 ) -> ScanResult:
-    """Scan submission files against the store at ``corpus``; write the report to ``out``."""
+    """Scan submission files against the store at ``corpus``; write the report to ``out``.
+
+    With ``pseudonymize``, the result and the report name students by stable pseudonyms
+    (keyed by the store's ``pseudonym.key``) instead of their names. Matching runs on
+    ``engine`` (local processes by default); the findings do not depend on it.
+    """
     store = CorpusStore.open(corpus)
     submissions = read_documents(paths, Role.SUBMISSION)
     templates = read_documents(excludes, Role.EXCLUDE) if excludes else None
     if templates is not None and templates.errors:
         bad = templates.errors[0]
         raise InputError(f"{bad.path}: cannot read exclude file: {bad.error}")
-    result = scan(
-        submissions.documents,
-        store,
-        excludes=templates.documents if templates else (),
-        errors=submissions.errors,
-        progress=progress,
-    )
+    with open_engine(engine) as running:
+        result = scan(
+            submissions.documents,
+            store,
+            excludes=templates.documents if templates else (),
+            errors=submissions.errors,
+            progress=progress,
+            engine=running,
+        )
+    documents = submissions.documents
+    if pseudonymize:
+        result = pseudonymize_result(result, ensure_key(store.root))
+        documents = tuple(result.documents[d.id] for d in documents)
     write_report(result, out)
-    write_texts(submissions.documents, out)
+    write_texts(documents, out)
+    write_html(result, out)
     return result

@@ -1,4 +1,10 @@
-"""Scan submissions against a corpus store and against each other into verified findings."""
+"""Scan submissions against a corpus store and against each other into verified findings.
+
+The batch is prepared here; matching runs on an engine, one task per store part (the LSH
+join and the alignment of that part's candidates) and per shard of submission pairs; the
+words' corpus frequencies are then summed for the words that findings hold, and findings
+are scored and assembled per submission here.
+"""
 
 from __future__ import annotations
 
@@ -8,54 +14,46 @@ from datetime import UTC, datetime
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from overlap.align.passages import align
 from overlap.align.score import Idf
-from overlap.jobs.findings import drop_shadowed, passage_finding, summary, unmatched_quotes
-from overlap.jobs.prepared import Prepared
-from overlap.jobs.sketching import sketch_hashes, term_frequencies
-from overlap.model import Document, FileError, Finding, Passage, Role, ScanResult
-from overlap.sketch.lsh import KeySet, join_keys, self_pairs
+from overlap.engine.choice import Engine
+from overlap.engine.local import LocalEngine
+from overlap.jobs.batch import ScanBatch, prepare_batch
+from overlap.jobs.findings import Unscored, drop_shadowed, summary, unmatched_quotes
+from overlap.jobs.matching import PEER_SHARD, match_part, match_peers
+from overlap.jobs.sketching import term_frequencies
+from overlap.model import Document, FileError, Finding, ScanResult
+from overlap.sketch.lsh import self_pairs
 from overlap.store.corpus import CorpusStore
 
 #: Called as ``progress(stage, done, total)``.
 Progress = Callable[[str, int, int], None]
+U64 = npt.NDArray[np.uint64]
 
 
-def _mirror(p: Passage) -> Passage:
-    return Passage(p.other_start, p.other_end, p.start, p.end, p.words, p.matched_words)
+def _stored_df(store: CorpusStore, terms: U64) -> dict[int, int]:
+    """Document frequency in the store of each of ``terms`` (sorted, distinct).
+
+    Read one part at a time and only for the terms asked, so memory stays bounded by the
+    terms asked, not by the corpus' vocabulary.
+    """
+    df = np.zeros(len(terms), dtype=np.int64)
+    if len(terms):
+        wanted = pa.array(terms, type=pa.uint64())
+        for t in store.scan("terms", lambda t: pc.is_in(t.column("term"), value_set=wanted)):
+            at = np.searchsorted(terms, t.column("term").to_numpy())
+            np.add.at(df, at, t.column("df").to_numpy())
+    return {int(k): int(v) for k, v in zip(terms.tolist(), df.tolist(), strict=True) if v}
 
 
-def _store_candidates(
-    store: CorpusStore, keys: npt.NDArray[np.uint64], docs: npt.NDArray[np.int64]
-) -> dict[int, set[str]]:
-    """Stored documents proposed for each submission (by batch index)."""
-    wanted = KeySet(keys)
-    out: dict[int, set[str]] = {}
-
-    def shared(t: pa.Table) -> pa.Array:
-        return pa.array(wanted.contains(t.column("key").to_numpy()))
-
-    for bands in store.scan("bands", shared):
-        encoded = bands.unify_dictionaries().column("doc").combine_chunks()
-        index_docs = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-        index_keys = bands.column("key").to_numpy()
-        names = encoded.dictionary.to_pylist()
-        for q, i in join_keys(keys, docs, index_keys, index_docs).tolist():
-            out.setdefault(q, set()).add(names[i])
-    return out
-
-
-def _idf(store: CorpusStore, batch: Sequence[Prepared]) -> Idf:
-    terms = store.read("terms")
-    summed = terms.group_by("term").aggregate([("df", "sum")])
-    stored = dict(
-        zip(summed.column("term").to_pylist(), summed.column("df_sum").to_pylist(), strict=True)
-    )
-    n_stored = store.read("documents", ["id"]).num_rows
-    batch_terms, batch_df = term_frequencies([t.hashes for t in batch])
-    return Idf(n_stored, stored).merged(
-        len(batch), dict(zip(batch_terms.tolist(), batch_df.tolist(), strict=True))
+def _idf(store: CorpusStore, n_stored: int, batch: ScanBatch, found: list[list[Unscored]]) -> Idf:
+    """Smoothed IDF over the store and the batch, for the words of the findings."""
+    words = [u.mine for fs in found for u in fs] + [u.theirs for fs in found for u in fs]
+    needed = np.unique(np.concatenate(words)) if words else np.zeros(0, dtype=np.uint64)
+    batch_terms, batch_df = term_frequencies([t.hashes for t in batch.texts])
+    return Idf(n_stored, _stored_df(store, needed)).merged(
+        len(batch.texts), dict(zip(batch_terms.tolist(), batch_df.tolist(), strict=True))
     )
 
 
@@ -66,66 +64,61 @@ def scan(
     excludes: Sequence[Document] = (),
     errors: Sequence[FileError] = (),
     progress: Progress | None = None,
+    engine: Engine | None = None,
 ) -> ScanResult:
-    """Find every verified passage that submissions share with the corpus and each other."""
-    settings = store.settings
-    texts = [Prepared.of(d) for d in submissions]
-    templates = [Prepared.of(d) for d in excludes]
-    for t in texts:
-        t.exclude_templates(templates, settings)
-    sketch = sketch_hashes([t.hashes for t in texts], settings)
-    # Sorted once: searching sorted needles is several times faster than searching random ones.
-    flat_keys = sketch.keys.reshape(-1)
-    order = np.argsort(flat_keys, kind="stable")
-    flat_keys = flat_keys[order]
-    flat_docs = np.repeat(sketch.doc, settings.bands)[order]
-    proposed = _store_candidates(store, flat_keys, flat_docs)
-    wanted = set().union(*proposed.values()) if proposed else set()
-    others = {d.id: Prepared.of(d) for d in store.documents(wanted)} if wanted else {}
-    idf = _idf(store, texts)
-    found: list[list[Finding]] = [[] for _ in texts]
-    peer_pairs = self_pairs(flat_keys, flat_docs).tolist()
-    total = sum(len(v) for v in proposed.values()) + len(peer_pairs)
-    done = 0
-    for i, ids in sorted(proposed.items()):
-        sub = texts[i]
-        for doc_id in sorted(ids):
-            other = others[doc_id]
-            shared = other.doc.role is not Role.SOURCE
-            least = settings.min_shared_words if shared else settings.min_words
-            for p in align(sub.tokens, other.tokens, settings):
-                if p.matched_words >= least and not sub.mostly_excluded(p.start, p.end, least):
-                    found[i].append(passage_finding(sub, other, p, idf))
-            done += 1
-            if progress:
-                progress("align", done, total)
-    least = settings.min_shared_words
-    for i, j in peer_pairs:
-        a, b = texts[i], texts[j]
-        for p in align(a.tokens, b.tokens, settings):
-            if (
-                p.matched_words < least
-                or a.mostly_excluded(p.start, p.end, least)
-                or b.mostly_excluded(p.other_start, p.other_end, least)
-            ):
-                continue
-            found[i].append(passage_finding(a, b, p, idf))
-            found[j].append(passage_finding(b, a, _mirror(p), idf))
+    """Find every verified passage that submissions share with the corpus and each other.
+
+    ``engine`` runs the matching (in this process by default); the result does not depend
+    on it.
+    """
+    engine = engine or LocalEngine(1)
+    batch = prepare_batch(submissions, excludes, store.settings)
+    peer_pairs = [(i, j) for i, j in self_pairs(batch.keys, batch.docs).tolist()]
+    peer_shards = [peer_pairs[k : k + PEER_SHARD] for k in range(0, len(peer_pairs), PEER_SHARD)]
+    parts = store.parts
+    total, done = len(parts) + len(peer_shards), 0
+
+    def step() -> None:
+        nonlocal done
         done += 1
         if progress:
-            progress("align", done, total)
+            progress("match", done, total)
+
+    # Per submission and stored document, the passages in order; a document id in two
+    # parts (never written so, but a store is a folder) counts once, from the first.
+    from_store: list[dict[str, list[Unscored]]] = [{} for _ in batch.texts]
+    others: dict[str, Document] = {}
+    n_stored = 0
+    for matches in engine.map_shared(match_part, parts, (store, batch)):
+        n_stored += matches.stored
+        fresh = {d.id for d in matches.documents if d.id not in others}
+        others.update((d.id, d) for d in matches.documents if d.id in fresh)
+        for i, doc_id, unscored in matches.findings:
+            if doc_id in fresh:
+                from_store[i].setdefault(doc_id, []).append(unscored)
+        step()
+    found = [[u for d in sorted(by_doc) for u in by_doc[d]] for by_doc in from_store]
+    for shard, per_pair in zip(
+        peer_shards, engine.map_shared(match_peers, peer_shards, batch), strict=True
+    ):
+        for (i, j), passages in zip(shard, per_pair, strict=True):
+            for mine, theirs in passages:
+                found[i].append(mine)
+                found[j].append(theirs)
+        step()
+    idf = _idf(store, n_stored, batch, found)
     findings: list[Finding] = []
     summaries = []
-    for t, fs in zip(texts, found, strict=True):
-        fs = drop_shadowed(t, fs)
+    for t, pending in zip(batch.texts, found, strict=True):
+        fs = drop_shadowed(t, [u.scored(idf) for u in pending])
         fs = sorted(fs + unmatched_quotes(t, fs), key=lambda f: (f.start, f.end, f.source or ""))
         findings.extend(fs)
         summaries.append(summary(t, fs, ()))
     return ScanResult(
-        settings=settings.to_dict(),
+        settings=store.settings.to_dict(),
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         submissions=tuple(summaries),
         findings=tuple(findings),
         errors=tuple(errors),
-        documents={d.id: d for d in [*submissions, *(o.doc for o in others.values())]},
+        documents={d.id: d for d in [*submissions, *others.values()]},
     )

@@ -1,1 +1,1 @@
-"""Reports of a scan: the JSON findings contract, CSV tables and the terminal summary."""
+"""Reports of a scan: the JSON findings contract, CSV/Parquet tables, HTML pages, terminal."""

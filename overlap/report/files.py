@@ -1,24 +1,37 @@
-"""Write a scan's report folder: findings.json and findings.csv, atomically."""
+"""Write a scan's report tables: findings.json, CSV and Parquet tables, atomically."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 from pathlib import Path
 
+import pyarrow.parquet as pq
+
 from overlap.errors import OverlapError
 from overlap.model import ScanResult
-from overlap.report.contract import finding_dict, result_dict
+from overlap.report.contract import result_dict
+from overlap.report.tables import (
+    FINDINGS_SCHEMA,
+    SUBMISSIONS_SCHEMA,
+    finding_rows,
+    rows_arrow,
+    rows_csv,
+    submission_rows,
+)
 
-CSV_FIELDS = [
-    "submission", "submission_path", "student", "kind", "severity", "start", "end", "words",
-    "tfidf", "containment", "source", "source_path", "source_start", "source_end", "text",
-]  # fmt: skip
+#: The files :func:`write_report` writes, in order.
+REPORT_FILES = (
+    "findings.json",
+    "findings.csv",
+    "findings.parquet",
+    "submissions.csv",
+    "submissions.parquet",
+)
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` as UTF-8 next to ``path`` and move it into place in one step."""
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8", newline="")
     os.replace(tmp, path)
@@ -26,25 +39,38 @@ def _write_atomic(path: Path, text: str) -> None:
 
 def findings_csv(result: ScanResult) -> str:
     """One row per finding, with the submission's path and student alongside."""
-    subs = {s.id: s for s in result.submissions}
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, extrasaction="ignore")
-    writer.writeheader()
-    for f in result.findings:
-        row = finding_dict(f)
-        row["submission_path"] = subs[f.submission].path
-        row["student"] = subs[f.submission].student or ""
-        writer.writerow(row)
-    return buf.getvalue()
+    return rows_csv(finding_rows(result), FINDINGS_SCHEMA)
 
 
 def write_report(result: ScanResult, out: Path) -> list[Path]:
-    """Write ``findings.json`` and ``findings.csv`` into ``out``; return the paths written."""
+    """Write the findings document and the tables of a scan into ``out``.
+
+    Args:
+        result: A scan result.
+        out: The report folder; created if missing.
+
+    Returns:
+        The paths written: ``findings.json`` (the contract), ``findings.csv`` and
+        ``findings.parquet`` (one row per finding), ``submissions.csv`` and
+        ``submissions.parquet`` (one row per submission).
+
+    Raises:
+        OverlapError: The folder or a file cannot be written.
+    """
+    paths = [out / name for name in REPORT_FILES]
+    findings, submissions = finding_rows(result), submission_rows(result)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        paths = [out / "findings.json", out / "findings.csv"]
-        _write_atomic(paths[0], json.dumps(result_dict(result), indent=2, ensure_ascii=False))
-        _write_atomic(paths[1], findings_csv(result))
+        write_atomic(paths[0], json.dumps(result_dict(result), indent=2, ensure_ascii=False))
+        write_atomic(paths[1], rows_csv(findings, FINDINGS_SCHEMA))
+        write_atomic(paths[3], rows_csv(submissions, SUBMISSIONS_SCHEMA))
+        for path, rows, schema in (
+            (paths[2], findings, FINDINGS_SCHEMA),
+            (paths[4], submissions, SUBMISSIONS_SCHEMA),
+        ):
+            tmp = path.with_name(f".{path.name}.tmp")
+            pq.write_table(rows_arrow(rows, schema, result), tmp)
+            os.replace(tmp, path)
     except OSError as exc:
         raise OverlapError(f"cannot write report to {out}: {exc}") from exc
     return paths

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
+import copy
 import json
+import logging
 import os
-import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,110 +18,163 @@ import pyarrow.parquet as pq
 from overlap.errors import SettingsMismatchError, StoreError
 from overlap.model import Document
 from overlap.settings import Settings
-from overlap.store.schema import (
-    BANDS,
-    DOCUMENTS,
-    TERMS,
-    WINDOWS,
-    settings_of,
-    table_to_documents,
-    with_settings,
+from overlap.store.lock import DEFAULT_LOCK_TIMEOUT, StoreLock
+from overlap.store.manifest import (
+    LEDGER,
+    MANIFEST,
+    manifest_leftovers,
+    new_manifest,
+    read_manifest,
+    write_manifest,
 )
+from overlap.store.parts import (
+    DATASETS,
+    LEFTOVER,
+    StagedPart,
+    fsync_dir,
+    stage_part,
+    staged_renames,
+)
+from overlap.store.schema import settings_of, table_to_documents
 
-MANIFEST = "manifest.json"
-STORE_SCHEMA = "overlap.store/1"
-DATASETS: dict[str, pa.Schema] = {
-    "documents": DOCUMENTS,
-    "windows": WINDOWS,
-    "bands": BANDS,
-    "terms": TERMS,
-}
+logger = logging.getLogger(__name__)
+
+__all__ = ["DATASETS", "LEDGER", "MANIFEST", "CorpusStore", "StagedPart", "stage_part"]
 
 
 class CorpusStore:
-    """A folder of Parquet datasets (documents, windows, bands, terms) and a manifest.
+    """A folder of Parquet datasets (documents, windows, bands, terms), a ledger and a manifest.
 
     Part files are written under temporary names and renamed, then the manifest that lists
     them is replaced atomically, so a crash leaves either the old or the new corpus, never a
-    mix. Files not listed in the manifest are ignored.
+    mix. Files not listed in the manifest are ignored, and removed by the next writer.
     """
 
-    def __init__(self, root: Path, settings: Settings, manifest: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        root: Path,
+        settings: Settings,
+        manifest: dict[str, Any],
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    ) -> None:
         self.root = root
         self.settings = settings
+        self.lock_timeout = lock_timeout
         self._manifest = manifest
+        self._depth = 0
 
     @classmethod
     def open(
-        cls, root: Path, settings: Settings | None = None, *, create: bool = False
+        cls,
+        root: Path,
+        settings: Settings | None = None,
+        *,
+        create: bool = False,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     ) -> CorpusStore:
         """Open the store at ``root``; with ``create``, make an empty one if there is none.
 
         Without ``settings`` the store's own settings are used (defaults for a new store);
-        with them, they must agree with the store's.
+        with them, they must agree with the store's. ``lock_timeout`` is how long this
+        store's writers wait for another process's lock.
 
         Raises:
             StoreError: the folder holds no store (and ``create`` is false) or a damaged one.
+            StoreLockedError: creating the store had to wait for the lock for too long.
             SettingsMismatchError: the store was made with other index settings.
         """
-        path = root / MANIFEST
-        if not path.exists():
+        if not (root / MANIFEST).exists():
             if not create:
                 raise StoreError(
                     f"no corpus store at {root} (add documents first with 'overlap corpus add')"
                 )
             if root.exists() and not root.is_dir():
                 raise StoreError(f"{root} is not a folder")
-            settings = settings or Settings()
-            manifest: dict[str, Any] = {
-                "schema": STORE_SCHEMA,
-                "settings": settings.index_dict(),
-                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "parts": [],
-            }
-            store = cls(root, settings, manifest)
-            store._write_manifest()
-            return store
-        try:
-            manifest = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise StoreError(f"{path}: cannot read the store manifest: {exc}") from exc
-        if not isinstance(manifest, dict) or manifest.get("schema") != STORE_SCHEMA:
-            raise StoreError(f"{path}: not an overlap store manifest ({STORE_SCHEMA})")
-        stored = manifest.get("settings")
-        if not isinstance(stored, dict):
-            raise StoreError(f"{path}: the store manifest records no settings")
+            lock = StoreLock(root, lock_timeout)
+            lock.acquire()
+            try:  # under the lock, so two first writers cannot both write an empty manifest
+                if not (root / MANIFEST).exists():
+                    settings = settings or Settings()
+                    store = cls(root, settings, new_manifest(settings), lock_timeout)
+                    store._write_manifest()
+                    return store
+            finally:
+                lock.release()
+        manifest = read_manifest(root)
+        stored = manifest["settings"]
         if settings is None:
             settings = Settings.from_dict(stored)
         settings.check_index(stored, f"corpus store {root}")
-        return cls(root, settings, manifest)
+        return cls(root, settings, manifest, lock_timeout)
 
     @property
     def parts(self) -> list[str]:
         """Names of the committed parts, oldest first."""
         return list(self._manifest["parts"])
 
+    @property
+    def ledger_files(self) -> list[str]:
+        """Names of the committed ledger files (see :mod:`overlap.store.ledger`)."""
+        return list(self._manifest.get(LEDGER, []))
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """A copy of the manifest as last read or written."""
+        return json.loads(json.dumps(self._manifest))  # type: ignore[no-any-return]
+
     def _write_manifest(self) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        tmp = self.root / f".{MANIFEST}.{uuid.uuid4().hex}.tmp"
-        tmp.write_text(json.dumps(self._manifest, indent=2, sort_keys=True), encoding="utf-8")
-        with tmp.open("rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.root / MANIFEST)
+        write_manifest(self.root, self._manifest)
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the store's write lock, so concurrent writers take turns."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        with (self.root / ".lock").open("a") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
+        """Hold the store's write lock, so concurrent writers take turns; reentrant.
+
+        Waits up to ``lock_timeout`` seconds, then raises :class:`StoreLockedError` naming
+        the holder. On taking the lock it rereads the manifest (another writer may have
+        committed meanwhile) and removes what an interrupted writer left behind.
+        """
+        if self._depth:
+            self._depth += 1
             try:
-                # Another writer may have committed while we waited: start from its manifest.
-                fresh = json.loads((self.root / MANIFEST).read_text(encoding="utf-8"))
-                self._manifest = fresh
                 yield
             finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+                self._depth -= 1
+            return
+        lock = StoreLock(self.root, self.lock_timeout)
+        lock.acquire()
+        self._depth = 1
+        try:
+            self._manifest = read_manifest(self.root)
+            self.cleanup()
+            yield
+        finally:
+            self._depth = 0
+            lock.release()
+
+    def cleanup(self) -> list[Path]:
+        """Delete staged files and part or ledger files the manifest does not list.
+
+        Call inside :meth:`locked`. Returns the files deleted.
+        """
+        self._check_locked()
+        listed = {*self.parts, *self.ledger_files}
+        removed = []
+        for folder in [*DATASETS, LEDGER]:
+            path = self.root / folder
+            if not path.is_dir():
+                continue
+            for entry in path.iterdir():
+                # staged files (.tmp) are never listed; committed-looking ones may not be
+                unlisted = entry.name.removesuffix(".parquet") not in listed
+                if LEFTOVER.fullmatch(entry.name) and unlisted:
+                    entry.unlink(missing_ok=True)
+                    removed.append(entry)
+        for entry in manifest_leftovers(self.root):
+            entry.unlink(missing_ok=True)
+            removed.append(entry)
+        if removed:
+            logger.info("removed %d file(s) left by an interrupted update", len(removed))
+        return removed
 
     def add_part(self, tables: dict[str, pa.Table]) -> str:
         """Write one table per dataset as a new part and commit it; return the part name.
@@ -137,17 +188,63 @@ class CorpusStore:
 
         Call inside :meth:`locked`.
         """
+        self._publish(
+            staged_renames(self.root, staged), [*self.parts, staged.name], self.ledger_files
+        )
+        return staged.name
+
+    def replace_parts(self, replacements: dict[str, StagedPart | None]) -> None:
+        """Swap committed parts for rewritten ones (None drops a part) in one manifest write.
+
+        The old parts' files are deleted once the new manifest is in place. Call inside
+        :meth:`locked`.
+        """
+        renames = [
+            r for s in replacements.values() if s is not None for r in staged_renames(self.root, s)
+        ]
+        parts = []
+        for name in self.parts:
+            new = replacements.get(name, StagedPart(name))
+            if new is not None:
+                parts.append(new.name)
+        old = [self.root / d / f"{p}.parquet" for p in replacements for d in DATASETS]
+        self._publish(renames, parts, self.ledger_files, old)
+
+    def publish_ledger(self, staged: list[str], drop: list[str]) -> None:
+        """Commit staged ledger files and drop others, in one manifest write; delete dropped.
+
+        Call inside :meth:`locked`.
+        """
+        folder = self.root / LEDGER
+        renames = [(folder / f".{n}.parquet.tmp", folder / f"{n}.parquet") for n in staged]
+        kept = [n for n in self.ledger_files if n not in drop]
+        old = [folder / f"{n}.parquet" for n in drop]
+        self._publish(renames, self.parts, [*kept, *staged], old)
+
+    def _publish(
+        self,
+        renames: list[tuple[Path, Path]],
+        parts: list[str],
+        ledger: list[str],
+        delete: Sequence[Path] = (),
+    ) -> None:
+        self._check_locked()
         try:
-            for dataset in DATASETS:
-                folder = self.root / dataset
-                os.replace(
-                    folder / f".{staged.name}.parquet.tmp", folder / f"{staged.name}.parquet"
-                )
+            for tmp, final in renames:
+                os.replace(tmp, final)
+            for folder in {final.parent for _, final in renames}:
+                fsync_dir(folder)
+            self._manifest["parts"] = parts
+            self._manifest[LEDGER] = ledger
+            self._write_manifest()
+            for path in delete:
+                path.unlink(missing_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot write to corpus store {self.root}: {exc}") from exc
-        self._manifest["parts"] = [*self.parts, staged.name]
-        self._write_manifest()
-        return staged.name
+
+    def _check_locked(self) -> None:
+        if not self._depth:
+            raise StoreError("the corpus store must be locked to change it (use store.locked())")
 
     def scan(
         self,
@@ -160,18 +257,39 @@ class CorpusStore:
         One part at a time, so memory stays bounded by the largest part.
         """
         for part in self.parts:
-            path = self.root / dataset / f"{part}.parquet"
-            try:
-                file = pq.ParquetFile(path)
-                stored = settings_of(file.schema_arrow)
-                if stored != self.settings.index_dict():
-                    raise SettingsMismatchError(
-                        f"{path} was made with other settings than its store manifest says"
-                    )
-                table = file.read(columns=columns)
-            except (OSError, pa.ArrowInvalid) as exc:
-                raise StoreError(f"{path}: cannot read store file: {exc}") from exc
+            table = self.read_part(dataset, part, columns)
             yield table if keep is None else table.filter(keep(table))
+
+    def only(self, parts: Sequence[str]) -> CorpusStore:
+        """A read-only copy of this store (or view of it) that sees only the given parts.
+
+        How a scan reads one part per task: the copy keeps the class, so a view that filters
+        what ``scan`` yields filters each part the same way. Parts not committed are ignored.
+        """
+        wanted = set(parts)
+        view = copy.copy(self)
+        view._manifest = {**self._manifest, "parts": [p for p in self.parts if p in wanted]}
+        view._depth = 0
+        return view
+
+    def read_part(self, dataset: str, part: str, columns: list[str] | None = None) -> pa.Table:
+        """Read one dataset file of one committed part, checking its settings."""
+        path = self.root / dataset / f"{part}.parquet"
+        try:
+            file = pq.ParquetFile(path)
+            stored = settings_of(file.schema_arrow)
+            if stored != self.settings.index_dict():
+                raise SettingsMismatchError(
+                    f"{path} was made with other settings than its store manifest says"
+                )
+            return file.read(columns=columns)
+        except FileNotFoundError as exc:
+            raise StoreError(
+                f"{path}: a part was removed while it was being read "
+                "(documents were erased meanwhile); run again"
+            ) from exc
+        except (OSError, pa.ArrowInvalid) as exc:
+            raise StoreError(f"{path}: cannot read store file: {exc}") from exc
 
     def read(self, dataset: str, columns: list[str] | None = None) -> pa.Table:
         """Read a whole dataset (every committed part), checking each file's settings."""
@@ -193,34 +311,3 @@ class CorpusStore:
         wanted = pa.array(sorted(ids), type=pa.string())
         parts = self.scan("documents", lambda t: pc.is_in(t.column("id"), value_set=wanted))
         return [d for table in parts for d in table_to_documents(table)]
-
-
-@dataclass(frozen=True)
-class StagedPart:
-    """A part whose files are written under temporary names, not yet in the manifest."""
-
-    name: str
-
-
-def stage_part(root: Path, settings: Settings, tables: dict[str, pa.Table]) -> StagedPart:
-    """Write one table per dataset under temporary names; safe to run in a worker process.
-
-    Nothing is visible until :meth:`CorpusStore.commit`; a crash leaves only ``.tmp`` files.
-    """
-    missing = sorted(set(DATASETS) - set(tables))
-    if missing:
-        raise StoreError(f"a part needs every dataset, missing {', '.join(missing)}")
-    name = f"part-{uuid.uuid4().hex}"
-    index = settings.index_dict()
-    try:
-        for dataset, schema in DATASETS.items():
-            folder = root / dataset
-            folder.mkdir(parents=True, exist_ok=True)
-            table = tables[dataset].cast(schema)
-            table = table.replace_schema_metadata(with_settings(schema, index).metadata)
-            # Band keys are random 64-bit values: compressing them costs time and saves nothing.
-            codecs = {c: ("none" if c == "key" else "zstd") for c in table.column_names}
-            pq.write_table(table, folder / f".{name}.parquet.tmp", compression=codecs)
-    except OSError as exc:
-        raise StoreError(f"cannot write to corpus store {root}: {exc}") from exc
-    return StagedPart(name)

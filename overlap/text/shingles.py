@@ -24,8 +24,7 @@ def word_hashes(words: Sequence[str]) -> npt.NDArray[np.uint64]:
     """Hash every word (memoised, since vocabularies are small next to corpora)."""
     if len(_CACHE) > _CACHE_LIMIT:
         _CACHE.clear()
-    get = _CACHE.get
-    values = [get(w) for w in words]
+    values = list(map(_CACHE.get, words))
     if None in values:
         for i, v in enumerate(values):
             if v is None:

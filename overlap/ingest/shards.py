@@ -1,0 +1,90 @@
+"""Split the files under the paths given into shards that can be read apart, on any worker.
+
+Listing folders and reading metadata.csv files is cheap and happens once, where the call is
+made; extracting text is the expensive part and happens per shard. A folder's files are cut
+into shards of ``files_per_shard`` unless it holds Blackboard receipts, which must be read
+together with the files they describe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from overlap.ingest.limits import IngestLimits
+from overlap.ingest.lms import is_receipt_name
+from overlap.ingest.metadata import MetadataTable
+from overlap.ingest.walk import Item, alone, check_path, in_folder
+from overlap.model import FileError
+
+#: Files per shard: about one store part's worth of posts.
+FILES_PER_SHARD = 2_000
+
+
+@dataclass(frozen=True)
+class Container:
+    """Files read as one group (Blackboard receipts pair up within a group).
+
+    Attributes:
+        items: The files, in reading order.
+        errors: Problems found while listing them (unreadable folders, metadata.csv rows),
+            reported before any of theirs.
+    """
+
+    items: tuple[Item, ...]
+    errors: tuple[FileError, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReadShard:
+    """Containers read together by one worker; pickles (items load files by path)."""
+
+    containers: tuple[Container, ...]
+
+    @property
+    def files(self) -> int:
+        """Files (not documents: an archive or an export holds many) in the shard."""
+        return sum(len(c.items) for c in self.containers)
+
+
+def plan_reads(
+    paths: Sequence[Path], limits: IngestLimits, files_per_shard: int | None = None
+) -> list[ReadShard]:
+    """List the files under ``paths`` and cut them into shards, in reading order.
+
+    Reading the shards one after the other and keeping the first document of each id is
+    exactly :func:`overlap.ingest.files.read_documents`. Shards hold about ``files_per_shard``
+    files (:data:`FILES_PER_SHARD` by default); a folder with receipts is one shard.
+
+    Raises:
+        InputError: A path does not exist, or is a file of a kind ingest does not read.
+    """
+    files_per_shard = files_per_shard or FILES_PER_SHARD
+    if files_per_shard < 1:
+        raise ValueError(f"files_per_shard must be >= 1, got {files_per_shard}")
+    roots = [check_path(Path(path)) for path in paths]
+    beside: dict[Path, MetadataTable] = {}
+    shards: list[ReadShard] = []
+    current: list[Container] = []
+    size = 0
+    for root in roots:
+        errors: list[FileError] = []
+        if root.is_dir():
+            items = in_folder(root, errors, limits.max_file_bytes)
+            if any(is_receipt_name(item.name) for item in items):
+                groups = [items]
+            else:
+                step = files_per_shard
+                groups = [items[i : i + step] for i in range(0, len(items), step)] or [[]]
+        else:
+            groups = [[alone(root, beside, errors, limits.max_file_bytes)]]
+        for k, group in enumerate(groups):
+            current.append(Container(tuple(group), tuple(errors) if k == 0 else ()))
+            size += len(group)
+            if size >= files_per_shard:
+                shards.append(ReadShard(tuple(current)))
+                current, size = [], 0
+    if current:
+        shards.append(ReadShard(tuple(current)))
+    return shards

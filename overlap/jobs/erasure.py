@@ -1,0 +1,167 @@
+"""Erase documents from a store (right to erasure, retention): rewrite their parts without them.
+
+Every part that holds a selected document is rewritten without its rows in all four datasets
+(its windows and band keys dropped, its words subtracted from the term frequencies), the new
+parts replace the old ones in one manifest write, and the old files are deleted, so no file
+in the store keeps the text, not even in a dictionary page or column statistics.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from overlap.errors import InputError
+from overlap.jobs.sketching import term_frequencies
+from overlap.privacy.pseudonyms import PREFIX, normalise_name, pseudonym, read_key
+from overlap.store.corpus import DATASETS, CorpusStore, StagedPart, stage_part
+from overlap.store.ledger import forget_scanned
+from overlap.store.schema import DOC_ID
+from overlap.text.shingles import word_hashes
+from overlap.text.tokens import normalised_words
+
+
+def _norm_path(path: str) -> str:
+    return posixpath.normpath(path.replace("\\", "/"))
+
+
+def _below(path: str) -> tuple[str, ...]:
+    """Prefixes of paths inside a folder, an archive or an export."""
+    return (f"{path}/", f"{path}!", f"{path}#")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which documents to remove: all given kinds must match, any value of a kind may.
+
+    Attributes:
+        students: Student names (compared without case or extra spaces) or pseudonyms.
+        terms: Terms, compared the same way.
+        paths: Stored paths: a document matches its own path or any folder or archive above it.
+    """
+
+    students: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not (self.students or self.terms or self.paths):
+            raise InputError("say what to remove: --student, --term or --path")
+        for kind, values in (("student", self.students), ("term", self.terms)):
+            if any(not v.strip() for v in values):
+                raise InputError(f"--{kind} must not be empty")
+
+    def mask(self, documents: pa.Table, key: bytes | None) -> list[bool]:
+        """Which rows of a documents table (id, path, student, term) are selected."""
+        students = {normalise_name(s) for s in self.students}
+        aliases = {s for s in self.students if s.startswith(PREFIX)}
+        terms = {normalise_name(t) for t in self.terms}
+        paths = [_norm_path(p) for p in self.paths]
+        out = []
+        for row in documents.select(["path", "student", "term"]).to_pylist():
+            ok = True
+            if self.students:
+                name = row["student"] or ""
+                alias = pseudonym(name, key) if key and name and aliases else None
+                ok = bool(name) and (normalise_name(name) in students or alias in aliases)
+            if ok and self.terms:
+                ok = normalise_name(row["term"] or "") in terms
+            if ok and self.paths:
+                stored = _norm_path(row["path"])
+                ok = any(
+                    stored == p or stored.startswith((f"{p}/", f"{p}!", f"{p}#")) for p in paths
+                )
+            out.append(ok)
+        return out
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What a removal did (or, in a dry run, would do)."""
+
+    ids: tuple[str, ...]
+    words: int
+    parts_rewritten: int
+    parts_dropped: int
+    ledger_entries: int
+    dry_run: bool = False
+
+
+def _without_docs(table: pa.Table, gone: pa.Array) -> pa.Table:
+    """Rows whose ``doc`` is not in ``gone``, with the doc dictionary rebuilt from what is left."""
+    docs = table.column("doc").cast(pa.string())
+    kept = table.filter(pc.invert(pc.is_in(docs, value_set=gone)))
+    fresh = pc.dictionary_encode(kept.column("doc").cast(pa.string())).cast(DOC_ID)
+    return kept.set_column(kept.schema.get_field_index("doc"), "doc", fresh)
+
+
+def _without_terms(terms: pa.Table, texts: Sequence[str]) -> pa.Table:
+    """Term frequencies less those of the removed texts; terms no document has are dropped."""
+    gone_terms, gone_df = term_frequencies([word_hashes(normalised_words(t)) for t in texts])
+    have = terms.column("term").to_numpy()
+    df = terms.column("df").to_numpy().copy()
+    order = np.argsort(have, kind="stable")
+    pos = np.searchsorted(have[order], gone_terms)
+    found = pos < len(have)
+    found[found] = have[order][pos[found]] == gone_terms[found]
+    np.subtract.at(df, order[pos[found]], gone_df[found])
+    keep = df > 0
+    return pa.table({"term": pa.array(have[keep], pa.uint64()), "df": pa.array(df[keep])})
+
+
+def _rewrite(store: CorpusStore, part: str, gone: pa.Array) -> StagedPart | None:
+    """Stage a copy of ``part`` without the documents in ``gone``; None if nothing is left."""
+    tables = {d: store.read_part(d, part) for d in DATASETS}
+    documents = tables["documents"]
+    selected = pc.is_in(documents.column("id"), value_set=gone)
+    kept = documents.filter(pc.invert(selected))
+    if kept.num_rows == 0:
+        return None
+    texts = documents.filter(selected).column("text").to_pylist()
+    new = {
+        "documents": kept.replace_schema_metadata(None),
+        "windows": _without_docs(tables["windows"], gone),
+        "bands": _without_docs(tables["bands"], gone),
+        "terms": _without_terms(tables["terms"], texts),
+    }
+    return stage_part(store.root, store.settings, new)
+
+
+def remove_documents(store: CorpusStore, selection: Selection, *, dry_run: bool = False) -> Removed:
+    """Remove the selected documents with their windows, band keys, terms and ledger entries.
+
+    Holds the store's write lock throughout. A crash leaves the store as it was before or
+    after; old part files a crash left behind are deleted by the next write.
+    """
+    with store.locked():
+        key = read_key(store.root)
+        ids: list[str] = []
+        words = rewritten = dropped = 0
+        replacements: dict[str, StagedPart | None] = {}
+        for part in store.parts:
+            docs = store.read_part("documents", part, ["id", "path", "student", "term", "words"])
+            chosen = docs.filter(pa.array(selection.mask(docs, key), pa.bool_()))
+            if not chosen.num_rows:
+                continue
+            ids += chosen.column("id").to_pylist()
+            words += pc.sum(chosen.column("words")).as_py() or 0
+            if chosen.num_rows == docs.num_rows:
+                dropped += 1
+                replacements[part] = None
+            else:
+                rewritten += 1
+                if not dry_run:
+                    gone = pa.array(chosen.column("id").to_pylist(), pa.string())
+                    replacements[part] = _rewrite(store, part, gone)
+        ledger = 0
+        if not dry_run:
+            if replacements:
+                store.replace_parts(replacements)
+            if ids:
+                ledger = forget_scanned(store, set(ids))
+    return Removed(tuple(ids), words, rewritten, dropped, ledger, dry_run)

@@ -1,0 +1,61 @@
+"""A view of a corpus store without some documents: a batch is never matched against itself.
+
+When a job scans submissions that are already stored (a nightly job added the drop folder,
+an earlier run crashed after adding them, or ``--rescan``), their stored copies must not
+become prior-post findings, nor count in the term frequencies: the view drops their rows
+and subtracts their words, so the scan sees the corpus as it was before they were added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from overlap.jobs.sketching import term_frequencies
+from overlap.store.corpus import CorpusStore
+from overlap.text.shingles import word_hashes
+from overlap.text.tokens import normalised_words
+
+
+class StoreWithout(CorpusStore):
+    """Read-only view of ``store`` that leaves out the stored documents in ``ids``."""
+
+    def __init__(self, store: CorpusStore, ids: set[str]) -> None:
+        super().__init__(store.root, store.settings, store.manifest, store.lock_timeout)
+        present = store.documents(ids) if ids else []
+        self.left_out = frozenset(d.id for d in present)
+        self._gone = pa.array(sorted(self.left_out), type=pa.string())
+        terms, df = term_frequencies([word_hashes(normalised_words(d.text)) for d in present])
+        self._negative = pa.table({"term": pa.array(terms, pa.uint64()), "df": pa.array(-df)})
+
+    def scan(
+        self,
+        dataset: str,
+        keep: Callable[[pa.Table], pa.Array] | None = None,
+        columns: list[str] | None = None,
+    ) -> Iterator[pa.Table]:
+        """As :meth:`CorpusStore.scan`, less the left-out documents.
+
+        Term frequencies come with one more table of negative counts, so that summing
+        ``df`` per term (how term frequencies are read) gives the counts without them.
+        """
+        if not self.left_out:
+            yield from super().scan(dataset, keep, columns)
+            return
+        if dataset == "terms":
+            yield from super().scan(dataset, keep, columns)
+            extra = self._negative if keep is None else self._negative.filter(keep(self._negative))
+            yield extra.select(columns) if columns else extra
+            return
+        key = "id" if dataset == "documents" else "doc"
+        wanted = None if columns is None or key in columns else [*columns, key]
+
+        def dropping(table: pa.Table) -> pa.Array:
+            ids = table.column(key).cast(pa.string())
+            mask = pc.invert(pc.is_in(ids, value_set=self._gone))
+            return mask if keep is None else pc.and_(mask, keep(table))
+
+        for table in super().scan(dataset, dropping, wanted):
+            yield table.select(columns) if columns else table

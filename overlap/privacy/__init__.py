@@ -1,0 +1,1 @@
+"""Privacy: stable pseudonyms for student names in reports."""

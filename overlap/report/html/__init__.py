@@ -1,0 +1,58 @@
+"""The HTML report: index.html and one page per submission, self-contained and script-free.
+
+Pages open from disk with a double click, load nothing from the network and escape every
+string that came from a submission, a source, metadata or a file name.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from overlap.errors import OverlapError
+from overlap.model import ScanResult
+from overlap.report.files import write_atomic
+from overlap.report.html.overview import overview_page
+from overlap.report.html.site import PAGES_FOLDER, Site
+from overlap.report.html.submission import submission_page
+
+#: Page names this package writes (``<stem>-<16 hex id>.html``); only those are ever removed.
+_OUR_PAGE = re.compile(r"[A-Za-z0-9._-]*-[0-9a-f]{16}\.html")
+
+
+def write_html(result: ScanResult, out: Path) -> list[Path]:
+    """Write ``index.html`` and ``submissions/<name>.html`` for each submission into ``out``.
+
+    Pages of submissions that a previous run into the same folder wrote and this run does
+    not are removed; nothing else in the folder is touched.
+
+    Args:
+        result: A scan result; its ``documents`` supply the texts shown.
+        out: The report folder.
+
+    Returns:
+        The pages written, the overview first.
+
+    Raises:
+        OverlapError: The folder or a page cannot be written.
+    """
+    site = Site.of(result)
+    folder = out / PAGES_FOLDER
+    written = [out / "index.html"]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for summary in result.submissions:
+            path = folder / site.pages[summary.id]
+            write_atomic(path, submission_page(summary, site))
+            written.append(path)
+        write_atomic(written[0], overview_page(site))
+        keep = {p.name for p in written[1:]}
+        for old in folder.iterdir():
+            if old.name not in keep and _OUR_PAGE.fullmatch(old.name) and old.is_file():
+                old.unlink()
+    except OSError as exc:
+        raise OverlapError(f"cannot write the HTML report to {out}: {exc}") from exc
+    return written
+
+
+__all__ = ["write_html"]

@@ -1,0 +1,184 @@
+"""A finding's card: the passage beside the text it matches, its scores, quote and citation."""
+
+from __future__ import annotations
+
+from overlap.model import Document, Finding, Kind, Role
+from overlap.report.html.characters import disguises
+from overlap.report.html.legend import KIND_HELP, kind_class, marker
+from overlap.report.html.markup import attrs, css_class, esc, page_href
+from overlap.report.html.page import span, when
+from overlap.report.html.site import Site
+from overlap.report.html.text import excerpt
+
+_MARKS = {"double": "double quotation marks", "single": "single quotation marks",
+          "curly_double": "curly double quotation marks",
+          "curly_single": "curly single quotation marks"}  # fmt: skip
+
+
+_HEADINGS = {Role.SOURCE: "Source", Role.PRIOR: "Prior-term post", Role.SUBMISSION: "Other student"}
+
+
+def _authors(doc: Document) -> str:
+    names = list(doc.authors)
+    if len(names) > 1:
+        return "; ".join(names[:-1]) + " & " + names[-1]
+    return names[0] if names else ""
+
+
+def describe(doc: Document | None, f: Finding, site: Site, me: Document | None) -> str:
+    """Who or what the other side of a finding is, as HTML: a source, a prior post, a peer."""
+    if doc is None:
+        return f'<p class="meta"><span class="path">{esc(f.source_path or "")}</span></p>'
+    path = f'<span class="path">{esc(doc.path)}</span>'
+    if doc.role is Role.SOURCE:
+        title = f"<cite>{esc(doc.title or doc.path)}</cite>"
+        by = esc(" ".join(x for x in [_authors(doc), f"({doc.year})" if doc.year else ""] if x))
+        return f'<p class="meta"><span class="who">{title}</span><br>{by}<br>{path}</p>'
+    name = esc(doc.student or "unknown student")
+    if doc.role is Role.PRIOR:
+        term = f", {esc(doc.term)}" if doc.term else ""
+        at = f", submitted {esc(when(doc.submitted_at))}" if doc.submitted_at else ""
+        return f'<p class="meta">Post by <span class="who">{name}</span>{term}{at}<br>{path}</p>'
+    order = ""
+    if doc.submitted_at and me and me.submitted_at:
+        if doc.submitted_at < me.submitted_at:
+            order = ' — <span class="first">submitted before this one</span>'
+        elif doc.submitted_at > me.submitted_at:
+            order = " — submitted after this one"
+    at = (
+        f"submitted {esc(when(doc.submitted_at))}"
+        if doc.submitted_at
+        else "submission time unknown"
+    )
+    link = site.mirror(f)
+    if link:
+        href = page_href(link[0], fragment=f"f{link[1]}")
+        name = f"<a{attrs(href=href)}>{name}</a>"
+    return f'<p class="meta"><span class="who">{name}</span>, {at}{order}<br>{path}</p>'
+
+
+def source_label(doc: Document | None, f: Finding) -> str:
+    """A few words naming the other side of a finding: ``Okonkwo 2022``, a student, a path."""
+    if f.source is None:
+        return "no source found"
+    if doc is None:
+        return f.source_path or f.source
+    if doc.role is Role.SOURCE:
+        surname = doc.authors[0].split(",")[0].strip() if doc.authors else ""
+        extra = (
+            " et al."
+            if len(doc.authors) > 2
+            else f" & {doc.authors[1].split(',')[0]}"
+            if len(doc.authors) == 2
+            else ""
+        )
+        named = f"{surname}{extra} {doc.year or ''}".strip()
+        return named or doc.label
+    who = doc.student or doc.path
+    return f"prior post by {who}" if doc.role is Role.PRIOR else who
+
+
+def _quote(quote: dict[str, object]) -> str:
+    mark = _MARKS.get(str(quote.get("mark")), str(quote.get("mark", "quotation marks")))
+    closed = "" if quote.get("closed", True) else ', <span class="problem">not closed</span>'
+    return f"{esc(mark)}{closed}, characters {esc(span(quote.get('start'), quote.get('end')))}"
+
+
+def _citation(citation: dict[str, object], text: str) -> str:
+    start, end = citation.get("start"), citation.get("end")
+    written = ""
+    if isinstance(start, int) and isinstance(end, int):
+        written = f"“{esc(text[start:end])}” — " if 0 <= start <= end <= len(text) else ""
+    authors = citation.get("authors") or []
+    names = ", ".join(map(str, authors)) if isinstance(authors, list) else str(authors)
+    parts = [f"authors {esc(names + (' et al.' if citation.get('et_al') else ''))}"]
+    parts.append(f"year {esc(citation.get('year') or 'none')}")
+    if citation.get("locator"):
+        parts.append(esc(citation["locator"]))
+    parts.append("narrative" if citation.get("narrative") else "parenthetical")
+    problems = citation.get("problems") or []
+    if isinstance(problems, list) and problems:
+        listed = ", ".join(str(p).replace("_", " ") for p in problems)
+        parts.append(f'<span class="problem">problems: {esc(listed)}</span>')
+    return written + "; ".join(parts)
+
+
+def _scores(f: Finding) -> str:
+    scores = [("words", str(f.words)), ("characters", span(f.start, f.end))]
+    if f.source is not None:
+        scores += [("TF-IDF cosine", f"{f.tfidf:.2f}"), ("containment", f"{f.containment:.2f}")]
+        scores.append(("source characters", span(f.source_start, f.source_end)))
+    items = "".join(f"<div><dt>{esc(n)}</dt><dd>{esc(v)}</dd></div>" for n, v in scores)
+    return f'<dl class="scores">{items}</dl>'
+
+
+def _mine(f: Finding, me: Document | None) -> str:
+    """The left pane: the passage in its submission, with the citation if one is near."""
+    ranges = [(f.start, f.end, f"hl {kind_class(f.kind)}")]
+    start, end = (f.citation or {}).get("start"), (f.citation or {}).get("end")
+    if isinstance(start, int) and isinstance(end, int):
+        ranges.append((start, end, "cite"))
+    shown = excerpt(me.text, ranges, disguises(me.text)) if me else esc(f.text)
+    return (
+        '<section class="side mine"><h4>This submission</h4>'
+        f'<p class="meta">characters {span(f.start, f.end)}</p>'
+        f"<blockquote>{shown}</blockquote></section>"
+    )
+
+
+def _theirs(f: Finding, site: Site, me: Document | None, other: Document | None) -> str:
+    """The right pane: the matched passage in its source, prior post or other submission."""
+    if f.source is None:
+        heading = "Source"
+        body = '<p class="none">No source in the corpus matches this passage.</p>'
+    elif other is None:
+        heading = "Source"
+        body = f'{describe(other, f, site, me)}<p class="none">The text is not in the report.</p>'
+    else:
+        heading = _HEADINGS.get(other.role, "Source")
+        ranges = [(f.source_start or 0, f.source_end or 0, f"hl {kind_class(f.kind)}")]
+        shown = excerpt(other.text, ranges, disguises(other.text))
+        body = f"{describe(other, f, site, me)}<blockquote>{shown}</blockquote>"
+    return f'<section class="side theirs"><h4>{esc(heading)}</h4>{body}</section>'
+
+
+def _attribution(f: Finding, me: Document | None, other: Document | None) -> str:
+    """The parsed quotation and citation, and what is wrong with them."""
+    rows = []
+    if f.quote:
+        rows.append(f"<dt>Quotation</dt><dd>{_quote(f.quote)}</dd>")
+    if f.citation:
+        cited = _citation(f.citation, me.text if me else "")
+        if f.kind is Kind.MISCITED:
+            actual = esc(source_label(other, f))
+            cited += f'<br><span class="problem">but the passage is from {actual}</span>'
+        rows.append(f"<dt>Citation</dt><dd>{cited}</dd>")
+    elif f.kind not in (Kind.PEER_OVERLAP, Kind.PRIOR_OVERLAP):
+        rows.append("<dt>Citation</dt><dd>none found near the passage</dd>")
+    return f'<dl class="attribution">{"".join(rows)}</dl>' if rows else ""
+
+
+def card(f: Finding, number: int, site: Site) -> str:
+    """The ``<article id="f<n>">`` for finding number ``number`` of its submission's page.
+
+    Args:
+        f: The finding.
+        number: Its number on the page (its markers in the text link here).
+        site: The report's shared names and numbers.
+
+    Returns:
+        HTML: the kind and severity, the scores, the passage beside the text it matches
+        (with context) and the parsed quotation and citation.
+    """
+    me, other = site.document(f.submission), site.document(f.source)
+    head = (
+        f"<header><h3>{esc(marker(number, f.kind))}</h3>"
+        f'<span class="sev sev-{css_class(f.severity.value)}">{esc(f.severity.value)}</span>'
+        f'<a class="back"{attrs(href=f"#m{number}")}>↑ back to the text</a></header>'
+        f'<p class="help">{esc(KIND_HELP[f.kind])}</p>'
+    )
+    return (
+        f"<article{attrs(class_=f'finding {kind_class(f.kind)}', id=f'f{number}')}>{head}"
+        f'{_scores(f)}<div class="sides">{_mine(f, me)}{_theirs(f, site, me, other)}</div>'
+        f"{_attribution(f, me, other)}</article>"
+    )

@@ -1,0 +1,105 @@
+"""What each finding kind, severity and flag means, in words, and the legend that says so."""
+
+from __future__ import annotations
+
+from overlap.model import SEVERITY_OF, Kind, Severity
+from overlap.report.html.markup import attrs, css_class, esc
+
+#: Short labels shown in markers, e.g. ``[1 unattributed copy]``.
+KIND_LABEL: dict[Kind, str] = {
+    Kind.UNATTRIBUTED_COPY: "unattributed copy",
+    Kind.MISSING_CITATION: "missing citation",
+    Kind.MISSING_QUOTATION_MARKS: "missing quotation marks",
+    Kind.MISCITED: "miscited",
+    Kind.UNCITED_PARAPHRASE: "uncited paraphrase",
+    Kind.PEER_OVERLAP: "peer overlap",
+    Kind.PRIOR_OVERLAP: "prior-term overlap",
+    Kind.ATTRIBUTED_QUOTE: "attributed quote",
+    Kind.ATTRIBUTED_PARAPHRASE: "attributed paraphrase",
+    Kind.UNMATCHED_QUOTE: "unmatched quote",
+}
+
+#: One sentence per kind, for the legend and tooltips.
+KIND_HELP: dict[Kind, str] = {
+    Kind.UNATTRIBUTED_COPY: "Copied from a source with neither quotation marks nor a citation.",
+    Kind.MISSING_CITATION: "In quotation marks, but no citation names the source.",
+    Kind.MISSING_QUOTATION_MARKS: "Copied word for word and cited, but not in quotation marks.",
+    Kind.MISCITED: "Quoted or copied with a citation that names another work.",
+    Kind.UNCITED_PARAPHRASE: "A source's sentences reworded, with no citation.",
+    Kind.PEER_OVERLAP: "Text this submission shares with another student's submission.",
+    Kind.PRIOR_OVERLAP: "Text shared with a post from an earlier term.",
+    Kind.ATTRIBUTED_QUOTE: "Quoted and cited correctly; shown for information.",
+    Kind.ATTRIBUTED_PARAPHRASE: "Reworded and cited; shown for information.",
+    Kind.UNMATCHED_QUOTE: "A quotation found in no source of the corpus; check it by hand.",
+}
+
+SEVERITY_HELP: dict[Severity, str] = {
+    Severity.HIGH: "solid thick underline",
+    Severity.MEDIUM: "dashed underline",
+    Severity.LOW: "dotted underline",
+    Severity.INFO: "thin wavy underline, for information",
+}
+
+FLAG_HELP: dict[str, str] = {
+    "homoglyphs": "Letters from other alphabets that look like Latin ones (white on red in "
+    "the text).",
+    "invisible_characters": "Zero-width characters or soft hyphens inside words (shown as ◆ "
+    "in the text).",
+    "hidden_text": "Text a reader cannot see: white, tiny or hidden in the original file.",
+}
+
+
+def colour_class(kind: Kind) -> str:
+    """The CSS class that gives a kind's colours (``--bg`` and ``--ac``)."""
+    return f"k-{css_class(kind.value)}"
+
+
+def kind_class(kind: Kind) -> str:
+    """CSS classes for a kind: its colour and its severity's underline."""
+    return f"{colour_class(kind)} s-{css_class(SEVERITY_OF[kind].value)}"
+
+
+def marker(number: int, kind: Kind) -> str:
+    """The visible text of a finding's start marker: ``[1 unattributed copy]``."""
+    return f"[{number} {KIND_LABEL[kind]}]"
+
+
+def flag_list(flags: tuple[str, ...]) -> str:
+    """Document flags as labelled chips with their meaning as a tooltip."""
+    return " ".join(
+        f"<span{attrs(class_='flag', title=FLAG_HELP.get(f, f))}>{esc(f.replace('_', ' '))}</span>"
+        for f in flags
+    )
+
+
+def flag_notes(flags: tuple[str, ...]) -> str:
+    """Document flags as a list, each with what it means."""
+    items = "".join(f"<li>{flag_list((f,))} {esc(FLAG_HELP.get(f, ''))}</li>" for f in flags)
+    return f'<ul class="flag-notes">{items}</ul>'
+
+
+def legend(kinds: set[Kind] | None = None) -> str:
+    """The legend: one row per kind (sample, severity, meaning), then what the marks mean.
+
+    Args:
+        kinds: The kinds to list (those on a page), most severe first; None lists all.
+    """
+    listed = set(Kind) if kinds is None else kinds
+    ordered = sorted(listed, key=lambda k: (-SEVERITY_OF[k].rank, list(Kind).index(k)))
+    items = []
+    for kind in ordered:
+        sev = SEVERITY_OF[kind]
+        items.append(
+            f'<li><span class="hl {kind_class(kind)}">{esc(KIND_LABEL[kind])}</span> '
+            f'<span class="sev sev-{css_class(sev.value)}">{esc(sev.value)}</span>'
+            f'<span class="what">{esc(KIND_HELP[kind])}</span></li>'
+        )
+    lines = "; ".join(f"{esc(s.value)}: {esc(h)}" for s, h in SEVERITY_HELP.items())
+    return (
+        '<section class="legend" aria-label="Legend"><h2>Legend</h2>'
+        f'<ul class="legend-list">{"".join(items)}</ul>'
+        f'<p class="note">Underlines by severity — {lines}. A passage starts with a marker '
+        "such as <b>[1 unattributed copy]</b> and ends with <b>[end 1]</b>; the marker links to "
+        "the passage beside its source. Text inside two findings is outlined.</p>"
+        "</section>"
+    )

@@ -1,0 +1,184 @@
+"""The overview page (index.html): every submission by similarity, shared passages, errors."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from overlap.model import Finding, Kind, Severity, SubmissionSummary
+from overlap.report.html.clusters import Cluster, peer_clusters
+from overlap.report.html.legend import KIND_LABEL, colour_class, flag_list, legend
+from overlap.report.html.markup import attrs, esc, page_href
+from overlap.report.html.page import bar, page, percent, when
+from overlap.report.html.site import PAGES_FOLDER, Site
+from overlap.report.html.style import SORT_SCRIPT
+from overlap.report.terminal import short_names
+
+#: Characters of a shared passage quoted in the overview.
+QUOTED_CHARS = 400
+
+_COLUMNS = [
+    ("Submission", "text", ""), ("Submitted", "text", ""), ("Words", "number", "num"),
+    ("Similarity", "number", "num"), ("Overlap", "number", "num"), ("High", "number", "num"),
+    ("Medium", "number", "num"), ("Low", "number", "num"), ("Info", "number", "num"),
+    ("Findings by kind", "", ""),
+]  # fmt: skip
+
+
+def _href(site: Site, submission: str, number: int | None = None) -> str:
+    fragment = f"f{number}" if number else None
+    return page_href(PAGES_FOLDER, site.pages[submission], fragment=fragment)
+
+
+def _kinds(site: Site, s: SubmissionSummary, findings: list[Finding]) -> str:
+    """One chip per kind present, most severe first, linking to the first such finding."""
+    first: dict[Kind, int] = {}
+    counts: Counter[Kind] = Counter()
+    for n, f in enumerate(findings, start=1):
+        first.setdefault(f.kind, n)
+        counts[f.kind] += 1
+    order = sorted(counts, key=lambda k: (-findings[first[k] - 1].severity.rank, k.value))
+    chips = [
+        f"<a{attrs(class_=f'chip {colour_class(k)}', href=_href(site, s.id, first[k]))}>"
+        f"{counts[k]} {esc(KIND_LABEL[k])}</a>"
+        for k in order
+    ]
+    return (
+        f'<div class="chips">{"".join(chips)}</div>' if chips else '<span class="zero">none</span>'
+    )
+
+
+def _flags(s: SubmissionSummary) -> str:
+    """Flags and errors of a submission, under its name."""
+    errors = "".join(f'<div class="problem">{esc(e)}</div>' for e in s.errors)
+    flags = f'<div class="flags">{flag_list(s.flags)}</div>' if s.flags else ""
+    return flags + errors
+
+
+def _row(site: Site, s: SubmissionSummary, short: str) -> str:
+    doc = site.document(s.id)
+    findings = site.findings.get(s.id, [])
+    per = Counter(f.severity for f in findings)
+    name = esc(s.student or s.path)
+    submitted = doc.submitted_at if doc and doc.submitted_at else ""
+    cells = [
+        f"<td{attrs(class_='name', data_value=(s.student or s.path).lower())}>"
+        f'<a class="who"{attrs(href=_href(site, s.id))}>{name}</a><br>'
+        f"<span{attrs(class_='path', title=s.path)}>{esc(short)}</span>{_flags(s)}</td>",
+        f'<td class="nowrap"{attrs(data_value=submitted)}>{esc(when(submitted))}</td>',
+        f'<td class="num"{attrs(data_value=s.words)}>{s.words}</td>',
+        f'<td class="num nowrap"{attrs(data_value=s.similarity)}>{bar(s.similarity)}'
+        f'<span class="pct">{esc(percent(s.similarity))}</span></td>',
+        f'<td class="num"{attrs(data_value=s.overlap)}>{esc(percent(s.overlap))}</td>',
+    ]
+    for sev in (Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO):
+        n = per[sev]
+        cells.append(f"<td{attrs(class_='num' if n else 'num zero', data_value=n)}>{n}</td>")
+    cells.append(f"<td>{_kinds(site, s, findings)}</td>")
+    return f"<tr>{''.join(cells)}</tr>"
+
+
+def _table(site: Site) -> str:
+    heads = []
+    for label, sort, cls in _COLUMNS:
+        sort_attr = sort or None
+        aria = "descending" if label == "Similarity" else None
+        heads.append(
+            f"<th{attrs(class_=cls or None, data_sort=sort_attr, aria_sort=aria)}>{esc(label)}</th>"
+        )
+    subs = sorted(site.result.submissions, key=lambda s: (-s.similarity, -s.overlap, s.path))
+    short = short_names(s.path for s in subs)
+    rows = "".join(_row(site, s, short[s.path]) for s in subs)
+    return (
+        f'<table id="submissions"><thead><tr>{"".join(heads)}</tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def _cluster(site: Site, cluster: Cluster, short: dict[str, str]) -> str:
+    items = []
+    for i, m in enumerate(cluster.members):
+        doc = site.document(m.submission)
+        name = esc((doc.student if doc else None) or (doc.path if doc else m.submission))
+        at = f"submitted {esc(when(m.submitted_at))}" if m.submitted_at else "time unknown"
+        first = ' — <span class="first">first to submit</span>' if i == 0 and cluster.first else ""
+        number = site.number(m.finding)
+        link = _href(site, m.submission, number) if m.submission in site.pages else None
+        label = f"<a{attrs(href=link)}>{name}</a>" if link else name
+        path = ""
+        if doc:
+            shown = short.get(doc.path, doc.path)
+            path = f" <span{attrs(class_='path', title=doc.path)}>{esc(shown)}</span>"
+        items.append(f"<li>{label}{path} — {at}{first}</li>")
+    lead = cluster.members[0]
+    doc = site.document(lead.submission)
+    quote = ""
+    if doc:
+        text = doc.text[lead.start : lead.end]
+        cut = text[:QUOTED_CHARS] + ("…" if len(text) > QUOTED_CHARS else "")
+        quote = f"<blockquote>“{esc(cut)}”</blockquote>"
+    return (
+        f'<div class="cluster"><h3>{len(cluster.members)} submissions share '
+        f"{cluster.words} words</h3><ol>{''.join(items)}</ol>{quote}</div>"
+    )
+
+
+def _errors(site: Site) -> str:
+    errors = site.result.errors
+    if not errors:
+        return '<p class="empty">Every file was read.</p>'
+    rows = "".join(
+        f'<tr><td><span class="path">{esc(e.path)}</span></td><td>{esc(e.error)}</td></tr>'
+        for e in errors
+    )
+    head = "<thead><tr><th>File</th><th>Why it was not read</th></tr></thead>"
+    return f"<table>{head}<tbody>{rows}</tbody></table>"
+
+
+def overview_page(site: Site) -> str:
+    """The whole HTML of ``index.html``.
+
+    Args:
+        site: The report's shared names and numbers.
+
+    Returns:
+        A self-contained page; its one script only adds sorting by other columns.
+    """
+    result = site.result
+    per = Counter(f.severity for f in result.findings)
+    review = sum(n for sev, n in per.items() if sev is not Severity.INFO)
+    stats = [
+        (len(result.submissions), "submissions"),
+        (review, "findings to review"),
+        *((per[s], f"{s.value}") for s in (Severity.HIGH, Severity.MEDIUM, Severity.LOW)),
+        (per[Severity.INFO], "info"),
+        (len(result.errors), "files not read"),
+    ]
+    clusters = peer_clusters(result)
+    short = short_names(s.path for s in result.submissions)
+    settings = json.dumps(result.settings, indent=2, sort_keys=True)
+    body = [
+        "<h1>Overlap report</h1>",
+        f'<p class="sub">Scan of {esc(when(result.generated_at))}</p>',
+        '<ul class="stats">'
+        + "".join(f"<li><b>{n}</b><span>{esc(label)}</span></li>" for n, label in stats)
+        + "</ul>",
+        "<h2>Submissions, most similar first</h2>",
+        '<p class="note">Similarity is the share of a submission\'s words inside findings that '
+        "are not info; overlap counts info findings too. Open a submission to read its text "
+        "with every passage marked and shown beside its source.</p>",
+        _table(site),
+        f"<h2>Passages shared between students ({len(clusters)})</h2>",
+        *(
+            [_cluster(site, c, short) for c in clusters]
+            or ['<p class="empty">No passage is shared between submissions of this batch.</p>']
+        ),
+        f"<h2>Files not read ({len(result.errors)})</h2>",
+        _errors(site),
+        legend(),
+        "<details><summary>Settings of this scan</summary>"
+        f'<pre class="path">{esc(settings)}</pre></details>',
+    ]
+    return page(
+        "Overlap report", "\n".join(body), generated_at=result.generated_at, script=SORT_SCRIPT
+    )

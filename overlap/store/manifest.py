@@ -1,0 +1,69 @@
+"""The store manifest: which part and ledger files make up the store, replaced in one rename."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from overlap.errors import StoreError
+from overlap.settings import Settings
+from overlap.store.parts import fsync_dir
+
+MANIFEST = "manifest.json"
+#: Manifest key and folder of the scan ledger (see :mod:`overlap.store.ledger`).
+LEDGER = "ledger"
+STORE_SCHEMA = "overlap.store/1"
+
+
+def new_manifest(settings: Settings) -> dict[str, Any]:
+    """The manifest of an empty store made with ``settings``."""
+    return {
+        "schema": STORE_SCHEMA,
+        "settings": settings.index_dict(),
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "parts": [],
+        LEDGER: [],
+    }
+
+
+def read_manifest(root: Path) -> dict[str, Any]:
+    """Read and check the manifest of the store at ``root``.
+
+    Raises:
+        StoreError: It cannot be read or is not an overlap store manifest.
+    """
+    path = root / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StoreError(f"{path}: cannot read the store manifest: {exc}") from exc
+    if not isinstance(manifest, dict) or manifest.get("schema") != STORE_SCHEMA:
+        raise StoreError(f"{path}: not an overlap store manifest ({STORE_SCHEMA})")
+    if not isinstance(manifest.get("settings"), dict):
+        raise StoreError(f"{path}: the store manifest records no settings")
+    return manifest
+
+
+def write_manifest(root: Path, manifest: dict[str, Any]) -> None:
+    """Replace the manifest atomically (temporary file, fsync, rename, fsync of the folder).
+
+    Stamps ``updated_at`` into ``manifest``. A crash leaves the old manifest or the new one,
+    and at most a ``.manifest.json.*.tmp`` file that the next writer deletes.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    manifest["updated_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    tmp = root / f".{MANIFEST}.{uuid.uuid4().hex}.tmp"
+    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
+    with tmp.open("rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, root / MANIFEST)
+    fsync_dir(root)
+
+
+def manifest_leftovers(root: Path) -> list[Path]:
+    """Temporary manifests an interrupted write left behind."""
+    return sorted(root.glob(f".{MANIFEST}.*.tmp"))

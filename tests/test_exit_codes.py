@@ -1,0 +1,186 @@
+"""Exit status of ``overlap scan`` for cron: 0 below --fail-on, 1 at or above it, 2 errors.
+
+Every case runs the real command through Typer's CliRunner on fixtures generated here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from overlap.cli import app
+from tests.conftest import prose
+
+runner = CliRunner()
+
+
+def invoke(*args: str | Path) -> tuple[int, str, str]:
+    result = runner.invoke(app, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def store(tiny_set: Path, tmp_path: Path) -> Path:
+    """A corpus store with the tiny set's source and prior post."""
+    path = tmp_path / "store"
+    for folder, role in (("sources", "source"), ("prior", "prior")):
+        code, _, err = invoke("corpus", "add", tiny_set / folder, "--role", role, "--corpus", path)
+        assert code == 0, err
+    return path
+
+
+def scan(
+    tiny_set: Path, store: Path, out: Path, *options: str, paths: Path | None = None
+) -> tuple[int, str, str]:
+    """``overlap scan`` of the tiny set's submissions (or ``paths``) with the prompt excluded."""
+    return invoke("scan", paths or tiny_set / "submissions", "--corpus", store, "--out", out,
+                  "--exclude", tiny_set / "prompt.txt", *options)  # fmt: skip
+
+
+def only_info(tmp_path: Path) -> Path:
+    """A post whose one finding is info: a long quotation that matches no source."""
+    post = tmp_path / "info" / "quote.txt"
+    post.parent.mkdir()
+    post.write_text(
+        f'{prose(70, 60)} As my supervisor put it, "{prose(71, 14).rstrip(".")}" and I agree. '
+        f"{prose(72, 40)}\n"
+    )
+    return post
+
+
+# ---------------------------------------------------------------- 0
+
+
+def test_exit_0_by_default_even_with_high_findings(
+    tiny_set: Path, store: Path, tmp_path: Path
+) -> None:
+    code, _, _ = scan(tiny_set, store, tmp_path / "out")
+    assert code == 0
+    findings = json.loads((tmp_path / "out" / "findings.json").read_text())["findings"]
+    assert any(f["severity"] == "high" for f in findings)
+
+
+@pytest.mark.parametrize("level", ["info", "low", "medium", "high"])
+def test_exit_0_when_no_finding_reaches_fail_on(
+    tiny_set: Path, store: Path, tmp_path: Path, level: str
+) -> None:
+    clean = tiny_set / "submissions" / "c.txt"
+    assert scan(tiny_set, store, tmp_path / "out", "--fail-on", level, paths=clean)[0] == 0
+
+
+def test_exit_0_for_a_batch_with_an_unreadable_file(
+    tiny_set: Path, store: Path, tmp_path: Path
+) -> None:
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "ok.txt").write_text(prose(73, 80))
+    (batch / "broken.pdf").write_bytes(b"\x89PNG\r\n\x1a\n not a pdf")
+    code, _, err = scan(tiny_set, store, tmp_path / "out", "--fail-on", "info", paths=batch)
+    assert code == 0
+    assert err.startswith("error: ") and "broken.pdf" in err
+    errors = json.loads((tmp_path / "out" / "findings.json").read_text())["errors"]
+    assert [Path(e["path"]).name for e in errors] == ["broken.pdf"]
+
+
+# ---------------------------------------------------------------- 1
+
+
+@pytest.mark.parametrize("level", ["info", "low", "medium", "high"])
+def test_exit_1_when_a_finding_reaches_fail_on(
+    tiny_set: Path, store: Path, tmp_path: Path, level: str
+) -> None:
+    code, _, _ = scan(tiny_set, store, tmp_path / "out", "--fail-on", level)
+    assert code == 1
+    assert (tmp_path / "out" / "findings.json").exists()  # the report is written anyway
+
+
+@pytest.mark.parametrize(("level", "code"), [("info", 1), ("low", 0), ("never", 0)])
+def test_fail_on_is_inclusive_of_its_severity(
+    tiny_set: Path, store: Path, tmp_path: Path, level: str, code: int
+) -> None:
+    post = only_info(tmp_path)
+    got, _, err = scan(tiny_set, store, tmp_path / "out", "--fail-on", level, paths=post)
+    assert got == code, err
+    findings = json.loads((tmp_path / "out" / "findings.json").read_text())["findings"]
+    assert [f["severity"] for f in findings] == ["info"]
+
+
+def test_quiet_and_json_keep_the_exit_code(tiny_set: Path, store: Path, tmp_path: Path) -> None:
+    code, out, _ = scan(tiny_set, store, tmp_path / "q", "--fail-on", "high", "--quiet")
+    assert (code, out) == (1, "")
+    code, out, err = scan(tiny_set, store, tmp_path / "j", "--fail-on", "high", "--json")
+    assert code == 1 and err == ""
+    assert json.loads(out) == json.loads((tmp_path / "j" / "findings.json").read_text())
+
+
+# ---------------------------------------------------------------- 2
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["{sub}"],  # no --out
+        ["{sub}", "--out", "{out}", "--fail-on", "severe"],
+        ["{sub}", "--out", "{out}", "--no-such-option"],
+    ],
+)
+def test_exit_2_for_usage_errors(tiny_set: Path, tmp_path: Path, args: list[str]) -> None:
+    filled = [a.format(sub=tiny_set / "submissions", out=tmp_path / "out") for a in args]
+    code, out, err = invoke("scan", *filled)
+    assert code == 2
+    assert out == "" and "Usage" in err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["{tmp}/missing", "--corpus", "{store}"], "no such file or folder"),
+        (["{sub}", "--corpus", "{tmp}/nostore"], "no corpus store at"),
+        (["{sub}", "--corpus", "{store}", "--exclude", "{tmp}/missing.txt"], "no such file"),
+    ],
+)
+def test_exit_2_for_input_errors_with_one_line(
+    tiny_set: Path, store: Path, tmp_path: Path, args: list[str], message: str
+) -> None:
+    filled = [a.format(sub=tiny_set / "submissions", store=store, tmp=tmp_path) for a in args]
+    code, out, err = invoke("scan", *filled, "--out", tmp_path / "out", "--fail-on", "info")
+    assert code == 2
+    assert out == ""
+    assert err.startswith("error: ") and message in err and err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+# ---------------------------------------------------------------- output modes
+
+
+def test_json_prints_the_findings_document_and_nothing_else(
+    tiny_set: Path, store: Path, tmp_path: Path
+) -> None:
+    code, out, err = scan(tiny_set, store, tmp_path / "out", "--json")
+    assert code == 0 and err == ""
+    document = json.loads(out)  # the whole of stdout is one JSON document
+    assert document == json.loads((tmp_path / "out" / "findings.json").read_text())
+    assert document["schema"] == "overlap.findings/1"
+
+
+def test_quiet_prints_nothing(tiny_set: Path, store: Path, tmp_path: Path) -> None:
+    code, out, err = scan(tiny_set, store, tmp_path / "out", "--quiet")
+    assert (code, out, err) == (0, "", "")
+    assert (tmp_path / "out" / "index.html").exists()
+
+
+def test_default_output_is_the_summary_sorted_by_similarity(
+    tiny_set: Path, store: Path, tmp_path: Path
+) -> None:
+    code, out, _ = scan(tiny_set, store, tmp_path / "out")
+    assert code == 0
+    assert "Submissions by similarity" in out and "report written to" in out
+    summary = out.split("Overlapping passages")[0]
+    rows = [line.split("│") for line in summary.splitlines() if line.startswith("│ ")]
+    names = [cells[1].strip() for cells in rows if cells[1].strip().endswith(".txt")]
+    assert len(names) == 3 and names[-1] == "c.txt"  # the clean post is last
