@@ -12,7 +12,7 @@ SHOTS    ?= reports/screenshots
 CHROMIUM_FLAGS := --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 	--disable-background-networking --disable-component-update --disable-sync --hide-scrollbars
 
-.PHONY: install demo test lint bench eval eval-pan clean report-screenshot
+.PHONY: install demo test lint bench bench-scale eval eval-pan clean report-screenshot
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ lint: install
 
 bench: install
 	$(BIN)/python benchmarks/bench.py
+
+# 200,000 generated prior posts built and 500 scanned on a local Dask cluster, then on the
+# local engine; ~4 GB of scratch space in $TMPDIR, deleted afterwards (about 4 minutes).
+bench-scale: install
+	$(BIN)/python benchmarks/bench_scale.py
 
 eval: install
 	$(BIN)/overlap eval attribution $(SET)

@@ -59,7 +59,7 @@ def test_local_engine_draws_shards_lazily() -> None:
     ],
 )
 def test_engine_spec_names_the_bad_value(kwargs: dict[str, Any], message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(EngineError, match=message):
         EngineSpec(**kwargs)
 
 
@@ -188,3 +188,18 @@ def test_dask_scan_matches_an_in_process_scan_through_a_store_view(
         seen = scan(week, view, engine=engine)
     assert stored_copies(seen) == 0
     assert seen.findings == scan(week, view, engine=LocalEngine(1)).findings
+
+
+def test_an_archive_bigger_than_a_part_is_staged_as_several_parts(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import zipfile
+
+    monkeypatch.setattr("overlap.jobs.intake.PART_SIZE", 3)
+    posts = sorted((DEMO / "sources").glob("*.txt")) + sorted((DEMO / "prior").glob("*.txt"))
+    with zipfile.ZipFile(tmp_path / "term.zip", "w") as archive:
+        for post in posts:
+            archive.write(post, post.name)
+    added = add_to_corpus([tmp_path / "term.zip"], Role.PRIOR, tmp_path / "s")
+    assert added.added == len(posts) == 7
+    assert len(CorpusStore.open(tmp_path / "s").parts) == 3  # 3 + 3 + 1

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from overlap.engine.local import LocalEngine
+from overlap.errors import EngineError
 
 A = TypeVar("A")
 B = TypeVar("B")
@@ -50,6 +51,9 @@ class Engine(Protocol):
 class EngineSpec:
     """Which engine a command runs on.
 
+    Raises:
+        EngineError: An unknown engine name, or fewer than one worker.
+
     Attributes:
         name: ``local`` (this machine: in-process or a process pool) or ``dask``.
         scheduler: With ``dask``, the address of a running scheduler
@@ -64,9 +68,9 @@ class EngineSpec:
 
     def __post_init__(self) -> None:
         if self.name not in ENGINES:
-            raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {self.name!r}")
+            raise EngineError(f"engine must be one of {', '.join(ENGINES)}, got {self.name!r}")
         if self.workers is not None and self.workers < 1:
-            raise ValueError(f"workers must be >= 1, got {self.workers}")
+            raise EngineError(f"workers must be >= 1, got {self.workers}")
 
 
 @contextlib.contextmanager

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import resource
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -115,8 +116,8 @@ class DaskEngine:
     @property
     def workers(self) -> int:
         """Threads across the cluster's workers now (they may come and go)."""
-        info = self.client.scheduler_info()
-        return sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values())
+        threads: dict[str, int] = self.client.nthreads()
+        return sum(threads.values())
 
     def map(self, stage: Callable[[A], B], shards: Iterable[A]) -> Iterator[B]:
         """Apply ``stage`` to every shard on the cluster; yield the results in shard order."""
@@ -136,11 +137,15 @@ class DaskEngine:
 
     def _run(self, submit: Callable[[A], Future[Any]], shards: Iterable[A]) -> Iterator[B]:
         # Enough in flight to keep every worker busy; few enough that results cannot pile up.
-        ahead = 2 * max(1, self.workers) + 2
+        # Workers may join while a command runs (a batch system starting them): look again
+        # now and then.
+        ahead, looked = 2 * max(1, self.workers) + 2, time.monotonic()
         pending: deque[Future[Any]] = deque()
         try:
             for shard in shards:
                 pending.append(submit(shard))
+                if len(pending) >= ahead and time.monotonic() - looked > 1.0:
+                    ahead, looked = 2 * max(1, self.workers) + 2, time.monotonic()
                 if len(pending) >= ahead:
                     yield self._result(pending.popleft())
             while pending:

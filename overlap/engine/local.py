@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
+from overlap.errors import EngineError
+
 A = TypeVar("A")
 B = TypeVar("B")
 S = TypeVar("S")
@@ -66,7 +68,7 @@ class LocalEngine:
 
     def __init__(self, workers: int | None = None) -> None:
         if workers is not None and workers < 1:
-            raise ValueError(f"workers must be >= 1, got {workers}")
+            raise EngineError(f"workers must be >= 1, got {workers}")
         self.workers = workers or default_workers()
 
     def map(self, stage: Callable[[A], B], shards: Iterable[A]) -> Iterator[B]:

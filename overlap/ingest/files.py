@@ -98,7 +98,7 @@ def read_shard(
     batch = _Batch(role, limits or IngestLimits(), columns or ExportColumns())
     for container in shard.containers:
         batch.errors.extend(container.errors)
-        batch.container(list(container.items))
+        batch.container(container.to_read(batch.limits))
     return Ingested(tuple(batch.documents.values()), tuple(batch.errors))
 
 

@@ -9,13 +9,13 @@ together with the files they describe.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from overlap.ingest.limits import IngestLimits
 from overlap.ingest.lms import is_receipt_name
 from overlap.ingest.metadata import MetadataTable
-from overlap.ingest.walk import Item, alone, check_path, in_folder
+from overlap.ingest.walk import Item, Listing, alone, check_path, folder_items, list_folder
 from overlap.model import FileError
 
 #: Files per shard: about one store part's worth of posts.
@@ -27,25 +27,40 @@ class Container:
     """Files read as one group (Blackboard receipts pair up within a group).
 
     Attributes:
-        items: The files, in reading order.
+        listing: A slice of a folder's files, or None for ``items``.
+        items: Files given on their own.
         errors: Problems found while listing them (unreadable folders, metadata.csv rows),
             reported before any of theirs.
+        given: Which of the paths given it was found under (its index). Files under one
+            path have distinct paths inside it, so only files under different paths given
+            can make documents of the same id.
     """
 
-    items: tuple[Item, ...]
+    listing: Listing | None = None
+    items: tuple[Item, ...] = ()
     errors: tuple[FileError, ...] = ()
+    given: int = 0
+
+    def __len__(self) -> int:
+        return len(self.listing.files) if self.listing else len(self.items)
+
+    def to_read(self, limits: IngestLimits) -> list[Item]:
+        """The container's files as items to read."""
+        if self.listing is None:
+            return list(self.items)
+        return folder_items(self.listing, limits.max_file_bytes)
 
 
 @dataclass(frozen=True)
 class ReadShard:
-    """Containers read together by one worker; pickles (items load files by path)."""
+    """Containers read together by one worker; small to ship (folder listings, not items)."""
 
     containers: tuple[Container, ...]
 
     @property
     def files(self) -> int:
         """Files (not documents: an archive or an export holds many) in the shard."""
-        return sum(len(c.items) for c in self.containers)
+        return sum(len(c) for c in self.containers)
 
 
 def plan_reads(
@@ -68,19 +83,23 @@ def plan_reads(
     shards: list[ReadShard] = []
     current: list[Container] = []
     size = 0
-    for root in roots:
+    for given, root in enumerate(roots):
         errors: list[FileError] = []
+        groups: list[Container] = []
         if root.is_dir():
-            items = in_folder(root, errors, limits.max_file_bytes)
-            if any(is_receipt_name(item.name) for item in items):
-                groups = [items]
+            listing = list_folder(root, errors)
+            n = len(listing.files)
+            if any(is_receipt_name(name) for name in listing.files):
+                groups = [Container(listing)]
             else:
                 step = files_per_shard
-                groups = [items[i : i + step] for i in range(0, len(items), step)] or [[]]
+                groups = [Container(listing.slice(i, i + step)) for i in range(0, n, step)]
+            groups = groups or [Container(listing)]
         else:
-            groups = [[alone(root, beside, errors, limits.max_file_bytes)]]
-        for k, group in enumerate(groups):
-            current.append(Container(tuple(group), tuple(errors) if k == 0 else ()))
+            groups = [Container(items=(alone(root, beside, errors, limits.max_file_bytes),))]
+        groups[0] = replace(groups[0], errors=tuple(errors))
+        for group in (replace(g, given=given) for g in groups):
+            current.append(group)
             size += len(group)
             if size >= files_per_shard:
                 shards.append(ReadShard(tuple(current)))

@@ -120,27 +120,62 @@ def alone(
     )
 
 
-def in_folder(root: Path, errors: list[FileError], limit: int) -> list[Item]:
-    """Describe the files under ``root`` in sorted order, with their merged metadata."""
+@dataclass(frozen=True)
+class Listing:
+    """Files under a folder, found once: what a shard of it needs to be read anywhere.
+
+    Attributes:
+        root: The folder as given.
+        files: Posix paths relative to ``root``, sorted.
+        metadata: What metadata.csv files say of the files they describe (others have none).
+    """
+
+    root: Path
+    files: tuple[str, ...]
+    metadata: dict[str, Metadata] = field(default_factory=dict)
+
+    def slice(self, start: int, stop: int) -> Listing:
+        """The files ``start`` to ``stop`` of this listing."""
+        files = self.files[start:stop]
+        return Listing(self.root, files, {f: self.metadata[f] for f in files if f in self.metadata})
+
+
+def list_folder(root: Path, errors: list[FileError]) -> Listing:
+    """Find the files under ``root`` in sorted order, with their merged metadata."""
     files, csvs = _walk(root, errors)
     tables: dict[str, MetadataTable] = {}
     for rel in csvs:
         table = read_metadata(root / rel, (root / rel).as_posix())
         tables[posixpath.dirname(rel)] = table
         errors.extend(table.errors + table.row_errors)
-    found = []
-    for rel in files:
-        metadata = Metadata()
+    described: dict[str, Metadata] = {}
+    for rel in files if tables else ():
+        metadata = None
         parts = rel.split("/")
         for depth in range(len(parts)):
             folder_table = tables.get("/".join(parts[:depth]))
             row = folder_table.rows.get("/".join(parts[depth:])) if folder_table else None
             if row is not None:
-                metadata = metadata.overlay(row)
-        path = root / rel
+                metadata = (metadata or Metadata()).overlay(row)
+        if metadata is not None:
+            described[rel] = metadata
+    return Listing(root, tuple(files), described)
+
+
+def folder_items(listing: Listing, limit: int) -> list[Item]:
+    """The files of a listing as items to read, each at most ``limit`` bytes."""
+    found = []
+    for rel in listing.files:
+        path = listing.root / rel
         shown = path.as_posix()
+        metadata = listing.metadata.get(rel, Metadata())
         found.append(Item(rel, rel, shown, disk_loader(path, shown, limit), metadata, path=path))
     return found
+
+
+def in_folder(root: Path, errors: list[FileError], limit: int) -> list[Item]:
+    """Describe the files under ``root`` in sorted order, with their merged metadata."""
+    return folder_items(list_folder(root, errors), limit)
 
 
 def _walk(root: Path, errors: list[FileError]) -> tuple[list[str], list[str]]:
@@ -154,12 +189,13 @@ def _walk(root: Path, errors: list[FileError]) -> tuple[list[str], list[str]]:
     csvs: list[str] = []
     for folder, subfolders, names in os.walk(root, onerror=unreadable):
         subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
-        inside = Path(folder).relative_to(root)
+        inside = Path(folder).relative_to(root).as_posix()
+        prefix = "" if inside == "." else f"{inside}/"  # strings: pathlib per file is slow
         for name in names:
             if name.startswith("."):
                 continue
             if name.lower() == METADATA_NAME:
-                csvs.append((inside / name).as_posix())
+                csvs.append(prefix + name)
             else:
-                files.append((inside / name).as_posix())
+                files.append(prefix + name)
     return sorted(files), sorted(csvs)

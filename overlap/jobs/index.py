@@ -7,20 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 import pyarrow as pa
 
 from overlap.engine.choice import Engine
 from overlap.engine.local import LocalEngine
-from overlap.ingest.files import read_shard
-from overlap.ingest.limits import IngestLimits
-from overlap.ingest.shards import ReadShard
 from overlap.jobs.known import KnownIds, id_keys
 from overlap.jobs.sketching import sketch_hashes, term_frequencies
-from overlap.model import Document, FileError, Role
+from overlap.model import Document, FileError
 from overlap.settings import Settings
 from overlap.store.corpus import CorpusStore, StagedPart, stage_part
-from overlap.store.parts import staged_renames
 from overlap.store.schema import documents_to_table
 from overlap.text.shingles import word_hashes
 from overlap.text.tokens import normalised_words
@@ -125,98 +120,3 @@ def add_documents(
             if progress is not None:
                 progress(done)
     return AddReport(len(fresh), len(documents) - len(fresh), total_words, tuple(parts))
-
-
-@dataclass(frozen=True)
-class IngestShard:
-    """Files for one worker to read, sketch and stage as one part of ``root``'s store."""
-
-    files: ReadShard
-    role: Role
-    settings: Settings
-    root: Path
-    limits: IngestLimits
-
-
-@dataclass(frozen=True)
-class StagedShard:
-    """What a worker did with an :class:`IngestShard`: the part staged (if anything was new)."""
-
-    staged: StagedPart | None
-    keys: npt.NDArray[np.uint64]  # id keys of the part's documents
-    added: int
-    skipped: int  # documents the store already held
-    words: int
-    files: int
-    errors: tuple[FileError, ...]
-
-
-def ingest_shard(shard: IngestShard, known: KnownIds) -> StagedShard:
-    """Read, sketch and stage the documents of one shard not in ``known``: a worker's job."""
-    read = read_shard(shard.files, shard.role, limits=shard.limits)
-    keys = id_keys(d.id for d in read.documents)
-    fresh = ~known.contains(keys)
-    documents = [d for d, new in zip(read.documents, fresh.tolist(), strict=True) if new]
-    staged, words = None, 0
-    if documents:
-        staged, words = stage_shard((documents, shard.settings, shard.root))
-    skipped = len(read.documents) - len(documents)
-    return StagedShard(
-        staged, keys[fresh], len(documents), skipped, words, shard.files.files, read.errors
-    )
-
-
-def add_files(
-    store: CorpusStore,
-    shards: Sequence[ReadShard],
-    role: Role,
-    *,
-    engine: Engine | None = None,
-    limits: IngestLimits | None = None,
-    progress: Progress | None = None,
-) -> AddReport:
-    """Read the planned files and add the documents not yet in the store, one part per shard.
-
-    Workers of ``engine`` (a local process pool by default) read, sketch and stage the parts
-    into the store folder; this process commits them in shard order, so a crash keeps every
-    part committed before it. Only the store's id keys (eight bytes a document) are shipped
-    to the workers, once. ``progress`` is called with the number of files read so far.
-    """
-    engine = engine or LocalEngine()
-    limits = limits or IngestLimits()
-    jobs = [IngestShard(s, role, store.settings, store.root, limits) for s in shards]
-    parts: list[str] = []
-    errors: list[FileError] = []
-    added = skipped = words = files = 0
-    with store.locked():
-        known = KnownIds.of_store(store)
-        seen: set[int] = set()  # ids committed by this call
-        for job, done in zip(jobs, engine.map_shared(ingest_shard, jobs, known), strict=True):
-            if done.staged is not None and seen.intersection(done.keys.tolist()):
-                done = _without_earlier(job, done.staged, done.added, known, seen)
-            if done.staged is not None:
-                parts.append(store.commit(done.staged))
-                seen.update(done.keys.tolist())
-            added, skipped, words = added + done.added, skipped + done.skipped, words + done.words
-            errors.extend(done.errors)
-            files += done.files
-            if progress is not None:
-                progress(files)
-    return AddReport(added, skipped, words, tuple(parts), tuple(dict.fromkeys(errors)))
-
-
-def _without_earlier(
-    job: IngestShard, staged: StagedPart, added: int, known: KnownIds, seen: set[int]
-) -> StagedShard:
-    """Stage a shard again without documents an earlier shard of the call already added.
-
-    Only a path given twice gets here (ids are made of the path and the text).
-    """
-    for tmp, _ in staged_renames(job.root, staged):
-        tmp.unlink(missing_ok=True)
-    again = ingest_shard(job, known.union(sorted(seen)))
-    repeated = added - again.added  # read twice in this call: not "already stored"
-    return StagedShard(
-        again.staged, again.keys, again.added, again.skipped - repeated,
-        again.words, again.files, again.errors,
-    )  # fmt: skip

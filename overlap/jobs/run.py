@@ -11,7 +11,7 @@ from overlap.errors import InputError
 from overlap.ingest.files import read_documents
 from overlap.ingest.limits import IngestLimits
 from overlap.ingest.shards import plan_reads
-from overlap.jobs.index import add_files
+from overlap.jobs.intake import add_files
 from overlap.jobs.scan import Progress, scan
 from overlap.model import FileError, Role, ScanResult
 from overlap.privacy.pseudonyms import ensure_key, pseudonymize_result

@@ -1,0 +1,131 @@
+"""Add files to a store on an engine: workers read, sketch and stage parts; the caller commits.
+
+Only the listing of the files travels to the workers, and the store's document ids (eight
+bytes each) once; texts are read where they are sketched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from overlap.engine.choice import Engine
+from overlap.engine.local import LocalEngine
+from overlap.ingest.files import read_shard
+from overlap.ingest.limits import IngestLimits
+from overlap.ingest.shards import ReadShard
+from overlap.jobs.index import PART_SIZE, AddReport, Progress, stage_shard
+from overlap.jobs.known import KnownIds, id_keys
+from overlap.model import FileError, Role
+from overlap.settings import Settings
+from overlap.store.corpus import CorpusStore, StagedPart
+from overlap.store.parts import staged_renames
+
+
+@dataclass(frozen=True)
+class IngestShard:
+    """Files for one worker to read, sketch and stage as one part of ``root``'s store."""
+
+    files: ReadShard
+    role: Role
+    settings: Settings
+    root: Path
+    limits: IngestLimits
+
+
+@dataclass(frozen=True)
+class StagedShard:
+    """What a worker did with an :class:`IngestShard`: the part staged (if anything was new)."""
+
+    staged: tuple[StagedPart, ...]  # none if nothing was new; more than one for big archives
+    keys: npt.NDArray[np.uint64]  # id keys of the staged documents
+    added: int
+    skipped: int  # documents the store already held
+    words: int
+    files: int
+    errors: tuple[FileError, ...]
+
+
+def ingest_shard(shard: IngestShard, known: KnownIds) -> StagedShard:
+    """Read, sketch and stage the documents of one shard not in ``known``: a worker's job.
+
+    A shard of files holds about a part's worth of documents, but an archive or a discussion
+    export can hold many more: they are staged as several parts of ``PART_SIZE``.
+    """
+    read = read_shard(shard.files, shard.role, limits=shard.limits)
+    keys = id_keys(d.id for d in read.documents)
+    fresh = ~known.contains(keys)
+    documents = [d for d, new in zip(read.documents, fresh.tolist(), strict=True) if new]
+    staged, words = [], 0
+    for i in range(0, len(documents), PART_SIZE):
+        part, n = stage_shard((documents[i : i + PART_SIZE], shard.settings, shard.root))
+        staged.append(part)
+        words += n
+    skipped = len(read.documents) - len(documents)
+    return StagedShard(
+        tuple(staged), keys[fresh], len(documents), skipped, words, shard.files.files, read.errors
+    )
+
+
+def add_files(
+    store: CorpusStore,
+    shards: Sequence[ReadShard],
+    role: Role,
+    *,
+    engine: Engine | None = None,
+    limits: IngestLimits | None = None,
+    progress: Progress | None = None,
+) -> AddReport:
+    """Read the planned files and add the documents not yet in the store, one part per shard.
+
+    Workers of ``engine`` (a local process pool by default) read, sketch and stage the parts
+    into the store folder; this process commits them in shard order, so a crash keeps every
+    part committed before it. Only the store's id keys (eight bytes a document) are shipped
+    to the workers, once. ``progress`` is called with the number of files read so far.
+    """
+    engine = engine or LocalEngine()
+    limits = limits or IngestLimits()
+    jobs = [IngestShard(s, role, store.settings, store.root, limits) for s in shards]
+    parts: list[str] = []
+    errors: list[FileError] = []
+    added = skipped = words = files = 0
+    # Ids committed by this call, kept only if two paths given could hold the same document.
+    track = len({c.given for s in shards for c in s.containers}) > 1
+    seen: set[int] = set()
+    with store.locked():
+        known = KnownIds.of_store(store)
+        for job, done in zip(jobs, engine.map_shared(ingest_shard, jobs, known), strict=True):
+            if done.staged and seen.intersection(done.keys.tolist()):
+                done = _without_earlier(job, done, known, seen)
+            parts.extend(store.commit(staged) for staged in done.staged)
+            if track:
+                seen.update(done.keys.tolist())
+            added, skipped, words = added + done.added, skipped + done.skipped, words + done.words
+            errors.extend(done.errors)
+            files += done.files
+            if progress is not None:
+                progress(files)
+    return AddReport(added, skipped, words, tuple(parts), tuple(dict.fromkeys(errors)))
+
+
+def _without_earlier(
+    job: IngestShard, done: StagedShard, known: KnownIds, seen: set[int]
+) -> StagedShard:
+    """Stage a shard again, here, without documents an earlier shard of the call added.
+
+    Only documents under two of the paths given get here (ids are made of the path inside
+    the path given, and the text).
+    """
+    for staged in done.staged:
+        for tmp, _ in staged_renames(job.root, staged):
+            tmp.unlink(missing_ok=True)
+    again = ingest_shard(job, known.union(sorted(seen)))
+    repeated = done.added - again.added  # read twice in this call: not "already stored"
+    return StagedShard(
+        again.staged, again.keys, again.added, again.skipped - repeated,
+        again.words, again.files, again.errors,
+    )  # fmt: skip
