@@ -1,0 +1,157 @@
+"""The ``overlap corpus`` commands: add, remove, list, stats."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from overlap.cli.common import (
+    DEFAULT_CORPUS,
+    LOCK_HELP,
+    CorpusRole,
+    EngineName,
+    EngineOption,
+    SchedulerOption,
+    WorkersOption,
+    err,
+    fail,
+    out,
+    progress_bar,
+)
+from overlap.engine.choice import EngineSpec
+from overlap.errors import OverlapError
+from overlap.jobs.erasure import Selection, remove_documents
+from overlap.jobs.run import add_to_corpus
+from overlap.model import Role
+from overlap.store.corpus import CorpusStore
+from overlap.store.inventory import format_stats, list_documents, store_stats
+from overlap.store.lock import DEFAULT_LOCK_TIMEOUT
+
+corpus_app = typer.Typer(
+    help="Manage the corpus of sources and prior-term posts.", no_args_is_help=True
+)
+
+
+@corpus_app.command("add")
+def corpus_add(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Files, folders or .zip archives to add (see README: formats)."),
+    ],
+    role: Annotated[
+        CorpusRole,
+        typer.Option(help="What the documents are: published sources or prior-term posts."),
+    ],
+    corpus: Annotated[Path, typer.Option(help="Corpus store folder.")] = DEFAULT_CORPUS,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
+    lock_timeout: Annotated[float, typer.Option(min=0, help=LOCK_HELP)] = DEFAULT_LOCK_TIMEOUT,
+    engine: EngineOption = EngineName.local,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
+) -> None:
+    """Add documents to the corpus store; documents already there are skipped.
+
+    A folder may hold a metadata.csv (columns path, author, year, title, student, term,
+    submitted_at) describing its files.
+    """
+    try:
+        with progress_bar(not quiet and err.is_terminal) as progress:
+            report = add_to_corpus(
+                paths, Role(role.value), corpus, progress=progress, lock_timeout=lock_timeout,
+                engine=EngineSpec(engine.value, scheduler, workers),
+            )  # fmt: skip
+    except OverlapError as exc:
+        fail(str(exc))
+    for e in report.errors:
+        err.print(f"error: {e.path}: {e.error}", markup=False, highlight=False, soft_wrap=True)
+    if not quiet:
+        out.print(
+            f"added {report.added} {role.value} document(s) ({report.words} words), "
+            f"skipped {report.skipped} already in {corpus}, {len(report.errors)} file error(s)",
+            markup=False, highlight=False, soft_wrap=True,
+        )  # fmt: skip
+
+
+@corpus_app.command("remove")
+def corpus_remove(
+    student: Annotated[
+        list[str] | None, typer.Option(help="A student's name, or pseudonym; repeatable.")
+    ] = None,
+    term: Annotated[
+        list[str] | None, typer.Option(help="A term, e.g. 'Fall 2023'; repeatable.")
+    ] = None,
+    path: Annotated[
+        list[str] | None,
+        typer.Option(help="A stored path, or a folder or archive above stored paths; repeatable."),
+    ] = None,
+    corpus: Annotated[Path, typer.Option(help="Corpus store folder.")] = DEFAULT_CORPUS,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would go.")] = False,
+    lock_timeout: Annotated[float, typer.Option(min=0, help=LOCK_HELP)] = DEFAULT_LOCK_TIMEOUT,
+) -> None:
+    """Erase documents with their windows, band keys, term counts and scan-ledger entries.
+
+    Different options must all match (--student X --term T: X's documents of term T). The
+    parts holding them are rewritten without them and the old files deleted, so no file in
+    the store keeps their text. Copies in drop folders and report folders are not touched.
+    """
+    try:
+        store = CorpusStore.open(corpus, lock_timeout=lock_timeout)
+        selection = Selection(tuple(student or ()), tuple(term or ()), tuple(path or ()))
+        removed = remove_documents(store, selection, dry_run=dry_run)
+    except OverlapError as exc:
+        fail(str(exc))
+    verb = "would remove" if dry_run else "removed"
+    out.print(
+        f"{verb} {len(removed.ids)} document(s) ({removed.words} words): "
+        f"{removed.parts_rewritten} part(s) rewritten, {removed.parts_dropped} dropped, "
+        f"{removed.ledger_entries} scan-ledger entries forgotten",
+        markup=False, highlight=False, soft_wrap=True,
+    )  # fmt: skip
+
+
+@corpus_app.command("list")
+def corpus_list(
+    corpus: Annotated[Path, typer.Option(help="Corpus store folder.")] = DEFAULT_CORPUS,
+    role: Annotated[CorpusRole | None, typer.Option(help="Only documents of this role.")] = None,
+    term: Annotated[str | None, typer.Option(help="Only documents of this term.")] = None,
+    student: Annotated[str | None, typer.Option(help="Only this student's documents.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+) -> None:
+    """List stored documents: id, role, term, student, words, path (never the text)."""
+    try:
+        store = CorpusStore.open(corpus)
+        docs = list_documents(store, role=role.value if role else None, term=term, student=student)
+    except OverlapError as exc:
+        fail(str(exc))
+    if json_out:
+        sys.stdout.write("".join(json.dumps(asdict(d), ensure_ascii=False) + "\n" for d in docs))
+        return
+    sys.stdout.write("id\trole\tterm\tstudent\twords\tpath\n")
+    for d in docs:
+        sys.stdout.write(
+            f"{d.id}\t{d.role}\t{d.term or ''}\t{d.student or ''}\t{d.words}\t{d.path}\n"
+        )
+
+
+@corpus_app.command("stats")
+def corpus_stats(
+    corpus: Annotated[Path, typer.Option(help="Corpus store folder.")] = DEFAULT_CORPUS,
+    digest: Annotated[
+        bool, typer.Option("--digest", help="Also print a SHA-256 of the content (reads all).")
+    ] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show what the store holds: documents and words per role and term, parts, settings."""
+    try:
+        stats = store_stats(CorpusStore.open(corpus), digest=digest)
+    except OverlapError as exc:
+        fail(str(exc))
+    if json_out:
+        sys.stdout.write(json.dumps(asdict(stats), indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.print(format_stats(stats), markup=False, highlight=False, soft_wrap=True)

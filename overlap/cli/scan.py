@@ -1,0 +1,142 @@
+"""The ``overlap scan`` and ``overlap run`` commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from overlap.cli.common import (
+    DEFAULT_CORPUS,
+    LOCK_HELP,
+    EngineName,
+    EngineOption,
+    FailOn,
+    SchedulerOption,
+    WorkersOption,
+    err,
+    fail,
+    out,
+    progress_bar,
+)
+from overlap.engine.choice import EngineSpec
+from overlap.errors import OverlapError
+from overlap.jobs.logs import job_logging
+from overlap.jobs.pipeline import run_job
+from overlap.jobs.run import scan_paths
+from overlap.jobs.spec import load_job
+from overlap.model import Severity
+from overlap.report.contract import result_dict
+from overlap.report.terminal import findings_table, summary_table
+
+
+def scan(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Submission files, folders, .zip downloads or CSV/JSONL exports."),
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", help="Report folder to write.")],
+    corpus: Annotated[Path, typer.Option(help="Corpus store folder.")] = DEFAULT_CORPUS,
+    exclude: Annotated[
+        list[Path] | None,
+        typer.Option(help="Template text (e.g. the assignment prompt) never reported; repeatable."),
+    ] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option(help="Exit with status 1 if a finding is at or above this severity.")
+    ] = FailOn.never,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the findings document to stdout, nothing else.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit with status 2 if any file could not be read.")
+    ] = False,
+    pseudonymize: Annotated[
+        bool, typer.Option("--pseudonymize", help="Name students by stable pseudonyms.")
+    ] = False,
+    engine: EngineOption = EngineName.local,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
+) -> None:
+    """Scan submissions against the corpus and each other; write the report folder.
+
+    Files that cannot be read are listed (findings.json "errors", stderr) and the batch goes
+    on. Exit status: 0 no finding at or above --fail-on, 1 some, 2 usage or input error (with
+    --strict, also any unreadable file).
+    """
+    try:
+        with progress_bar(not (quiet or json_out) and err.is_terminal) as progress:
+            result = scan_paths(
+                paths, corpus, out_dir, excludes=exclude or [], progress=progress,
+                pseudonymize=pseudonymize, engine=EngineSpec(engine.value, scheduler, workers),
+            )  # fmt: skip
+    except OverlapError as exc:
+        fail(str(exc))
+    if json_out:
+        sys.stdout.write(json.dumps(result_dict(result), indent=2, ensure_ascii=False) + "\n")
+    elif not quiet:
+        out.print(summary_table(result))
+        out.print(findings_table(result))
+        out.print(f"report written to {out_dir}", markup=False, highlight=False, soft_wrap=True)
+    for e in result.errors:
+        err.print(f"error: {e.path}: {e.error}", markup=False, highlight=False, soft_wrap=True)
+    if result.errors and not json_out:
+        err.print(f"{len(result.errors)} file(s) could not be read", highlight=False)
+    if strict and result.errors:
+        raise typer.Exit(2)
+    if fail_on is not FailOn.never:
+        threshold = Severity(fail_on.value).rank
+        if any(f.severity.rank >= threshold for f in result.findings):
+            raise typer.Exit(1)
+
+
+def run(
+    job: Annotated[Path, typer.Argument(help="Job file, e.g. pipelines/weekly.toml.")],
+    corpus: Annotated[Path | None, typer.Option(help="Corpus store (job.corpus).")] = None,
+    out_dir: Annotated[
+        str | None, typer.Option("--out", help="Report folder (scan.out); {date} {week} {job}.")
+    ] = None,
+    fail_on: Annotated[FailOn | None, typer.Option(help="Exit 1 at this severity.")] = None,
+    rescan: Annotated[
+        bool, typer.Option("--rescan", help="Scan again submissions scanned before.")
+    ] = False,
+    pseudonymize: Annotated[
+        bool | None, typer.Option(help="Name students by pseudonyms in the report.")
+    ] = None,
+    lock_timeout: Annotated[float | None, typer.Option(min=0, help=LOCK_HELP)] = None,
+    log_file: Annotated[Path | None, typer.Option(help="Append the log here, not stdout.")] = None,
+    day: Annotated[
+        datetime | None, typer.Option("--date", formats=["%Y-%m-%d"], help="Report date.")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print what was done as JSON.")] = False,
+) -> None:
+    """Run a job file: add new documents, scan new submissions into a dated report folder.
+
+    Values come from defaults, then the job file, then these options. Exit status: 0 no
+    finding at or above fail_on, 1 some, 2 error (bad job file, missing input, store locked).
+    """
+    given = {"job.corpus": corpus, "scan.out": out_dir, "scan.fail_on": fail_on and fail_on.value,
+             "scan.rescan": rescan or None, "scan.pseudonymize": pseudonymize,
+             "job.lock_timeout": lock_timeout, "job.log_file": log_file}  # fmt: skip
+    try:
+        spec = load_job(job, given)
+        with job_logging(spec.log_file, sys.stderr if json_out else sys.stdout) as log:
+            try:
+                report = run_job(spec, day=day.date() if day else None)
+            except OverlapError as exc:
+                log.error("%s: %s", spec.name, exc)
+                raise
+            threshold = spec.scan.fail_on if spec.scan else "never"
+            for e in report.errors:
+                log.warning("%s: %s", e.path, e.error)
+            log.info("%s", report.summary(threshold))
+    except OverlapError as exc:
+        fail(str(exc))
+    if json_out:
+        sys.stdout.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    if report.at_or_above(threshold):
+        raise typer.Exit(1)
