@@ -198,6 +198,9 @@ JOB_ERRORS = [
      "unknown key 'settings.windw' (did you mean 'settings.window'?)"),
     ('[add]\nsource = ["s"]\n[settings]\nwindow = 2\n', "settings: window must be >= shingle"),
     ("add = 3\n", "add must be a table ([add])"),
+    ('[add]\nsource = ["s"]\n[engine]\nname = "spark"\n', "engine.name must be one of local, dask"),
+    ('[add]\nsource = ["s"]\n[engine]\nworkers = 0\n', "engine.workers must be a whole number"),
+    ('[add]\nsource = ["s"]\n[engine]\nnodes = 2\n', "unknown key 'engine.nodes'"),
     ("[add\n", "not valid TOML"),
 ]  # fmt: skip
 
@@ -272,3 +275,30 @@ def test_pseudonyms_are_stable_keyed_and_hide_lms_names(tmp_path: Path) -> None:
     hidden = pseudonymize_error(error, key)
     assert hidden == FileError(f"{pseudonym('Jane Doe', key)}/file.docx", "encrypted")
     assert pseudonymize_error(FileError("notes/a.pdf", "x"), key).path == "notes/a.pdf"
+
+
+def test_engine_from_job_file_then_command_line(tmp_path: Path) -> None:
+    job = tmp_path / "nightly.toml"
+    job.write_text('[add]\nsource = ["s"]\n[engine]\nname = "dask"\nworkers = 2\n')
+    spec = load_job(job)
+    assert (spec.engine.name, spec.engine.scheduler, spec.engine.workers) == ("dask", None, 2)
+    spec = load_job(job, {"engine.name": "local", "engine.workers": None})
+    assert (spec.engine.name, spec.engine.workers) == ("local", 2)
+    assert load_job(tmp_path / "nightly.toml").engine.name == "dask"
+    job.write_text('[add]\nsource = ["s"]\n')
+    assert load_job(job).engine.name == "local"  # the default
+
+
+def test_weekly_on_dask_reports_what_local_reports(site: Path, tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    reports = {}
+    for name in ("local", "dask"):
+        copy = tmp_path / name
+        shutil.copytree(site, copy)
+        weekly, nightly = copy / "pipelines" / "weekly.toml", copy / "pipelines" / "nightly.toml"
+        assert invoke("run", nightly, "--engine", name, "--workers", 2)[0] == 0
+        code, _, err = invoke("run", weekly, "--date", "2025-03-07", "--engine", name,
+                              "--workers", 2)  # fmt: skip
+        assert code == 1, err
+        reports[name] = findings(copy / "reports" / "weekly-2025-03-07")
+    assert reports["dask"] == reports["local"] and reports["local"]

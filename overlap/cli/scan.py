@@ -113,6 +113,12 @@ def run(
         datetime | None, typer.Option("--date", formats=["%Y-%m-%d"], help="Report date.")
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print what was done as JSON.")] = False,
+    engine: Annotated[
+        EngineName | None,
+        typer.Option(help="local or dask (engine.name); see overlap scan --help."),
+    ] = None,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Run a job file: add new documents, scan new submissions into a dated report folder.
 
@@ -121,7 +127,9 @@ def run(
     """
     given = {"job.corpus": corpus, "scan.out": out_dir, "scan.fail_on": fail_on and fail_on.value,
              "scan.rescan": rescan or None, "scan.pseudonymize": pseudonymize,
-             "job.lock_timeout": lock_timeout, "job.log_file": log_file}  # fmt: skip
+             "job.lock_timeout": lock_timeout, "job.log_file": log_file,
+             "engine.name": engine and engine.value, "engine.scheduler": scheduler,
+             "engine.workers": workers}  # fmt: skip
     try:
         spec = load_job(job, given)
         with job_logging(spec.log_file, sys.stderr if json_out else sys.stdout) as log:

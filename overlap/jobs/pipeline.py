@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from overlap.engine.choice import Engine, open_engine
 from overlap.errors import InputError
 from overlap.ingest.files import read_documents
 from overlap.jobs.exclusion import StoreWithout
@@ -132,9 +133,10 @@ def _read(paths: Sequence[Path], role: Role) -> tuple[tuple[Document, ...], tupl
 class _Run:
     """The counters of one run, and its steps."""
 
-    def __init__(self, spec: JobSpec, store: CorpusStore) -> None:
+    def __init__(self, spec: JobSpec, store: CorpusStore, engine: Engine) -> None:
         self.spec = spec
         self.store = store
+        self.engine = engine
         self.added: Counter[str] = Counter()
         self.skipped = 0
         self.words = 0
@@ -143,7 +145,7 @@ class _Run:
     def add(self, documents: Sequence[Document], role: Role) -> None:
         if not documents:
             return
-        done = add_documents(self.store, documents)
+        done = add_documents(self.store, documents, engine=self.engine)
         self.added[role.value] += done.added
         self.skipped += done.skipped
         self.words += done.words
@@ -174,7 +176,7 @@ class _Run:
         if not fresh:
             return 0, len(submissions), None, None
         view = StoreWithout(self.store, {d.id for d in fresh})
-        result = scan(fresh, view, excludes=templates, errors=errors)
+        result = scan(fresh, view, excludes=templates, errors=errors, engine=self.engine)
         if key is not None:
             result = pseudonymize_result(result, key)
         out = report_folder(step.out, self.spec.name, day)
@@ -208,9 +210,9 @@ def run_job(spec: JobSpec, *, day: date | None = None) -> JobReport:
     store = CorpusStore.open(
         spec.corpus, spec.settings, create=True, lock_timeout=spec.lock_timeout
     )
-    run = _Run(spec, store)
     scanned, before, out, result = 0, 0, None, None
-    with store.locked():
+    with open_engine(spec.engine) as engine, store.locked():
+        run = _Run(spec, store, engine)
         if spec.add is not None:
             run.add_step(spec.add)
         if spec.scan is not None:

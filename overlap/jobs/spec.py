@@ -4,7 +4,8 @@ A job has up to two steps, run in this order: ``[add]`` adds whatever is in its 
 the corpus (sources and prior posts); ``[scan]`` scans submissions not scanned before,
 writes a dated report folder and then adds them to the corpus as prior posts. ``[job]``
 says where the store is and how long to wait for its lock; ``[settings]`` gives the index
-settings of a store the job creates. Paths in the file are relative to the file's folder.
+settings of a store the job creates; ``[engine]`` where the heavy stages run (``name`` local
+or dask, ``scheduler``, ``workers``). Paths in the file are relative to the file's folder.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ import difflib
 import os
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from overlap.errors import JobError, SettingsError
+from overlap.engine.choice import ENGINES, EngineSpec
+from overlap.errors import EngineError, JobError, SettingsError
 from overlap.model import Severity
 from overlap.settings import Settings
 from overlap.store.lock import DEFAULT_LOCK_TIMEOUT
@@ -63,6 +65,7 @@ class JobSpec:
     add: AddStep | None = None
     scan: ScanStep | None = None
     settings: Settings | None = None
+    engine: EngineSpec = field(default_factory=EngineSpec)
 
 
 def _paths(base: Path) -> Callable[[str, object], tuple[Path, ...]]:
@@ -102,6 +105,12 @@ def _seconds(key: str, value: object) -> float:
     return float(value)
 
 
+def _count(key: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{key} must be a whole number >= 1, got {value!r}")
+    return value
+
+
 def _choice(options: tuple[str, ...]) -> Callable[[str, object], str]:
     def check(key: str, value: object) -> str:
         if value not in options:
@@ -135,6 +144,7 @@ def _checks(base: Path) -> dict[str, dict[str, Check]]:
         "scan": {"paths": _paths(base), "out": _template(base), "exclude": _paths(base),
                  "fail_on": _choice(FAIL_ON), "pseudonymize": _flag, "rescan": _flag,
                  "add_as": _choice(ADD_AS), "term": _text},
+        "engine": {"name": _choice(ENGINES), "scheduler": _text, "workers": _count},
     }  # fmt: skip
 
 
@@ -186,6 +196,10 @@ def parse_job(data: Mapping[str, object], base: Path, name: str) -> JobSpec:
     if "add" not in values and "scan" not in values:
         raise ValueError("nothing to do: give an [add] or a [scan] table")
     job = values.get("job", {})
+    try:
+        engine = EngineSpec(**values.get("engine", {}))
+    except EngineError as exc:
+        raise ValueError(f"engine: {exc}") from exc
     return JobSpec(
         name=job.get("name", name),
         corpus=job.get("corpus", Path(os.path.normpath(base / "corpus/store"))),
@@ -194,6 +208,7 @@ def parse_job(data: Mapping[str, object], base: Path, name: str) -> JobSpec:
         add=AddStep(**values["add"]) if "add" in values else None,
         scan=ScanStep(**values["scan"]) if "scan" in values else None,
         settings=settings,
+        engine=engine,
     )
 
 
@@ -231,7 +246,15 @@ def apply_overrides(spec: JobSpec, overrides: Mapping[str, object]) -> JobSpec:
     scan: dict[str, Any] = {
         k.removeprefix("scan."): v for k, v in given.items() if k.startswith("scan.")
     }
-    unknown = sorted(set(given) - {f"job.{k}" for k in job} - {f"scan.{k}" for k in scan})
+    engine: dict[str, Any] = {
+        k.removeprefix("engine."): v for k, v in given.items() if k.startswith("engine.")
+    }
+    unknown = sorted(
+        set(given)
+        - {f"job.{k}" for k in job}
+        - {f"scan.{k}" for k in scan}
+        - {f"engine.{k}" for k in engine}
+    )
     if unknown:
         raise JobError(f"unknown override {unknown[0]!r}")
     if scan and spec.scan is None:
@@ -239,4 +262,8 @@ def apply_overrides(spec: JobSpec, overrides: Mapping[str, object]) -> JobSpec:
     if "out" in scan:
         scan["out"] = _template(Path())("--out", scan["out"])
     step = replace(spec.scan, **scan) if spec.scan is not None and scan else spec.scan
-    return replace(spec, **job, scan=step)
+    try:
+        chosen = replace(spec.engine, **engine) if engine else spec.engine
+    except EngineError as exc:
+        raise JobError(str(exc)) from exc
+    return replace(spec, **job, scan=step, engine=chosen)
