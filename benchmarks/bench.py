@@ -12,6 +12,7 @@ import json
 import multiprocessing as mp
 import os
 import resource
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -19,6 +20,9 @@ from typing import Any
 
 import bench_signatures
 import numpy as np
+
+#: Index builds measured; the median is reported.
+RUNS = 3
 
 TARGETS = {
     "signatures_docs_per_s": (">=", 15_000),
@@ -57,6 +61,9 @@ def write_corpus(root: Path, n_prior: int, n_week: int, words: int) -> dict[str,
 
 
 def _stage(name: str, root: str, queue: Any) -> None:
+    # This process was spawned (so its peak RSS is its own), which makes spawn the default
+    # for the worker pools it starts; the command line forks them, so measure that.
+    mp.set_start_method("fork", force=True)
     from overlap.jobs.run import add_to_corpus, scan_paths
     from overlap.model import Role
 
@@ -105,7 +112,14 @@ def main() -> None:
         # Flush the generated files first, so that the kernel writing them back does not
         # run during (and get counted in) the index build.
         os.sync()
-        index = run_stage("index", root)
+        # Timings on a shared 2-core machine vary by a quarter from run to run: build the
+        # index RUNS times into fresh stores and report the median, with every run shown.
+        builds = []
+        for _ in range(RUNS):
+            shutil.rmtree(root / "store", ignore_errors=True)
+            builds.append(run_stage("index", root))
+        builds.sort(key=lambda b: b["seconds"])
+        index = builds[len(builds) // 2]
         scan = run_stage("scan", root)
     figures = {
         "signatures_docs_per_s": round(sig["signatures"]),
@@ -116,6 +130,7 @@ def main() -> None:
         "index_words": index["words"],
         "index_seconds": round(index["seconds"], 2),
         "index_words_per_s": round(index["words"] / index["seconds"]),
+        "index_seconds_each_run": [round(b["seconds"], 2) for b in builds],
         "scan_posts": args.week,
         "scan_seconds": round(scan["seconds"], 2),
         "scan_findings": scan["findings"],
