@@ -24,9 +24,7 @@ from overlap.jobs.scan import scan
 from overlap.jobs.spec import AddStep, JobSpec, ScanStep
 from overlap.model import Document, FileError, Role, ScanResult, Severity
 from overlap.privacy.pseudonyms import ensure_key, pseudonymize_error, pseudonymize_result
-from overlap.report.files import write_report
-from overlap.report.html import write_html
-from overlap.report.texts import write_texts
+from overlap.report.folder import write_report_folder
 from overlap.store.corpus import CorpusStore
 from overlap.store.ledger import LedgerEntry, record_scanned, scanned_ids
 
@@ -180,10 +178,7 @@ class _Run:
         if key is not None:
             result = pseudonymize_result(result, key)
         out = report_folder(step.out, self.spec.name, day)
-        # The same report folder as ``overlap scan`` writes.
-        write_report(result, out)
-        write_texts([result.documents[d.id] for d in fresh], out)
-        write_html(result, out)
+        write_report_folder(result, out)  # the same folder as ``overlap scan`` writes
         logger.info("%s: %d finding(s), report written to %s",
                     self.spec.name, len(result.findings), out)  # fmt: skip
         if step.add_as == "prior":

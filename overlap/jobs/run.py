@@ -15,9 +15,7 @@ from overlap.jobs.intake import add_files
 from overlap.jobs.scan import Progress, scan
 from overlap.model import FileError, Role, ScanResult
 from overlap.privacy.pseudonyms import ensure_key, pseudonymize_result
-from overlap.report.files import write_report
-from overlap.report.html import write_html
-from overlap.report.texts import write_texts
+from overlap.report.folder import write_report_folder
 from overlap.store.corpus import CorpusStore
 from overlap.store.lock import DEFAULT_LOCK_TIMEOUT
 
@@ -93,11 +91,7 @@ def scan_paths(
             progress=progress,
             engine=running,
         )
-    documents = submissions.documents
     if pseudonymize:
         result = pseudonymize_result(result, ensure_key(store.root))
-        documents = tuple(result.documents[d.id] for d in documents)
-    write_report(result, out)
-    write_texts(documents, out)
-    write_html(result, out)
+    write_report_folder(result, out)
     return result
