@@ -121,17 +121,6 @@ class Passage:
 
 
 @dataclass(frozen=True)
-class Match:
-    """A verified passage shared by a submission and another document, with its scores."""
-
-    submission: Document
-    other: Document
-    passage: Passage
-    tfidf: float
-    containment: float
-
-
-@dataclass(frozen=True)
 class Finding:
     """One reported passage of a submission, in the shape of the findings contract.
 

@@ -134,14 +134,6 @@ def to_passage(chain: Chain, a: Tokens, b: Tokens) -> Passage:
     return Passage(start, end, other_start, other_end, chain.words, chain.matched)
 
 
-def build_passages(
-    runs: Sequence[Run], a: Tokens, b: Tokens, *, min_words: int, max_gap: int
-) -> list[Passage]:
-    """Merge ``runs`` between ``a`` and ``b`` into passages, sorted by start in a."""
-    chains = select_chains(chain_runs(runs, max_gap, min_words), min_words)
-    return [to_passage(c, a, b) for c in chains]
-
-
 def align(
     a: Tokens, b: Tokens, settings: Settings, *, texts: tuple[str, str] | None = None
 ) -> list[Passage]:

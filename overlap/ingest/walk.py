@@ -173,11 +173,6 @@ def folder_items(listing: Listing, limit: int) -> list[Item]:
     return found
 
 
-def in_folder(root: Path, errors: list[FileError], limit: int) -> list[Item]:
-    """Describe the files under ``root`` in sorted order, with their merged metadata."""
-    return folder_items(list_folder(root, errors), limit)
-
-
 def _walk(root: Path, errors: list[FileError]) -> tuple[list[str], list[str]]:
     """Return the sorted posix paths, relative to ``root``, of files and of metadata.csv files."""
 

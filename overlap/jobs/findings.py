@@ -72,11 +72,6 @@ def unscored_finding(sub: Prepared, other: Prepared, p: Passage) -> Unscored:
     return Unscored(finding, mine, theirs)
 
 
-def passage_finding(sub: Prepared, other: Prepared, p: Passage, idf: Idf) -> Finding:
-    """A finding for passage ``p`` of ``sub`` matched in ``other``, classified and scored."""
-    return unscored_finding(sub, other, p).scored(idf)
-
-
 def unmatched_quotes(sub: Prepared, findings: Sequence[Finding]) -> list[Finding]:
     """Quotations of some length that no finding explains: info for a human to check."""
     explained = sub.covered([(f.start, f.end) for f in findings])

@@ -83,17 +83,16 @@ def add_documents(
     store: CorpusStore,
     documents: Sequence[Document],
     progress: Progress | None = None,
-    workers: int | None = None,
     *,
     engine: Engine | None = None,
 ) -> AddReport:
     """Add documents not yet in the store; documents already there (same id) are skipped.
 
-    Parts are sketched in parallel (on ``engine``; by default ``workers`` local processes,
-    one per core) and committed one at a time in order, so a crash keeps every part
+    Parts are sketched in parallel (on ``engine``; by default local processes, one per
+    core) and committed one at a time in order, so a crash keeps every part
     committed before it.
     """
-    engine = engine or LocalEngine(workers)
+    engine = engine or LocalEngine()
     with store.locked():
         known = KnownIds.of_store(store)
         keys = id_keys(d.id for d in documents)

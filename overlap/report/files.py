@@ -37,11 +37,6 @@ def write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def findings_csv(result: ScanResult) -> str:
-    """One row per finding, with the submission's path and student alongside."""
-    return rows_csv(finding_rows(result), FINDINGS_SCHEMA)
-
-
 def write_report(result: ScanResult, out: Path) -> list[Path]:
     """Write the findings document and the tables of a scan into ``out``.
 

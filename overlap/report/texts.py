@@ -7,13 +7,13 @@ from a .docx, .pdf or post, not of the file the user gave; these files are that 
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from overlap.errors import OverlapError
 from overlap.model import Document
+from overlap.report.files import write_atomic
 
 TEXTS_FOLDER = "texts"
 INDEX_NAME = "index.json"
@@ -35,12 +35,6 @@ def text_file_name(document: Document) -> str:
         stem = f"{stem}_{key}"
     stem = _UNSAFE.sub("_", stem).strip("._-")[:_STEM_CHARS].rstrip("._-")
     return f"{stem or 'document'}-{document.id}.txt"
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8", newline="")
-    os.replace(tmp, path)
 
 
 def _previous(folder: Path) -> set[str]:
@@ -81,7 +75,7 @@ def write_texts(documents: Iterable[Document], out: Path) -> Path:
             if document.id in entries:
                 continue
             name = text_file_name(document)
-            _write_atomic(folder / name, document.text)
+            write_atomic(folder / name, document.text)
             stale.discard(name)
             entries[document.id] = {
                 "path": f"{TEXTS_FOLDER}/{name}",
@@ -91,7 +85,7 @@ def write_texts(documents: Iterable[Document], out: Path) -> Path:
                 "chars": len(document.text),
             }
         index = {"schema": SCHEMA, "encoding": "utf-8", "documents": entries}
-        _write_atomic(folder / INDEX_NAME, json.dumps(index, indent=2))
+        write_atomic(folder / INDEX_NAME, json.dumps(index, indent=2))
         for name in stale:
             if name != INDEX_NAME and not name.startswith("."):
                 (folder / name).unlink(missing_ok=True)

@@ -176,13 +176,6 @@ class CorpusStore:
             logger.info("removed %d file(s) left by an interrupted update", len(removed))
         return removed
 
-    def add_part(self, tables: dict[str, pa.Table]) -> str:
-        """Write one table per dataset as a new part and commit it; return the part name.
-
-        Call inside :meth:`locked`.
-        """
-        return self.commit(stage_part(self.root, self.settings, tables))
-
     def commit(self, staged: StagedPart) -> str:
         """Make a staged part visible: rename its files, then replace the manifest.
 
