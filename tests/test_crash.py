@@ -12,6 +12,7 @@ import pytest
 from conftest import ROOT, prose
 from storebytes import find_text
 
+from overlap.engine.local import LocalEngine
 from overlap.ingest.files import read_documents
 from overlap.jobs.erasure import Selection, remove_documents
 from overlap.jobs.index import add_documents
@@ -58,7 +59,7 @@ def test_sigkill_during_corpus_add_leaves_before_or_after(tmp_path: Path) -> Non
     add_documents(
         CorpusStore.open(base, create=True),
         read_documents([posts(tmp_path / "old", 20, 5000)], Role.PRIOR).documents,
-        workers=1,
+        engine=LocalEngine(1),
     )
     new = posts(tmp_path / "new", 300, 1000)
     before = state(base)
