@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import bench_signatures
-import numpy as np
+from corpus_gen import write_corpus
 
 #: Index builds measured; the median is reported.
 RUNS = 3
@@ -30,34 +30,6 @@ TARGETS = {
     "scan_seconds": ("<=", 20.0),
     "peak_rss_gib": ("<=", 2.0),
 }
-
-
-def write_corpus(root: Path, n_prior: int, n_week: int, words: int) -> dict[str, int]:
-    """Write prior/ and week/ folders of synthetic posts; return what was planted."""
-    rng = np.random.default_rng(7)
-    texts = bench_signatures.synthetic_documents(n_prior + n_week, words, seed=11)
-    prior, week = texts[:n_prior], texts[n_prior:]
-    planted = {"from_prior": 0, "from_peer": 0}
-    week_words = [w.split() for w in week]
-    for i, ws in enumerate(week_words):
-        roll = rng.random()
-        if roll < 0.3:  # a 40-word passage of a prior post
-            src = prior[int(rng.integers(0, n_prior))].split()
-            at = int(rng.integers(0, len(src) - 40))
-            pos = int(rng.integers(0, len(ws) - 40))
-            ws[pos : pos + 40] = src[at : at + 40]
-            planted["from_prior"] += 1
-        elif roll < 0.4 and i > 0:  # a 30-word passage of an earlier post of the week
-            src = week_words[int(rng.integers(0, i))]
-            at = int(rng.integers(0, len(src) - 30))
-            pos = int(rng.integers(0, len(ws) - 30))
-            ws[pos : pos + 30] = src[at : at + 30]
-            planted["from_peer"] += 1
-    for folder, docs in (("prior", prior), ("week", [" ".join(w) for w in week_words])):
-        (root / folder).mkdir(parents=True)
-        for i, text in enumerate(docs):
-            (root / folder / f"{folder}{i:06d}.txt").write_text(text + "\n", encoding="utf-8")
-    return planted
 
 
 def _stage(name: str, root: str, queue: Any) -> None:

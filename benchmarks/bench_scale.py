@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+from corpus_gen import write_corpus
 
 TARGETS = {
     "dask_build_words_per_s": (">=", 2_000_000),
@@ -38,58 +38,7 @@ TARGETS = {
     "dask_build_worker_peak_gib": ("<", 4.0),
     "dask_scan_worker_peak_gib": ("<", 4.0),
 }
-VOCABULARY = 20_000
-CHUNK = 5_000  # posts generated at a time: memory stays small whatever the corpus size
 GIB = 2**30
-
-
-def _vocabulary(rng: np.random.Generator) -> np.ndarray:
-    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
-    lengths = rng.integers(2, 11, VOCABULARY)
-    return np.array(["".join(rng.choice(letters, n)) for n in lengths])
-
-
-def _posts(rng: np.random.Generator, vocab: np.ndarray, n: int, words: int) -> list[list[str]]:
-    # Zipf word frequencies, as in prose: common shingles recur across posts, so LSH proposes
-    # unrelated pairs at a realistic rate.
-    picks = (rng.zipf(1.2, (n, words)) - 1) % VOCABULARY
-    return [row.tolist() for row in vocab[picks]]
-
-
-def write_corpus(root: Path, n_prior: int, n_week: int, words: int) -> dict[str, int]:
-    """Write prior/NN/ and week/ folders of synthetic posts; return what was planted."""
-    rng = np.random.default_rng(11)
-    vocab = _vocabulary(rng)
-    plan = np.random.default_rng(7)
-    rolls = plan.random(n_week)
-    copied = {i: int(plan.integers(0, n_prior)) for i in range(n_week) if rolls[i] < 0.3}
-    wanted = set(copied.values())
-    kept: dict[int, list[str]] = {}
-    for start in range(0, n_prior, CHUNK):
-        for k, ws in enumerate(_posts(rng, vocab, min(CHUNK, n_prior - start), words)):
-            i = start + k
-            if i in wanted:
-                kept[i] = ws
-            folder = root / "prior" / f"{i // 10_000:02d}"
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / f"p{i:06d}.txt").write_text(" ".join(ws) + "\n", encoding="utf-8")
-    week = _posts(rng, vocab, n_week, words)
-    planted = {"from_prior": 0, "from_peer": 0}
-    for i, ws in enumerate(week):
-        if i in copied:  # a 40-word passage of a prior post
-            src = kept[copied[i]]
-            at, pos = int(plan.integers(0, len(src) - 40)), int(plan.integers(0, len(ws) - 40))
-            ws[pos : pos + 40] = src[at : at + 40]
-            planted["from_prior"] += 1
-        elif rolls[i] < 0.4 and i > 0:  # a 30-word passage of an earlier post of the week
-            src = week[int(plan.integers(0, i))]
-            at, pos = int(plan.integers(0, len(src) - 30)), int(plan.integers(0, len(ws) - 30))
-            ws[pos : pos + 30] = src[at : at + 30]
-            planted["from_peer"] += 1
-    (root / "week").mkdir(parents=True)
-    for i, ws in enumerate(week):
-        (root / "week" / f"w{i:04d}.txt").write_text(" ".join(ws) + "\n", encoding="utf-8")
-    return planted
 
 
 def _run(name: str, root: str, engine: dict[str, Any], queue: Any) -> None:
@@ -99,6 +48,9 @@ def _run(name: str, root: str, engine: dict[str, Any], queue: Any) -> None:
     from overlap.jobs.run import add_to_corpus, scan_paths
     from overlap.model import Role
 
+    # This process was spawned (so its peak RSS is its own), which makes spawn the default
+    # for the local pools it starts; the command line forks them, so measure that.
+    mp.set_start_method("fork", force=True)
     base, spec = Path(root), EngineSpec(**engine)
     tag = engine["name"]
     t0 = time.perf_counter()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from corpus_gen import vocabulary, zipf_posts
 from datasketch import MinHash
 
 from overlap.settings import Settings
@@ -16,20 +17,13 @@ from overlap.text.shingles import (
 )
 from overlap.text.tokens import normalised_words
 
-VOCABULARY = 20_000
 BATCH = 1_000  # documents per batch_signatures call, like one Arrow record batch
 
 
 def synthetic_documents(n_docs: int, words: int, seed: int = 20240601) -> list[str]:
-    """Documents of ``words`` random words from a fixed ~20k-word vocabulary."""
+    """Documents of ``words`` Zipf-distributed words from a fixed ~20k-word vocabulary."""
     rng = np.random.default_rng(seed)
-    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
-    lengths = rng.integers(2, 11, VOCABULARY)
-    vocab = np.array(["".join(rng.choice(letters, n)) for n in lengths])
-    # Word frequencies follow Zipf's law as in prose, so common shingles recur across posts
-    # and LSH proposes unrelated pairs at a realistic rate.
-    picks = (rng.zipf(1.2, (n_docs, words)) - 1) % VOCABULARY
-    return [" ".join(row) for row in vocab[picks]]
+    return [" ".join(ws) for ws in zipf_posts(rng, vocabulary(rng), n_docs, words)]
 
 
 def measure(n_docs: int = 20_000, words: int = 400, sample: int = 200) -> dict[str, float]:
