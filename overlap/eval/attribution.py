@@ -11,7 +11,7 @@ from typing import Any
 
 from overlap.errors import InputError
 from overlap.jobs.run import add_to_corpus, scan_paths
-from overlap.model import Severity
+from overlap.model import Role, Severity
 
 #: Share of a truth passage a finding must cover, or of a finding a truth passage must hold.
 COVER = 0.5
@@ -64,8 +64,6 @@ def _scan(set_dir: Path) -> tuple[Any, float]:
         if not (set_dir / part).exists():
             raise InputError(f"{set_dir}: not a labelled set (missing {part})")
     prompt = set_dir / "prompt.txt"
-    from overlap.model import Role
-
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="overlap-eval-") as tmp:
         store = Path(tmp) / "store"
