@@ -96,8 +96,11 @@ class Document:
 class Evidence(StrEnum):
     """What an aligned passage rests on."""
 
-    #: Runs of the same words in the same order, a few changed words apart: a verified copy.
+    #: One run of the same words in the same order: a verbatim copy.
     EXACT = "exact"
+    #: Runs of the same words in the same order, chained across a few changed, inserted or
+    #: dropped words: a copy that was edited.
+    EDITED = "edited"
     #: Sentences alike in their words (TF-ISF cosine and Dice), clustered into one passage;
     #: the words may be reordered, replaced or summarised, so the passage is a paraphrase.
     PARAPHRASE = "paraphrase"
@@ -141,6 +144,8 @@ class Finding:
     containment: float
     quote: dict[str, object] | None = None
     citation: dict[str, object] | None = None
+    #: What the match rests on; None for a quotation that matches no source.
+    evidence: Evidence | None = Evidence.EXACT
 
     @property
     def severity(self) -> Severity:

@@ -35,6 +35,12 @@ from overlap.text.tokens import Tokens
 Range = tuple[int, int, int, int]
 
 
+def chain_evidence(a_start: int, a_end: int, b_start: int, b_end: int, matched: int) -> Evidence:
+    """``EXACT`` for one unbroken run of the same words, ``EDITED`` for runs chained over gaps."""
+    verbatim = matched == a_end - a_start == b_end - b_start
+    return Evidence.EXACT if verbatim else Evidence.EDITED
+
+
 def _overlap_a(f: Fragment, g: Fragment) -> bool:
     return f.a_start < g.a_end and g.a_start < f.a_end
 
@@ -105,7 +111,9 @@ def _passage(f: Fragment, a: Tokens, b: Tokens, exact: dict[Range, int]) -> Pass
     start, end = a.span(f.a_start, f.a_end - 1)
     other_start, other_end = b.span(f.b_start, f.b_end - 1)
     if _key(f) in exact:
-        return Passage(start, end, other_start, other_end, f.a_end - f.a_start, exact[_key(f)])
+        matched = exact[_key(f)]
+        evidence = chain_evidence(*_key(f), matched)
+        return Passage(start, end, other_start, other_end, f.a_end - f.a_start, matched, evidence)
     return Passage(
         start, end, other_start, other_end, f.a_end - f.a_start, _matched(f, a, b),
         Evidence.PARAPHRASE,

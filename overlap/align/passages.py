@@ -6,7 +6,7 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from overlap.align.merge import merge_evidence
+from overlap.align.merge import chain_evidence, merge_evidence
 from overlap.align.seeds import Run, find_runs
 from overlap.model import Passage
 from overlap.settings import Settings
@@ -131,7 +131,8 @@ def to_passage(chain: Chain, a: Tokens, b: Tokens) -> Passage:
     """Turn token ranges into character offsets of the original texts."""
     start, end = a.span(chain.a_start, chain.a_end - 1)
     other_start, other_end = b.span(chain.b_start, chain.b_end - 1)
-    return Passage(start, end, other_start, other_end, chain.words, chain.matched)
+    evidence = chain_evidence(chain.a_start, chain.a_end, chain.b_start, chain.b_end, chain.matched)
+    return Passage(start, end, other_start, other_end, chain.words, chain.matched, evidence)
 
 
 def align(

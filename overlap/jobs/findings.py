@@ -68,6 +68,7 @@ def unscored_finding(sub: Prepared, other: Prepared, p: Passage) -> Unscored:
         containment=round(containment(mine.tolist(), theirs.tolist()), 4),
         quote=quote_dict(verdict.quote),
         citation=citation_dict(verdict.citation),
+        evidence=p.evidence,
     )
     return Unscored(finding, mine, theirs)
 
@@ -90,7 +91,7 @@ def unmatched_quotes(sub: Prepared, findings: Sequence[Finding]) -> list[Finding
                 submission=sub.doc.id, kind=Kind.UNMATCHED_QUOTE, start=q.start, end=q.end,
                 text=sub.doc.text[q.start : q.end], source=None, source_path=None,
                 source_start=None, source_end=None, words=b - a, tfidf=0.0, containment=0.0,
-                quote=quote_dict(q), citation=citation_dict(near),
+                quote=quote_dict(q), citation=citation_dict(near), evidence=None,
             )
         )  # fmt: skip
     return out

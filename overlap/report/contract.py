@@ -27,6 +27,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "containment": f.containment,
         "quote": f.quote,
         "citation": f.citation,
+        "evidence": None if f.evidence is None else str(f.evidence),
     }
 
 

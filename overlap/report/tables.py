@@ -26,7 +26,7 @@ FINDINGS_SCHEMA = pa.schema(
         ("containment", pa.float64()), ("source", pa.string()), ("source_path", pa.string()),
         ("source_start", pa.int64()), ("source_end", pa.int64()), ("text", pa.string()),
         ("quote", pa.string()), ("citation", pa.string()), ("cited_authors", pa.string()),
-        ("cited_year", pa.string()),
+        ("cited_year", pa.string()), ("evidence", pa.string()),
     ]
 )  # fmt: skip
 
