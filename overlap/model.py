@@ -187,3 +187,7 @@ class ScanResult:
     #: The submissions and every document a finding points to, by id (for reports that show
     #: passages side by side); not part of the findings contract.
     documents: dict[str, Document] = field(default_factory=dict, repr=False)
+    #: The pairs the index proposed and the aligner checked, ``(submission id, document id)``
+    #: (a stored document or another submission), sorted; for measuring what the index
+    #: finds before alignment. Not part of the findings contract.
+    candidates: tuple[tuple[str, str], ...] = field(default_factory=tuple, repr=False)

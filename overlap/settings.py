@@ -15,7 +15,12 @@ NORMALISER_VERSION = "1"
 SCHEMES = ("affine32",)
 #: Settings that determine what is written to a corpus store; a store made with
 #: other values for any of these cannot be searched with the current ones.
-INDEX_KEYS = ("shingle", "window", "stride", "num_perm", "bands", "seed", "scheme", "normaliser")
+INDEX_KEYS = (
+    "shingle", "window", "stride", "num_perm", "bands", "seed", "scheme", "normaliser",
+    "content_ngram", "content_scheme",
+)  # fmt: skip
+#: Versions of the content-word keys (stopword list and stemmer); bumped when either changes.
+CONTENT_SCHEMES = ("sorted-stems-1",)
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,12 @@ class Settings:
         min_paraphrase_words: Shortest paraphrase passage (in words of the first text).
         single_sentence_similarity: A paraphrase passage resting on one sentence pair needs at
             least this cosine; weaker single matches are too ambiguous to report.
+        content_ngram: Content words (stemmed, stopwords dropped) per key of the second
+            sketch, which proposes candidates that survive rewording; the words of a key are
+            sorted, so reordering them keeps it. 0 builds no second sketch (windows only).
+        content_scheme: Version of the stopword list and stemmer behind the content keys.
+        scan_paraphrase: The scan aligns candidates on sentence (paraphrase) evidence too,
+            not only on runs of the same words.
     """
 
     shingle: int = 4
@@ -71,10 +82,15 @@ class Settings:
     summary_ratio: float = 3.0
     min_paraphrase_words: int = 20
     single_sentence_similarity: float = 0.5
+    content_ngram: int = 2
+    content_scheme: str = CONTENT_SCHEMES[0]
+    scan_paraphrase: bool = True
 
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
+            if f.type in ("bool", bool) and not isinstance(value, bool):
+                raise SettingsError(f"{f.name} must be true or false, got {value!r}")
             if f.type in ("int", int) and (isinstance(value, bool) or not isinstance(value, int)):
                 raise SettingsError(f"{f.name} must be an integer, got {value!r}")
             if f.type in ("float", float) and (
@@ -121,6 +137,13 @@ class Settings:
                 f"normaliser must be {NORMALISER_VERSION!r} in this version, "
                 f"got {self.normaliser!r}"
             )
+        if not 0 <= self.content_ngram <= 4:
+            raise SettingsError(f"content_ngram must be in [0, 4], got {self.content_ngram}")
+        if self.content_scheme not in CONTENT_SCHEMES:
+            raise SettingsError(
+                f"content_scheme must be one of {', '.join(CONTENT_SCHEMES)}, "
+                f"got {self.content_scheme!r}"
+            )
         if not 0 <= self.seed < 2**32:
             raise SettingsError(f"seed must be in [0, 2**32), got {self.seed}")
 
@@ -162,7 +185,9 @@ class Settings:
         """Raise :class:`SettingsMismatchError` if ``stored`` index settings differ from ours."""
         mine = self.index_dict()
         diffs = [
-            f"{k}: stored {stored.get(k)!r}, current {mine[k]!r}"
+            f"{k}: stored {stored[k]!r}, current {mine[k]!r}"
+            if k in stored
+            else f"{k}: not in the store (made by an older version), current {mine[k]!r}"
             for k in INDEX_KEYS
             if stored.get(k) != mine[k]
         ]

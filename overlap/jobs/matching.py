@@ -34,13 +34,13 @@ class PartMatches:
         findings: ``(submission index, document id, finding)`` in submission, then document
             id, then passage order.
         documents: The part's documents that findings point to.
-        pairs: Candidate (submission, document) pairs aligned.
+        pairs: Candidate (submission index, document id) pairs aligned.
         stored: Documents in the part (as the store, or view of it, shows them).
     """
 
     findings: tuple[tuple[int, str, Unscored], ...]
     documents: tuple[Document, ...]
-    pairs: int
+    pairs: tuple[tuple[int, str], ...]
     stored: int
 
 
@@ -79,7 +79,7 @@ def match_part(part: str, shared: tuple[CorpusStore, ScanBatch]) -> PartMatches:
     wanted = set().union(*proposed.values())
     others = {d.id: Prepared.of(d) for d in view.documents(wanted)} if wanted else {}
     found: list[tuple[int, str, Unscored]] = []
-    pairs = 0
+    pairs: list[tuple[int, str]] = []
     for i, ids in sorted(proposed.items()):
         sub = batch.texts[i]
         for doc_id in sorted(ids):
@@ -89,9 +89,9 @@ def match_part(part: str, shared: tuple[CorpusStore, ScanBatch]) -> PartMatches:
             for p in align(sub.tokens, other.tokens, settings):
                 if _kept(sub, p, least):
                     found.append((i, doc_id, unscored_finding(sub, other, p)))
-            pairs += 1
+            pairs.append((i, doc_id))
     pointed = sorted({doc_id for _, doc_id, _ in found})
-    return PartMatches(tuple(found), tuple(others[d].doc for d in pointed), pairs, stored)
+    return PartMatches(tuple(found), tuple(others[d].doc for d in pointed), tuple(pairs), stored)
 
 
 def _mirror(p: Passage) -> Passage:

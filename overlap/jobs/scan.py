@@ -89,8 +89,13 @@ def scan(
     from_store: list[dict[str, list[Unscored]]] = [{} for _ in batch.texts]
     others: dict[str, Document] = {}
     n_stored = 0
+    ids = [t.doc.id for t in batch.texts]
+    candidates = {(ids[i], ids[j]) for i, j in peer_pairs} | {
+        (ids[j], ids[i]) for i, j in peer_pairs
+    }
     for matches in engine.map_shared(match_part, parts, (store, batch)):
         n_stored += matches.stored
+        candidates.update((ids[i], doc_id) for i, doc_id in matches.pairs)
         fresh = {d.id for d in matches.documents if d.id not in others}
         others.update((d.id, d) for d in matches.documents if d.id in fresh)
         for i, doc_id, unscored in matches.findings:
@@ -121,4 +126,5 @@ def scan(
         findings=tuple(findings),
         errors=tuple(errors),
         documents={d.id: d for d in [*submissions, *others.values()]},
+        candidates=tuple(sorted(candidates)),
     )
