@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import itertools
 import re
@@ -12,15 +13,28 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from overlap.errors import OverlapError
-from overlap.model import Document, FileError, Finding, Kind, Role, ScanResult, SubmissionSummary
+from overlap.model import (
+    Document,
+    Evidence,
+    FileError,
+    Finding,
+    Kind,
+    Role,
+    ScanResult,
+    SubmissionSummary,
+)
 from overlap.report.html import write_html
+from overlap.report.html.cards import card
 from overlap.report.html.characters import disguises
 from overlap.report.html.clusters import peer_clusters
+from overlap.report.html.diff import Side, diff_html, word_diff
+from overlap.report.html.legend import legend
 from overlap.report.html.markup import attrs, content_security_policy, page_href
 from overlap.report.html.segments import Close, Open, Run, split
-from overlap.report.html.site import page_name
+from overlap.report.html.site import Site, page_name
 from overlap.report.html.style import CSS, SORT_SCRIPT
 from overlap.report.html.text import excerpt, highlighted
+from overlap.text.tokens import tokenise
 from tests.hostile import BROKEN_NAME, IMG, LINK, PWNED, SCRIPT, Page, build_report
 
 # ---------------------------------------------------------------- helpers
@@ -347,3 +361,146 @@ def test_write_html_error_is_typed(tmp_path: Path) -> None:
     (tmp_path / "out").write_text("a file, not a folder")
     with pytest.raises(OverlapError, match="cannot write the HTML report"):
         write_html(result_of([doc("s1", "text")], []), tmp_path / "out")
+
+
+# ---------------------------------------------------------------- evidence and word differences
+
+
+def evidence_card(mine: str, theirs: str, evidence: Evidence, role: Role = Role.SOURCE) -> str:
+    """The card of one finding: all of ``mine`` matching all of ``theirs``."""
+    sub = doc("s1", mine)
+    other = doc("x1", theirs, role, title="T")
+    f = finding(sub, 0, len(mine), Kind.UNATTRIBUTED_COPY, other, (0, len(theirs)))
+    f = dataclasses.replace(f, evidence=evidence)
+    return card(f, 1, Site.of(result_of([sub, other], [f])))
+
+
+def compared(article: str) -> str:
+    """The blockquote of a card's word-by-word comparison."""
+    found = re.search(
+        r'<section class="side diff"[^>]*>.*?<blockquote>(.*?)</blockquote>', article, re.S
+    )
+    assert found, article
+    return found.group(1)
+
+
+def marked(tag: str, shown: str) -> list[str]:
+    """The visible words inside each ``<tag>`` of a comparison, unescaped."""
+    inner = re.findall(rf"<{tag}>(.*?)</{tag}>", shown)
+    return [html.unescape(re.sub(r'<span class="vh">[^<]*</span>', "", m)) for m in inner]
+
+
+SOURCE = "Clients with histories of coercive treatment by health or legal systems may doubt it."
+EDITED = "Clients with histories of coercive treatment by medical or legal systems may doubt it."
+
+
+def test_edited_card_says_what_changed_and_marks_the_changed_words() -> None:
+    article = evidence_card(EDITED, SOURCE, Evidence.EDITED)
+    assert "Evidence: <b>edited copy</b> — 1 word changed." in article
+    shown = compared(article)
+    assert marked("del", shown) == ["health"] and marked("ins", shown) == ["medical"]
+    # the marks read without colour and to screen readers: labelled, in order, in brackets
+    plain = html.unescape(re.sub(r"<[^>]+>", "", shown))
+    assert plain == (
+        "Clients with histories of coercive treatment by [only in the source: health] "
+        "[only in this submission: medical] or legal systems may doubt it."
+    )
+    # shared words stay plain text
+    assert "Clients with histories of coercive treatment by <del>" in shown
+    reworked = "Clients with histories of harsh coercive treatment by health systems may doubt it."
+    article = evidence_card(reworked, SOURCE, Evidence.EDITED)
+    assert "<b>edited copy</b> — 1 word inserted, 2 words dropped." in article
+    assert marked("ins", compared(article)) == ["harsh"]
+    assert marked("del", compared(article)) == ["or legal"]
+
+
+def test_exact_card_shows_no_word_differences() -> None:
+    article = evidence_card(SOURCE, SOURCE, Evidence.EXACT)
+    assert "Evidence: <b>exact copy</b> — the same words in the same order." in article
+    assert "<del" not in article and "<ins" not in article and "side diff" not in article
+
+
+def test_paraphrase_card_counts_shared_words_and_names_the_other_side() -> None:
+    theirs = "Motivation grows when people hear their own reasons for change spoken aloud."
+    mine = "People gain motivation when their own reasons to change are said aloud."
+    article = evidence_card(mine, theirs, Evidence.PARAPHRASE, Role.PRIOR)
+    diff = word_diff(mine, theirs)
+    assert 0 < diff.shared < diff.words == len(tokenise(mine))
+    assert (
+        f"<b>paraphrase</b> — sentences alike in their words, reworded; {diff.shared} of its "
+        f"{diff.words} words match the prior-term post in order." in article
+    )
+    shown = compared(article)
+    assert '<span class="vh">[only in the prior-term post: </span>' in shown
+    assert "grows" in " ".join(marked("del", shown))
+    assert "gain" in " ".join(marked("ins", shown))
+
+
+def test_hostile_words_inside_a_diff_are_text() -> None:
+    theirs = 'They said <b onmouseover="x()">yes</b> & left'
+    mine = "They said <script>alert('PWNED')</script> & left"
+    shown = compared(evidence_card(mine, theirs, Evidence.EDITED))
+    assert "<script" not in shown and "<b " not in shown and 'onmouseover="' not in shown
+    # a run spans from its first word to its last: the markup between them is its text
+    assert marked("ins", shown) == ["script>alert('PWNED')</script"]
+    assert marked("del", shown) == ['b onmouseover="x()">yes</b']
+    assert "script&gt;alert(&#x27;PWNED&#x27;)&lt;/script" in shown
+    assert set(re.findall(r"</?([a-z]+)", shown)) == {"del", "ins", "span"}
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs", "counts"),
+    [
+        # (shared, changed, inserted, dropped)
+        ("a b c", "a b c", (3, 0, 0, 0)),
+        ("A b, C!", "a B c", (3, 0, 0, 0)),  # compared on normalised words
+        ("a x c", "a b c", (2, 1, 0, 0)),
+        ("a b new c", "a b c", (3, 0, 1, 0)),
+        ("a c", "a b c", (2, 0, 0, 1)),
+        ("a x y c", "a b c", (2, 1, 1, 0)),
+        ("", "a b", (0, 0, 0, 2)),
+        ("a b", "", (0, 0, 2, 0)),
+        ("", "", (0, 0, 0, 0)),
+    ],
+)  # fmt: skip
+def test_word_diff_counts(mine: str, theirs: str, counts: tuple[int, int, int, int]) -> None:
+    diff = word_diff(mine, theirs)
+    assert (diff.shared, diff.changed, diff.inserted, diff.dropped) == counts
+
+
+_WORDS = ["the", "The", "cat", "sat", "on", "mat", "a", "dog", "<b>", "&", "Éa", "x'y"]
+_GAPS = [" ", ", ", "\n", ". ", " -- "]
+passages = st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_GAPS)), max_size=12).map(
+    lambda pairs: "".join(w + g for w, g in pairs).strip()
+)
+
+
+@given(passages, passages)
+def test_word_diff_keeps_both_texts(mine: str, theirs: str) -> None:
+    diff = word_diff(mine, theirs)
+    runs = diff.runs
+
+    def norms(text: str, start: int, end: int) -> list[str]:
+        return list(tokenise(text[start:end]).norms)
+
+    ours = [w for r in runs if r.side is not Side.THEIRS for w in norms(mine, r.start, r.end)]
+    other = [
+        w
+        for r in runs
+        if r.side is not Side.MINE
+        for w in norms(theirs if r.side is Side.THEIRS else mine, r.start, r.end)
+    ]
+    assert ours == list(tokenise(mine).norms) and other == list(tokenise(theirs).norms)
+    # the rendering is the passage as written, the other side's words woven in
+    shown = diff_html(mine, theirs, diff, other="the source")
+    dropped = r"<del>(?:(?!</del>).)*</del>"  # one <del> element, not a run of them
+    without_theirs = re.sub(rf"{dropped} | {dropped}$", "", shown, flags=re.S)
+    assert html.unescape(re.sub(r'<span class="vh">[^<]*</span>|<[^>]+>', "", without_theirs)) == (
+        mine
+    )
+
+
+def test_legend_explains_the_diff_marks() -> None:
+    note = legend()
+    assert "<ins>Underlined</ins>: only in this submission" in note
+    assert "<del>struck through</del>: only in the other text" in note

@@ -80,3 +80,13 @@ def test_submission_tables_have_one_row_per_submission(report: tuple[Path, ScanR
     flagged = {r["path"].rsplit("/", 1)[-1]: r["flags"] for r in rows if r["flags"]}
     assert flagged == {"w08.txt": "homoglyphs", "w10.txt": "invisible_characters"}
     assert all(r["submitted_at"] for r in rows)
+
+
+def test_findings_tables_say_what_each_match_rests_on(report: tuple[Path, ScanResult]) -> None:
+    out, result = report
+    rows = read_csv(out / "findings.csv")
+    parquet = pq.read_table(out / "findings.parquet").column("evidence").to_pylist()
+    expected = [None if f.evidence is None else f.evidence.value for f in result.findings]
+    assert parquet == expected and [r["evidence"] for r in rows] == [e or "" for e in expected]
+    kinds = {r["kind"] for r in rows if not r["evidence"]}
+    assert kinds == {"unmatched_quote"} and "exact" in expected

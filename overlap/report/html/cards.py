@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from overlap.model import Document, Finding, Kind, Role
+from overlap.model import Document, Evidence, Finding, Kind, Role
 from overlap.report.html.characters import disguises
-from overlap.report.html.legend import KIND_HELP, kind_class, marker
+from overlap.report.html.diff import WordDiff, diff_html, word_diff
+from overlap.report.html.legend import KIND_HELP, diff_key, kind_class, marker
 from overlap.report.html.markup import attrs, css_class, esc, page_href
 from overlap.report.html.page import span, when
 from overlap.report.html.site import Site
@@ -16,6 +17,9 @@ _MARKS = {"double": "double quotation marks", "single": "single quotation marks"
 
 
 _HEADINGS = {Role.SOURCE: "Source", Role.PRIOR: "Prior-term post", Role.SUBMISSION: "Other student"}
+#: The other side of a finding as the word-by-word comparison names it.
+_OTHER = {Role.SOURCE: "the source", Role.PRIOR: "the prior-term post",
+          Role.SUBMISSION: "the other submission"}  # fmt: skip
 
 
 def _authors(doc: Document) -> str:
@@ -158,6 +162,39 @@ def _attribution(f: Finding, me: Document | None, other: Document | None) -> str
     return f'<dl class="attribution">{"".join(rows)}</dl>' if rows else ""
 
 
+def _edits(diff: WordDiff) -> str:
+    """``2 words changed, 1 word dropped``: what an edited copy changed."""
+    counts = {"changed": diff.changed, "inserted": diff.inserted, "dropped": diff.dropped}
+    parts = [f"{n} word{'' if n == 1 else 's'} {what}" for what, n in counts.items() if n]
+    return ", ".join(parts) or "no word differs"
+
+
+def _evidence(f: Finding, diff: WordDiff | None, other: str) -> str:
+    """What the match rests on, in words: an exact copy, an edited copy or a paraphrase."""
+    if f.evidence is Evidence.EXACT:
+        rests, detail = "exact copy", "the same words in the same order"
+    elif f.evidence is Evidence.EDITED:
+        rests, detail = "edited copy", "some words changed, inserted or dropped"
+        if diff is not None:
+            detail = _edits(diff)
+    elif f.evidence is Evidence.PARAPHRASE:
+        rests, detail = "paraphrase", "sentences alike in their words, reworded"
+        if diff is not None:
+            detail += f"; {diff.shared} of its {diff.words} words match {other} in order"
+    else:
+        return ""
+    return f'<p class="evidence">Evidence: <b>{esc(rests)}</b> — {esc(detail)}.</p>'
+
+
+def _differences(mine: str, theirs: str, diff: WordDiff, other: str) -> str:
+    """The word-by-word comparison of an edited copy or a paraphrase with the other text."""
+    return (
+        '<section class="side diff" aria-label="Word-by-word comparison">'
+        f'<h4>Word by word</h4><p class="meta">{diff_key(other)}</p>'
+        f"<blockquote>{diff_html(mine, theirs, diff, other=other)}</blockquote></section>"
+    )
+
+
 def card(f: Finding, number: int, site: Site) -> str:
     """The ``<article id="f<n>">`` for finding number ``number`` of its submission's page.
 
@@ -167,18 +204,26 @@ def card(f: Finding, number: int, site: Site) -> str:
         site: The report's shared names and numbers.
 
     Returns:
-        HTML: the kind and severity, the scores, the passage beside the text it matches
-        (with context) and the parsed quotation and citation.
+        HTML: the kind and severity, what the match rests on, the scores, the passage beside
+        the text it matches (with context), for an edited copy or a paraphrase the two
+        compared word by word, and the parsed quotation and citation.
     """
     me, other = site.document(f.submission), site.document(f.source)
+    diff, compared = None, ""
+    named = _OTHER.get(other.role, "the source") if other else "the source"
+    if other is not None and f.evidence in (Evidence.EDITED, Evidence.PARAPHRASE):
+        mine = me.text[f.start : f.end] if me else f.text
+        theirs = other.text[f.source_start or 0 : f.source_end or 0]
+        diff = word_diff(mine, theirs)
+        compared = _differences(mine, theirs, diff, named)
     head = (
         f"<header><h3>{esc(marker(number, f.kind))}</h3>"
         f'<span class="sev sev-{css_class(f.severity.value)}">{esc(f.severity.value)}</span>'
         f'<a class="back"{attrs(href=f"#m{number}")}>↑ back to the text</a></header>'
-        f'<p class="help">{esc(KIND_HELP[f.kind])}</p>'
+        f'<p class="help">{esc(KIND_HELP[f.kind])}</p>{_evidence(f, diff, named)}'
     )
     return (
         f"<article{attrs(class_=f'finding {kind_class(f.kind)}', id=f'f{number}')}>{head}"
         f'{_scores(f)}<div class="sides">{_mine(f, me)}{_theirs(f, site, me, other)}</div>'
-        f"{_attribution(f, me, other)}</article>"
+        f"{compared}{_attribution(f, me, other)}</article>"
     )

@@ -49,6 +49,14 @@ FLAG_HELP: dict[str, str] = {
 }
 
 
+def diff_key(other: str = "the other text") -> str:
+    """What the marks of a word-by-word comparison mean, with a sample of each, as HTML."""
+    return (
+        f"<ins>Underlined</ins>: only in this submission; <del>struck through</del>: only in "
+        f"{esc(other)}; plain: in both."
+    )
+
+
 def colour_class(kind: Kind) -> str:
     """The CSS class that gives a kind's colours (``--bg`` and ``--ac``)."""
     return f"k-{css_class(kind.value)}"
@@ -100,6 +108,8 @@ def legend(kinds: set[Kind] | None = None) -> str:
         f'<ul class="legend-list">{"".join(items)}</ul>'
         f'<p class="note">Underlines by severity — {lines}. A passage starts with a marker '
         "such as <b>[1 unattributed copy]</b> and ends with <b>[end 1]</b>; the marker links to "
-        "the passage beside its source. Text inside two findings is outlined.</p>"
+        "the passage beside its source. Text inside two findings is outlined. The card of an "
+        f"edited copy or a paraphrase compares it with the other text word by word: {diff_key()}"
+        "</p>"
         "</section>"
     )

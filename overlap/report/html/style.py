@@ -139,6 +139,13 @@ a.tag:hover, a.tag:focus { background: var(--ac); color: #fff; }
 .side blockquote { margin: 0; font: 15px/1.65 Georgia, "DejaVu Serif", "Liberation Serif", serif;
   white-space: pre-wrap; overflow-wrap: anywhere; }
 .side .none { color: var(--muted); font-style: italic; }
+.evidence { margin: -4px 0 10px; font-size: 14px; }
+.diff { margin-top: 14px; }
+ins { text-decoration: underline 2px; text-underline-offset: 3px; background: #dbf1e2;
+  color: inherit; }
+del { text-decoration: line-through 1.5px; background: #fbdcd7; color: #5b636e; }
+.vh { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; border: 0;
+  overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .cite { background: none; color: inherit; outline: 1.5px dashed var(--ink); outline-offset: 1px; }
 .attribution { margin: 12px 0 0; display: grid; grid-template-columns: max-content 1fr;
   gap: 4px 14px; font-size: 14px; }
