@@ -16,9 +16,11 @@ from overlap.cli.common import (
     out,
     progress_bar,
 )
+from overlap.engine.choice import EngineSpec
 from overlap.errors import OverlapError
 from overlap.eval.attribution import evaluate_attribution, format_attribution
-from overlap.eval.pan import evaluate_pan, format_pan
+from overlap.eval.pan import evaluate_given_pairs, format_pan
+from overlap.eval.pan_scan import evaluate_scan
 
 eval_app = typer.Typer(help="Measure the checker against labelled data.", no_args_is_help=True)
 
@@ -42,21 +44,45 @@ def eval_attribution(
 @eval_app.command("pan")
 def eval_pan(
     corpus_dir: Annotated[Path, typer.Argument(help="A PAN text-alignment corpus folder.")],
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write detection XMLs to.")],
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder for the store, the scan report and the XMLs.")
+    ],
     subset: Annotated[
         list[str] | None, typer.Option(help="Subset folder to score; repeatable; all by default.")
     ] = None,
+    pairs_given: Annotated[
+        bool,
+        typer.Option(
+            "--pairs-given",
+            help="Research only: align each listed pair directly. Skips the index, so it is "
+            "not what scan does and finds no unlisted pair.",
+        ),
+    ] = False,
     workers: Annotated[
         int | None, typer.Option(min=1, help="Worker processes; the available cores by default.")
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
-    """Align every pair of a PAN corpus, write PAN detection XMLs, print plagdet per subset."""
+    """Score the checker on a PAN corpus as users run it; print plagdet per subset.
+
+    CORPUS/src goes into a fresh store OUT/store (as 'overlap corpus add' adds it; OUT/store
+    must not exist), then the suspicious documents the subsets' pairs files name are scanned in
+    one 'overlap scan' (report in OUT/scan). Findings against a PAN source become detections,
+    written as PAN XML to OUT/SUBSET/; detections of pairs no selected subset lists go to
+    OUT/unlisted-pairs/ and count as false positives in the pooled 'entire' row. 'found' is
+    pairs with a detection, 'cand.rec' the share of pairs with a case that the index proposed.
+    """
     try:
         with progress_bar(not json_out and err.is_terminal) as progress:
-            report = evaluate_pan(
-                corpus_dir, out_dir, subsets=subset or [], workers=workers, progress=progress
-            )
+            if pairs_given:
+                report = evaluate_given_pairs(
+                    corpus_dir, out_dir, subsets=subset or [], workers=workers, progress=progress
+                )
+            else:
+                report = evaluate_scan(
+                    corpus_dir, out_dir, subsets=subset or [], progress=progress,
+                    engine=EngineSpec("local", None, workers),
+                )  # fmt: skip
     except OverlapError as exc:
         fail(str(exc))
     if json_out:
