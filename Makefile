@@ -12,7 +12,7 @@ SHOTS    ?= reports/screenshots
 CHROMIUM_FLAGS := --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 	--disable-background-networking --disable-component-update --disable-sync --hide-scrollbars
 
-.PHONY: install demo test lint bench bench-scale eval eval-pan clean report-screenshot
+.PHONY: install demo test lint bench bench-copies bench-scale eval eval-pan clean report-screenshot
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ lint: install
 
 bench: install
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/bench_copies.py
+
+# Recall of copied sentences by length, of copies between posts and of reworded copies, and
+# findings where nothing was copied: 20 generated English-like sources, 600 posts (~20 s).
+bench-copies: install
+	$(BIN)/python benchmarks/bench_copies.py
 
 # 200,000 generated prior posts built and 500 scanned on a local Dask cluster, then on the
 # local engine; ~4 GB of scratch space in $TMPDIR, deleted afterwards (about 4 minutes).
@@ -62,7 +68,9 @@ bench-scale: install
 eval: install
 	$(BIN)/overlap eval attribution $(SET)
 
+# Builds a fresh store of the PAN sources in reports/pan/store, scans the suspicious documents.
 eval-pan: install
+	rm -rf reports/pan
 	$(BIN)/overlap eval pan $(PAN) --out reports/pan
 
 clean:
