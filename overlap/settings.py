@@ -46,6 +46,9 @@ class Settings:
             (used only when the aligner is given the texts, so it can see sentences).
         sentence_dice: ... and a Dice coefficient of their word stems above this.
         sentence_gap: Sentences without evidence bridged inside one paraphrase passage.
+        sentence_skew: ... as long as the sentences bridged on the two sides differ in number
+            by at most this (a summary excepted): own sentences between two copies are not
+            bridged.
         passage_similarity: A paraphrase passage's two sides must have at least this TF-ISF
             cosine; a cluster below it is split with smaller gaps.
         summary_gap: Source sentences bridged when the source side may be summarised.
@@ -77,12 +80,13 @@ class Settings:
     sentence_cosine: float = 0.33
     sentence_dice: float = 0.33
     sentence_gap: int = 4
+    sentence_skew: int = 1
     passage_similarity: float = 0.34
     summary_gap: int = 24
     summary_ratio: float = 3.0
     min_paraphrase_words: int = 20
     single_sentence_similarity: float = 0.5
-    content_ngram: int = 2
+    content_ngram: int = 3
     content_scheme: str = CONTENT_SCHEMES[0]
     scan_paraphrase: bool = True
 
@@ -106,7 +110,7 @@ class Settings:
         for name in positive:
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be >= 1, got {getattr(self, name)}")
-        for name in ("max_gap", "sentence_gap", "summary_gap"):
+        for name in ("max_gap", "sentence_gap", "sentence_skew", "summary_gap"):
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name} must be >= 0, got {getattr(self, name)}")
         shares = (

@@ -498,9 +498,24 @@ def test_reworded_sentences_give_one_paraphrase_passage() -> None:
     b_text = f"{prose_sentences('b', 9)} {'. '.join(SOURCE_SENTENCES)}. {prose_sentences('y', 3)}"
     [p] = run_with_texts(a_text, b_text)
     assert p.evidence is Evidence.PARAPHRASE
-    assert a_text[p.start : p.end] == copied[:-1]
-    assert b_text[p.other_start : p.other_end] == ". ".join(SOURCE_SENTENCES)
-    assert 0 < p.matched_words <= p.words == len(tokenise(copied))
+    # Edge words the other side lacks ("Every", "quickly"; "The", "fast") are trimmed.
+    assert a_text[p.start : p.end] == copied[len("Every ") : -len(" quickly.")]
+    source = ". ".join(SOURCE_SENTENCES)
+    assert b_text[p.other_start : p.other_end] == source[len("The ") : -len(" fast")]
+    assert 0 < p.matched_words <= p.words == len(tokenise(copied)) - 2
+
+
+def test_lead_in_and_own_words_around_a_reworded_sentence_are_not_in_the_passage() -> None:
+    lead, tail = "As the report explains in its second chapter,", "which I found striking."
+    body = ". ".join(REWORDED[1:])
+    a_text = f"{prose_sentences('a', 6)} {lead} {body[0].lower()}{body[1:]}, {tail} " + (
+        prose_sentences("x", 4)
+    )
+    b_text = f"{prose_sentences('b', 9)} {'. '.join(SOURCE_SENTENCES)}. {prose_sentences('y', 3)}"
+    passages = run_with_texts(a_text, b_text)
+    assert passages
+    for p in passages:
+        assert lead not in a_text[p.start : p.end] and tail not in a_text[p.start : p.end]
 
 
 def test_verbatim_copy_is_the_same_exact_passage_with_texts() -> None:
@@ -526,9 +541,9 @@ def test_summary_of_a_long_source_is_one_passage_spanning_the_source() -> None:
     a_text = f"{prose_sentences('a', 8)} {summary} {prose_sentences('x', 8)}"
     [p] = run_with_texts(a_text, source)
     assert p.evidence is Evidence.PARAPHRASE
-    assert a_text[p.start : p.end] == summary[:-1]
-    assert source[p.other_start : p.other_end].startswith(SOURCE_SENTENCES[0])
-    assert source[p.other_start : p.other_end].endswith(SOURCE_SENTENCES[-1])
+    assert a_text[p.start : p.end] == summary[len("Every ") : -len(" quickly.")]
+    assert source[p.other_start : p.other_end].startswith(SOURCE_SENTENCES[0][len("The ") :])
+    assert source[p.other_start : p.other_end].endswith(SOURCE_SENTENCES[-1][: -len(" fast")])
     assert p.other_end - p.other_start >= DEFAULT.summary_ratio * (p.end - p.start)
 
 

@@ -56,7 +56,7 @@ def test_list(store: Path) -> None:
 def test_stats(store: Path) -> None:
     code, out, _ = invoke("corpus", "stats", "--corpus", store)
     assert code == 0
-    assert "documents  2 (" in out and "parts      2 (8 files" in out and "window=16" in out
+    assert "documents  2 (" in out and "parts      2 (10 files" in out and "window=16" in out
     assert "prior    Fall 2023" in out
     code, out, _ = invoke("corpus", "stats", "--corpus", store, "--json", "--digest")
     stats = json.loads(out)

@@ -179,7 +179,7 @@ def test_crash_at_every_step_of_an_add(tmp_path: Path, monkeypatch: pytest.Monke
     before, after, steps = every_crash(
         tmp_path, monkeypatch, base, lambda root: add_documents(CorpusStore.open(root), new)
     )
-    assert before != after and steps == 5  # four part files and the manifest
+    assert before != after and steps == 6  # five part files and the manifest
 
 
 def test_crash_at_every_step_of_a_removal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

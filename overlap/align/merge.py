@@ -29,6 +29,7 @@ from overlap.align.paraphrase import (
 from overlap.align.sentences import split_sentences, stem
 from overlap.model import Evidence, Passage
 from overlap.settings import Settings
+from overlap.text.stopwords import STOPWORDS
 from overlap.text.tokens import Tokens
 
 #: Token ranges ``(a_start, a_end, b_start, b_end)`` of an exact passage.
@@ -101,23 +102,49 @@ def resolve(fragments: Sequence[Fragment], exact: dict[Range, int]) -> list[Frag
     return sorted(kept, key=lambda f: (f.a_start, f.b_start))
 
 
-def _matched(f: Fragment, a: Tokens, b: Tokens) -> int:
-    """Words of the first side whose stem occurs on the second side."""
-    theirs = {stem(w) for w in b.norms[f.b_start : f.b_end]}
-    return sum(stem(w) in theirs for w in a.norms[f.a_start : f.a_end])
+def _shared_edges(mine: list[str], theirs: set[str]) -> tuple[int, int]:
+    """First and one-past-last content word of ``mine`` whose stem is in ``theirs``."""
+    hits = [k for k, w in enumerate(mine) if w not in STOPWORDS and stem(w) in theirs]
+    return (hits[0], hits[-1] + 1) if hits else (0, 0)
+
+
+def tighten(f: Fragment, a: Tokens, b: Tokens) -> Range:
+    """A paraphrase fragment's token ranges without edge words the other side lacks.
+
+    Sentence evidence spans whole sentences; a lead-in ("As Lindqvist (2019) notes,") or a
+    writer's own clause at either end shares no word with the other side and is not part of
+    what was taken.
+    """
+    mine, theirs = list(a.norms[f.a_start : f.a_end]), list(b.norms[f.b_start : f.b_end])
+    a0, a1 = _shared_edges(mine, {stem(w) for w in theirs})
+    b0, b1 = _shared_edges(theirs, {stem(w) for w in mine[a0:a1]})
+    if a0 >= a1 or b0 >= b1:
+        return _key(f)
+    return f.a_start + a0, f.a_start + a1, f.b_start + b0, f.b_start + b1
+
+
+def _copied(r: Range, exact: dict[Range, int]) -> int:
+    """Words of the first side of ``r`` inside exact passages."""
+    return sum(
+        max(0, min(r[1], e[1]) - max(r[0], e[0])) * m // max(e[1] - e[0], 1)
+        for e, m in exact.items()
+    )
 
 
 def _passage(f: Fragment, a: Tokens, b: Tokens, exact: dict[Range, int]) -> Passage:
-    start, end = a.span(f.a_start, f.a_end - 1)
-    other_start, other_end = b.span(f.b_start, f.b_end - 1)
     if _key(f) in exact:
-        matched = exact[_key(f)]
-        evidence = chain_evidence(*_key(f), matched)
-        return Passage(start, end, other_start, other_end, f.a_end - f.a_start, matched, evidence)
-    return Passage(
-        start, end, other_start, other_end, f.a_end - f.a_start, _matched(f, a, b),
-        Evidence.PARAPHRASE,
-    )  # fmt: skip
+        r, matched = _key(f), exact[_key(f)]
+        evidence = chain_evidence(*r, matched)
+    else:
+        r = tighten(f, a, b)
+        theirs = {stem(w) for w in b.norms[r[2] : r[3]]}
+        matched = sum(stem(w) in theirs for w in a.norms[r[0] : r[1]])
+        # Mostly runs of the same words: an edited copy, whatever else the sentences added.
+        copied = 2 * _copied(r, exact) >= r[1] - r[0]
+        evidence = Evidence.EDITED if copied else Evidence.PARAPHRASE
+    start, end = a.span(r[0], r[1] - 1)
+    other_start, other_end = b.span(r[2], r[3] - 1)
+    return Passage(start, end, other_start, other_end, r[1] - r[0], matched, evidence)
 
 
 def merge_evidence(
@@ -126,6 +153,8 @@ def merge_evidence(
     texts: tuple[str, str],
     exact: dict[Range, int],
     settings: Settings,
+    *,
+    summaries: bool = True,
 ) -> list[Passage]:
     """Passages of ``a`` taken from ``b`` on exact and on paraphrase evidence.
 
@@ -134,6 +163,7 @@ def merge_evidence(
         b: Tokens of the text they are compared with.
         texts: The original texts of ``a`` and ``b``; their punctuation marks the sentences.
         exact: Exact passages as token ranges, with their matched words.
+        summaries: Also look for summaries (a short span of ``a`` from a long one of ``b``).
         settings: Supplies the ``sentence_*``, ``passage_similarity``, ``summary_*``,
             ``min_paraphrase_words`` and ``single_sentence_similarity`` values.
 
@@ -149,9 +179,10 @@ def merge_evidence(
     seeds = sentence_seeds(space, sa, sb, settings.sentence_cosine, settings.sentence_dice)
     seeds = trim_to_runs(seeds, runs) + runs
     gap, least = settings.sentence_gap, settings.passage_similarity
-    fragments = extend(seeds, space, gap, gap, least)
-    wide = extend(seeds, space, gap, settings.summary_gap, least)
-    fragments = _with_summaries(fragments, wide, settings.summary_ratio)
+    fragments = extend(seeds, space, gap, gap, least, settings.sentence_skew)
+    if summaries:
+        wide = extend(seeds, space, gap, settings.summary_gap, least)
+        fragments = _with_summaries(fragments, wide, settings.summary_ratio)
     candidates = [f for f in fragments if _confident(f, exact, settings)]
     candidates += [fragment_of([r], space) for r in runs]
     kept = resolve(candidates, exact)

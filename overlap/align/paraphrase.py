@@ -172,8 +172,36 @@ def _split(group: list[Seed], side: str, gap: int) -> list[list[Seed]]:
     return parts
 
 
-def cluster(seeds: Sequence[Seed], gap_a: int, gap_b: int) -> list[list[Seed]]:
-    """Split seeds into groups, alternating sides, until no group has a gap wider than allowed."""
+def _split_skewed(group: list[Seed], skew: int) -> list[list[Seed]]:
+    """Cut ``group`` where the sentences skipped on one side outnumber the other's by > ``skew``.
+
+    A reworded passage loses evidence in step on both sides: a sentence of ``a`` without a
+    seed stands for a sentence of ``b`` without one. Two copies with the writer's own
+    sentences between them skip sentences on one side only; they are two passages.
+    """
+    ordered = sorted(group, key=lambda s: (s.sa0, s.sa1, s.sb0))
+    parts: list[list[Seed]] = [[ordered[0]]]
+    reach_a, reach_b = ordered[0].sa1, ordered[0].sb1
+    for s in ordered[1:]:
+        skipped_a = max(s.sa0 - reach_a - 1, 0)
+        skipped_b = max(s.sb0 - reach_b - 1, 0)
+        if abs(skipped_a - skipped_b) > skew:
+            parts.append([s])
+            reach_a, reach_b = s.sa1, s.sb1
+        else:
+            parts[-1].append(s)
+            reach_a, reach_b = max(reach_a, s.sa1), max(reach_b, s.sb1)
+    return parts
+
+
+def cluster(
+    seeds: Sequence[Seed], gap_a: int, gap_b: int, skew: int | None = None
+) -> list[list[Seed]]:
+    """Split seeds into groups until no group has a gap wider than allowed.
+
+    Groups are split on side a, then side b, then (with ``skew``) where one side skips more
+    sentences than the other by more than ``skew``, until no split applies.
+    """
     work = [list(seeds)] if seeds else []
     done: list[list[Seed]] = []
     while work:
@@ -181,9 +209,11 @@ def cluster(seeds: Sequence[Seed], gap_a: int, gap_b: int) -> list[list[Seed]]:
         parts = _split(group, "a", gap_a)
         if len(parts) == 1:
             parts = _split(group, "b", gap_b)
-            if len(parts) == 1:
-                done.append(group)
-                continue
+        if len(parts) == 1 and skew is not None:
+            parts = _split_skewed(group, skew)
+        if len(parts) == 1:
+            done.append(group)
+            continue
         work.extend(parts)
     return done
 
@@ -204,7 +234,12 @@ def fragment_of(group: Sequence[Seed], space: SentenceSpace) -> Fragment:
 
 
 def extend(
-    seeds: Sequence[Seed], space: SentenceSpace, gap_a: int, gap_b: int, min_similarity: float
+    seeds: Sequence[Seed],
+    space: SentenceSpace,
+    gap_a: int,
+    gap_b: int,
+    min_similarity: float,
+    skew: int | None = None,
 ) -> list[Fragment]:
     """Cluster seeds into fragments, validating each by the similarity of its two sides.
 
@@ -212,10 +247,11 @@ def extend(
     smaller, down to adjacent sentences only; what fails then is dropped.
     """
     out: list[Fragment] = []
-    for group in cluster(seeds, gap_a, gap_b):
+    for group in cluster(seeds, gap_a, gap_b, skew):
         f = fragment_of(group, space)
         if f.similarity >= min_similarity or (f.exact and f.seeds == 1):
             out.append(f)
         elif gap_a > 0 or gap_b > 0:
-            out.extend(extend(group, space, max(gap_a - 1, 0), max(gap_b - 1, 0), min_similarity))
+            smaller = max(gap_a - 1, 0), max(gap_b - 1, 0)
+            out.extend(extend(group, space, *smaller, min_similarity, skew))
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Sequence
+from enum import StrEnum
 from typing import NamedTuple
 
 from overlap.align.merge import chain_evidence, merge_evidence
@@ -11,6 +12,19 @@ from overlap.align.seeds import Run, find_runs
 from overlap.model import Passage
 from overlap.settings import Settings
 from overlap.text.tokens import Tokens
+
+
+class Mode(StrEnum):
+    """What evidence the aligner looks at."""
+
+    #: Runs of the same words, chained across a few changed words: exact and edited copies.
+    EXACT = "exact"
+    #: Also sentences alike in their words, clustered into passages tight on both sides
+    #: (reworded, reordered or translated text). For two texts that are both reported on.
+    PARAPHRASE = "paraphrase"
+    #: Also summaries: a short span of the first text taken from a long span of the second.
+    #: Only for a source, whose side of a passage no one is scored on.
+    SUMMARY = "summary"
 
 
 class Chain(NamedTuple):
@@ -136,7 +150,12 @@ def to_passage(chain: Chain, a: Tokens, b: Tokens) -> Passage:
 
 
 def align(
-    a: Tokens, b: Tokens, settings: Settings, *, texts: tuple[str, str] | None = None
+    a: Tokens,
+    b: Tokens,
+    settings: Settings,
+    *,
+    texts: tuple[str, str] | None = None,
+    mode: Mode | None = None,
 ) -> list[Passage]:
     """Return the passages of ``a`` copied from ``b``, with what evidence each rests on.
 
@@ -147,11 +166,13 @@ def align(
     with more matched words is kept. Passages may overlap in ``b``. These passages are
     verified copies: ``Evidence.EXACT``.
 
-    Given ``texts``, the aligner can see sentences and also looks for paraphrase: sentence
-    pairs alike by TF-ISF cosine and Dice seed passages together with the exact ones, and
-    clusters of them become ``Evidence.PARAPHRASE`` passages (translated, reworded, shuffled
-    or summarised text); see :func:`overlap.align.merge.merge_evidence`. Every exact passage
-    is still reported (as is, or inside a paraphrase passage that contains it).
+    In ``Mode.PARAPHRASE`` and ``Mode.SUMMARY`` (which need ``texts``, to see sentences),
+    sentence pairs alike by TF-ISF cosine and Dice seed passages together with the exact
+    ones, and clusters of them become ``Evidence.PARAPHRASE`` passages (translated,
+    reworded or shuffled text, and in ``Mode.SUMMARY`` summarised text), or
+    ``Evidence.EDITED`` ones where runs of the same words make up most of them; see
+    :func:`overlap.align.merge.merge_evidence`. Every exact passage is still reported (as
+    is, or inside a passage that contains it).
 
     Args:
         a: Tokens of the text whose passages are reported.
@@ -159,6 +180,8 @@ def align(
         settings: Supplies ``seed_words``, ``max_gap`` and ``min_words``, and with ``texts``
             the paraphrase settings.
         texts: The original texts ``a`` and ``b`` were tokenised from.
+        mode: The evidence to use; ``Mode.EXACT`` without ``texts``, else ``Mode.SUMMARY``
+            by default.
 
     Returns:
         Passages with character offsets into both original texts, sorted by start in ``a``
@@ -168,7 +191,10 @@ def align(
     chains = select_chains(
         chain_runs(runs, settings.max_gap, settings.min_words), settings.min_words
     )
-    if texts is None:
+    mode = mode or (Mode.EXACT if texts is None else Mode.SUMMARY)
+    if mode is Mode.EXACT:
         return [to_passage(c, a, b) for c in chains]
+    if texts is None:
+        raise ValueError(f"aligning in mode {mode} needs the texts, to see sentences")
     exact = {(c.a_start, c.a_end, c.b_start, c.b_end): c.matched for c in chains}
-    return merge_evidence(a, b, texts, exact, settings)
+    return merge_evidence(a, b, texts, exact, settings, summaries=mode is Mode.SUMMARY)

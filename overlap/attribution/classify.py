@@ -8,7 +8,7 @@ from typing import Any
 from overlap.attribution.citations import Citation, surname_key
 from overlap.attribution.context import Attribution
 from overlap.attribution.quotes import Quote
-from overlap.model import Document, Kind, Role
+from overlap.model import Document, Evidence, Kind, Role
 
 #: Kind of a match by the role of the other document, before quotes and citations are read.
 KIND_OF_ROLE: dict[Role, Kind] = {
@@ -75,13 +75,30 @@ def judge_citations(
     return None, None
 
 
-def classify(context: Attribution, start: int, end: int, words: int, source: Document) -> Verdict:
-    """Kind of a verbatim passage ``[start, end)`` of a submission matched to ``source``."""
+def classify(
+    context: Attribution,
+    start: int,
+    end: int,
+    words: int,
+    source: Document,
+    evidence: Evidence = Evidence.EXACT,
+) -> Verdict:
+    """Kind of a passage ``[start, end)`` of a submission matched to ``source``.
+
+    A copy (``exact`` or ``edited`` evidence) is judged by its quotation marks and citation.
+    A passage resting on paraphrase evidence alone is not a quotation: it is an
+    ``attributed_paraphrase`` when a citation nearby names the source, else an
+    ``uncited_paraphrase`` (with the wrong citation, if one is near, for a reader to see).
+    """
     if source.role is not Role.SOURCE:
         return Verdict(KIND_OF_ROLE[source.role], None, None)
     quote = context.quote_over(start, end)
     span = (quote.start, quote.end) if quote else (start, end)
     correct, wrong = judge_citations(context, *span, source)
+    if evidence is Evidence.PARAPHRASE and quote is None:
+        if correct:
+            return Verdict(Kind.ATTRIBUTED_PARAPHRASE, None, correct)
+        return Verdict(Kind.UNCITED_PARAPHRASE, None, wrong)
     if quote is not None:
         if correct:
             return Verdict(Kind.ATTRIBUTED_QUOTE, quote, correct)

@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from overlap.jobs.prepared import Prepared
-from overlap.jobs.sketching import sketch_hashes
+from overlap.jobs.sketching import sketch_content, sketch_hashes
 from overlap.model import Document
 from overlap.settings import Settings
 from overlap.sketch.lsh import KeySet
@@ -18,34 +18,43 @@ from overlap.sketch.lsh import KeySet
 
 @dataclass(frozen=True)
 class ScanBatch:
-    """Submissions ready to match: tokens, excluded words, and their band keys, sorted.
+    """Submissions ready to match: tokens, excluded words, their band and content keys, sorted.
 
     Attributes:
         texts: The submissions, in the order they were given.
         keys: Band keys of every window of every submission, sorted.
         docs: The submission (index into ``texts``) each key belongs to.
+        content_keys: Distinct content keys of every submission, sorted.
+        content_docs: The submission each content key belongs to.
         settings: The store's settings the keys were made with.
     """
 
     texts: tuple[Prepared, ...]
     keys: npt.NDArray[np.uint64]
     docs: npt.NDArray[np.int64]
+    content_keys: npt.NDArray[np.uint64]
+    content_docs: npt.NDArray[np.int64]
     settings: Settings
 
     def __getstate__(self) -> dict[str, object]:
-        # The key set is rebuilt where it is used: shipping its bitmap would cost 16 MiB.
-        return {k: v for k, v in self.__dict__.items() if k != "keyset"}
+        # Key sets are rebuilt where they are used: shipping their bitmaps would cost 16 MiB.
+        return {k: v for k, v in self.__dict__.items() if k not in ("keyset", "content_keyset")}
 
     @cached_property
     def keyset(self) -> KeySet:
-        """The keys as a set, built on first use (once per worker that holds the batch)."""
+        """The band keys as a set, built on first use (once per worker that holds the batch)."""
         return KeySet(self.keys)
+
+    @cached_property
+    def content_keyset(self) -> KeySet:
+        """The content keys as a set, built on first use."""
+        return KeySet(self.content_keys)
 
 
 def prepare_batch(
     submissions: Sequence[Document], excludes: Sequence[Document], settings: Settings
 ) -> ScanBatch:
-    """Tokenise the submissions, mark template words excluded, and band-key their windows."""
+    """Tokenise the submissions, mark template words excluded, key their windows and content."""
     texts = [Prepared.of(d) for d in submissions]
     templates = [Prepared.of(d) for d in excludes]
     for t in texts:
@@ -55,4 +64,9 @@ def prepare_batch(
     flat_keys = sketch.keys.reshape(-1)
     order = np.argsort(flat_keys, kind="stable")
     flat_docs = np.repeat(sketch.doc, settings.bands)[order]
-    return ScanBatch(tuple(texts), flat_keys[order], flat_docs, settings)
+    content = sketch_content([t.tokens.norms for t in texts], settings)
+    by_key = np.argsort(content.keys, kind="stable")
+    return ScanBatch(
+        tuple(texts), flat_keys[order], flat_docs, content.keys[by_key], content.doc[by_key],
+        settings,
+    )  # fmt: skip

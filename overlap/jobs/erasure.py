@@ -127,6 +127,7 @@ def _rewrite(store: CorpusStore, part: str, gone: pa.Array) -> StagedPart | None
         "documents": kept.replace_schema_metadata(None),
         "windows": _without_docs(tables["windows"], gone),
         "bands": _without_docs(tables["bands"], gone),
+        "content": _without_docs(tables["content"], gone),
         "terms": _without_terms(tables["terms"], texts),
     }
     return stage_part(store.root, store.settings, new)

@@ -49,7 +49,7 @@ def unscored_finding(sub: Prepared, other: Prepared, p: Passage) -> Unscored:
     a0, a1 = sub.word_range(p.start, p.end)
     b0, b1 = other.word_range(p.other_start, p.other_end)
     if other.doc.role is Role.SOURCE:
-        verdict = classify(sub.attribution, p.start, p.end, a1 - a0, other.doc)
+        verdict = classify(sub.attribution, p.start, p.end, a1 - a0, other.doc, p.evidence)
     else:
         verdict = Verdict(KIND_OF_ROLE[other.doc.role], None, None)
     mine, theirs = sub.hashes[a0:a1], other.hashes[b0:b1]

@@ -12,7 +12,7 @@ import pyarrow as pa
 from overlap.engine.choice import Engine
 from overlap.engine.local import LocalEngine
 from overlap.jobs.known import KnownIds, id_keys
-from overlap.jobs.sketching import sketch_hashes, term_frequencies
+from overlap.jobs.sketching import sketch_content, sketch_hashes, term_frequencies
 from overlap.model import Document, FileError
 from overlap.settings import Settings
 from overlap.store.corpus import CorpusStore, StagedPart, stage_part
@@ -40,9 +40,11 @@ class AddReport:
 def part_tables(
     documents: Sequence[Document], settings: Settings
 ) -> tuple[dict[str, pa.Table], int]:
-    """Build the four dataset tables of one part; also return its word count."""
-    hash_lists = [word_hashes(normalised_words(d.text)) for d in documents]
+    """Build the dataset tables of one part; also return its word count."""
+    word_lists = [normalised_words(d.text) for d in documents]
+    hash_lists = [word_hashes(words) for words in word_lists]
     sketch = sketch_hashes(hash_lists, settings)
+    content = sketch_content(word_lists, settings)
     ids = pa.array([d.id for d in documents], type=pa.string())
     windows = pa.table(
         {
@@ -61,12 +63,19 @@ def part_tables(
             ),
         }
     )
+    content_table = pa.table(
+        {
+            "key": pa.array(content.keys, type=pa.uint64()),
+            "doc": pa.DictionaryArray.from_arrays(content.doc.astype(np.int32), ids),
+        }
+    )
     terms, df = term_frequencies(hash_lists)
     words = [len(h) for h in hash_lists]
     tables = {
         "documents": documents_to_table(list(documents), words),
         "windows": windows,
         "bands": bands,
+        "content": content_table,
         "terms": pa.table({"term": terms, "df": df}),
     }
     return tables, sum(words)

@@ -21,10 +21,9 @@ from overlap.engine.choice import Engine
 from overlap.engine.local import LocalEngine
 from overlap.jobs.batch import ScanBatch, prepare_batch
 from overlap.jobs.findings import Unscored, drop_shadowed, summary, unmatched_quotes
-from overlap.jobs.matching import PEER_SHARD, match_part, match_peers
+from overlap.jobs.matching import PEER_SHARD, match_part, match_peers, peer_candidates
 from overlap.jobs.sketching import term_frequencies
 from overlap.model import Document, FileError, Finding, ScanResult
-from overlap.sketch.lsh import self_pairs
 from overlap.store.corpus import CorpusStore
 
 #: Called as ``progress(stage, done, total)``.
@@ -73,7 +72,7 @@ def scan(
     """
     engine = engine or LocalEngine(1)
     batch = prepare_batch(submissions, excludes, store.settings)
-    peer_pairs = [(i, j) for i, j in self_pairs(batch.keys, batch.docs).tolist()]
+    peer_pairs = [(i, j, n) for (i, j), n in peer_candidates(batch).items()]
     peer_shards = [peer_pairs[k : k + PEER_SHARD] for k in range(0, len(peer_pairs), PEER_SHARD)]
     parts = store.parts
     total, done = len(parts) + len(peer_shards), 0
@@ -90,9 +89,8 @@ def scan(
     others: dict[str, Document] = {}
     n_stored = 0
     ids = [t.doc.id for t in batch.texts]
-    candidates = {(ids[i], ids[j]) for i, j in peer_pairs} | {
-        (ids[j], ids[i]) for i, j in peer_pairs
-    }
+    candidates = {(ids[i], ids[j]) for i, j, _ in peer_pairs}
+    candidates |= {(ids[j], ids[i]) for i, j, _ in peer_pairs}
     for matches in engine.map_shared(match_part, parts, (store, batch)):
         n_stored += matches.stored
         candidates.update((ids[i], doc_id) for i, doc_id in matches.pairs)
@@ -106,7 +104,7 @@ def scan(
     for shard, per_pair in zip(
         peer_shards, engine.map_shared(match_peers, peer_shards, batch), strict=True
     ):
-        for (i, j), passages in zip(shard, per_pair, strict=True):
+        for (i, j, _), passages in zip(shard, per_pair, strict=True):
             for mine, theirs in passages:
                 found[i].append(mine)
                 found[j].append(theirs)

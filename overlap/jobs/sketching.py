@@ -1,4 +1,4 @@
-"""Turn documents' words into window band keys: the one path shared by indexing and scanning."""
+"""Turn documents' words into window band keys and content keys: one path for index and scan."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from overlap.settings import Settings
+from overlap.sketch.content import content_keys
 from overlap.sketch.lsh import band_keys
 from overlap.sketch.minhash import batch_signatures
 from overlap.text.shingles import shingle_hashes, window_shingle_ranges
@@ -55,6 +56,24 @@ def sketch_hashes(hash_lists: Sequence[Hashes], settings: Settings) -> WindowKey
         end_word=np.concatenate(ends),
         keys=band_keys(sigs, settings.bands),
     )
+
+
+@dataclass(frozen=True)
+class ContentKeys:
+    """Distinct content-word keys of every document of a batch, one row each."""
+
+    doc: npt.NDArray[np.int64]  # index of the key's document in the batch
+    keys: npt.NDArray[np.uint64]
+
+
+def sketch_content(word_lists: Sequence[Sequence[str]], settings: Settings) -> ContentKeys:
+    """Content-word keys of each document's normalised words (none if ``content_ngram`` is 0)."""
+    n = settings.content_ngram
+    per_doc = [content_keys(words, n) if n else np.zeros(0, np.uint64) for words in word_lists]
+    sizes = [len(k) for k in per_doc]
+    doc = np.repeat(np.arange(len(per_doc), dtype=np.int64), sizes)
+    keys = np.concatenate(per_doc) if per_doc else np.zeros(0, dtype=np.uint64)
+    return ContentKeys(doc, keys.astype(np.uint64))
 
 
 def term_frequencies(hash_lists: Sequence[Hashes]) -> tuple[Hashes, npt.NDArray[np.int64]]:

@@ -43,7 +43,7 @@ __all__ = ["DATASETS", "LEDGER", "MANIFEST", "CorpusStore", "StagedPart", "stage
 
 
 class CorpusStore:
-    """A folder of Parquet datasets (documents, windows, bands, terms), a ledger and a manifest.
+    """A folder of Parquet datasets (documents, windows, bands, content, terms), ledger, manifest.
 
     Part files are written under temporary names and renamed, then the manifest that lists
     them is replaced atomically, so a crash leaves either the old or the new corpus, never a

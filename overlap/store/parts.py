@@ -13,12 +13,13 @@ import pyarrow.parquet as pq
 
 from overlap.errors import StoreError
 from overlap.settings import Settings
-from overlap.store.schema import BANDS, DOCUMENTS, TERMS, WINDOWS, with_settings
+from overlap.store.schema import BANDS, CONTENT, DOCUMENTS, TERMS, WINDOWS, with_settings
 
 DATASETS: dict[str, pa.Schema] = {
     "documents": DOCUMENTS,
     "windows": WINDOWS,
     "bands": BANDS,
+    "content": CONTENT,
     "terms": TERMS,
 }
 #: Files a writer may leave behind when it dies: staged parts, and committed-looking parts or
@@ -82,7 +83,7 @@ def stage_part(root: Path, settings: Settings, tables: dict[str, pa.Table]) -> S
             folder.mkdir(parents=True, exist_ok=True)
             table = tables[dataset].cast(schema)
             table = table.replace_schema_metadata(with_settings(schema, index).metadata)
-            # Band keys are random 64-bit values: compressing them costs time and saves nothing.
+            # Keys are random 64-bit values: compressing them costs time and saves nothing.
             codecs = {c: ("none" if c == "key" else "zstd") for c in table.column_names}
             write_parquet(folder / f".{name}.parquet.tmp", table, codecs)
     except OSError as exc:
