@@ -61,6 +61,8 @@ class Settings:
             sketch, which proposes candidates that survive rewording; the words of a key are
             sorted, so reordering them keeps it. 0 builds no second sketch (windows only).
         content_scheme: Version of the stopword list and stemmer behind the content keys.
+        content_span: Content keys two documents share propose the pair when two of them
+            stand at most this many content words apart on both sides.
         scan_paraphrase: The scan aligns candidates on sentence (paraphrase) evidence too,
             not only on runs of the same words.
     """
@@ -86,7 +88,8 @@ class Settings:
     summary_ratio: float = 3.0
     min_paraphrase_words: int = 20
     single_sentence_similarity: float = 0.5
-    content_ngram: int = 3
+    content_ngram: int = 2
+    content_span: int = 10
     content_scheme: str = CONTENT_SCHEMES[0]
     scan_paraphrase: bool = True
 
@@ -105,7 +108,7 @@ class Settings:
                 raise SettingsError(f"{f.name} must be a number, got {value!r}")
         positive = (
             "shingle", "window", "stride", "num_perm", "bands", "min_words", "min_shared_words",
-            "seed_words", "min_paraphrase_words",
+            "seed_words", "min_paraphrase_words", "content_span",
         )  # fmt: skip
         for name in positive:
             if getattr(self, name) < 1:

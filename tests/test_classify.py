@@ -2,7 +2,7 @@ import pytest
 
 from overlap.attribution.classify import classify
 from overlap.attribution.context import Attribution
-from overlap.model import Document, Kind, Role
+from overlap.model import Document, Evidence, Kind, Role
 
 SOURCE = Document(
     id="s",
@@ -79,3 +79,24 @@ def test_short_cited_copy_is_a_phrase_of_a_cited_paraphrase() -> None:
     start = text.index(phrase)
     v = classify(Attribution.of(text), start, start + len(phrase), 6, SOURCE)
     assert v.kind is Kind.ATTRIBUTED_PARAPHRASE
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "cited"),
+    [
+        (f"I think {COPY} in most sessions.", Kind.UNCITED_PARAPHRASE, None),
+        (f"I think {COPY} (Hale & Okonkwo, 2018).", Kind.ATTRIBUTED_PARAPHRASE, "Hale,Okonkwo"),
+        # A citation of another work does not attribute it: uncited, the citation shown.
+        (f"I think {COPY} (Pryce, 2016).", Kind.UNCITED_PARAPHRASE, "Pryce"),
+        # Inside quotation marks it is read as a (loose) quotation.
+        (f'Hale (2018) wrote "{COPY}".', Kind.ATTRIBUTED_QUOTE, "Hale"),
+    ],
+)
+def test_a_passage_on_paraphrase_evidence_alone_is_a_paraphrase(
+    text: str, kind: Kind, cited: str | None
+) -> None:
+    start = text.index(COPY)
+    a = Attribution.of(text)
+    v = classify(a, start, start + len(COPY), 12, SOURCE, Evidence.PARAPHRASE)
+    assert v.kind is kind
+    assert (",".join(v.citation.authors) if v.citation else None) == cited

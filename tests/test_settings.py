@@ -19,6 +19,11 @@ from overlap.settings import Settings
         ({"window": "24"}, "window must be an integer"),
         ({"window": True}, "window must be an integer"),
         ({"normaliser": "0"}, "normaliser must be"),
+        ({"content_ngram": 5}, "content_ngram must be in"),
+        ({"content_scheme": "x"}, "content_scheme must be one of"),
+        ({"content_span": 0}, "content_span must be >= 1"),
+        ({"sentence_skew": -1}, "sentence_skew must be >= 0"),
+        ({"scan_paraphrase": 1}, "scan_paraphrase must be true or false"),
     ],
 )
 def test_bad_settings_name_the_value(values: dict[str, object], message: str) -> None:
@@ -51,3 +56,9 @@ def test_check_index_names_the_difference() -> None:
     with pytest.raises(SettingsMismatchError, match="window: stored 30, current 16"):
         Settings().check_index(stored, "corpus store x")
     Settings(window=30, min_words=12).check_index(stored, "x")  # alignment settings may differ
+
+
+def test_a_store_made_before_the_content_sketch_is_refused_naming_it() -> None:
+    stored = {k: v for k, v in Settings().index_dict().items() if not k.startswith("content")}
+    with pytest.raises(SettingsMismatchError, match="content_ngram: not in the store"):
+        Settings().check_index(stored, "corpus store x")

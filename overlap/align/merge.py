@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from overlap.align.paraphrase import (
     Fragment,
     SentenceSpace,
+    Skew,
     extend,
     fragment_of,
     run_seeds,
@@ -108,19 +109,23 @@ def _shared_edges(mine: list[str], theirs: set[str]) -> tuple[int, int]:
     return (hits[0], hits[-1] + 1) if hits else (0, 0)
 
 
-def tighten(f: Fragment, a: Tokens, b: Tokens) -> Range:
+def tighten(f: Fragment, a: Tokens, b: Tokens, exact: dict[Range, int]) -> Range:
     """A paraphrase fragment's token ranges without edge words the other side lacks.
 
     Sentence evidence spans whole sentences; a lead-in ("As Lindqvist (2019) notes,") or a
-    writer's own clause at either end shares no word with the other side and is not part of
-    what was taken.
+    writer's own clause at either end shares no content word with the other side and is
+    not part of what was taken. Exact passages inside the fragment are never cut.
     """
     mine, theirs = list(a.norms[f.a_start : f.a_end]), list(b.norms[f.b_start : f.b_end])
     a0, a1 = _shared_edges(mine, {stem(w) for w in theirs})
     b0, b1 = _shared_edges(theirs, {stem(w) for w in mine[a0:a1]})
     if a0 >= a1 or b0 >= b1:
         return _key(f)
-    return f.a_start + a0, f.a_start + a1, f.b_start + b0, f.b_start + b1
+    r = [f.a_start + a0, f.a_start + a1, f.b_start + b0, f.b_start + b1]
+    for e in exact:
+        if f.a_start <= e[0] and e[1] <= f.a_end and f.b_start <= e[2] and e[3] <= f.b_end:
+            r = [min(r[0], e[0]), max(r[1], e[1]), min(r[2], e[2]), max(r[3], e[3])]
+    return r[0], r[1], r[2], r[3]
 
 
 def _copied(r: Range, exact: dict[Range, int]) -> int:
@@ -132,11 +137,11 @@ def _copied(r: Range, exact: dict[Range, int]) -> int:
 
 
 def _passage(f: Fragment, a: Tokens, b: Tokens, exact: dict[Range, int]) -> Passage:
-    if _key(f) in exact:
-        r, matched = _key(f), exact[_key(f)]
+    r = _key(f) if _key(f) in exact else tighten(f, a, b, exact)
+    if r in exact:  # the fragment is, or was trimmed down to, one exact passage
+        matched = exact[r]
         evidence = chain_evidence(*r, matched)
     else:
-        r = tighten(f, a, b)
         theirs = {stem(w) for w in b.norms[r[2] : r[3]]}
         matched = sum(stem(w) in theirs for w in a.norms[r[0] : r[1]])
         # Mostly runs of the same words: an edited copy, whatever else the sentences added.
@@ -179,7 +184,10 @@ def merge_evidence(
     seeds = sentence_seeds(space, sa, sb, settings.sentence_cosine, settings.sentence_dice)
     seeds = trim_to_runs(seeds, runs) + runs
     gap, least = settings.sentence_gap, settings.passage_similarity
-    fragments = extend(seeds, space, gap, gap, least, settings.sentence_skew)
+    # Only the first text's side is reported where summaries are looked for (a source's side
+    # may skip sentences freely); otherwise both sides are and both must be tight.
+    skew = Skew(settings.sentence_skew, both=not summaries)
+    fragments = extend(seeds, space, gap, gap, least, skew)
     if summaries:
         wide = extend(seeds, space, gap, settings.summary_gap, least)
         fragments = _with_summaries(fragments, wide, settings.summary_ratio)

@@ -172,8 +172,23 @@ def _split(group: list[Seed], side: str, gap: int) -> list[list[Seed]]:
     return parts
 
 
-def _split_skewed(group: list[Seed], skew: int) -> list[list[Seed]]:
-    """Cut ``group`` where the sentences skipped on one side outnumber the other's by > ``skew``.
+@dataclass(frozen=True)
+class Skew:
+    """How many more sentences one side of a cluster may skip than the other.
+
+    Attributes:
+        most: The largest surplus allowed.
+        both: Check wherever either side skips; otherwise only where ``a`` does (``b``
+            may skip any number of sentences between sentences adjacent in ``a``: a source
+            condensed into a summary).
+    """
+
+    most: int
+    both: bool = True
+
+
+def _split_skewed(group: list[Seed], skew: Skew) -> list[list[Seed]]:
+    """Cut ``group`` where the sentences skipped on one side outnumber the other's.
 
     A reworded passage loses evidence in step on both sides: a sentence of ``a`` without a
     seed stands for a sentence of ``b`` without one. Two copies with the writer's own
@@ -185,7 +200,8 @@ def _split_skewed(group: list[Seed], skew: int) -> list[list[Seed]]:
     for s in ordered[1:]:
         skipped_a = max(s.sa0 - reach_a - 1, 0)
         skipped_b = max(s.sb0 - reach_b - 1, 0)
-        if abs(skipped_a - skipped_b) > skew:
+        checked = skew.both or skipped_a > 0
+        if checked and abs(skipped_a - skipped_b) > skew.most:
             parts.append([s])
             reach_a, reach_b = s.sa1, s.sb1
         else:
@@ -195,12 +211,12 @@ def _split_skewed(group: list[Seed], skew: int) -> list[list[Seed]]:
 
 
 def cluster(
-    seeds: Sequence[Seed], gap_a: int, gap_b: int, skew: int | None = None
+    seeds: Sequence[Seed], gap_a: int, gap_b: int, skew: Skew | None = None
 ) -> list[list[Seed]]:
     """Split seeds into groups until no group has a gap wider than allowed.
 
     Groups are split on side a, then side b, then (with ``skew``) where one side skips more
-    sentences than the other by more than ``skew``, until no split applies.
+    sentences than the other by more than allowed, until no split applies.
     """
     work = [list(seeds)] if seeds else []
     done: list[list[Seed]] = []
@@ -239,7 +255,7 @@ def extend(
     gap_a: int,
     gap_b: int,
     min_similarity: float,
-    skew: int | None = None,
+    skew: Skew | None = None,
 ) -> list[Fragment]:
     """Cluster seeds into fragments, validating each by the similarity of its two sides.
 

@@ -100,6 +100,10 @@ def _cut_long(starts: _Ints, ends: _Ints) -> Sentences:
     out_s: list[int] = []
     out_e: list[int] = []
     for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+        if e - s <= MAX_SENTENCE_WORDS:  # most are; linspace is slow for a single piece
+            out_s.append(s)
+            out_e.append(e)
+            continue
         pieces = -(-(e - s) // MAX_SENTENCE_WORDS)
         bounds = np.linspace(s, e, pieces + 1).round().astype(np.int64).tolist()
         out_s.extend(bounds[:-1])

@@ -26,6 +26,7 @@ class ScanBatch:
         docs: The submission (index into ``texts``) each key belongs to.
         content_keys: Distinct content keys of every submission, sorted.
         content_docs: The submission each content key belongs to.
+        content_pos: Where each content key is in its submission, in content words.
         settings: The store's settings the keys were made with.
     """
 
@@ -34,6 +35,7 @@ class ScanBatch:
     docs: npt.NDArray[np.int64]
     content_keys: npt.NDArray[np.uint64]
     content_docs: npt.NDArray[np.int64]
+    content_pos: npt.NDArray[np.int64]
     settings: Settings
 
     def __getstate__(self) -> dict[str, object]:
@@ -68,5 +70,5 @@ def prepare_batch(
     by_key = np.argsort(content.keys, kind="stable")
     return ScanBatch(
         tuple(texts), flat_keys[order], flat_docs, content.keys[by_key], content.doc[by_key],
-        settings,
+        content.pos[by_key], settings,
     )  # fmt: skip

@@ -67,6 +67,7 @@ def part_tables(
         {
             "key": pa.array(content.keys, type=pa.uint64()),
             "doc": pa.DictionaryArray.from_arrays(content.doc.astype(np.int32), ids),
+            "pos": pa.array(content.pos.astype(np.int32)),
         }
     )
     terms, df = term_frequencies(hash_lists)

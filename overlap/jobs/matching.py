@@ -5,10 +5,9 @@ reads the part, and the candidate documents (all in the same part's documents fi
 aligned there too, so candidates never travel: only findings and the documents they point
 to come back. Pairs of submissions that share a key are aligned in shards of pairs.
 
-Every candidate pair is aligned on runs of the same words (exact and edited copies). Pairs
-that share at least ``PARAPHRASE_KEYS`` content keys are aligned on sentence evidence too
-(``Settings.scan_paraphrase``): one shared key is evidence of a short copy at most, and the
-sentence pass costs more than the exact one.
+Every candidate pair (see :mod:`overlap.jobs.candidates`) is aligned on runs of the same
+words (exact and edited copies). Pairs whose shared content keys form a cluster of at least
+``PARAPHRASE_KEYS`` are aligned on sentence evidence too (``Settings.scan_paraphrase``).
 """
 
 from __future__ import annotations
@@ -16,25 +15,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-import pyarrow as pa
-
 from overlap.align.passages import Mode, align
 from overlap.jobs.batch import ScanBatch
+from overlap.jobs.candidates import candidate_pairs
 from overlap.jobs.findings import Unscored, unscored_finding
 from overlap.jobs.prepared import Prepared
 from overlap.model import Document, Passage, Role
 from overlap.settings import Settings
-from overlap.sketch.lsh import join_counts, join_keys, self_counts, self_pairs, without_common
 from overlap.store.corpus import CorpusStore
 
 #: Submission pairs per shard of peer alignment.
 PEER_SHARD = 256
-#: Content keys two documents must share before their sentences are compared for paraphrase.
-PARAPHRASE_KEYS = 2
-#: A content key held by more documents than this (in one store part, or in the batch) is
-#: stock phrasing: it proposes nothing.
-COMMON_KEY_DOCS = 64
+#: Size of the cluster of content keys two documents must share before their sentences
+#: are compared for paraphrase: fewer is evidence of a short copy at most, and the sentence
+#: pass costs more than the exact one.
+PARAPHRASE_KEYS = 3
 
 
 @dataclass(frozen=True)
@@ -53,56 +48,6 @@ class PartMatches:
     documents: tuple[Document, ...]
     pairs: tuple[tuple[int, str], ...]
     stored: int
-
-
-def _keyed_rows(rows: pa.Table) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Keys, document indices and document names of a table of ``(key, doc)`` rows."""
-    encoded = rows.unify_dictionaries().column("doc").combine_chunks()
-    docs = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    return rows.column("key").to_numpy(), docs, encoded.dictionary.to_pylist()
-
-
-def candidate_pairs(store: CorpusStore, batch: ScanBatch) -> dict[int, dict[str, int]]:
-    """Stored documents proposed for each submission (by batch index), with content keys shared.
-
-    A document is proposed when a band key of one of its windows is a band key of the
-    submission (the LSH join), or when it shares a content key that is not stock phrasing.
-    Each part's rows are filtered against the batch's key sets as they are read, so only
-    rows with a shared key are kept, then joined on the key.
-    """
-    out: dict[int, dict[str, int]] = {}
-
-    def banded(t: pa.Table) -> pa.Array:
-        return pa.array(batch.keyset.contains(t.column("key").to_numpy()))
-
-    def content(t: pa.Table) -> pa.Array:
-        return pa.array(batch.content_keyset.contains(t.column("key").to_numpy()))
-
-    for bands in store.scan("bands", banded):
-        keys, docs, names = _keyed_rows(bands)
-        for q, i in join_keys(batch.keys, batch.docs, keys, docs).tolist():
-            out.setdefault(q, {}).setdefault(names[i], 0)
-    if not len(batch.content_keys):
-        return out
-    for rows in store.scan("content", content):
-        keys, docs, names = _keyed_rows(rows)
-        keys, docs = without_common(keys, docs, COMMON_KEY_DOCS)
-        pairs, shared = join_counts(batch.content_keys, batch.content_docs, keys, docs)
-        for (q, i), n in zip(pairs.tolist(), shared.tolist(), strict=True):
-            by_doc = out.setdefault(q, {})
-            by_doc[names[i]] = by_doc.get(names[i], 0) + n
-    return out
-
-
-def peer_candidates(batch: ScanBatch) -> dict[tuple[int, int], int]:
-    """Pairs ``(i, j)``, ``i < j``, of submissions proposed, with content keys shared."""
-    banded = self_pairs(batch.keys, batch.docs).tolist()
-    out: dict[tuple[int, int], int] = dict.fromkeys(((i, j) for i, j in banded), 0)
-    keys, docs = without_common(batch.content_keys, batch.content_docs, COMMON_KEY_DOCS)
-    pairs, shared = self_counts(keys, docs)
-    for (i, j), n in zip(pairs.tolist(), shared.tolist(), strict=True):
-        out[i, j] = n
-    return dict(sorted(out.items()))
 
 
 def aligned(a: Prepared, b: Prepared, shared_keys: int, settings: Settings) -> list[Passage]:

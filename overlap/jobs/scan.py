@@ -20,8 +20,9 @@ from overlap.align.score import Idf
 from overlap.engine.choice import Engine
 from overlap.engine.local import LocalEngine
 from overlap.jobs.batch import ScanBatch, prepare_batch
+from overlap.jobs.candidates import peer_candidates
 from overlap.jobs.findings import Unscored, drop_shadowed, summary, unmatched_quotes
-from overlap.jobs.matching import PEER_SHARD, match_part, match_peers, peer_candidates
+from overlap.jobs.matching import PEER_SHARD, match_part, match_peers
 from overlap.jobs.sketching import term_frequencies
 from overlap.model import Document, FileError, Finding, ScanResult
 from overlap.store.corpus import CorpusStore

@@ -64,16 +64,19 @@ class ContentKeys:
 
     doc: npt.NDArray[np.int64]  # index of the key's document in the batch
     keys: npt.NDArray[np.uint64]
+    pos: npt.NDArray[np.int64]  # where the key first is, in content words
 
 
 def sketch_content(word_lists: Sequence[Sequence[str]], settings: Settings) -> ContentKeys:
     """Content-word keys of each document's normalised words (none if ``content_ngram`` is 0)."""
     n = settings.content_ngram
-    per_doc = [content_keys(words, n) if n else np.zeros(0, np.uint64) for words in word_lists]
-    sizes = [len(k) for k in per_doc]
+    per_doc = [content_keys(words, n) for words in word_lists] if n else []
+    sizes = [len(k) for k, _ in per_doc]
     doc = np.repeat(np.arange(len(per_doc), dtype=np.int64), sizes)
-    keys = np.concatenate(per_doc) if per_doc else np.zeros(0, dtype=np.uint64)
-    return ContentKeys(doc, keys.astype(np.uint64))
+    if not per_doc:
+        return ContentKeys(doc, np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
+    keys = np.concatenate([k for k, _ in per_doc]).astype(np.uint64)
+    return ContentKeys(doc, keys, np.concatenate([p for _, p in per_doc]).astype(np.int64))
 
 
 def term_frequencies(hash_lists: Sequence[Hashes]) -> tuple[Hashes, npt.NDArray[np.int64]]:

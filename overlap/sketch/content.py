@@ -7,8 +7,10 @@ run of ``n`` consecutive *content words*: words not in :data:`STOPWORDS`, stemme
 of :func:`overlap.align.sentences.stem`), with the ``n`` stems of a run sorted before they are
 hashed, so swapping them keeps the key ("sorted n-grams", Torrejón and Ramos, PAN 2012-2014).
 
-Any verbatim copy that holds ``n`` content words shares at least one key with its source,
-wherever it lies; an edited copy shares a key wherever ``n`` content words in a row survive.
+Any verbatim copy that holds ``n + 1`` content words shares at least two neighbouring keys
+with its source, wherever it lies; an edited copy shares keys wherever ``n`` content words in
+a row survive. A pair of documents is a candidate when keys they share stand together on
+both sides (:func:`clustered_pairs`): keys shared by chance are scattered.
 Keys are exact hashes, not estimates: two documents share one only if they share the stems
 (or, with probability about 2**-64 per pair of keys, by a hash collision, which alignment
 then rejects).
@@ -26,6 +28,7 @@ from overlap.text.shingles import word_hashes
 from overlap.text.stopwords import STOPWORDS
 
 U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
 
 _MULT = np.uint64(0x9E3779B97F4A7C15)
 _STEMS: dict[str, str] = {}
@@ -63,6 +66,54 @@ def sorted_ngram_keys(hashes: U64, n: int) -> U64:
     return acc
 
 
-def content_keys(words: Sequence[str], n: int) -> U64:
-    """Distinct content keys of a document's normalised words, sorted."""
-    return np.unique(sorted_ngram_keys(word_hashes(content_stems(words)), n))
+def content_keys(words: Sequence[str], n: int) -> tuple[U64, I64]:
+    """Distinct content keys of a document's normalised words, sorted, and where each is.
+
+    A key's position is the index, among the content words, of the first run that makes it.
+    """
+    keys, first = np.unique(
+        sorted_ngram_keys(word_hashes(content_stems(words)), n), return_index=True
+    )
+    return keys, first.astype(np.int64)
+
+
+def clustered_pairs(
+    left_docs: I64, left_pos: I64, right_docs: I64, right_pos: I64, span: int
+) -> tuple[I64, I64]:
+    """Document pairs whose shared keys stand together on both sides, and how many do.
+
+    Each row is one key two documents share: the documents (``left_docs``, ``right_docs``)
+    and where the key is in each. Keys shared by chance are scattered; a copy, even a
+    reworded one, shares several keys within a few content words of each other on both
+    sides. A pair is kept when two of its keys, consecutive in the left document, are at
+    most ``span`` content words apart there and in the right document; its count is the
+    largest number of keys chained so.
+
+    Returns:
+        ``(pairs, keys)``: distinct ``(left_doc, right_doc)`` rows, sorted, and the size of
+        each pair's largest chain of keys (at least 2).
+    """
+    empty = np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if len(left_docs) < 2:
+        return empty
+    order = np.lexsort((left_pos, right_docs, left_docs))
+    ld, rd, lp, rp = left_docs[order], right_docs[order], left_pos[order], right_pos[order]
+    near = (
+        (ld[1:] == ld[:-1])
+        & (rd[1:] == rd[:-1])
+        & (lp[1:] - lp[:-1] <= span)
+        & (np.abs(rp[1:] - rp[:-1]) <= span)
+    )
+    if not near.any():
+        return empty
+    # Chains: runs of consecutive "near" links; a chain of k links joins k + 1 keys.
+    starts = np.flatnonzero(near & ~np.concatenate(([False], near[:-1])))
+    ends = np.flatnonzero(near & ~np.concatenate((near[1:], [False])))
+    sizes = ends - starts + 2
+    width = int(max(ld.max(), rd.max())) + 1
+    codes = ld[starts] * width + rd[starts]
+    order = np.lexsort((-sizes, codes))
+    codes, sizes = codes[order], sizes[order]
+    first = np.concatenate(([True], codes[1:] != codes[:-1]))
+    pairs = np.stack(np.divmod(codes[first], width), axis=1).astype(np.int64)
+    return pairs, sizes[first].astype(np.int64)

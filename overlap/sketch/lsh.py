@@ -82,6 +82,22 @@ def join_keys(query_keys: U64, query_docs: I64, index_keys: U64, index_docs: I64
     return join_counts(query_keys, query_docs, index_keys, index_docs)[0]
 
 
+def join_rows(query_keys: U64, index_keys: U64) -> tuple[I64, I64]:
+    """Every ``(query row, index row)`` whose keys are equal, in query row order."""
+    empty = np.zeros(0, dtype=np.int64)
+    if len(query_keys) == 0 or len(index_keys) == 0:
+        return empty, empty
+    order = np.argsort(index_keys, kind="stable")
+    sorted_keys = index_keys[order]
+    lo = np.searchsorted(sorted_keys, query_keys, side="left")
+    counts = np.searchsorted(sorted_keys, query_keys, side="right") - lo
+    hit = counts > 0
+    if not hit.any():
+        return empty, empty
+    rows = np.repeat(np.flatnonzero(hit), counts[hit]).astype(np.int64)
+    return rows, order[np.repeat(lo[hit], counts[hit]) + _ranks(counts[hit])].astype(np.int64)
+
+
 def join_counts(
     query_keys: U64, query_docs: I64, index_keys: U64, index_docs: I64
 ) -> tuple[I64, I64]:
@@ -90,34 +106,27 @@ def join_counts(
     With each ``(key, doc)`` row distinct on both sides, the count is the number of distinct
     keys the two documents share. Rows are sorted.
     """
-    empty = np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
-    if len(query_keys) == 0 or len(index_keys) == 0:
-        return empty
-    order = np.argsort(index_keys, kind="stable")
-    sorted_keys = index_keys[order]
-    lo = np.searchsorted(sorted_keys, query_keys, side="left")
-    counts = np.searchsorted(sorted_keys, query_keys, side="right") - lo
-    hit = counts > 0
-    if not hit.any():
-        return empty
-    q = np.repeat(query_docs[hit], counts[hit]).astype(np.int64)
-    i = index_docs[order[np.repeat(lo[hit], counts[hit]) + _ranks(counts[hit])]].astype(np.int64)
+    q_rows, i_rows = join_rows(query_keys, index_keys)
+    if not len(q_rows):
+        return np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
+    q = query_docs[q_rows].astype(np.int64)
+    i = index_docs[i_rows].astype(np.int64)
     width = int(i.max()) + 1
     # One flat sort instead of a row-wise unique.
     codes, shared = np.unique(q * width + i, return_counts=True)
     return np.stack(np.divmod(codes, width), axis=1).astype(np.int64), shared.astype(np.int64)
 
 
-def without_common(keys: U64, docs: I64, most: int) -> tuple[U64, I64]:
-    """Drop the rows of keys that more than ``most`` rows hold (stock phrasing, not evidence).
+def uncommon(keys: U64, most: int) -> npt.NDArray[np.bool_]:
+    """Mask of the rows whose key at most ``most`` rows hold (the rest is stock phrasing).
 
     Rows are ``(key, doc)`` pairs, distinct, so a key's rows count the documents holding it.
     """
     if not len(keys):
-        return keys, docs
+        return np.zeros(0, dtype=np.bool_)
     _, inverse, count = np.unique(keys, return_inverse=True, return_counts=True)
-    keep = count[inverse] <= most
-    return keys[keep], docs[keep]
+    keep: npt.NDArray[np.bool_] = count[inverse] <= most
+    return keep
 
 
 class KeySet:
@@ -151,14 +160,8 @@ class KeySet:
 
 def self_pairs(keys: U64, docs: I64) -> I64:
     """Return distinct ``(a, b)`` document pairs, ``a < b``, within one batch sharing a key."""
-    return self_counts(keys, docs)[0]
-
-
-def self_counts(keys: U64, docs: I64) -> tuple[I64, I64]:
-    """:func:`join_counts` of a batch with itself, for pairs ``(a, b)`` with ``a < b``."""
-    pairs, shared = join_counts(keys, docs, keys, docs)
-    upper = pairs[:, 0] < pairs[:, 1]
-    return pairs[upper], shared[upper]
+    pairs = join_keys(keys, docs, keys, docs)
+    return pairs[pairs[:, 0] < pairs[:, 1]]
 
 
 def _ranks(counts: I64) -> I64:

@@ -41,8 +41,9 @@ WINDOWS = pa.schema(
 
 BANDS = pa.schema([("key", pa.uint64()), ("doc", DOC_ID)])
 
-#: Content-word keys (the second sketch): one row per distinct key of a document.
-CONTENT = pa.schema([("key", pa.uint64()), ("doc", DOC_ID)])
+#: Content-word keys (the second sketch): one row per distinct key of a document, with the
+#: position (among the document's content words) of its first occurrence.
+CONTENT = pa.schema([("key", pa.uint64()), ("doc", DOC_ID), ("pos", pa.int32())])
 
 TERMS = pa.schema([("term", pa.uint64()), ("df", pa.int64())])
 

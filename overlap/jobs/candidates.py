@@ -1,0 +1,84 @@
+"""Candidate pairs of a scan: what the two sketches propose, before any alignment.
+
+A pair is proposed when a band key of one document's window is a band key of the other's
+(the LSH join over window signatures: verbatim copies), or when content keys they share
+stand together on both sides (:func:`overlap.sketch.content.clustered_pairs`: reworded and
+short copies). Content keys that many documents hold are stock phrasing and propose nothing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from overlap.jobs.batch import ScanBatch
+from overlap.sketch.content import clustered_pairs
+from overlap.sketch.lsh import join_keys, join_rows, self_pairs, uncommon
+from overlap.store.corpus import CorpusStore
+
+#: A content key held by more documents than this (in one store part, or in the batch) is
+#: stock phrasing: it proposes nothing.
+COMMON_KEY_DOCS = 64
+
+I64 = npt.NDArray[np.int64]
+
+
+def _keyed_rows(rows: pa.Table) -> tuple[npt.NDArray[np.uint64], I64, list[str]]:
+    """Keys, document indices and document names of a table of ``(key, doc, ...)`` rows."""
+    encoded = rows.unify_dictionaries().column("doc").combine_chunks()
+    docs = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    return rows.column("key").to_numpy(), docs, encoded.dictionary.to_pylist()
+
+
+def candidate_pairs(store: CorpusStore, batch: ScanBatch) -> dict[int, dict[str, int]]:
+    """Stored documents proposed for each submission (by batch index).
+
+    Each value is the size of the largest cluster of content keys the two share (0 when
+    only the window signatures proposed the pair). Each part's rows are filtered against
+    the batch's key sets as they are read, so only rows with a shared key are kept.
+    """
+    out: dict[int, dict[str, int]] = {}
+
+    def banded(t: pa.Table) -> pa.Array:
+        return pa.array(batch.keyset.contains(t.column("key").to_numpy()))
+
+    def content(t: pa.Table) -> pa.Array:
+        return pa.array(batch.content_keyset.contains(t.column("key").to_numpy()))
+
+    for bands in store.scan("bands", banded):
+        keys, docs, names = _keyed_rows(bands)
+        for q, i in join_keys(batch.keys, batch.docs, keys, docs).tolist():
+            out.setdefault(q, {}).setdefault(names[i], 0)
+    if not len(batch.content_keys):
+        return out
+    for rows in store.scan("content", content):
+        keys, docs, names = _keyed_rows(rows)
+        pos = rows.column("pos").to_numpy().astype(np.int64)
+        keep = uncommon(keys, COMMON_KEY_DOCS)
+        q_rows, i_rows = join_rows(batch.content_keys, keys[keep])
+        pairs, sizes = clustered_pairs(
+            batch.content_docs[q_rows], batch.content_pos[q_rows],
+            docs[keep][i_rows], pos[keep][i_rows], batch.settings.content_span,
+        )  # fmt: skip
+        for (q, i), size in zip(pairs.tolist(), sizes.tolist(), strict=True):
+            by_doc = out.setdefault(q, {})
+            by_doc[names[i]] = max(by_doc.get(names[i], 0), size)
+    return out
+
+
+def peer_candidates(batch: ScanBatch) -> dict[tuple[int, int], int]:
+    """Pairs ``(i, j)``, ``i < j``, of submissions proposed, with their content cluster size."""
+    banded = self_pairs(batch.keys, batch.docs).tolist()
+    out: dict[tuple[int, int], int] = dict.fromkeys(((i, j) for i, j in banded), 0)
+    keep = uncommon(batch.content_keys, COMMON_KEY_DOCS)
+    keys, docs, pos = batch.content_keys[keep], batch.content_docs[keep], batch.content_pos[keep]
+    a_rows, b_rows = join_rows(keys, keys)
+    upper = docs[a_rows] < docs[b_rows]
+    a_rows, b_rows = a_rows[upper], b_rows[upper]
+    pairs, sizes = clustered_pairs(
+        docs[a_rows], pos[a_rows], docs[b_rows], pos[b_rows], batch.settings.content_span
+    )
+    for (i, j), size in zip(pairs.tolist(), sizes.tolist(), strict=True):
+        out[i, j] = size
+    return dict(sorted(out.items()))

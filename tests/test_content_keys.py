@@ -1,0 +1,95 @@
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from overlap.sketch.content import (
+    clustered_pairs,
+    content_keys,
+    content_stems,
+    sorted_ngram_keys,
+)
+from overlap.text.tokens import normalised_words
+
+
+def keys_of(text: str, n: int = 2) -> set[int]:
+    return set(content_keys(normalised_words(text), n)[0].tolist())
+
+
+def test_stopwords_are_dropped_and_words_stemmed() -> None:
+    words = normalised_words("The counselors were reflecting on the clients' stories")
+    assert content_stems(words) == ["counse", "reflec", "client", "stor"]
+
+
+def test_keys_do_not_depend_on_the_order_inside_a_run() -> None:
+    h = np.array([11, 22, 33, 44], dtype=np.uint64)
+    swapped = np.array([22, 11, 33, 44], dtype=np.uint64)  # first two words swapped
+    assert sorted_ngram_keys(h, 2)[0] == sorted_ngram_keys(swapped, 2)[0]
+    assert sorted_ngram_keys(h, 3)[0] == sorted_ngram_keys(h[[2, 0, 1]], 3)[0]
+    assert sorted_ngram_keys(h, 2)[0] != sorted_ngram_keys(h, 2)[1]
+    assert len(sorted_ngram_keys(h, 5)) == 0
+
+
+def test_a_reworded_sentence_keeps_keys_a_different_one_has_none() -> None:
+    source = "Regular exercise improves sleep quality and reduces anxiety in older adults"
+    reworded = "In older adults, regular exercise reduces anxiety and improves sleep quality"
+    other = "Budget committees approve municipal spending after public hearings each spring"
+    assert len(keys_of(source) & keys_of(reworded)) >= 3
+    assert not keys_of(source) & keys_of(other)
+
+
+def test_positions_count_content_words_and_keep_the_first_occurrence() -> None:
+    keys, pos = content_keys(normalised_words("alpha beta the alpha beta gamma"), 2)
+    by_key = dict(zip(keys.tolist(), pos.tolist(), strict=True))
+    # (alpha beta), (beta alpha) and (alpha beta) at 0, 1, 2 are one key: the first is kept.
+    assert sorted(by_key.values()) == [0, 3]
+
+
+def rows(*pairs: tuple[int, int, int, int]) -> tuple[np.ndarray, ...]:
+    a = np.array(pairs, dtype=np.int64).reshape(-1, 4)
+    return a[:, 0], a[:, 1], a[:, 2], a[:, 3]
+
+
+@pytest.mark.parametrize(
+    ("shared", "span", "expected"),
+    [
+        # Two keys 3 content words apart on both sides: a pair, chain of 2.
+        ([(0, 10, 1, 50), (0, 13, 1, 53)], 10, [([0, 1], 2)]),
+        # Near on the left, far on the right: chance.
+        ([(0, 10, 1, 50), (0, 13, 1, 400)], 10, []),
+        # One key only: never a pair.
+        ([(0, 10, 1, 50)], 10, []),
+        # Exactly span apart counts; one more does not.
+        ([(0, 0, 1, 0), (0, 10, 1, 10)], 10, [([0, 1], 2)]),
+        ([(0, 0, 1, 0), (0, 11, 1, 11)], 10, []),
+        # The largest chain is reported, pairs kept apart.
+        (
+            [(0, 1, 1, 1), (0, 2, 1, 2), (0, 3, 1, 3), (0, 90, 1, 90), (0, 91, 1, 91),
+             (2, 5, 1, 5), (2, 6, 1, 6)],
+            4,
+            [([0, 1], 3), ([2, 1], 2)],
+        ),  # fmt: skip
+    ],
+)
+def test_clustered_pairs(
+    shared: list[tuple[int, int, int, int]], span: int, expected: list[tuple[list[int], int]]
+) -> None:
+    ld, lp, rd, rp = rows(*shared)
+    pairs, sizes = clustered_pairs(ld, lp, rd, rp, span)
+    assert [(p, s) for p, s in zip(pairs.tolist(), sizes.tolist(), strict=True)] == expected
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 40), st.integers(0, 3),
+                          st.integers(0, 40)), max_size=30))  # fmt: skip
+def test_clustered_pairs_only_join_documents_with_two_near_keys(
+    shared: list[tuple[int, int, int, int]],
+) -> None:
+    ld, lp, rd, rp = rows(*shared) if shared else (np.zeros(0, np.int64),) * 4
+    pairs, sizes = clustered_pairs(ld, lp, rd, rp, 5)
+    for (a, b), size in zip(pairs.tolist(), sizes.tolist(), strict=True):
+        mine = sorted((p, q) for x, p, y, q in shared if (x, y) == (a, b))
+        assert size >= 2
+        assert any(
+            abs(p2 - p1) <= 5 and abs(q2 - q1) <= 5
+            for (p1, q1), (p2, q2) in zip(mine, mine[1:], strict=False)
+        )
