@@ -1,3 +1,5 @@
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -64,11 +66,18 @@ def rows(*pairs: tuple[int, int, int, int]) -> tuple[np.ndarray, ...]:
         ([(0, 0, 1, 0), (0, 11, 1, 11)], 10, []),
         # The largest chain is reported, pairs kept apart.
         (
-            [(0, 1, 1, 1), (0, 2, 1, 2), (0, 3, 1, 3), (0, 90, 1, 90), (0, 91, 1, 91),
-             (2, 5, 1, 5), (2, 6, 1, 6)],
+            [
+                (0, 1, 1, 1),
+                (0, 2, 1, 2),
+                (0, 3, 1, 3),
+                (0, 90, 1, 90),
+                (0, 91, 1, 91),
+                (2, 5, 1, 5),
+                (2, 6, 1, 6),
+            ],
             4,
             [([0, 1], 3), ([2, 1], 2)],
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_clustered_pairs(
@@ -91,5 +100,5 @@ def test_clustered_pairs_only_join_documents_with_two_near_keys(
         assert size >= 2
         assert any(
             abs(p2 - p1) <= 5 and abs(q2 - q1) <= 5
-            for (p1, q1), (p2, q2) in zip(mine, mine[1:], strict=False)
+            for (p1, q1), (p2, q2) in itertools.pairwise(mine)
         )
