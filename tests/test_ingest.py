@@ -52,6 +52,8 @@ def by_path(result: Ingested) -> dict[str, Document]:
         pytest.param(b"\x81\x8d\xe9", "\x81\x8d\u00e9", id="latin1-fallback"),
         pytest.param(b"a\r\nb\rc\n", "a\r\nb\rc\n", id="line-endings-kept"),
         pytest.param(b"", "", id="empty"),
+        # A stray NUL in long UTF-8 text stays, as a character: offsets count it.
+        pytest.param(b"x" * 2000 + b"\x00 y", "x" * 2000 + "\x00 y", id="stray-nul-kept"),
     ],
 )
 def test_decode_bytes(data: bytes, text: str) -> None:
@@ -63,6 +65,8 @@ def test_decode_bytes(data: bytes, text: str) -> None:
     [
         pytest.param(b"PK\x03\x04\x00\x00junk", "binary file", id="nul-bytes"),
         pytest.param("abc".encode("utf-16-le"), "binary file", id="utf16-without-bom"),
+        pytest.param(b"x" * 998 + b"\x00\x00", "binary file", id="two-nuls-in-1000-bytes"),
+        pytest.param(b"x" * 2000 + b"\x00\xff", "binary file", id="nul-in-non-utf8"),
         pytest.param(codecs.BOM_UTF16_LE + b"a\x00b", "invalid UTF-16", id="utf16-odd-length"),
         pytest.param(codecs.BOM_UTF8 + b"ok \xff", "invalid UTF-8", id="utf8-bom-then-junk"),
     ],

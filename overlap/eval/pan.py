@@ -62,6 +62,8 @@ class PanReport:
         mode: ``scan`` (the index and the scan, as users run it) or ``pairs-given``.
         subsets: Figures per subset.
         entire: Figures of all subsets pooled, false positives included.
+        listed: Figures of all subsets pooled over their listed pairs only (what PAN's text
+            alignment task scores: detections of pairs no subset lists are left out).
         false_positives: Detections of pairs listed in no selected subset.
         false_positive_pairs: Pairs those detections fall in.
         seconds: Wall time per stage (``store`` and ``scan``, or ``align``).
@@ -77,6 +79,7 @@ class PanReport:
     seconds: dict[str, float]
     workers: int
     errors: tuple[FileError, ...] = field(default_factory=tuple)
+    listed: SubsetFigures | None = None
 
 
 def select_pairs(corpus: Path, subsets: Sequence[str], out: Path) -> dict[str, list[Pair]]:
@@ -179,14 +182,15 @@ def score_detections(
     pairs: dict[str, list[Pair]],
     found: dict[Pair, list[Span]],
     proposed: set[Pair] | None = None,
-) -> tuple[list[SubsetFigures], SubsetFigures, int, int]:
+) -> tuple[list[SubsetFigures], SubsetFigures, SubsetFigures, int, int]:
     """Write ``out/<subset>/<susp>-<src>.xml`` per listed pair; score each subset and all pooled.
 
     ``found`` holds detections per ``(susp, src)`` pair, listed or not; those of pairs no
     subset of ``pairs`` lists go to ``out/unlisted-pairs/`` and count as false positives in
     the pooled ``entire`` figures. ``proposed`` (the pairs the index proposed; None without an
-    index) gives the candidate recall. Returns the figures per subset, the pooled figures,
-    and the false-positive detections and pairs.
+    index) gives the candidate recall. Returns the figures per subset, the pooled figures
+    (with the false positives, and over listed pairs only), and the false-positive detections
+    and pairs.
     """
     rows = []
     all_cases: list[Annotation] = []
@@ -209,7 +213,8 @@ def score_detections(
         (out / UNLISTED).mkdir(parents=True, exist_ok=True)
         false += _write_pair(out / UNLISTED, pair, found[pair])
     entire = _row("entire", listed_pairs, all_cases, all_detections + false, proposed)
-    return rows, entire, len(set(false)), len({(a.susp, a.source) for a in false})
+    listed_only = _row("entire, listed pairs", listed_pairs, all_cases, all_detections, proposed)
+    return rows, entire, listed_only, len(set(false)), len({(a.susp, a.source) for a in false})
 
 
 def _row(
@@ -298,10 +303,11 @@ def evaluate_given_pairs(
         if progress:
             progress("align", len(found), len(ordered))
     seconds = round(time.perf_counter() - started, 1)
-    rows, entire, false, false_pairs = score_detections(corpus, out, pairs, found)
+    rows, entire, listed, false, false_pairs = score_detections(corpus, out, pairs, found)
     return PanReport(
-        "pairs-given", tuple(rows), entire, false, false_pairs, {"align": seconds}, workers
-    )
+        "pairs-given", tuple(rows), entire, false, false_pairs, {"align": seconds}, workers,
+        listed=listed,
+    )  # fmt: skip
 
 
 def format_pan(report: PanReport) -> str:
@@ -310,7 +316,8 @@ def format_pan(report: PanReport) -> str:
         f"{'subset':<28}{'pairs':>6}{'found':>6}{'cand.rec':>9}{'cases':>7}{'detections':>11}"
         f"{'precision':>10}{'recall':>8}{'granularity':>12}{'plagdet':>9}"
     ]
-    for row in (*report.subsets, report.entire):
+    pooled = (report.listed,) if report.listed else ()
+    for row in (*report.subsets, *pooled, report.entire):
         f, rec = row.figures, row.candidate_recall
         lines.append(
             f"{row.name:<28}{row.pairs:>6}{row.found_pairs:>6}"

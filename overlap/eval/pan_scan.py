@@ -149,8 +149,10 @@ def evaluate_scan(
     result = scan_paths(files, store, out / REPORT, progress=progress, engine=engine)
     scanned = time.perf_counter()
     found, proposed = scan_detections(result, _stored_sources(store), corpus)
-    rows, entire, false, false_pairs = score_detections(corpus, out, pairs, found, proposed)
+    rows, entire, listed, false, false_pairs = score_detections(corpus, out, pairs, found, proposed)
     seconds = {"store": round(built - started, 1), "scan": round(scanned - built, 1)}
     workers = (engine.workers if engine else None) or default_workers()
     errors = (*added.errors, *result.errors)
-    return PanReport("scan", tuple(rows), entire, false, false_pairs, seconds, workers, errors)
+    return PanReport(
+        "scan", tuple(rows), entire, false, false_pairs, seconds, workers, errors, listed
+    )

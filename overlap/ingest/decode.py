@@ -7,6 +7,8 @@ import os
 
 from overlap.ingest.errors import ExtractError
 
+#: Text may hold one NUL byte in this many bytes (a stray one); more makes it binary.
+STRAY_NUL_BYTES = 1000
 # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
 _BOMS: tuple[tuple[bytes, str, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
@@ -41,8 +43,9 @@ def decode_bytes(data: bytes, path: str | os.PathLike[str]) -> str:
         The decoded text without its byte-order mark.
 
     Raises:
-        DecodeError: The data holds NUL bytes and no UTF-16/32 byte-order mark (reason
-            ``binary file``), or is invalid in the encoding its byte-order mark announces.
+        DecodeError: The data holds NUL bytes (more than one in ``STRAY_NUL_BYTES``, or in
+            data that is not UTF-8) and no UTF-16/32 byte-order mark (reason ``binary file``),
+            or is invalid in the encoding its byte-order mark announces.
     """
     for bom, codec, name in _BOMS:
         if data.startswith(bom):
@@ -50,8 +53,16 @@ def decode_bytes(data: bytes, path: str | os.PathLike[str]) -> str:
                 return data.decode(codec)
             except UnicodeDecodeError as exc:
                 raise DecodeError(path, f"invalid {name} after a {name} byte-order mark") from exc
-    if b"\0" in data:
-        raise DecodeError(path, "binary file")
+    nuls = data.count(b"\0")
+    if nuls:
+        # A stray NUL in text (a bad paste, a converter's slip) leaves it text: kept as a
+        # character, so offsets still count it. Many, or bytes that are not UTF-8, are not.
+        if nuls * STRAY_NUL_BYTES > len(data):
+            raise DecodeError(path, "binary file")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise DecodeError(path, "binary file") from None
     for codec in ("utf-8", "cp1252"):
         try:
             return data.decode(codec)
