@@ -674,3 +674,20 @@ def test_trim_to_runs_keeps_the_edge_the_other_side_marks() -> None:
 def test_bad_paraphrase_settings_name_the_value(values: dict[str, object], message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         Settings(**values)  # type: ignore[arg-type]
+
+
+def test_touching_fragments_join_but_two_exact_passages_stay_apart() -> None:
+    from overlap.align.merge import join_touching
+    from overlap.align.paraphrase import Fragment
+
+    first = Fragment(0, 10, 100, 110, 0.6, 1, exact=False)
+    touching = Fragment(10, 18, 300, 310, 0.5, 1, exact=False)
+    apart = Fragment(19, 25, 400, 410, 0.7, 1, exact=False)
+    joined = join_touching([first, touching, apart], {})
+    assert [(f.a_start, f.a_end, f.b_start, f.b_end) for f in joined] == [
+        (0, 18, 100, 310),
+        (19, 25, 400, 410),
+    ]
+    assert joined[0].seeds == 2 and joined[0].similarity == 0.5
+    exact = {(0, 10, 100, 110): 10, (10, 18, 300, 310): 8}
+    assert join_touching([first, touching], exact) == [first, touching]

@@ -102,3 +102,12 @@ def test_clustered_pairs_only_join_documents_with_two_near_keys(
             abs(p2 - p1) <= 5 and abs(q2 - q1) <= 5
             for (p1, q1), (p2, q2) in itertools.pairwise(mine)
         )
+
+
+def test_content_hashes_are_the_hashes_of_the_content_stems() -> None:
+    from overlap.sketch.content import content_hashes
+    from overlap.text.shingles import word_hashes
+
+    words = normalised_words("The counselors were reflecting on the clients' stories again")
+    assert content_hashes(words).tolist() == word_hashes(content_stems(words)).tolist()
+    assert content_hashes(words).tolist() == content_hashes(words).tolist()  # from the cache

@@ -136,6 +136,28 @@ def _copied(r: Range, exact: dict[Range, int]) -> int:
     )
 
 
+def join_touching(fragments: list[Fragment], exact: dict[Range, int]) -> list[Fragment]:
+    """Join fragments (sorted, disjoint in the first text) that touch there: one passage.
+
+    Sentences of a summary that follow each other with no word between them were taken
+    together, even where the source sentences they condense lie apart; reported apart, one
+    summarised passage would count as several. Two exact passages stay apart: each verbatim
+    copy keeps its own quotation marks and citation.
+    """
+    out: list[Fragment] = []
+    for f in fragments:
+        both_exact = out and _key(out[-1]) in exact and _key(f) in exact
+        if out and f.a_start <= out[-1].a_end and not both_exact:
+            p = out[-1]
+            out[-1] = Fragment(
+                p.a_start, f.a_end, min(p.b_start, f.b_start), max(p.b_end, f.b_end),
+                min(p.similarity, f.similarity), p.seeds + f.seeds, exact=False,
+            )  # fmt: skip
+        else:
+            out.append(f)
+    return out
+
+
 def _passage(f: Fragment, a: Tokens, b: Tokens, exact: dict[Range, int]) -> Passage:
     r = _key(f) if _key(f) in exact else tighten(f, a, b, exact)
     if r in exact:  # the fragment is, or was trimmed down to, one exact passage
@@ -194,4 +216,6 @@ def merge_evidence(
     candidates = [f for f in fragments if _confident(f, exact, settings)]
     candidates += [fragment_of([r], space) for r in runs]
     kept = resolve(candidates, exact)
+    if summaries:
+        kept = join_touching(kept, exact)
     return [_passage(f, a, b, exact) for f in kept]

@@ -19,7 +19,7 @@ from overlap.store.corpus import CorpusStore
 
 #: A content key held by more documents than this (in one store part, or in the batch) is
 #: stock phrasing: it proposes nothing.
-COMMON_KEY_DOCS = 64
+COMMON_KEY_DOCS = 16
 
 I64 = npt.NDArray[np.int64]
 

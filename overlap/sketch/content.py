@@ -31,22 +31,35 @@ U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 
 _MULT = np.uint64(0x9E3779B97F4A7C15)
-_STEMS: dict[str, str] = {}
 _CACHE_LIMIT = 1_000_000
+#: Word to the hash of its stem, 0 for a stopword (memoised: vocabularies are small).
+_STEM_HASHES: dict[str, int] = {}
 
 
 def content_stems(words: Sequence[str]) -> list[str]:
     """Stems of the content words among normalised ``words``, in order."""
-    if len(_STEMS) > _CACHE_LIMIT:
-        _STEMS.clear()
-    out = []
-    for w in words:
-        s = _STEMS.get(w)
-        if s is None:
-            s = _STEMS[w] = "" if w in STOPWORDS else stem(w)
-        if s:
-            out.append(s)
-    return out
+    return [stem(w) for w in words if w not in STOPWORDS]
+
+
+def content_hashes(words: Sequence[str]) -> U64:
+    """Hashes of the stems of the content words among normalised ``words``, in order.
+
+    The same as ``word_hashes(content_stems(words))``, looked up a word at a time in C.
+    """
+    if len(_STEM_HASHES) > _CACHE_LIMIT:
+        _STEM_HASHES.clear()
+    values = list(map(_STEM_HASHES.get, words))
+    if None in values:
+        for i, v in enumerate(values):
+            if v is None:
+                w = words[i]
+                if w not in _STEM_HASHES:
+                    s = "" if w in STOPWORDS else stem(w)
+                    _STEM_HASHES[w] = int(word_hashes([s])[0]) if s else 0
+                values[i] = _STEM_HASHES[w]
+    hashes: U64 = np.array(values, dtype=np.uint64)
+    kept: U64 = hashes[hashes != 0]
+    return kept
 
 
 def sorted_ngram_keys(hashes: U64, n: int) -> U64:
@@ -71,9 +84,7 @@ def content_keys(words: Sequence[str], n: int) -> tuple[U64, I64]:
 
     A key's position is the index, among the content words, of the first run that makes it.
     """
-    keys, first = np.unique(
-        sorted_ngram_keys(word_hashes(content_stems(words)), n), return_index=True
-    )
+    keys, first = np.unique(sorted_ngram_keys(content_hashes(words), n), return_index=True)
     return keys, first.astype(np.int64)
 
 
