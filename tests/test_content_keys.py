@@ -111,3 +111,16 @@ def test_content_hashes_are_the_hashes_of_the_content_stems() -> None:
     words = normalised_words("The counselors were reflecting on the clients' stories again")
     assert content_hashes(words).tolist() == word_hashes(content_stems(words)).tolist()
     assert content_hashes(words).tolist() == content_hashes(words).tolist()  # from the cache
+
+
+@given(st.lists(st.lists(st.sampled_from(["the", "a", "river", "delta", "farm", "flood", "x"]),
+                         max_size=12), max_size=6), st.integers(1, 3))  # fmt: skip
+def test_batch_content_keys_equal_the_keys_of_each_document(docs: list[list[str]], n: int) -> None:
+    from overlap.sketch.content import batch_content_keys
+
+    doc, keys, pos = batch_content_keys(docs, n)
+    for i, words in enumerate(docs):
+        mine = doc == i
+        want_keys, want_pos = content_keys(words, n)
+        assert keys[mine].tolist() == want_keys.tolist()
+        assert pos[mine].tolist() == want_pos.tolist()

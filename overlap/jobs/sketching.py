@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from overlap.settings import Settings
-from overlap.sketch.content import content_keys
+from overlap.sketch.content import batch_content_keys
 from overlap.sketch.lsh import band_keys
 from overlap.sketch.minhash import batch_signatures
 from overlap.text.shingles import shingle_hashes, window_shingle_ranges
@@ -69,14 +69,7 @@ class ContentKeys:
 
 def sketch_content(word_lists: Sequence[Sequence[str]], settings: Settings) -> ContentKeys:
     """Content-word keys of each document's normalised words (none if ``content_ngram`` is 0)."""
-    n = settings.content_ngram
-    per_doc = [content_keys(words, n) for words in word_lists] if n else []
-    sizes = [len(k) for k, _ in per_doc]
-    doc = np.repeat(np.arange(len(per_doc), dtype=np.int64), sizes)
-    if not per_doc:
-        return ContentKeys(doc, np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
-    keys = np.concatenate([k for k, _ in per_doc]).astype(np.uint64)
-    return ContentKeys(doc, keys, np.concatenate([p for _, p in per_doc]).astype(np.int64))
+    return ContentKeys(*batch_content_keys(word_lists, settings.content_ngram))
 
 
 def term_frequencies(hash_lists: Sequence[Hashes]) -> tuple[Hashes, npt.NDArray[np.int64]]:

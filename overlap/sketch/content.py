@@ -88,6 +88,31 @@ def content_keys(words: Sequence[str], n: int) -> tuple[U64, I64]:
     return keys, first.astype(np.int64)
 
 
+def batch_content_keys(word_lists: Sequence[Sequence[str]], n: int) -> tuple[I64, U64, I64]:
+    """:func:`content_keys` of many documents at once: ``(doc, key, position)`` rows.
+
+    Rows are sorted by document, then key. One pass of array operations over the whole
+    batch: per-document overheads dominate the work for posts of a few hundred words.
+    """
+    hashes = [content_hashes(words) for words in word_lists]
+    sizes = np.array([len(h) for h in hashes], dtype=np.int64)
+    if n < 1 or not len(sizes) or sizes.sum() < n:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, np.zeros(0, dtype=np.uint64), empty
+    flat = np.concatenate(hashes).astype(np.uint64)
+    doc = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+    pos = np.arange(len(flat), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    keys = sorted_ngram_keys(flat, n)
+    # A run must lie inside one document: its start is at most n - 1 words before the end.
+    inside = pos[: len(keys)] <= np.repeat(sizes - n, sizes)[: len(keys)]
+    doc, keys, pos = doc[: len(keys)][inside], keys[inside], pos[: len(keys)][inside]
+    order = np.lexsort((pos, keys, doc))
+    doc, keys, pos = doc[order], keys[order], pos[order]
+    first = np.ones(len(keys), dtype=np.bool_)
+    first[1:] = (doc[1:] != doc[:-1]) | (keys[1:] != keys[:-1])
+    return doc[first], keys[first], pos[first]
+
+
 def clustered_pairs(
     left_docs: I64, left_pos: I64, right_docs: I64, right_pos: I64, span: int
 ) -> tuple[I64, I64]:
