@@ -94,10 +94,12 @@ def batch_content_keys(word_lists: Sequence[Sequence[str]], n: int) -> tuple[I64
     Rows are sorted by document, then key. One pass of array operations over the whole
     batch: per-document overheads dominate the work for posts of a few hundred words.
     """
+    empty = np.zeros(0, dtype=np.int64)
+    if n < 1:  # no second sketch
+        return empty, np.zeros(0, dtype=np.uint64), empty
     hashes = [content_hashes(words) for words in word_lists]
     sizes = np.array([len(h) for h in hashes], dtype=np.int64)
-    if n < 1 or not len(sizes) or sizes.sum() < n:
-        empty = np.zeros(0, dtype=np.int64)
+    if not len(sizes) or sizes.sum() < n:
         return empty, np.zeros(0, dtype=np.uint64), empty
     flat = np.concatenate(hashes).astype(np.uint64)
     doc = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
