@@ -16,7 +16,6 @@ Prints what it saw; never fails on time.
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import multiprocessing as mp
 import os
@@ -30,12 +29,8 @@ from typing import Any
 import bench_signatures
 from corpus_gen import write_corpus, write_reworded
 
-from overlap.engine.choice import open_engine
-from overlap.ingest.files import read_documents
 from overlap.jobs.run import AddSummary, add_to_corpus, scan_paths
-from overlap.jobs.scan import scan
 from overlap.model import Finding, Role, ScanResult
-from overlap.report.folder import write_report_folder
 from overlap.settings import Settings
 from overlap.store.corpus import CorpusStore
 from overlap.store.inventory import list_documents
@@ -67,27 +62,8 @@ def build_store(
 def scan_store(
     paths: list[Path], store: Path, out: Path, settings: Settings | None = None
 ) -> ScanResult:
-    """Scan as `overlap scan` does (:func:`scan_paths`); with ``settings``, with those.
-
-    A store records only the settings that shape it, and ``scan_paths`` takes the others
-    (such as ``scan_paraphrase``) from their defaults; unless it takes ``settings`` itself,
-    a scan with other settings runs its steps here: read the files, open the store with the
-    settings, scan on the default engine, write the report folder.
-    """
-    if settings is None:
-        return scan_paths(paths, store, out)
-    if "settings" in inspect.signature(scan_paths).parameters:
-        return scan_paths(paths, store, out, settings=settings)  # type: ignore[call-arg]
-    submissions = read_documents(paths, Role.SUBMISSION)
-    with open_engine() as engine:
-        result = scan(
-            submissions.documents,
-            CorpusStore.open(store, settings),
-            errors=submissions.errors,
-            engine=engine,
-        )
-    write_report_folder(result, out)
-    return result
+    """Scan as `overlap scan` does (:func:`scan_paths`), with ``settings`` if given."""
+    return scan_paths(paths, store, out, settings=settings)
 
 
 def covers_half(f: Finding, start: int, end: int) -> bool:

@@ -16,6 +16,7 @@ from overlap.jobs.scan import Progress, scan
 from overlap.model import FileError, Role, ScanResult
 from overlap.privacy.pseudonyms import ensure_key, pseudonymize_result
 from overlap.report.folder import write_report_folder
+from overlap.settings import Settings
 from overlap.store.corpus import CorpusStore
 from overlap.store.lock import DEFAULT_LOCK_TIMEOUT
 
@@ -69,14 +70,18 @@ def scan_paths(
     progress: Progress | None = None,
     pseudonymize: bool = False,
     engine: EngineSpec | None = None,
+    settings: Settings | None = None,
 ) -> ScanResult:
     """Scan submission files against the store at ``corpus``; write the report to ``out``.
+
+    ``settings`` (the store's own by default) may change how the scan aligns, not what the
+    store holds: index settings must agree with the store's.
 
     With ``pseudonymize``, the result and the report name students by stable pseudonyms
     (keyed by the store's ``pseudonym.key``) instead of their names. Matching runs on
     ``engine`` (local processes by default); the findings do not depend on it.
     """
-    store = CorpusStore.open(corpus)
+    store = CorpusStore.open(corpus, settings)
     submissions = read_documents(paths, Role.SUBMISSION)
     templates = read_documents(excludes, Role.EXCLUDE) if excludes else None
     if templates is not None and templates.errors:
