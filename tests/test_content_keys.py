@@ -64,7 +64,7 @@ def rows(*pairs: tuple[int, int, int, int]) -> tuple[np.ndarray, ...]:
         # Exactly span apart counts; one more does not.
         ([(0, 0, 1, 0), (0, 10, 1, 10)], 10, [([0, 1], 2)]),
         ([(0, 0, 1, 0), (0, 11, 1, 11)], 10, []),
-        # The largest chain is reported, pairs kept apart.
+        # The keys of every chain count, pairs kept apart.
         (
             [
                 (0, 1, 1, 1),
@@ -76,7 +76,7 @@ def rows(*pairs: tuple[int, int, int, int]) -> tuple[np.ndarray, ...]:
                 (2, 6, 1, 6),
             ],
             4,
-            [([0, 1], 3), ([2, 1], 2)],
+            [([0, 1], 5), ([2, 1], 2)],
         ),
     ],
 )

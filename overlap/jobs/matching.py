@@ -29,7 +29,7 @@ PEER_SHARD = 256
 #: Size of the cluster of content keys two documents must share before their sentences
 #: are compared for paraphrase: fewer is evidence of a short copy at most, and the sentence
 #: pass costs more than the exact one.
-PARAPHRASE_KEYS = 3
+PARAPHRASE_KEYS = 2
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,8 @@ def batch_content_keys(word_lists: Sequence[Sequence[str]], n: int) -> tuple[I64
     # A run must lie inside one document: its start is at most n - 1 words before the end.
     inside = pos[: len(keys)] <= np.repeat(sizes - n, sizes)[: len(keys)]
     doc, keys, pos = doc[: len(keys)][inside], keys[inside], pos[: len(keys)][inside]
+    if not len(keys):
+        return empty, np.zeros(0, dtype=np.uint64), empty
     # One flat sort: a key and its document folded into one 64-bit code. Two different
     # (document, key) rows share a code with probability 2**-64 (keys are uniform hashes);
     # one of them would then be dropped, which loses one key of one document at worst.
@@ -131,11 +133,11 @@ def clustered_pairs(
     reworded one, shares several keys within a few content words of each other on both
     sides. A pair is kept when two of its keys, consecutive in the left document, are at
     most ``span`` content words apart there and in the right document; its count is the
-    largest number of keys chained so.
+    number of keys chained so (in one chain or several).
 
     Returns:
-        ``(pairs, keys)``: distinct ``(left_doc, right_doc)`` rows, sorted, and the size of
-        each pair's largest chain of keys (at least 2).
+        ``(pairs, keys)``: distinct ``(left_doc, right_doc)`` rows, sorted, and the number of
+        keys in each pair's chains (at least 2).
     """
     empty = np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
     if len(left_docs) < 2:
@@ -155,9 +157,7 @@ def clustered_pairs(
     ends = np.flatnonzero(near & ~np.concatenate((near[1:], [False])))
     sizes = ends - starts + 2
     width = int(max(ld.max(), rd.max())) + 1
-    codes = ld[starts] * width + rd[starts]
-    order = np.lexsort((-sizes, codes))
-    codes, sizes = codes[order], sizes[order]
-    first = np.concatenate(([True], codes[1:] != codes[:-1]))
-    pairs = np.stack(np.divmod(codes[first], width), axis=1).astype(np.int64)
-    return pairs, sizes[first].astype(np.int64)
+    codes, total = np.unique(ld[starts] * width + rd[starts], return_inverse=True)
+    keys = np.bincount(total, weights=sizes).astype(np.int64)
+    pairs = np.stack(np.divmod(codes, width), axis=1).astype(np.int64)
+    return pairs, keys
