@@ -7,8 +7,8 @@ import os
 
 from overlap.ingest.errors import ExtractError
 
-#: Text may hold one NUL byte in this many bytes (a stray one); more makes it binary.
-STRAY_NUL_BYTES = 1000
+#: UTF-8 text may hold one NUL byte in this many bytes (stray ones); more makes it binary.
+STRAY_NUL_BYTES = 100
 # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
 _BOMS: tuple[tuple[bytes, str, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),

@@ -6,8 +6,9 @@ aligned there too, so candidates never travel: only findings and the documents t
 to come back. Pairs of submissions that share a key are aligned in shards of pairs.
 
 Every candidate pair (see :mod:`overlap.jobs.candidates`) is aligned on runs of the same
-words (exact and edited copies). Pairs whose shared content keys form a cluster of at least
-``PARAPHRASE_KEYS`` are aligned on sentence evidence too (``Settings.scan_paraphrase``).
+words (exact and edited copies). Pairs whose shared content keys cluster (at least
+``PARAPHRASE_KEYS`` keys), or in which runs of the same words showed a copy, are aligned on
+sentence evidence too (``Settings.scan_paraphrase``).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ PEER_SHARD = 256
 #: Size of the cluster of content keys two documents must share before their sentences
 #: are compared for paraphrase: fewer is evidence of a short copy at most, and the sentence
 #: pass costs more than the exact one.
-PARAPHRASE_KEYS = 2
+PARAPHRASE_KEYS = 3
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,18 @@ class PartMatches:
 
 
 def aligned(a: Prepared, b: Prepared, shared_keys: int, settings: Settings) -> list[Passage]:
-    """Passages of ``a`` found in ``b``, on sentence evidence too where the keys warrant it.
+    """Passages of ``a`` found in ``b``, on sentence evidence too where there is reason to.
+
+    The sentence pass runs where the pair's content keys cluster (``PARAPHRASE_KEYS`` or
+    more) or where runs of the same words already show a copy, which the sentences around
+    it may extend.
 
     Summaries are looked for in sources only: between two students' posts (or a prior post)
     both sides of a passage are reported to someone, so both must be tight.
     """
-    if not (settings.scan_paraphrase and shared_keys >= PARAPHRASE_KEYS):
-        return align(a.tokens, b.tokens, settings)
+    exact = align(a.tokens, b.tokens, settings)
+    if not settings.scan_paraphrase or (shared_keys < PARAPHRASE_KEYS and not exact):
+        return exact
     mode = Mode.SUMMARY if b.doc.role is Role.SOURCE else Mode.PARAPHRASE
     return align(a.tokens, b.tokens, settings, texts=(a.doc.text, b.doc.text), mode=mode)
 
