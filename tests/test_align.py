@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from overlap.align import align
+from overlap.align import Mode, align
 from overlap.align.paraphrase import Seed, cluster, trim_to_runs
 from overlap.align.passages import Chain, chain_runs, select_chains
 from overlap.align.seeds import Run, encode, find_runs, seed_pairs
@@ -691,3 +691,21 @@ def test_touching_fragments_join_but_two_exact_passages_stay_apart() -> None:
     assert joined[0].seeds == 2 and joined[0].similarity == 0.5
     exact = {(0, 10, 100, 110): 10, (10, 18, 300, 310): 8}
     assert join_touching([first, touching], exact) == [first, touching]
+
+
+def test_only_if_copied_looks_at_sentences_only_after_a_copy() -> None:
+    a_text = f"{prose_sentences('a', 6)} {'. '.join(REWORDED)}. {prose_sentences('x', 4)}"
+    b_text = f"{prose_sentences('b', 9)} {'. '.join(SOURCE_SENTENCES)}. {prose_sentences('y', 3)}"
+    a, b = tokenise(a_text), tokenise(b_text)
+    texts = (a_text, b_text)
+    long_runs = Settings(min_words=40)  # no run of the rewording is a copy this long
+    assert not align(a, b, long_runs)
+    assert align(a, b, long_runs, texts=texts, mode=Mode.PARAPHRASE)
+    assert not align(a, b, long_runs, texts=texts, mode=Mode.PARAPHRASE, only_if_copied=True)
+    copied = f"{a_text} {COPY_TEXT}."
+    b_copy = f"{b_text} {COPY_TEXT}."
+    found = align(tokenise(copied), tokenise(b_copy), DEFAULT, texts=(copied, b_copy),
+                  mode=Mode.PARAPHRASE, only_if_copied=True)  # fmt: skip
+    at = copied.rindex(COPY_TEXT)
+    assert any(p.start <= at and at + len(COPY_TEXT) <= p.end for p in found)
+    assert Evidence.PARAPHRASE in {p.evidence for p in found}  # the sentences were looked at

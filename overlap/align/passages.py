@@ -156,6 +156,7 @@ def align(
     *,
     texts: tuple[str, str] | None = None,
     mode: Mode | None = None,
+    only_if_copied: bool = False,
 ) -> list[Passage]:
     """Return the passages of ``a`` copied from ``b``, with what evidence each rests on.
 
@@ -182,6 +183,8 @@ def align(
         texts: The original texts ``a`` and ``b`` were tokenised from.
         mode: The evidence to use; ``Mode.EXACT`` without ``texts``, else ``Mode.SUMMARY``
             by default.
+        only_if_copied: Look at sentences only where runs of the same words already show a
+            copy (a passage of ``settings.min_words``); else return what the runs give.
 
     Returns:
         Passages with character offsets into both original texts, sorted by start in ``a``
@@ -192,7 +195,7 @@ def align(
         chain_runs(runs, settings.max_gap, settings.min_words), settings.min_words
     )
     mode = mode or (Mode.EXACT if texts is None else Mode.SUMMARY)
-    if mode is Mode.EXACT:
+    if mode is Mode.EXACT or (only_if_copied and not chains):
         return [to_passage(c, a, b) for c in chains]
     if texts is None:
         raise ValueError(f"aligning in mode {mode} needs the texts, to see sentences")

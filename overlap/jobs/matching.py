@@ -61,11 +61,13 @@ def aligned(a: Prepared, b: Prepared, shared_keys: int, settings: Settings) -> l
     Summaries are looked for in sources only: between two students' posts (or a prior post)
     both sides of a passage are reported to someone, so both must be tight.
     """
-    exact = align(a.tokens, b.tokens, settings)
-    if not settings.scan_paraphrase or (shared_keys < PARAPHRASE_KEYS and not exact):
-        return exact
+    if not settings.scan_paraphrase:
+        return align(a.tokens, b.tokens, settings)
     mode = Mode.SUMMARY if b.doc.role is Role.SOURCE else Mode.PARAPHRASE
-    return align(a.tokens, b.tokens, settings, texts=(a.doc.text, b.doc.text), mode=mode)
+    return align(
+        a.tokens, b.tokens, settings, texts=(a.doc.text, b.doc.text), mode=mode,
+        only_if_copied=shared_keys < PARAPHRASE_KEYS,
+    )  # fmt: skip
 
 
 def _kept(sub: Prepared, p: Passage, least: int) -> bool:
