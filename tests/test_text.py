@@ -103,3 +103,13 @@ def test_window_shingle_ranges_stay_inside() -> None:
     assert (ends <= 47).all() and (starts < ends).all()
     starts, ends = window_shingle_ranges(2, 4, 24, 12)  # shorter than one shingle
     assert starts.tolist() == [0] and ends.tolist() == [1]
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
+def test_ascii_text_tokenises_as_the_general_path_does(text: str) -> None:
+    from overlap.text.tokens import _tokenise_unicode, tokenise
+
+    fast, general = tokenise(text), _tokenise_unicode(text)
+    assert fast.norms == general.norms
+    assert fast.starts.tolist() == general.starts.tolist()
+    assert fast.ends.tolist() == general.ends.tolist()

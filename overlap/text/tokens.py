@@ -34,6 +34,18 @@ class Tokens:
 
 def tokenise(text: str) -> Tokens:
     """Split ``text`` into normalised words, keeping each word's offsets into ``text``."""
+    if text.isascii():
+        # Same words as below (on ASCII, \w is ASCII and normalising is lowering), found
+        # without a Python call per word.
+        spans = np.array([m.span() for m in _ASCII_WORD.finditer(text)], dtype=np.int64).reshape(
+            -1, 2
+        )
+        norms_ascii = tuple(_ASCII_WORD.findall(text.lower()))
+        return Tokens(norms_ascii, spans[:, 0].copy(), spans[:, 1].copy())
+    return _tokenise_unicode(text)
+
+
+def _tokenise_unicode(text: str) -> Tokens:
     norms: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
