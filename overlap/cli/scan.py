@@ -64,6 +64,9 @@ def scan(
 ) -> None:
     """Scan submissions against the corpus and each other; write the report folder.
 
+    Finds verbatim, edited and reworded passages; each finding says what it rests on
+    (evidence: exact, edited or paraphrase) and how it is attributed.
+
     Files that cannot be read are listed (findings.json "errors", stderr) and the batch goes
     on. Exit status: 0 no finding at or above --fail-on, 1 some, 2 usage or input error (with
     --strict, also any unreadable file).
