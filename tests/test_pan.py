@@ -17,13 +17,12 @@ from overlap.eval.pan import (
     DETECTION_TAG,
     UNLISTED,
     PanReport,
-    detect,
     detections_xml,
-    evaluate_given_pairs,
     read_annotations,
     read_pairs,
     read_text,
 )
+from overlap.eval.pan_pairs import detect, evaluate_given_pairs
 from overlap.eval.pan_scan import evaluate_scan, offset_shift
 from overlap.ingest.files import read_documents
 from overlap.model import Role

@@ -19,7 +19,8 @@ from overlap.cli.common import (
 from overlap.engine.choice import EngineSpec
 from overlap.errors import OverlapError
 from overlap.eval.attribution import evaluate_attribution, format_attribution
-from overlap.eval.pan import evaluate_given_pairs, format_pan
+from overlap.eval.pan import format_pan
+from overlap.eval.pan_pairs import evaluate_given_pairs
 from overlap.eval.pan_scan import evaluate_scan
 
 eval_app = typer.Typer(help="Measure the checker against labelled data.", no_args_is_help=True)
