@@ -6,12 +6,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from overlap.sketch.content import (
+    batch_content_keys,
     clustered_pairs,
-    content_keys,
+    content_hashes,
     content_stems,
     sorted_ngram_keys,
 )
 from overlap.text.tokens import normalised_words
+
+
+def content_keys(words: list[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Reference for one document: its distinct keys, sorted, and the first place of each."""
+    keys, first = np.unique(sorted_ngram_keys(content_hashes(words), n), return_index=True)
+    return keys, first
 
 
 def keys_of(text: str, n: int = 2) -> set[int]:
@@ -41,7 +48,7 @@ def test_a_reworded_sentence_keeps_keys_a_different_one_has_none() -> None:
 
 
 def test_positions_count_content_words_and_keep_the_first_occurrence() -> None:
-    keys, pos = content_keys(normalised_words("alpha beta the alpha beta gamma"), 2)
+    _, keys, pos = batch_content_keys([normalised_words("alpha beta the alpha beta gamma")], 2)
     by_key = dict(zip(keys.tolist(), pos.tolist(), strict=True))
     # (alpha beta), (beta alpha) and (alpha beta) at 0, 1, 2 are one key: the first is kept.
     assert sorted(by_key.values()) == [0, 3]
@@ -105,7 +112,6 @@ def test_clustered_pairs_only_join_documents_with_two_near_keys(
 
 
 def test_content_hashes_are_the_hashes_of_the_content_stems() -> None:
-    from overlap.sketch.content import content_hashes
     from overlap.text.shingles import word_hashes
 
     words = normalised_words("The counselors were reflecting on the clients' stories again")
@@ -116,8 +122,6 @@ def test_content_hashes_are_the_hashes_of_the_content_stems() -> None:
 @given(st.lists(st.lists(st.sampled_from(["the", "a", "river", "delta", "farm", "flood", "x"]),
                          max_size=12), max_size=6), st.integers(1, 3))  # fmt: skip
 def test_batch_content_keys_equal_the_keys_of_each_document(docs: list[list[str]], n: int) -> None:
-    from overlap.sketch.content import batch_content_keys
-
     doc, keys, pos = batch_content_keys(docs, n)
     for i, words in enumerate(docs):
         mine = doc == i

@@ -34,8 +34,8 @@ def _keyed_rows(rows: pa.Table) -> tuple[npt.NDArray[np.uint64], I64, list[str]]
 def candidate_pairs(store: CorpusStore, batch: ScanBatch) -> dict[int, dict[str, int]]:
     """Stored documents proposed for each submission (by batch index).
 
-    Each value is the size of the largest cluster of content keys the two share (0 when
-    only the window signatures proposed the pair). Each part's rows are filtered against
+    Each value is the number of shared content keys that stand together on both sides (0
+    when only the window signatures proposed the pair). Each part's rows are filtered against
     the batch's key sets as they are read, so only rows with a shared key are kept.
     """
     out: dict[int, dict[str, int]] = {}
@@ -68,7 +68,7 @@ def candidate_pairs(store: CorpusStore, batch: ScanBatch) -> dict[int, dict[str,
 
 
 def peer_candidates(batch: ScanBatch) -> dict[tuple[int, int], int]:
-    """Pairs ``(i, j)``, ``i < j``, of submissions proposed, with their content cluster size."""
+    """Pairs ``(i, j)``, ``i < j``, of submissions proposed, with their clustered content keys."""
     banded = self_pairs(batch.keys, batch.docs).tolist()
     out: dict[tuple[int, int], int] = dict.fromkeys(((i, j) for i, j in banded), 0)
     keep = uncommon(batch.content_keys, COMMON_KEY_DOCS)

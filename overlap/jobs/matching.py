@@ -27,9 +27,9 @@ from overlap.store.corpus import CorpusStore
 
 #: Submission pairs per shard of peer alignment.
 PEER_SHARD = 256
-#: Size of the cluster of content keys two documents must share before their sentences
-#: are compared for paraphrase: fewer is evidence of a short copy at most, and the sentence
-#: pass costs more than the exact one.
+#: Clustered content keys two documents must share before their sentences are compared for
+#: paraphrase (unless runs of the same words already show a copy): fewer is evidence of a
+#: short copy at most, and the sentence pass costs more than the exact one.
 PARAPHRASE_KEYS = 3
 
 

@@ -79,17 +79,11 @@ def sorted_ngram_keys(hashes: U64, n: int) -> U64:
     return acc
 
 
-def content_keys(words: Sequence[str], n: int) -> tuple[U64, I64]:
-    """Distinct content keys of a document's normalised words, sorted, and where each is.
-
-    A key's position is the index, among the content words, of the first run that makes it.
-    """
-    keys, first = np.unique(sorted_ngram_keys(content_hashes(words), n), return_index=True)
-    return keys, first.astype(np.int64)
-
-
 def batch_content_keys(word_lists: Sequence[Sequence[str]], n: int) -> tuple[I64, U64, I64]:
-    """:func:`content_keys` of many documents at once: ``(doc, key, position)`` rows.
+    """Distinct content keys of each document, and where each first is: ``(doc, key, pos)``.
+
+    A key's position is the index, among the document's content words, of the first run of
+    ``n`` that makes it.
 
     Rows come in no particular order. One pass of array operations over the whole batch:
     per-document overheads dominate the work for posts of a few hundred words.

@@ -79,7 +79,14 @@ def join_keys(query_keys: U64, query_docs: I64, index_keys: U64, index_docs: I64
     each with the document it belongs to; the result is sorted. There is no cap on bucket
     size, so a key shared by very many documents yields a quadratic number of pairs.
     """
-    return join_counts(query_keys, query_docs, index_keys, index_docs)[0]
+    q_rows, i_rows = join_rows(query_keys, index_keys)
+    if not len(q_rows):
+        return np.zeros((0, 2), dtype=np.int64)
+    q = query_docs[q_rows].astype(np.int64)
+    i = index_docs[i_rows].astype(np.int64)
+    width = int(i.max()) + 1
+    codes = np.unique(q * width + i)  # one flat sort instead of a row-wise unique
+    return np.stack(np.divmod(codes, width), axis=1).astype(np.int64)
 
 
 def join_rows(query_keys: U64, index_keys: U64) -> tuple[I64, I64]:
@@ -96,25 +103,6 @@ def join_rows(query_keys: U64, index_keys: U64) -> tuple[I64, I64]:
         return empty, empty
     rows = np.repeat(np.flatnonzero(hit), counts[hit]).astype(np.int64)
     return rows, order[np.repeat(lo[hit], counts[hit]) + _ranks(counts[hit])].astype(np.int64)
-
-
-def join_counts(
-    query_keys: U64, query_docs: I64, index_keys: U64, index_docs: I64
-) -> tuple[I64, I64]:
-    """Distinct ``(query_doc, index_doc)`` rows that share a key, and how many rows share.
-
-    With each ``(key, doc)`` row distinct on both sides, the count is the number of distinct
-    keys the two documents share. Rows are sorted.
-    """
-    q_rows, i_rows = join_rows(query_keys, index_keys)
-    if not len(q_rows):
-        return np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
-    q = query_docs[q_rows].astype(np.int64)
-    i = index_docs[i_rows].astype(np.int64)
-    width = int(i.max()) + 1
-    # One flat sort instead of a row-wise unique.
-    codes, shared = np.unique(q * width + i, return_counts=True)
-    return np.stack(np.divmod(codes, width), axis=1).astype(np.int64), shared.astype(np.int64)
 
 
 def uncommon(keys: U64, most: int) -> npt.NDArray[np.bool_]:
