@@ -42,6 +42,9 @@ class Settings:
             sources rarely do, hence the higher bar.
         seed_words: Words per exact n-gram used as an alignment seed.
         max_gap: Largest gap (in words, on either side) merged inside one passage.
+        join_gap: Two passages of a pair at most this many words apart on both sides, in
+            either order, are one edited copy (moved clauses, dense edits), unless both are
+            verbatim; negative joins nothing.
         sentence_cosine: Paraphrase seeds are sentence pairs with a TF-ISF cosine above this
             (used only when the aligner is given the texts, so it can see sentences).
         sentence_dice: ... and a Dice coefficient of their word stems above this.
@@ -79,6 +82,7 @@ class Settings:
     min_shared_words: int = 12
     seed_words: int = 3
     max_gap: int = 4
+    join_gap: int = 8
     sentence_cosine: float = 0.33
     sentence_dice: float = 0.33
     sentence_gap: int = 4

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from overlap.align import Mode, align
 from overlap.align.paraphrase import Seed, cluster, trim_to_runs
-from overlap.align.passages import Chain, chain_runs, select_chains
+from overlap.align.passages import Chain, chain_runs, join_reordered, select_chains
 from overlap.align.seeds import Run, encode, find_runs, seed_pairs
 from overlap.align.sentences import split_sentences, stem
 from overlap.errors import SettingsError
@@ -357,6 +357,73 @@ def test_chain_runs(runs: list[Run], max_gap: int, expected: list[Chain]) -> Non
 )
 def test_select_chains(chains: list[Chain], expected: list[Chain]) -> None:
     assert select_chains(chains, min_words=8) == expected
+
+
+@pytest.mark.parametrize(
+    ("chains", "gap", "expected"),
+    [
+        ([], 8, []),
+        # clauses moved: the second piece of a comes first in b, 2 words apart in a, 7 in b
+        ([Chain(0, 12, 19, 31, 10), Chain(14, 24, 0, 12, 9)], 8, [Chain(0, 24, 0, 31, 19)]),
+        # in order, but too far apart for one chain
+        ([Chain(0, 9, 0, 9, 9), Chain(14, 24, 13, 23, 9)], 8, [Chain(0, 24, 0, 23, 18)]),
+        (
+            [Chain(0, 9, 0, 9, 9), Chain(14, 24, 13, 23, 9)],
+            4,
+            [Chain(0, 9, 0, 9, 9), Chain(14, 24, 13, 23, 9)],
+        ),
+        # too far apart in b
+        (
+            [Chain(0, 12, 30, 42, 10), Chain(14, 24, 0, 12, 9)],
+            8,
+            [Chain(0, 12, 30, 42, 10), Chain(14, 24, 0, 12, 9)],
+        ),
+        # two verbatim chains: two quotations, each with its own citation
+        (
+            [Chain(0, 9, 20, 29, 9), Chain(12, 22, 0, 10, 10)],
+            8,
+            [Chain(0, 9, 20, 29, 9), Chain(12, 22, 0, 10, 10)],
+        ),
+        # a joined chain is not verbatim, so a third verbatim piece joins it too
+        (
+            [Chain(0, 9, 0, 9, 9), Chain(11, 20, 11, 21, 8), Chain(22, 30, 23, 31, 8)],
+            8,
+            [Chain(0, 30, 0, 31, 25)],
+        ),
+        (
+            [Chain(0, 12, 19, 31, 10), Chain(14, 24, 0, 12, 9)],
+            -1,
+            [Chain(0, 12, 19, 31, 10), Chain(14, 24, 0, 12, 9)],
+        ),
+    ],
+)
+def test_join_reordered(chains: list[Chain], gap: int, expected: list[Chain]) -> None:
+    assert join_reordered(chains, gap) == expected
+
+
+def test_moved_clauses_are_one_edited_passage() -> None:
+    """Two clauses of a copy swapped, each too short alone for text shared with a student."""
+    first, second = filler("first", 10), filler("second", 10)
+    edited = [*first[:5], "changed", *first[6:]]
+    a_text = joined(filler("own", 20), second, ["and", "so"], edited, filler("mine", 20))
+    b_text = joined(filler("src", 20), first, ["then"], second, filler("end", 20))
+    (p,) = run(a_text, b_text)
+    mine, theirs = slices(p, a_text, b_text)
+    assert mine == joined(second, ["and", "so"], edited)
+    assert theirs == joined(first, ["then"], second)
+    assert (p.matched_words, p.evidence) == (19, Evidence.EDITED)
+    apart = run(a_text, b_text, Settings(join_gap=-1))
+    assert [(q.matched_words, q.evidence) for q in apart] == [
+        (10, Evidence.EXACT), (9, Evidence.EDITED)
+    ]  # fmt: skip
+
+
+def test_two_verbatim_quotations_stay_apart() -> None:
+    first, second = filler("first", 10), filler("second", 10)
+    a_text = joined(second, ["(Hale,", "2018)", "and"], first)
+    b_text = joined(first, ["then"], second)
+    found = run(a_text, b_text)
+    assert [(q.matched_words, q.evidence) for q in found] == [(10, Evidence.EXACT)] * 2
 
 
 def test_bad_arguments_are_named() -> None:

@@ -141,6 +141,34 @@ def select_chains(chains: Sequence[Chain], min_words: int) -> list[Chain]:
     return kept
 
 
+def _verbatim(c: Chain) -> bool:
+    return c.matched == c.a_end - c.a_start == c.b_end - c.b_start
+
+
+def join_reordered(chains: Sequence[Chain], gap: int) -> list[Chain]:
+    """Join chains (disjoint in a, sorted by start in a) that lie close on both sides.
+
+    Two chains whose ranges are at most ``gap`` words apart in a and in b, in either order,
+    are one edited copy whose clauses were moved or whose words were changed too densely for
+    ``max_gap``: reported apart, each piece may fall under the shortest reported passage.
+    Two verbatim chains stay apart: each quotation keeps its own marks and citation.
+    """
+    out: list[Chain] = []
+    for c in chains:
+        if out:
+            p = out[-1]
+            apart_b = max(c.b_start - p.b_end, p.b_start - c.b_end)
+            near = c.a_start - p.a_end <= gap and apart_b <= gap
+            if near and not (_verbatim(p) and _verbatim(c)):
+                out[-1] = Chain(
+                    p.a_start, c.a_end, min(p.b_start, c.b_start), max(p.b_end, c.b_end),
+                    p.matched + c.matched,
+                )  # fmt: skip
+                continue
+        out.append(c)
+    return out
+
+
 def to_passage(chain: Chain, a: Tokens, b: Tokens) -> Passage:
     """Turn token ranges into character offsets of the original texts."""
     start, end = a.span(chain.a_start, chain.a_end - 1)
@@ -164,8 +192,10 @@ def align(
     with at most ``settings.max_gap`` words between them are merged, so a few changed,
     inserted or dropped words do not split a passage. Passages with fewer than
     ``settings.min_words`` matched words are dropped, and where two overlap in ``a`` the one
-    with more matched words is kept. Passages may overlap in ``b``. These passages are
-    verified copies: ``Evidence.EXACT``.
+    with more matched words is kept. Passages at most ``settings.join_gap`` words apart on
+    both sides, in either order, are joined into one (moved clauses), unless both are
+    verbatim. Passages may overlap in ``b``. These passages are verified copies:
+    ``Evidence.EXACT`` for one unbroken run, else ``Evidence.EDITED``.
 
     In ``Mode.PARAPHRASE`` and ``Mode.SUMMARY`` (which need ``texts``, to see sentences),
     sentence pairs alike by TF-ISF cosine and Dice seed passages together with the exact
@@ -194,6 +224,7 @@ def align(
     chains = select_chains(
         chain_runs(runs, settings.max_gap, settings.min_words), settings.min_words
     )
+    chains = join_reordered(chains, settings.join_gap)
     mode = mode or (Mode.EXACT if texts is None else Mode.SUMMARY)
     if mode is Mode.EXACT or (only_if_copied and not chains):
         return [to_passage(c, a, b) for c in chains]
