@@ -10,6 +10,7 @@ from overlap.sketch.content import (
     clustered_pairs,
     content_hashes,
     content_stems,
+    hash_words,
     sorted_ngram_keys,
 )
 from overlap.text.tokens import normalised_words
@@ -48,7 +49,8 @@ def test_a_reworded_sentence_keeps_keys_a_different_one_has_none() -> None:
 
 
 def test_positions_count_content_words_and_keep_the_first_occurrence() -> None:
-    _, keys, pos = batch_content_keys([normalised_words("alpha beta the alpha beta gamma")], 2)
+    words = normalised_words("alpha beta the alpha beta gamma")
+    _, keys, pos = batch_content_keys([content_hashes(words)], 2)
     by_key = dict(zip(keys.tolist(), pos.tolist(), strict=True))
     # (alpha beta), (beta alpha) and (alpha beta) at 0, 1, 2 are one key: the first is kept.
     assert sorted(by_key.values()) == [0, 3]
@@ -116,13 +118,24 @@ def test_content_hashes_are_the_hashes_of_the_content_stems() -> None:
 
     words = normalised_words("The counselors were reflecting on the clients' stories again")
     assert content_hashes(words).tolist() == word_hashes(content_stems(words)).tolist()
-    assert content_hashes(words).tolist() == content_hashes(words).tolist()  # from the cache
+    assert content_hashes(words).tolist() == content_hashes(words).tolist()  # from the table
+
+
+def test_hash_words_gives_both_hashes_of_new_and_known_words() -> None:
+    from overlap.text.shingles import word_hashes
+
+    for text in ("the flood reached the delta farms", "a farm, the farms; unseen-word delta"):
+        words = normalised_words(text)
+        hashes, content = hash_words(words)
+        assert hashes.tolist() == word_hashes(words).tolist()
+        assert content.tolist() == word_hashes(content_stems(words)).tolist()
+    assert [len(h) for h in hash_words([])] == [0, 0]
 
 
 @given(st.lists(st.lists(st.sampled_from(["the", "a", "river", "delta", "farm", "flood", "x"]),
                          max_size=12), max_size=6), st.integers(1, 3))  # fmt: skip
 def test_batch_content_keys_equal_the_keys_of_each_document(docs: list[list[str]], n: int) -> None:
-    doc, keys, pos = batch_content_keys(docs, n)
+    doc, keys, pos = batch_content_keys([content_hashes(d) for d in docs], n)
     for i, words in enumerate(docs):
         mine = doc == i
         want_keys, want_pos = content_keys(words, n)

@@ -13,6 +13,7 @@ from overlap.jobs.prepared import Prepared
 from overlap.jobs.sketching import sketch_content, sketch_hashes
 from overlap.model import Document
 from overlap.settings import Settings
+from overlap.sketch.content import content_hashes
 from overlap.sketch.lsh import KeySet
 
 
@@ -66,7 +67,7 @@ def prepare_batch(
     flat_keys = sketch.keys.reshape(-1)
     order = np.argsort(flat_keys, kind="stable")
     flat_docs = np.repeat(sketch.doc, settings.bands)[order]
-    content = sketch_content([t.tokens.norms for t in texts], settings)
+    content = sketch_content([content_hashes(t.tokens.norms) for t in texts], settings)
     by_key = np.argsort(content.keys, kind="stable")
     return ScanBatch(
         tuple(texts), flat_keys[order], flat_docs, content.keys[by_key], content.doc[by_key],

@@ -15,9 +15,9 @@ from overlap.jobs.known import KnownIds, id_keys
 from overlap.jobs.sketching import sketch_content, sketch_hashes, term_frequencies
 from overlap.model import Document, FileError
 from overlap.settings import Settings
+from overlap.sketch.content import hash_words
 from overlap.store.corpus import CorpusStore, StagedPart, stage_part
 from overlap.store.schema import documents_to_table
-from overlap.text.shingles import word_hashes
 from overlap.text.tokens import normalised_words
 
 #: Documents per part file: the unit of parallel work and of commit.
@@ -42,9 +42,10 @@ def part_tables(
 ) -> tuple[dict[str, pa.Table], int]:
     """Build the dataset tables of one part; also return its word count."""
     word_lists = [normalised_words(d.text) for d in documents]
-    hash_lists = [word_hashes(words) for words in word_lists]
+    hashed = [hash_words(words) for words in word_lists]
+    hash_lists = [word for word, _ in hashed]
     sketch = sketch_hashes(hash_lists, settings)
-    content = sketch_content(word_lists, settings)
+    content = sketch_content([content for _, content in hashed], settings)
     ids = pa.array([d.id for d in documents], type=pa.string())
     windows = pa.table(
         {

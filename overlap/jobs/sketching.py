@@ -67,9 +67,9 @@ class ContentKeys:
     pos: npt.NDArray[np.int64]  # where the key first is, in content words
 
 
-def sketch_content(word_lists: Sequence[Sequence[str]], settings: Settings) -> ContentKeys:
-    """Content-word keys of each document's normalised words (none if ``content_ngram`` is 0)."""
-    return ContentKeys(*batch_content_keys(word_lists, settings.content_ngram))
+def sketch_content(hash_lists: Sequence[Hashes], settings: Settings) -> ContentKeys:
+    """Content-word keys of each document, from its ``content_hashes`` (none if n is 0)."""
+    return ContentKeys(*batch_content_keys(hash_lists, settings.content_ngram))
 
 
 def term_frequencies(hash_lists: Sequence[Hashes]) -> tuple[Hashes, npt.NDArray[np.int64]]:

@@ -18,6 +18,7 @@ then rejects).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -31,9 +32,56 @@ U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 
 _MULT = np.uint64(0x9E3779B97F4A7C15)
-_CACHE_LIMIT = 1_000_000
-#: Word to the hash of its stem, 0 for a stopword (memoised: vocabularies are small).
-_STEM_HASHES: dict[str, int] = {}
+#: Distinct words the table of :func:`hash_words` holds before it starts afresh.
+_TABLE_LIMIT = 1_000_000
+
+
+class _WordTable:
+    """Every word seen, numbered, with its hash and the hash of its content stem (0 if none).
+
+    One dictionary lookup per word gives both hashes, gathered by number in C: the window
+    shingles and the content keys are made from the same words. Vocabularies are small next
+    to corpora, so after the first documents nearly every word is known.
+    """
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.word = np.zeros(1024, dtype=np.uint64)
+        self.content = np.zeros(1024, dtype=np.uint64)
+        self.lock = threading.Lock()  # remote Dask workers may run several threads
+
+    def learn(self, words: Sequence[str]) -> None:
+        if len(self.ids) > _TABLE_LIMIT:
+            self.ids.clear()
+        new = list(dict.fromkeys(w for w in words if w not in self.ids))
+        size = len(self.ids) + len(new)
+        if size > len(self.word):
+            capacity = max(size, 2 * len(self.word))
+            self.word = np.resize(self.word, capacity)
+            self.content = np.resize(self.content, capacity)
+        at = len(self.ids)
+        stems = ["" if w in STOPWORDS else stem(w) for w in new]
+        self.word[at:size] = word_hashes(new)
+        self.content[at:size] = [int(word_hashes([s])[0]) if s else 0 for s in stems]
+        self.ids.update(zip(new, range(at, size), strict=True))
+
+    def hashes(self, words: Sequence[str]) -> tuple[U64, U64]:
+        with self.lock:
+            try:
+                ids = np.fromiter(map(self.ids.__getitem__, words), np.int64, len(words))
+            except KeyError:
+                self.learn(words)
+                ids = np.fromiter(map(self.ids.__getitem__, words), np.int64, len(words))
+            content = self.content[ids]
+            return self.word[ids], content[content != 0]
+
+
+_TABLE = _WordTable()
+
+
+def hash_words(words: Sequence[str]) -> tuple[U64, U64]:
+    """``(word_hashes(words), content_hashes(words))`` for normalised ``words``, at once."""
+    return _TABLE.hashes(words)
 
 
 def content_stems(words: Sequence[str]) -> list[str]:
@@ -46,20 +94,7 @@ def content_hashes(words: Sequence[str]) -> U64:
 
     The same as ``word_hashes(content_stems(words))``, looked up a word at a time in C.
     """
-    if len(_STEM_HASHES) > _CACHE_LIMIT:
-        _STEM_HASHES.clear()
-    values = list(map(_STEM_HASHES.get, words))
-    if None in values:
-        for i, v in enumerate(values):
-            if v is None:
-                w = words[i]
-                if w not in _STEM_HASHES:
-                    s = "" if w in STOPWORDS else stem(w)
-                    _STEM_HASHES[w] = int(word_hashes([s])[0]) if s else 0
-                values[i] = _STEM_HASHES[w]
-    hashes: U64 = np.array(values, dtype=np.uint64)
-    kept: U64 = hashes[hashes != 0]
-    return kept
+    return _TABLE.hashes(words)[1]
 
 
 def sorted_ngram_keys(hashes: U64, n: int) -> U64:
@@ -79,8 +114,10 @@ def sorted_ngram_keys(hashes: U64, n: int) -> U64:
     return acc
 
 
-def batch_content_keys(word_lists: Sequence[Sequence[str]], n: int) -> tuple[I64, U64, I64]:
+def batch_content_keys(hash_lists: Sequence[U64], n: int) -> tuple[I64, U64, I64]:
     """Distinct content keys of each document, and where each first is: ``(doc, key, pos)``.
+
+    ``hash_lists`` are the documents' :func:`content_hashes`.
 
     A key's position is the index, among the document's content words, of the first run of
     ``n`` that makes it.
@@ -91,7 +128,7 @@ def batch_content_keys(word_lists: Sequence[Sequence[str]], n: int) -> tuple[I64
     empty = np.zeros(0, dtype=np.int64)
     if n < 1:  # no second sketch
         return empty, np.zeros(0, dtype=np.uint64), empty
-    hashes = [content_hashes(words) for words in word_lists]
+    hashes = hash_lists
     sizes = np.array([len(h) for h in hashes], dtype=np.int64)
     if not len(sizes) or sizes.sum() < n:
         return empty, np.zeros(0, dtype=np.uint64), empty
