@@ -392,7 +392,9 @@ def test_metadata_fields(tmp_path: Path) -> None:
         pytest.param("path,student\na.txt,Zo\u00eb\n".encode("utf-16"), "Zo\u00eb", id="utf16"),
         pytest.param(b"path,student\n./a.txt,Ann\n", "Ann", id="dot-slash"),
         pytest.param(b'path,student\na.txt,"Ann\nLee"\n', "Ann\nLee", id="quoted-newline"),
-        pytest.param(b"path;student\na.txt;Ann\n", None, id="semicolon-is-no-path-column"),
+        pytest.param(b"path;student\na.txt;Ann\n", "Ann", id="semicolons"),
+        pytest.param(b"path\tstudent\na.txt\tAnn\n", "Ann", id="tabs"),
+        pytest.param(b'path;student\n"a.txt";"Doe, J."\n', "Doe, J.", id="semicolons-comma-cell"),
     ],
 )
 def test_metadata_csv_shapes(tmp_path: Path, csv_bytes: bytes, student: str | None) -> None:
@@ -457,7 +459,12 @@ def test_explicit_file_uses_metadata_beside_it(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("csv_bytes", "errors", "student"),
     [
-        pytest.param(b"file,student\na.txt,Ann\n", ["no 'path' column"], None, id="no-path-column"),
+        pytest.param(
+            b"file,student\na.txt,Ann\n",
+            ["no 'path' column; columns: file, student"],
+            None,
+            id="no-path-column",
+        ),
         pytest.param(b"", ["no 'path' column"], None, id="empty-csv"),
         pytest.param(b"path,student\x00\n", ["binary file"], None, id="binary-csv"),
         pytest.param(

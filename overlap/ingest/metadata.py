@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from overlap.ingest.decode import DecodeError, decode_bytes
+from overlap.ingest.delimiter import sniff_delimiter
 from overlap.model import FileError
 
 METADATA_NAME = "metadata.csv"
@@ -68,6 +69,8 @@ def row_key(path: str) -> str | None:
 def read_metadata(csv_path: Path, shown: str) -> MetadataTable:
     """Read one metadata.csv whose ``path`` column is relative to the folder that holds it.
 
+    Cells are separated by commas, semicolons or tabs, whichever the header uses most.
+
     Args:
         csv_path: The file on disk.
         shown: How to name the file in errors (the path as the user gave it).
@@ -77,7 +80,7 @@ def read_metadata(csv_path: Path, shown: str) -> MetadataTable:
     """
     try:
         text = decode_bytes(csv_path.read_bytes(), shown)
-        table = list(csv.reader(io.StringIO(text, newline="")))
+        table = list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)))
     except DecodeError as exc:
         return MetadataTable({}, (FileError(shown, exc.reason),))
     except OSError as exc:
@@ -86,7 +89,9 @@ def read_metadata(csv_path: Path, shown: str) -> MetadataTable:
         return MetadataTable({}, (FileError(shown, f"malformed CSV: {exc}"),))
     header = [name.strip().lower() for name in table[0]] if table else []
     if "path" not in header:
-        return MetadataTable({}, (FileError(shown, "no 'path' column"),))
+        found = ", ".join(name.strip() for name in table[0]) if table else ""
+        reason = f"no 'path' column; columns: {found}" if found else "no 'path' column"
+        return MetadataTable({}, (FileError(shown, reason),))
     column = {name: i for i, name in reversed(list(enumerate(header)))}
     rows: dict[str, Metadata] = {}
     row_errors: list[FileError] = []
