@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from overlap.errors import InputError
 from overlap.ingest import DecodeError, Ingested, decode_bytes, parse_authors, read_documents
 from overlap.model import Document, FileError, Role, document_id
+from tests.docmakers import PNG
 
 DEV = Path("/work/shared/data/attribution-dev")
 
@@ -54,6 +55,10 @@ def by_path(result: Ingested) -> dict[str, Document]:
         pytest.param(b"", "", id="empty"),
         # A stray NUL in long UTF-8 text stays, as a character: offsets count it.
         pytest.param(b"x" * 2000 + b"\x00 y", "x" * 2000 + "\x00 y", id="stray-nul-kept"),
+        # One stray NUL is a stray NUL however short the text (scraped pages have them).
+        pytest.param(
+            b"Short scraped line.\x00 More.", "Short scraped line.\x00 More.", id="one-nul"
+        ),
     ],
 )
 def test_decode_bytes(data: bytes, text: str) -> None:
@@ -67,6 +72,9 @@ def test_decode_bytes(data: bytes, text: str) -> None:
         pytest.param("abc".encode("utf-16-le"), "binary file", id="utf16-without-bom"),
         pytest.param(b"x" * 98 + b"\x00\x00", "binary file", id="two-nuls-in-100-bytes"),
         pytest.param(b"x" * 2000 + b"\x00\xff", "binary file", id="nul-in-non-utf8"),
+        # One NUL among other control bytes: valid UTF-8, but binary by its share of controls.
+        pytest.param(b"\x01\x02\x00\x03\x04blob", "binary file", id="one-nul-many-controls"),
+        pytest.param(b"x" * 300 + b"\x00\x1b\x1c\x1d", "binary file", id="controls-over-1pc"),
         pytest.param(codecs.BOM_UTF16_LE + b"a\x00b", "invalid UTF-16", id="utf16-odd-length"),
         pytest.param(codecs.BOM_UTF8 + b"ok \xff", "invalid UTF-8", id="utf8-bom-then-junk"),
     ],
@@ -222,6 +230,7 @@ def test_text_kept_exactly(tmp_path: Path) -> None:
     [
         pytest.param(b"", "empty file", id="empty"),
         pytest.param(b" \n\t\r\n  ", "empty file", id="whitespace"),
+        pytest.param(b"\n\x00 \n", "empty file", id="stray-nul-only"),
         pytest.param(codecs.BOM_UTF8, "empty file", id="only-bom"),
         pytest.param(" \n".encode("utf-16"), "empty file", id="utf16-blank"),
         pytest.param(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file", id="binary"),
@@ -237,6 +246,17 @@ def test_unreadable_file_is_an_error_and_batch_goes_on(
     [file_error] = result.errors
     assert file_error.path == (tmp_path / "bad.txt").as_posix()
     assert file_error.error.startswith(error)
+
+
+def test_stray_nul_in_scraped_text_is_read_and_binary_is_not(tmp_path: Path) -> None:
+    scraped = "Copied from a web page.\x00 The NUL came with it."
+    make_tree(tmp_path, {"a.txt": scraped.encode(), "b.txt": PNG, "c.md": b"\x00\x01\x02"})
+    result = read_documents([tmp_path], Role.SUBMISSION)
+    assert [doc.text for doc in result.documents] == [scraped]
+    assert [(e.path.rpartition("/")[2], e.error) for e in result.errors] == [
+        ("b.txt", "binary file (a PNG image)"),
+        ("c.md", "binary file"),
+    ]
 
 
 def test_unreadable_explicit_file_is_an_error(tmp_path: Path) -> None:
@@ -466,7 +486,9 @@ def test_explicit_file_uses_metadata_beside_it(tmp_path: Path) -> None:
             id="no-path-column",
         ),
         pytest.param(b"", ["no 'path' column"], None, id="empty-csv"),
-        pytest.param(b"path,student\x00\n", ["binary file"], None, id="binary-csv"),
+        pytest.param(
+            b"PK\x03\x04\x14\x00\x00\x00path,student\n", ["binary file"], None, id="binary"
+        ),
         pytest.param(
             b"path,student\na.txt,Ann\nmissing.txt,Max\n",
             ["row 3: no such file: missing.txt"],

@@ -7,8 +7,11 @@ import os
 
 from overlap.ingest.errors import ExtractError
 
-#: UTF-8 text may hold one NUL byte in this many bytes (stray ones); more makes it binary.
+#: UTF-8 text with NUL bytes in it may hold one control byte (NUL included) in this many
+#: bytes, or a single one whatever its length (a stray NUL); more makes it binary.
 STRAY_NUL_BYTES = 100
+#: C0 control bytes but tab, line and page breaks: what binary data is full of.
+_CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\v\f\r")
 # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
 _BOMS: tuple[tuple[bytes, str, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
@@ -43,8 +46,9 @@ def decode_bytes(data: bytes, path: str | os.PathLike[str]) -> str:
         The decoded text without its byte-order mark.
 
     Raises:
-        DecodeError: The data holds NUL bytes (more than one in ``STRAY_NUL_BYTES``, or in
-            data that is not UTF-8) and no UTF-16/32 byte-order mark (reason ``binary file``),
+        DecodeError: The data holds NUL bytes and no UTF-16/32 byte-order mark, and is not
+            UTF-8 or holds more than one control byte, over one in ``STRAY_NUL_BYTES``
+            (reason ``binary file``),
             or is invalid in the encoding its byte-order mark announces.
     """
     for bom, codec, name in _BOMS:
@@ -55,9 +59,11 @@ def decode_bytes(data: bytes, path: str | os.PathLike[str]) -> str:
                 raise DecodeError(path, f"invalid {name} after a {name} byte-order mark") from exc
     nuls = data.count(b"\0")
     if nuls:
-        # A stray NUL in text (a bad paste, a converter's slip) leaves it text: kept as a
-        # character, so offsets still count it. Many, or bytes that are not UTF-8, are not.
-        if nuls * STRAY_NUL_BYTES > len(data):
+        # A stray NUL in text (a bad paste, a converter's slip, a scraped page) leaves it
+        # text: kept as a character, so offsets still count it. Control bytes beyond a
+        # stray one per STRAY_NUL_BYTES, or bytes that are not UTF-8, are not text.
+        controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+        if controls > 1 and controls * STRAY_NUL_BYTES > len(data):
             raise DecodeError(path, "binary file")
         try:
             return data.decode("utf-8")

@@ -230,7 +230,7 @@ class _Batch:
         text = extracted.text
         if not text.isascii():
             text = _SURROGATE.sub("\ufffd", text)
-        if not text.strip():
+        if not text.replace("\0", "").strip():  # a stray NUL (see decode_bytes) is no text
             self._fail(shown, "empty file" if plain else "no text")
             return
         document = Document(
