@@ -155,10 +155,19 @@ class Finding:
 
 @dataclass(frozen=True)
 class FileError:
-    """A file that could not be read, and why."""
+    """A file, or one row of a file, that could not be read, and why.
+
+    Attributes:
+        path: The file (``batch.zip!inner/essay.docx`` inside an archive), or the row of a
+            discussion export (``forum.csv#row-3``).
+        error: Why, in a few words.
+        row: The error is of one row (a post of a discussion export, a row of a metadata.csv),
+            not of a whole file; summaries count rows apart from files. Not part of equality.
+    """
 
     path: str
     error: str
+    row: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -142,9 +142,9 @@ def test_parse_authors(cell: str | None, authors: tuple[str, ...]) -> None:
         ),
         pytest.param({"UP.TXT": "U", "mixed.Md": "M"}, ["UP.TXT", "mixed.Md"], id="suffix-case"),
         pytest.param(
-            # .pdf and .docx are read now (see test_formats.py); a CSV without a body column
-            # is not a discussion export and is skipped.
-            {"a.txt": "A", "b.pages": "B", "c.csv": "x", "d.doc": "D", "e": "E", "f.txt.bak": "F"},
+            # .pdf and .docx are read now (see test_formats.py); a CSV that is not a
+            # discussion export is an error (see test_lms.py).
+            {"a.txt": "A", "b.pages": "B", "d.doc": "D", "e": "E", "f.txt.bak": "F"},
             ["a.txt"],
             id="other-extensions-skipped",
         ),
@@ -588,7 +588,11 @@ def test_attribution_dev_layout(dev: Path, monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_attribution_dev_whole_folder(dev: Path) -> None:
     result = read_documents([dev], Role.SOURCE)
-    assert result.errors == ()
+    # Its answer keys are JSON Lines data, not discussion exports: named, not read.
+    assert [(e.path.removeprefix(dev.as_posix() + "/"), e.error[:23]) for e in result.errors] == [
+        ("notes.jsonl", "not a discussion export"),
+        ("truth.jsonl", "not a discussion export"),
+    ]
     # sources, prior, submissions and the prompt; README.md is a .md file too.
     assert len(result.documents) == 6 + 6 + 26 + 2
     ids = {doc.path.removeprefix(dev.as_posix() + "/"): doc.id for doc in result.documents}

@@ -12,7 +12,7 @@ from overlap.errors import SettingsError
 from overlap.ingest import ExportColumns, Ingested, read_documents
 from overlap.ingest.dates import iso_timestamp
 from overlap.ingest.lms import Submitter, parse_receipt, submitter
-from overlap.model import Role
+from overlap.model import FileError, Role
 from tests.docmakers import docx_bytes, para, pdf_bytes, zip_bytes
 
 RECEIPT = """Name: Jane Doe (jdoe)
@@ -292,7 +292,11 @@ CSV_EXPORT = (
 def test_csv_export_one_document_per_post(tmp_path: Path) -> None:
     write(tmp_path, {"forum.csv": CSV_EXPORT.encode()})
     result = read_documents([tmp_path], Role.SUBMISSION)
-    assert result.errors == ()
+    path = (tmp_path / "forum.csv").as_posix()
+    assert result.errors == (
+        FileError(f"{path}#row-3", "no post text: 'message' is empty (id 103)"),
+    )
+    assert result.errors[0].row
     assert summary(result, tmp_path) == [
         ("forum.csv#101", "First post about trust.", "Jane Doe", "2026-03-01T10:00:00"),
         ("forum.csv#102", "Second post,\n\nwith markup.", "Bob Smith", "2026-03-01T11:30:00+00:00"),
@@ -328,7 +332,7 @@ def test_csv_export_one_document_per_post(tmp_path: Path) -> None:
             + "\n\n"
             + json.dumps({"user_name": "Bob", "posted_at": "2026-03-02", "body": "No id."})
             + "\n",
-            ["7", "row-2"],
+            ["7", "row-3"],  # row-N is line N: the blank line counts
             id="jsonl",
         ),
     ],
@@ -363,7 +367,16 @@ def test_export_columns_validated(kwargs: dict[str, object]) -> None:
 def test_data_files_are_not_exports_unless_given(tmp_path: Path) -> None:
     truth = json.dumps({"submission": "s01.txt", "text": "a labelled passage"}) + "\n"
     write(tmp_path, {"truth.jsonl": truth.encode(), "scores.csv": b"text,score\nabc,1\n"})
-    assert read_documents([tmp_path], Role.SUBMISSION) == Ingested((), ())
+    found = read_documents([tmp_path], Role.SUBMISSION)
+    assert found.documents == ()
+    need = "not a discussion export: no {} for the author (author, user, name, user_name, "
+    assert [
+        (e.path.rpartition("/")[2], e.error.split("username")[0], e.row) for e in found.errors
+    ] == [
+        ("scores.csv", need.format("column"), False),
+        ("truth.jsonl", need.format("key"), False),
+    ]
+    assert found.errors[0].error.endswith("; columns: text, score")
     given = read_documents([tmp_path / "scores.csv"], Role.SUBMISSION)
     assert [d.text for d in given.documents] == ["abc"]
 
@@ -380,8 +393,110 @@ def test_bad_export_rows_and_files(tmp_path: Path) -> None:
     assert errors == [
         ("p.jsonl#row-2", "not JSON"),
         ("p.jsonl#row-3", "not a JSON object"),
-        ("r.csv", "not a discussion export"),
+        ("r.csv", "not a discussion export: no column for the post text"),
     ]
+
+
+BODY_NAMES = "(message, body, text, content, post)"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        pytest.param(
+            "a.csv",
+            "Poster,When,Contents\nann,2024-01-01,A post nobody maps.\n",
+            f"not a discussion export: no column for the post text {BODY_NAMES}; "
+            "columns: Poster, When, Contents",
+            id="unmapped-columns",
+        ),
+        pytest.param(
+            "b.csv",
+            "Author Name;Created At;Message Body\nann;2024-01-01;A post nobody maps.\n",
+            f"not a discussion export: no column for the post text {BODY_NAMES}; "
+            "columns: Author Name, Created At, Message Body",
+            id="unmapped-semicolons",
+        ),
+        pytest.param(
+            "c.jsonl",
+            json.dumps({"Poster": "ann", "When": "2024", "Contents": "A post nobody maps."}),
+            f"not a discussion export: no key for the post text {BODY_NAMES}; "
+            "keys: Poster, When, Contents",
+            id="unmapped-keys",
+        ),
+        pytest.param(
+            "d.csv",
+            "author,body,body\nann,first body,second body\n",
+            "duplicate column for the post text: 'body', 'body' (columns 2, 3)",
+            id="duplicate-body",
+        ),
+        pytest.param(
+            "e.csv",
+            "Author,user,Body,body\nann,a1,first body,second body\n",
+            "duplicate column for the post text: 'Body', 'body' (columns 3, 4)",
+            id="duplicate-body-case",
+        ),
+        pytest.param("f.csv", "\n \n", "empty file", id="empty"),
+    ],
+)
+def test_exports_that_cannot_be_mapped_are_named_errors(
+    tmp_path: Path, name: str, data: str, reason: str
+) -> None:
+    write(tmp_path, {name: data.encode(), "ok.txt": b"A readable essay."})
+    result = read_documents([tmp_path], Role.SUBMISSION)
+    assert [d.text for d in result.documents] == ["A readable essay."]
+    assert result.errors == (FileError((tmp_path / name).as_posix(), reason),)
+    assert not result.errors[0].row
+
+
+def test_export_rows_without_text_are_named_errors(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"author": "A", "text": None}),
+        "",
+        json.dumps({"author": "B", "text": "The one good post."}),
+        json.dumps({"author": "C", "text": "   "}),
+        json.dumps({"author": "D", "text": ["a", "list"]}),
+        json.dumps({"id": 9, "author": "E", "text": "<p> </p>"}),
+        json.dumps({"author": "F", "note": "no text key"}),
+        '{"author": "G", "text": "first", "text": "second"}',
+        "[1, 2]",
+    ]
+    write(tmp_path, {"p.jsonl": "\n".join(lines).encode()})
+    csv = "id,author,body\n1,H,\n,,\n2,I,Good CSV post.\n3,J\n"
+    write(tmp_path, {"q.csv": csv.encode()})
+    result = read_documents([tmp_path], Role.SUBMISSION)
+    assert [(d.path.rpartition("/")[2], d.student) for d in result.documents] == [
+        ("p.jsonl#row-3", "B"),
+        ("q.csv#2", "I"),
+    ]
+    assert [(e.path.rpartition("/")[2], e.error) for e in result.errors] == [
+        ("p.jsonl#row-1", "no post text: 'text' is null"),
+        ("p.jsonl#row-4", "no post text: 'text' is empty"),
+        ("p.jsonl#row-5", "no post text: 'text' is not text"),
+        ("p.jsonl#row-6", "no post text: 'text' holds only markup (id 9)"),
+        ("p.jsonl#row-7", "no key for the post text; keys: author, note"),
+        ("p.jsonl#row-8", "duplicate key for the post text: 'text', 'text'"),
+        ("p.jsonl#row-9", "not a JSON object"),
+        ("q.csv#row-1", "no post text: 'body' is empty (id 1)"),
+        ("q.csv#row-4", "no post text: no 'body' cell (id 3)"),
+    ]
+    assert all(e.row for e in result.errors)
+
+
+def test_jsonl_rows_are_line_numbers(tmp_path: Path) -> None:
+    # Blank lines count, CRLF ends a line, U+2028 inside a string does not (an editor's view).
+    lines = [
+        "",
+        json.dumps({"author": "A", "text": "Line\u2028separator kept."}, ensure_ascii=False),
+    ]
+    lines += ["", "  ", "{broken", "", "", json.dumps({"author": "B", "text": "Line eight."})]
+    write(tmp_path, {"p.jsonl": "\r\n".join(lines).encode()})
+    result = read_documents([tmp_path], Role.SUBMISSION)
+    assert [(d.path.rpartition("#")[2], d.text) for d in result.documents] == [
+        ("row-2", "Line\u2028separator kept."),
+        ("row-8", "Line eight."),
+    ]
+    assert [e.path.rpartition("#")[2] for e in result.errors] == ["row-5"]
 
 
 def test_receipt_text_with_markup_is_stripped(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from overlap.cli.common import (
 )
 from overlap.engine.choice import EngineSpec
 from overlap.errors import OverlapError
+from overlap.ingest.errors import count_unread
 from overlap.jobs.erasure import Selection, remove_documents
 from overlap.jobs.run import add_to_corpus
 from overlap.model import Role
@@ -72,7 +73,8 @@ def corpus_add(
     if not quiet:
         out.print(
             f"added {report.added} {role.value} document(s) ({report.words} words), "
-            f"skipped {report.skipped} already in {corpus}, {len(report.errors)} file error(s)",
+            f"skipped {report.skipped} already in {corpus}, "
+            f"{count_unread(report.errors)} could not be read",
             markup=False, highlight=False, soft_wrap=True,
         )  # fmt: skip
 

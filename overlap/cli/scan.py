@@ -25,6 +25,7 @@ from overlap.cli.common import (
 )
 from overlap.engine.choice import EngineSpec
 from overlap.errors import OverlapError
+from overlap.ingest.errors import count_unread
 from overlap.jobs.logs import job_logging
 from overlap.jobs.pipeline import run_job
 from overlap.jobs.run import scan_paths
@@ -88,7 +89,7 @@ def scan(
     for e in result.errors:
         err.print(f"error: {e.path}: {e.error}", markup=False, highlight=False, soft_wrap=True)
     if result.errors and not json_out:
-        err.print(f"{len(result.errors)} file(s) could not be read", highlight=False)
+        err.print(f"{count_unread(result.errors)} could not be read", highlight=False)
     if strict and result.errors:
         raise typer.Exit(2)
     if fail_on is not FailOn.never:

@@ -48,10 +48,11 @@ def read_documents(
     """Read every document in ``paths``, in a deterministic order.
 
     Documents are .txt, .md, .docx, .pdf, .html/.htm, .odt and .rtf files; every post of a
-    CSV or JSON Lines discussion export; and all of these inside .zip archives (LMS bulk
-    downloads), nested up to ``limits.max_depth``. Canvas, Moodle and Blackboard names (and
-    Blackboard receipts) give the student and, where the LMS records it, the submission time;
-    a ``metadata.csv`` overrides them.
+    CSV or JSON Lines discussion export (a CSV or JSON Lines file that is not one is an
+    error); and all of these inside .zip archives (LMS bulk downloads), nested up to
+    ``limits.max_depth``. Canvas, Moodle and Blackboard names (and Blackboard receipts) give
+    the student and, where the LMS records it, the submission time; a ``metadata.csv``
+    overrides them.
 
     A folder is read recursively in sorted order, skipping hidden files and folders; a
     ``metadata.csv`` in it or any subfolder describes files by paths relative to its own folder,
@@ -67,8 +68,9 @@ def read_documents(
         columns: Column names of discussion exports; :class:`ExportColumns` defaults.
 
     Returns:
-        The documents, and one error per file, archive member, post or metadata row that
-        could not be used (``batch.zip!inner/essay.docx``: ``password-protected``).
+        The documents, and one error per file, archive member, export row or metadata row
+        that could not be used (``batch.zip!inner/essay.docx``: ``password-protected``;
+        ``forum.jsonl#row-7``: ``no post text: 'text' is null``; rows are marked ``row``).
 
     Raises:
         InputError: A path does not exist, or is a file of a kind ingest does not read.
@@ -184,17 +186,11 @@ class _Batch:
 
     def _export(self, item: Item) -> None:
         text = decode_bytes(item.load(), item.shown)
-        try:
-            posts, errors = read_export(
-                text, suffix(item.name), item.shown, self.columns, need_author=not item.explicit
-            )
-        except ExtractError as exc:
-            if item.explicit or not exc.reason.startswith("not a discussion export"):
-                raise
-            logger.debug("skipping %s: %s", item.shown, exc.reason)
-            return
+        posts, errors = read_export(
+            text, suffix(item.name), item.shown, self.columns, need_author=not item.explicit
+        )
         for error in errors:
-            self._fail(error.path, error.reason)
+            self._fail(error.path, error.reason, row=True)
         for post in posts:
             meta = Metadata(student=post.author, submitted_at=post.posted_at)
             self._add(
@@ -251,5 +247,5 @@ class _Batch:
             return
         self.documents[document.id] = document
 
-    def _fail(self, path: str, reason: str) -> None:
-        self.errors.append(FileError(path, reason))
+    def _fail(self, path: str, reason: str, *, row: bool = False) -> None:
+        self.errors.append(FileError(path, reason, row))

@@ -108,13 +108,13 @@ def read_metadata(csv_path: Path, shown: str) -> MetadataTable:
         key = row_key(raw) if raw else None
         if raw is None or key is None:
             reason = "empty path" if raw is None else f"path outside the folder: {raw}"
-            row_errors.append(FileError(shown, f"row {number}: {reason}"))
+            row_errors.append(FileError(shown, f"row {number}: {reason}", row=True))
             continue
         if key in rows:
-            row_errors.append(FileError(shown, f"row {number}: duplicate path {raw}"))
+            row_errors.append(FileError(shown, f"row {number}: duplicate path {raw}", row=True))
             continue
         if not (csv_path.parent / key).is_file():
-            row_errors.append(FileError(shown, f"row {number}: no such file: {raw}"))
+            row_errors.append(FileError(shown, f"row {number}: no such file: {raw}", row=True))
         rows[key] = Metadata(
             authors=parse_authors(cell("author")),
             year=cell("year"),

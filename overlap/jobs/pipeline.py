@@ -17,6 +17,7 @@ from pathlib import Path
 
 from overlap.engine.choice import Engine, open_engine
 from overlap.errors import InputError
+from overlap.ingest.errors import count_unread
 from overlap.ingest.files import read_documents
 from overlap.jobs.exclusion import StoreWithout
 from overlap.jobs.index import add_documents
@@ -76,7 +77,7 @@ class JobReport:
             if fail_on != "never":
                 found += f", {self.at_or_above(fail_on)} at or above {fail_on}"
             parts.append(found)
-        parts.append(f"{len(self.errors)} file error(s)")
+        parts.append(f"{count_unread(self.errors)} could not be read")
         if self.report is not None:
             parts.append(f"report {self.report}")
         return "; ".join(parts)

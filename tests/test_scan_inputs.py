@@ -1,0 +1,80 @@
+"""What scan, corpus add and run say about their inputs: unreadable files and rows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from overlap.cli import app
+from overlap.ingest.errors import count_unread
+from overlap.model import FileError
+
+runner = CliRunner()
+
+
+def invoke(*args: str | Path) -> tuple[int, str, str]:
+    result = runner.invoke(app, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def store(tiny_set: Path, tmp_path: Path) -> Path:
+    """A store holding the tiny set's source."""
+    path = tmp_path / "store"
+    assert (
+        invoke("corpus", "add", tiny_set / "sources", "--role", "source", "--corpus", path)[0] == 0
+    )
+    return path
+
+
+def report(folder: Path) -> dict[str, object]:
+    data: dict[str, object] = json.loads((folder / "findings.json").read_text())
+    return data
+
+
+# --- rows are counted apart from files -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("errors", "said"),
+    [
+        pytest.param([], "0 file(s)", id="none"),
+        pytest.param([FileError("a.pdf", "x")], "1 file(s)", id="file"),
+        pytest.param([FileError("p.jsonl#row-2", "x", row=True)] * 5, "5 row(s)", id="rows"),
+        pytest.param(
+            [FileError("a.pdf", "x"), FileError("p.jsonl#row-2", "x", row=True)],
+            "1 file(s) and 1 row(s)",
+            id="both",
+        ),
+    ],
+)
+def test_count_unread(errors: list[FileError], said: str) -> None:
+    assert count_unread(errors) == said
+
+
+def test_bad_jsonl_rows_are_rows_not_files(tiny_set: Path, store: Path, tmp_path: Path) -> None:
+    week = tiny_set / "submissions"
+    posts = [json.dumps({"author": f"S{i}", "text": None}) for i in range(5)]
+    (week / "forum.jsonl").write_text("\n".join(posts) + "\n")
+    (week / "junk.txt").write_bytes(b"\x00\x01\x02binary\x00")
+    code, _, err = invoke("scan", week, "--corpus", store, "--out", tmp_path / "o")
+    assert code == 0
+    assert "1 file(s) and 5 row(s) could not be read" in err
+    assert f"error: {week.as_posix()}/forum.jsonl#row-5: no post text: 'text' is null" in err
+    errors = report(tmp_path / "o")["errors"]
+    assert isinstance(errors, list) and len(errors) == 6
+    code, out, _ = invoke("corpus", "add", week, "--role", "prior", "--corpus", store)
+    assert code == 0 and "1 file(s) and 5 row(s) could not be read" in out
+
+
+def test_unmappable_export_is_in_the_report(tiny_set: Path, store: Path, tmp_path: Path) -> None:
+    week = tiny_set / "submissions"
+    (week / "forum.csv").write_text("Poster,When,Contents\nann,2024-01-01,Hello there.\n")
+    code, _, err = invoke("scan", week, "--corpus", store, "--out", tmp_path / "o", "--strict")
+    assert code == 2
+    assert "forum.csv: not a discussion export: no column for the post text" in err
+    [error] = report(tmp_path / "o")["errors"]  # type: ignore[misc]
+    assert error["error"].endswith("columns: Poster, When, Contents")
