@@ -1,16 +1,19 @@
-"""What scan, corpus add and run say about their inputs: unreadable files and rows."""
+"""What scan, corpus add and run say about their inputs: unreadable files and rows, templates."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from overlap.cli import app
+from overlap.ingest import read_documents
 from overlap.ingest.errors import count_unread
-from overlap.model import FileError
+from overlap.model import FileError, Role
+from tests.conftest import prose
 
 runner = CliRunner()
 
@@ -78,3 +81,65 @@ def test_unmappable_export_is_in_the_report(tiny_set: Path, store: Path, tmp_pat
     assert "forum.csv: not a discussion export: no column for the post text" in err
     [error] = report(tmp_path / "o")["errors"]  # type: ignore[misc]
     assert error["error"].endswith("columns: Poster, When, Contents")
+
+
+# --- the excluded prompt is never a submission -----------------------------------------------
+
+
+def test_excluded_prompt_inside_the_folder_is_not_a_submission(
+    tiny_set: Path, store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    week = tiny_set / "submissions"
+    shutil.copy(tiny_set / "prompt.txt", week / "prompt.txt")
+    monkeypatch.chdir(tiny_set)  # the exclude file spelt otherwise than the folder's files
+    code, _, _ = invoke("scan", week, "--corpus", store, "--out", tmp_path / "o",
+                        "--exclude", "submissions/../submissions/prompt.txt")  # fmt: skip
+    assert code == 0
+    paths = [s["path"] for s in report(tmp_path / "o")["submissions"]]  # type: ignore[attr-defined]
+    assert sorted(Path(p).name for p in paths) == ["a.txt", "b.txt", "c.txt"]
+
+    alone = tmp_path / "only"
+    alone.mkdir()
+    shutil.copy(tiny_set / "prompt.txt", alone / "prompt.txt")
+    code, _, err = invoke("scan", alone, "--corpus", store, "--out", tmp_path / "o2",
+                          "--exclude", alone / "prompt.txt")  # fmt: skip
+    assert code == 0, err
+    assert report(tmp_path / "o2")["submissions"] == []
+
+
+def test_job_never_scans_its_excluded_prompt(tiny_set: Path, tmp_path: Path) -> None:
+    shutil.copy(tiny_set / "prompt.txt", tiny_set / "submissions" / "prompt.txt")
+    (tiny_set / "job.toml").write_text(
+        f'[job]\ncorpus = "{tmp_path / "jobstore"}"\n[add]\nsource = ["sources"]\n'
+        '[scan]\npaths = ["submissions"]\nexclude = ["submissions/prompt.txt"]\n'
+        'out = "reports/{date}"\n'
+    )
+    code, _, err = invoke("run", tiny_set / "job.toml", "--date", "2025-03-07")
+    assert code == 0, err
+    data = report(tiny_set / "reports" / "2025-03-07")
+    paths = [s["path"] for s in data["submissions"]]  # type: ignore[attr-defined]
+    assert sorted(Path(p).name for p in paths) == ["a.txt", "b.txt", "c.txt"]
+
+
+@pytest.mark.parametrize(
+    ("skip", "read"),
+    [
+        pytest.param(["w/prompt.txt"], ["w/a.txt", "w/t/b.txt"], id="file-in-folder"),
+        pytest.param(["w/t"], ["w/a.txt", "w/prompt.txt"], id="folder-in-folder"),
+        pytest.param(["w"], [], id="the-folder-itself"),
+        pytest.param(["./w/../w/a.txt"], ["w/prompt.txt", "w/t/b.txt"], id="spelt-otherwise"),
+        pytest.param(["w/prompt.txt", "w/a.txt", "w/t/b.txt"], [], id="every-file"),
+    ],
+)
+def test_read_documents_skips(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, skip: list[str], read: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for i, rel in enumerate(["w/prompt.txt", "w/a.txt", "w/t/b.txt"]):
+        Path(rel).parent.mkdir(parents=True, exist_ok=True)
+        Path(rel).write_text(prose(i, 20))
+    Path("w/metadata.csv").write_text("path,student\nprompt.txt,Nobody\na.txt,Ann\n")
+    result = read_documents([Path("w")], Role.SUBMISSION, skip=[Path(p) for p in skip])
+    assert [d.path for d in result.documents] == read
+    assert result.errors == ()
+    assert read_documents([Path("w/a.txt")], Role.SUBMISSION, skip=[Path("w")]).documents == ()

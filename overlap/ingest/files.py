@@ -44,6 +44,7 @@ def read_documents(
     *,
     limits: IngestLimits | None = None,
     columns: ExportColumns | None = None,
+    skip: Sequence[Path] = (),
 ) -> Ingested:
     """Read every document in ``paths``, in a deterministic order.
 
@@ -66,6 +67,7 @@ def read_documents(
         role: The role every document read gets.
         limits: Size, ratio and nesting limits; :class:`IngestLimits` defaults when omitted.
         columns: Column names of discussion exports; :class:`ExportColumns` defaults.
+        skip: Files and folders never read, even inside the ``paths`` (a scan's templates).
 
     Returns:
         The documents, and one error per file, archive member, export row or metadata row
@@ -78,7 +80,7 @@ def read_documents(
     limits = limits or IngestLimits()
     documents: dict[str, Document] = {}
     errors: list[FileError] = []
-    for shard in plan_reads(paths, limits):
+    for shard in plan_reads(paths, limits, skip=skip):
         read = read_shard(shard, role, limits=limits, columns=columns)
         for document in read.documents:
             documents.setdefault(document.id, document)

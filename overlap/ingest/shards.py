@@ -64,13 +64,18 @@ class ReadShard:
 
 
 def plan_reads(
-    paths: Sequence[Path], limits: IngestLimits, files_per_shard: int | None = None
+    paths: Sequence[Path],
+    limits: IngestLimits,
+    files_per_shard: int | None = None,
+    *,
+    skip: Sequence[Path] = (),
 ) -> list[ReadShard]:
     """List the files under ``paths`` and cut them into shards, in reading order.
 
     Reading the shards one after the other and keeping the first document of each id is
     exactly :func:`overlap.ingest.files.read_documents`. Shards hold about ``files_per_shard``
-    files (:data:`FILES_PER_SHARD` by default); a folder with receipts is one shard.
+    files (:data:`FILES_PER_SHARD` by default); a folder with receipts is one shard. Files
+    and folders in ``skip`` (the templates of a scan) are left out wherever they are found.
 
     Raises:
         InputError: A path does not exist, or is a file of a kind ingest does not read.
@@ -79,6 +84,7 @@ def plan_reads(
     if files_per_shard < 1:
         raise ValueError(f"files_per_shard must be >= 1, got {files_per_shard}")
     roots = [check_path(Path(path)) for path in paths]
+    skipped = [Path(path).resolve() for path in skip]
     beside: dict[Path, MetadataTable] = {}
     shards: list[ReadShard] = []
     current: list[Container] = []
@@ -86,8 +92,11 @@ def plan_reads(
     for given, root in enumerate(roots):
         errors: list[FileError] = []
         groups: list[Container] = []
+        real = root.resolve() if skipped else root
+        if any(real == s or s in real.parents for s in skipped):
+            continue
         if root.is_dir():
-            listing = list_folder(root, errors)
+            listing = _without(list_folder(root, errors), real, skipped)
             n = len(listing.files)
             if any(is_receipt_name(name) for name in listing.files):
                 groups = [Container(listing)]
@@ -107,3 +116,15 @@ def plan_reads(
     if current:
         shards.append(ReadShard(tuple(current)))
     return shards
+
+
+def _without(listing: Listing, real: Path, skipped: list[Path]) -> Listing:
+    """The listing of the folder ``real`` (resolved) without the files under ``skipped``."""
+    inside = [s.relative_to(real).as_posix() for s in skipped if real in s.parents]
+    if not inside:
+        return listing
+    files = tuple(
+        f for f in listing.files if not any(f == s or f.startswith(f"{s}/") for s in inside)
+    )
+    metadata = {f: listing.metadata[f] for f in files if f in listing.metadata}
+    return Listing(listing.root, files, metadata)

@@ -122,10 +122,12 @@ def _stamped(documents: Sequence[Document], role: Role, term: str | None) -> lis
     return [replace(d, role=role, term=d.term or term) for d in documents]
 
 
-def _read(paths: Sequence[Path], role: Role) -> tuple[tuple[Document, ...], tuple[FileError, ...]]:
+def _read(
+    paths: Sequence[Path], role: Role, skip: Sequence[Path] = ()
+) -> tuple[tuple[Document, ...], tuple[FileError, ...]]:
     if not paths:
         return (), ()
-    ingested = read_documents(paths, role)
+    ingested = read_documents(paths, role, skip=skip)
     return ingested.documents, ingested.errors
 
 
@@ -160,7 +162,7 @@ class _Run:
     def scan_step(
         self, step: ScanStep, day: date
     ) -> tuple[int, int, Path | None, ScanResult | None]:
-        submissions, errors = _read(step.paths, Role.SUBMISSION)
+        submissions, errors = _read(step.paths, Role.SUBMISSION, skip=step.exclude)
         templates, bad = _read(step.exclude, Role.EXCLUDE)
         if bad:
             raise InputError(f"{bad[0].path}: cannot read exclude file: {bad[0].error}")

@@ -77,12 +77,13 @@ def scan_paths(
     ``settings`` (the store's own by default) may change how the scan aligns, not what the
     store holds: index settings must agree with the store's.
 
+    The ``excludes`` files are templates, never submissions, even inside a folder scanned.
     With ``pseudonymize``, the result and the report name students by stable pseudonyms
     (keyed by the store's ``pseudonym.key``) instead of their names. Matching runs on
     ``engine`` (local processes by default); the findings do not depend on it.
     """
     store = CorpusStore.open(corpus, settings)
-    submissions = read_documents(paths, Role.SUBMISSION)
+    submissions = read_documents(paths, Role.SUBMISSION, skip=excludes)
     templates = read_documents(excludes, Role.EXCLUDE) if excludes else None
     if templates is not None and templates.errors:
         bad = templates.errors[0]
