@@ -1,4 +1,4 @@
-"""What scan, corpus add and run say about their inputs: unreadable files and rows, templates."""
+"""What scan, corpus add and run say about their inputs: bad rows, templates, the store."""
 
 from __future__ import annotations
 
@@ -143,3 +143,24 @@ def test_read_documents_skips(
     assert [d.path for d in result.documents] == read
     assert result.errors == ()
     assert read_documents([Path("w/a.txt")], Role.SUBMISSION, skip=[Path("w")]).documents == ()
+
+
+# --- a file given as the store ---------------------------------------------------------------
+
+
+def test_corpus_that_is_a_file_is_one_message(tiny_set: Path, tmp_path: Path) -> None:
+    not_a_store = tmp_path / "store.txt"
+    not_a_store.write_text("x")
+    (tmp_path / "job.toml").write_text(
+        f'[job]\ncorpus = "{not_a_store}"\n[add]\nsource = ["{tiny_set / "sources"}"]\n'
+    )
+    said = {
+        invoke(*args)[::2]  # exit code, stderr (run also logs the error on stdout)
+        for args in (
+            ("scan", tiny_set / "submissions", "--corpus", not_a_store, "--out", tmp_path / "o"),
+            ("corpus", "add", tiny_set / "sources", "--role", "source", "--corpus", not_a_store),
+            ("run", tmp_path / "job.toml"),
+        )
+    }
+    assert said == {(2, f"error: {not_a_store} is a file, not a corpus store folder\n")}
+    assert not (tmp_path / "o").exists()

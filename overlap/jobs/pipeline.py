@@ -21,6 +21,7 @@ from overlap.ingest.errors import count_unread
 from overlap.ingest.files import read_documents
 from overlap.jobs.exclusion import StoreWithout
 from overlap.jobs.index import add_documents
+from overlap.jobs.run import open_corpus
 from overlap.jobs.scan import scan
 from overlap.jobs.spec import AddStep, JobSpec, ScanStep
 from overlap.model import Document, FileError, Role, ScanResult, Severity
@@ -205,9 +206,7 @@ def run_job(spec: JobSpec, *, day: date | None = None) -> JobReport:
         OverlapError: An input path is missing, the store is damaged, its lock was held
             longer than ``spec.lock_timeout``, or the report cannot be written.
     """
-    store = CorpusStore.open(
-        spec.corpus, spec.settings, create=True, lock_timeout=spec.lock_timeout
-    )
+    store = open_corpus(spec.corpus, spec.settings, create=True, lock_timeout=spec.lock_timeout)
     scanned, before, out, result = 0, 0, None, None
     with open_engine(spec.engine) as engine, store.locked():
         run = _Run(spec, store, engine)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from overlap.engine.choice import EngineSpec, open_engine
-from overlap.errors import InputError
+from overlap.errors import InputError, StoreError
 from overlap.ingest.files import read_documents
 from overlap.ingest.limits import IngestLimits
 from overlap.ingest.shards import plan_reads
@@ -31,6 +31,25 @@ class AddSummary:
     errors: tuple[FileError, ...]
 
 
+def open_corpus(
+    corpus: Path,
+    settings: Settings | None = None,
+    *,
+    create: bool = False,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+) -> CorpusStore:
+    """Open the store at ``corpus`` for a job, the same way whether it reads or writes.
+
+    Arguments as :meth:`CorpusStore.open`.
+
+    Raises:
+        StoreError: ``corpus`` is a file, or what :meth:`CorpusStore.open` raises.
+    """
+    if corpus.exists() and not corpus.is_dir():
+        raise StoreError(f"{corpus} is a file, not a corpus store folder")
+    return CorpusStore.open(corpus, settings, create=create, lock_timeout=lock_timeout)
+
+
 def add_to_corpus(
     paths: Sequence[Path],
     role: Role,
@@ -49,7 +68,7 @@ def add_to_corpus(
         raise InputError(f"corpus documents are sources or prior posts, not {role}")
     limits = IngestLimits()
     shards = plan_reads(paths, limits)
-    store = CorpusStore.open(corpus, create=True, lock_timeout=lock_timeout)
+    store = open_corpus(corpus, create=True, lock_timeout=lock_timeout)
     total = sum(s.files for s in shards)
 
     def step(done: int) -> None:
@@ -82,7 +101,7 @@ def scan_paths(
     (keyed by the store's ``pseudonym.key``) instead of their names. Matching runs on
     ``engine`` (local processes by default); the findings do not depend on it.
     """
-    store = CorpusStore.open(corpus, settings)
+    store = open_corpus(corpus, settings)
     submissions = read_documents(paths, Role.SUBMISSION, skip=excludes)
     templates = read_documents(excludes, Role.EXCLUDE) if excludes else None
     if templates is not None and templates.errors:
