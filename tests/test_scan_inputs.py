@@ -1,4 +1,4 @@
-"""What scan, corpus add and run say about their inputs: bad rows, templates, the store."""
+"""What scan, corpus add and run say of their inputs: bad rows, no input, templates, store."""
 
 from __future__ import annotations
 
@@ -83,6 +83,31 @@ def test_unmappable_export_is_in_the_report(tiny_set: Path, store: Path, tmp_pat
     assert error["error"].endswith("columns: Poster, When, Contents")
 
 
+# --- nothing to scan -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("flags", [[], ["--quiet"], ["--json"]])
+def test_empty_folder_is_a_warning(store: Path, tmp_path: Path, flags: list[str]) -> None:
+    (tmp_path / "empty").mkdir()
+    code, out, err = invoke("scan", tmp_path / "empty", "--corpus", store, "--out", tmp_path / "o",
+                            *flags)  # fmt: skip
+    assert code == 0
+    assert err.startswith(f"warning: no submission found in {tmp_path / 'empty'} (files read: ")
+    assert err.endswith("; the report is empty\n") and err.count("\n") == 1
+    assert report(tmp_path / "o")["submissions"] == []
+    if flags == ["--json"]:
+        assert json.loads(out)["submissions"] == []
+
+
+def test_folder_of_unreadable_files_warns_too(store: Path, tmp_path: Path) -> None:
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "x.txt").write_bytes(b"")
+    code, _, err = invoke("scan", tmp_path / "bad", "--corpus", store, "--out", tmp_path / "o")
+    assert code == 0
+    assert "warning: no submission could be read from" in err
+    assert "1 file(s) could not be read" in err
+
+
 # --- the excluded prompt is never a submission -----------------------------------------------
 
 
@@ -103,7 +128,7 @@ def test_excluded_prompt_inside_the_folder_is_not_a_submission(
     shutil.copy(tiny_set / "prompt.txt", alone / "prompt.txt")
     code, _, err = invoke("scan", alone, "--corpus", store, "--out", tmp_path / "o2",
                           "--exclude", alone / "prompt.txt")  # fmt: skip
-    assert code == 0, err
+    assert code == 0 and "warning: no submission found in" in err
     assert report(tmp_path / "o2")["submissions"] == []
 
 

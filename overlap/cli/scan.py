@@ -28,7 +28,7 @@ from overlap.errors import OverlapError
 from overlap.ingest.errors import count_unread
 from overlap.jobs.logs import job_logging
 from overlap.jobs.pipeline import run_job
-from overlap.jobs.run import scan_paths
+from overlap.jobs.run import nothing_scanned, scan_paths
 from overlap.jobs.spec import load_job
 from overlap.model import Severity
 from overlap.report.contract import result_dict
@@ -52,7 +52,9 @@ def scan(
     json_out: Annotated[
         bool, typer.Option("--json", help="Print the findings document to stdout, nothing else.")
     ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", help="Print nothing but errors and warnings.")
+    ] = False,
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit with status 2 if any file could not be read.")
     ] = False,
@@ -69,8 +71,8 @@ def scan(
     (evidence: exact, edited or paraphrase) and how it is attributed.
 
     Files that cannot be read are listed (findings.json "errors", stderr) and the batch goes
-    on. Exit status: 0 no finding at or above --fail-on, 1 some, 2 usage or input error (with
-    --strict, also any unreadable file).
+    on; finding no submission at all is a warning. Exit status: 0 no finding at or above
+    --fail-on, 1 some, 2 usage or input error (with --strict, also any unreadable file).
     """
     try:
         with progress_bar(not (quiet or json_out) and err.is_terminal) as progress:
@@ -90,6 +92,9 @@ def scan(
         err.print(f"error: {e.path}: {e.error}", markup=False, highlight=False, soft_wrap=True)
     if result.errors and not json_out:
         err.print(f"{count_unread(result.errors)} could not be read", highlight=False)
+    if not result.submissions:
+        err.print(f"warning: {nothing_scanned(paths, result)}", markup=False, highlight=False,
+                  soft_wrap=True)  # fmt: skip
     if strict and result.errors:
         raise typer.Exit(2)
     if fail_on is not FailOn.never:

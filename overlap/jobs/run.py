@@ -11,6 +11,7 @@ from overlap.errors import InputError, StoreError
 from overlap.ingest.files import read_documents
 from overlap.ingest.limits import IngestLimits
 from overlap.ingest.shards import plan_reads
+from overlap.ingest.walk import READ_SUFFIXES
 from overlap.jobs.intake import add_files
 from overlap.jobs.scan import Progress, scan
 from overlap.model import FileError, Role, ScanResult
@@ -120,3 +121,16 @@ def scan_paths(
         result = pseudonymize_result(result, ensure_key(store.root))
     write_report_folder(result, out)
     return result
+
+
+def nothing_scanned(paths: Sequence[Path], result: ScanResult) -> str:
+    """Say why a scan found no submission, for a warning: nothing readable, or nothing there.
+
+    A scan of an empty folder still writes its (empty) report and exits 0: an empty drop
+    folder is a normal week for a scheduled scan. Only the caller decides to warn.
+    """
+    where = ", ".join(str(path) for path in paths[:3]) + (", ..." if len(paths) > 3 else "")
+    if result.errors:
+        return f"no submission could be read from {where}; the report lists only errors"
+    kinds = ", ".join(sorted(READ_SUFFIXES))
+    return f"no submission found in {where} (files read: {kinds}); the report is empty"
