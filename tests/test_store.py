@@ -1,5 +1,7 @@
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -83,3 +85,58 @@ def test_store_path_that_is_a_file(tmp_path: Path) -> None:
     (tmp_path / "f").write_text("x")
     with pytest.raises(StoreError, match="not a folder"):
         CorpusStore.open(tmp_path / "f", create=True)
+
+
+Edit = Callable[[dict[str, Any]], object]
+
+
+def _edit_manifest(root: Path, edit: Edit) -> None:
+    manifest = json.loads((root / "manifest.json").read_text())
+    edit(manifest)
+    (root / "manifest.json").write_text(json.dumps(manifest))
+
+
+@pytest.mark.parametrize(
+    ("edit", "problem"),
+    [
+        pytest.param(lambda m: m.pop("parts"), 'no "parts" list', id="no parts"),
+        pytest.param(lambda m: m.update(parts=None),
+                     '"parts" must be a list of names like part-<hex>, got null', id="null"),
+        pytest.param(lambda m: m.update(parts={"a": 1}),
+                     '"parts" must be a list of names like part-<hex>, got {"a": 1}', id="object"),
+        pytest.param(lambda m: m.update(parts="part-0a"),
+                     '"parts" must be a list of names like part-<hex>, got "part-0a"', id="string"),
+        pytest.param(lambda m: m.update(parts=[5]),
+                     'entry 1 of "parts" must be a name like part-<hex>, got 5', id="number"),
+        pytest.param(lambda m: m["parts"].append(None),
+                     'entry 2 of "parts" must be a name like part-<hex>, got null',
+                     id="null entry"),
+        pytest.param(lambda m: m.update(parts=["../../x"]),
+                     'entry 1 of "parts" must be a name like part-<hex>', id="outside"),
+        pytest.param(lambda m: m.update(parts=m["parts"] * 2), '"parts" lists part-', id="twice"),
+        pytest.param(lambda m: m.update(ledger=None),
+                     '"ledger" must be a list of names like ledger-<hex>, got null', id="ledger"),
+        pytest.param(lambda m: m.update(ledger=[{}]),
+                     'entry 1 of "ledger" must be a name like ledger-<hex>, got {}',
+                     id="ledger entry"),
+        pytest.param(lambda m: m["settings"].update(window="x"),
+                     "bad recorded settings: window must be an integer", id="settings"),
+    ],
+)  # fmt: skip
+def test_malformed_manifest_names_the_file_and_the_problem(
+    tmp_path: Path, edit: Edit, problem: str
+) -> None:
+    store = CorpusStore.open(tmp_path, create=True)
+    add_documents(store, [doc("a.txt", TEXT)])
+    _edit_manifest(tmp_path, edit)
+    with pytest.raises(StoreError) as caught:
+        CorpusStore.open(tmp_path).read("documents")
+    assert str(caught.value).startswith(f"{tmp_path / 'manifest.json'}: ")
+    assert problem in str(caught.value)
+
+
+def test_a_manifest_without_a_ledger_still_opens(tmp_path: Path) -> None:
+    """Stores made before the scan ledger existed have no "ledger" key."""
+    add_documents(CorpusStore.open(tmp_path, create=True), [doc("a.txt", TEXT)])
+    _edit_manifest(tmp_path, lambda m: m.pop("ledger"))
+    assert CorpusStore.open(tmp_path).ledger_files == []

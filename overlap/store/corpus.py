@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from overlap.errors import SettingsMismatchError, StoreError
+from overlap.errors import SettingsError, SettingsMismatchError, StoreError
 from overlap.model import Document
 from overlap.settings import Settings
 from overlap.store.lock import DEFAULT_LOCK_TIMEOUT, StoreLock
@@ -34,6 +34,7 @@ from overlap.store.parts import (
     fsync_dir,
     stage_part,
     staged_renames,
+    write_error,
 )
 from overlap.store.schema import settings_of, table_to_documents
 
@@ -103,7 +104,10 @@ class CorpusStore:
         manifest = read_manifest(root)
         stored = manifest["settings"]
         if settings is None:
-            settings = Settings.from_dict(stored)
+            try:
+                settings = Settings.from_dict(stored)
+            except SettingsError as exc:
+                raise StoreError(f"{root / MANIFEST}: bad recorded settings: {exc}") from exc
         settings.check_index(stored, f"corpus store {root}")
         return cls(root, settings, manifest, lock_timeout)
 
@@ -123,7 +127,10 @@ class CorpusStore:
         return json.loads(json.dumps(self._manifest))  # type: ignore[no-any-return]
 
     def _write_manifest(self) -> None:
-        write_manifest(self.root, self._manifest)
+        try:
+            write_manifest(self.root, self._manifest)
+        except OSError as exc:
+            raise write_error(self.root, exc) from exc
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
@@ -159,19 +166,22 @@ class CorpusStore:
         self._check_locked()
         listed = {*self.parts, *self.ledger_files}
         removed = []
-        for folder in [*DATASETS, LEDGER]:
-            path = self.root / folder
-            if not path.is_dir():
-                continue
-            for entry in path.iterdir():
-                # staged files (.tmp) are never listed; committed-looking ones may not be
-                unlisted = entry.name.removesuffix(".parquet") not in listed
-                if LEFTOVER.fullmatch(entry.name) and unlisted:
-                    entry.unlink(missing_ok=True)
-                    removed.append(entry)
-        for entry in manifest_leftovers(self.root):
-            entry.unlink(missing_ok=True)
-            removed.append(entry)
+        try:
+            for folder in [*DATASETS, LEDGER]:
+                path = self.root / folder
+                if not path.is_dir():
+                    continue
+                for entry in path.iterdir():
+                    # staged files (.tmp) are never listed; committed-looking ones may not be
+                    unlisted = entry.name.removesuffix(".parquet") not in listed
+                    if LEFTOVER.fullmatch(entry.name) and unlisted:
+                        entry.unlink(missing_ok=True)
+                        removed.append(entry)
+            for entry in manifest_leftovers(self.root):
+                entry.unlink(missing_ok=True)
+                removed.append(entry)
+        except OSError as exc:
+            raise write_error(self.root, exc) from exc
         if removed:
             logger.info("removed %d file(s) left by an interrupted update", len(removed))
         return removed
@@ -233,7 +243,7 @@ class CorpusStore:
             for path in delete:
                 path.unlink(missing_ok=True)
         except OSError as exc:
-            raise StoreError(f"cannot write to corpus store {self.root}: {exc}") from exc
+            raise write_error(self.root, exc) from exc
 
     def _check_locked(self) -> None:
         if not self._depth:

@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 
 from overlap.errors import StoreError
 from overlap.store.corpus import LEDGER, CorpusStore
-from overlap.store.parts import write_parquet
+from overlap.store.parts import write_error, write_parquet
 
 LEDGER_SCHEMA = pa.schema(
     [
@@ -67,7 +67,7 @@ def _write(store: CorpusStore, table: pa.Table, drop: list[str]) -> None:
             folder / f".{name}.parquet.tmp", table, dict.fromkeys(table.column_names, "zstd")
         )
     except OSError as exc:
-        raise StoreError(f"cannot write the scan ledger of {store.root}: {exc}") from exc
+        raise write_error(store.root, exc) from exc
     store.publish_ledger([name], drop)
 
 
