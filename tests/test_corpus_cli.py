@@ -197,6 +197,7 @@ def test_a_store_that_cannot_be_written_can_still_be_scanned(
                     cwd=tiny_set)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert json.loads((tiny_set / "report" / "findings.json").read_text())["findings"]
+    assert _overlap("corpus", "verify", "--corpus", "store", cwd=tiny_set).returncode == 0
 
 
 @pytest.mark.parametrize(
@@ -237,7 +238,7 @@ def test_a_write_refused_by_the_system_is_a_one_line_error(
 @pytest.mark.parametrize(
     "command",
     [["corpus", "stats"], ["corpus", "list"], ["corpus", "add", "prior", "--role", "prior"],
-     ["corpus", "remove", "--term", "x"],
+     ["corpus", "verify"], ["corpus", "remove", "--term", "x"],
      ["scan", "submissions", "--out", "report"]],
     ids=lambda c: " ".join(c[:2]),
 )  # fmt: skip

@@ -209,3 +209,17 @@ def test_selection_by_pseudonym() -> None:
 def test_bad_selection(kwargs: dict[str, tuple[str, ...]]) -> None:
     with pytest.raises(InputError):
         Selection(**kwargs)
+
+
+def test_dry_run_counts_what_the_removal_does(layout: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    build(layout, store)
+    s = CorpusStore.open(store)
+    with s.locked():
+        record_scanned(s, [LedgerEntry(d.id, "weekly", "t", "r") for d in s.documents()])
+    dry = remove_documents(CorpusStore.open(store), Selection(students=(X,)), dry_run=True)
+    real = remove_documents(CorpusStore.open(store), Selection(students=(X,)))
+    assert (dry.ids, dry.words, dry.parts_rewritten, dry.parts_dropped, dry.ledger_entries) == (
+        real.ids, real.words, real.parts_rewritten, real.parts_dropped, real.ledger_entries
+    )  # fmt: skip
+    assert real.ledger_entries == len(real.ids) == 3

@@ -8,6 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from overlap.errors import SettingsMismatchError, StoreError
+from overlap.jobs.erasure import Selection, remove_documents
 from overlap.jobs.index import add_documents
 from overlap.model import Document, Role, document_id
 from overlap.settings import Settings
@@ -140,3 +141,25 @@ def test_a_manifest_without_a_ledger_still_opens(tmp_path: Path) -> None:
     add_documents(CorpusStore.open(tmp_path, create=True), [doc("a.txt", TEXT)])
     _edit_manifest(tmp_path, lambda m: m.pop("ledger"))
     assert CorpusStore.open(tmp_path).ledger_files == []
+
+
+def test_a_missing_part_file_is_damage_not_a_race(tmp_path: Path) -> None:
+    """A part the manifest still lists: running again never helps, so say what does."""
+    store = CorpusStore.open(tmp_path, create=True)
+    add_documents(store, [doc("a.txt", TEXT)])
+    (tmp_path / "windows" / f"{store.parts[0]}.parquet").unlink()
+    with pytest.raises(StoreError) as caught:
+        CorpusStore.open(tmp_path).read("windows")
+    message = str(caught.value)
+    assert "missing, though manifest.json lists its part" in message
+    assert "run again" not in message and "overlap corpus verify" in message
+
+
+def test_a_part_replaced_while_read_says_run_again(tmp_path: Path) -> None:
+    """A reader that read the manifest before an erasure replaced a part: that is a race."""
+    store = CorpusStore.open(tmp_path, create=True)
+    add_documents(store, [doc("a.txt", TEXT), doc("b.txt", "other words " * 30)])
+    reader = CorpusStore.open(tmp_path)
+    remove_documents(CorpusStore.open(tmp_path), Selection(paths=("a.txt",)))
+    with pytest.raises(StoreError, match=r"removed while it was being read.*run again"):
+        reader.read("windows")

@@ -40,6 +40,13 @@ from overlap.store.schema import settings_of, table_to_documents
 
 logger = logging.getLogger(__name__)
 
+#: What to do about a damaged part file (said by every error that finds one).
+DAMAGED = (
+    "run 'overlap corpus verify' to list the damage, then restore the store from a backup, or "
+    "take the damaged parts out with 'overlap corpus verify --drop-damaged' and add their "
+    "files again"
+)
+
 __all__ = ["DATASETS", "LEDGER", "MANIFEST", "CorpusStore", "StagedPart", "stage_part"]
 
 
@@ -279,20 +286,32 @@ class CorpusStore:
         """Read one dataset file of one committed part, checking its settings."""
         path = self.root / dataset / f"{part}.parquet"
         try:
-            file = pq.ParquetFile(path)
+            file = pq.ParquetFile(path, page_checksum_verification=True)
             stored = settings_of(file.schema_arrow)
             if stored != self.settings.index_dict():
                 raise SettingsMismatchError(
-                    f"{path} was made with other settings than its store manifest says"
+                    f"{path} was made with other settings than its store manifest says; {DAMAGED}"
                 )
             return file.read(columns=columns)
         except FileNotFoundError as exc:
-            raise StoreError(
-                f"{path}: a part was removed while it was being read "
-                "(documents were erased meanwhile); run again"
-            ) from exc
-        except (OSError, pa.ArrowInvalid) as exc:
-            raise StoreError(f"{path}: cannot read store file: {exc}") from exc
+            if not self._still_listed(part):
+                raise StoreError(
+                    f"{path}: a part was removed while it was being read "
+                    "(documents were erased meanwhile); run again"
+                ) from exc
+            missing = f"{path}: missing, though {MANIFEST} lists its part"
+            raise StoreError(f"{missing}; {DAMAGED}") from exc
+        except PermissionError as exc:
+            raise StoreError(f"{path}: cannot read store file: permission denied") from exc
+        except (OSError, ValueError, pa.ArrowException) as exc:
+            raise StoreError(f"{path}: cannot read store file: {exc}; {DAMAGED}") from exc
+
+    def _still_listed(self, part: str) -> bool:
+        """Whether the manifest on disk now (not as read) still lists ``part``."""
+        try:
+            return part in read_manifest(self.root)["parts"]
+        except StoreError:
+            return True
 
     def read(self, dataset: str, columns: list[str] | None = None) -> pa.Table:
         """Read a whole dataset (every committed part), checking each file's settings."""

@@ -47,8 +47,9 @@ def read_ledger(store: CorpusStore) -> pa.Table:
     for name in store.ledger_files:
         path = store.root / LEDGER / f"{name}.parquet"
         try:
-            tables.append(pq.read_table(path).cast(LEDGER_SCHEMA))
-        except (OSError, pa.ArrowInvalid) as exc:
+            file = pq.ParquetFile(path, page_checksum_verification=True)
+            tables.append(file.read().cast(LEDGER_SCHEMA))
+        except (OSError, ValueError, pa.ArrowException) as exc:
             raise StoreError(f"{path}: cannot read the scan ledger: {exc}") from exc
     return pa.concat_tables(tables) if tables else LEDGER_SCHEMA.empty_table()
 
@@ -92,13 +93,22 @@ def record_scanned(store: CorpusStore, entries: Iterable[LedgerEntry]) -> int:
     return len(fresh)
 
 
+def _of(ledger: pa.Table, ids: set[str]) -> pa.ChunkedArray:
+    return pc.is_in(ledger.column("id"), value_set=pa.array(sorted(ids), type=pa.string()))
+
+
+def count_scanned(store: CorpusStore, ids: set[str]) -> int:
+    """How many ledger entries :func:`forget_scanned` would remove for ``ids``."""
+    return int(pc.sum(_of(read_ledger(store), ids)).as_py() or 0)
+
+
 def forget_scanned(store: CorpusStore, ids: set[str]) -> int:
     """Remove the entries of ``ids``, rewriting the ledger; return how many were removed.
 
     Call inside :meth:`CorpusStore.locked`.
     """
     ledger = read_ledger(store)
-    gone = pc.is_in(ledger.column("id"), value_set=pa.array(sorted(ids), type=pa.string()))
+    gone = _of(ledger, ids)
     removed = pc.sum(gone).as_py() or 0
     if removed:
         kept = ledger.filter(pc.invert(gone))
