@@ -96,16 +96,25 @@ def corpus_remove(
 ) -> None:
     """Erase documents with their windows, band keys, term counts and scan-ledger entries.
 
-    Different options must all match (--student X --term T: X's documents of term T). The
-    parts holding them are rewritten without them and the old files deleted, so no file in
-    the store keeps their text. Copies in drop folders and report folders are not touched.
+    Different options must all match (--student X --term T: X's documents of term T).
+    Paths match as stored or as absolute paths (relative ones taken from the current
+    folder). The parts holding them are checked, then rewritten without them and the old
+    files deleted, so no file in the store keeps their text. Copies in drop folders and
+    report folders are not touched. Exit status 2 if nothing matched.
     """
+    asked = tuple(student or ()), tuple(term or ()), tuple(path or ())
     try:
         store = CorpusStore.open(corpus, lock_timeout=lock_timeout)
-        selection = Selection(tuple(student or ()), tuple(term or ()), tuple(path or ()))
-        removed = remove_documents(store, selection, dry_run=dry_run)
+        removed = remove_documents(store, Selection(*asked), dry_run=dry_run)
     except OverlapError as exc:
         fail(str(exc))
+    if not removed.ids:
+        options = " ".join(
+            f"--{name} {value!r}" for name, values in zip(("student", "term", "path"), asked,
+                                                          strict=True) for value in values
+        )  # fmt: skip
+        fail(f"nothing matched {options}: nothing removed from {corpus} "
+             "('overlap corpus list' shows the stored students, terms and paths)")  # fmt: skip
     verb = "would remove" if dry_run else "removed"
     out.print(
         f"{verb} {len(removed.ids)} document(s) ({removed.words} words): "

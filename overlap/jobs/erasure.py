@@ -8,6 +8,7 @@ in the store keeps the text, not even in a dictionary page or column statistics.
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,9 +32,20 @@ def _norm_path(path: str) -> str:
     return posixpath.normpath(path.replace("\\", "/"))
 
 
-def _below(path: str) -> tuple[str, ...]:
-    """Prefixes of paths inside a folder, an archive or an export."""
-    return (f"{path}/", f"{path}!", f"{path}#")
+def _resolved(path: str) -> str:
+    """The absolute path of a stored or given path, symbolic links resolved.
+
+    Relative paths are taken from the current folder. Only the part before ``!`` (into an
+    archive) or ``#`` (into an export) is a file-system path; the rest is kept as it is.
+    """
+    path = _norm_path(path)
+    cut = min((i for i in (path.find("!"), path.find("#")) if i > 0), default=len(path))
+    return os.path.realpath(path[:cut]).replace(os.sep, "/") + path[cut:]
+
+
+def _inside(stored: str, given: str) -> bool:
+    """True if ``stored`` is ``given`` or lies in the folder, archive or export ``given``."""
+    return stored == given or stored.startswith((f"{given}/", f"{given}!", f"{given}#"))
 
 
 @dataclass(frozen=True)
@@ -43,7 +55,9 @@ class Selection:
     Attributes:
         students: Student names (compared without case or extra spaces) or pseudonyms.
         terms: Terms, compared the same way.
-        paths: Stored paths: a document matches its own path or any folder or archive above it.
+        paths: Stored paths: a document matches its own path or any folder or archive above it,
+            compared as stored and as absolute paths with symbolic links resolved (relative
+            ones taken from the current folder).
     """
 
     students: tuple[str, ...] = ()
@@ -63,6 +77,7 @@ class Selection:
         aliases = {s for s in self.students if s.startswith(PREFIX)}
         terms = {normalise_name(t) for t in self.terms}
         paths = [_norm_path(p) for p in self.paths]
+        resolved = [_resolved(p) for p in self.paths]
         out = []
         for row in documents.select(["path", "student", "term"]).to_pylist():
             ok = True
@@ -74,9 +89,10 @@ class Selection:
                 ok = normalise_name(row["term"] or "") in terms
             if ok and self.paths:
                 stored = _norm_path(row["path"])
-                ok = any(
-                    stored == p or stored.startswith((f"{p}/", f"{p}!", f"{p}#")) for p in paths
-                )
+                ok = any(_inside(stored, p) for p in paths)
+                if not ok:
+                    real = _resolved(row["path"])
+                    ok = any(_inside(real, p) for p in resolved)
             out.append(ok)
         return out
 
