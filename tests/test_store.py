@@ -1,4 +1,5 @@
 import json
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -6,13 +7,19 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from conftest import prose
 
+from overlap.engine.local import LocalEngine
 from overlap.errors import SettingsMismatchError, StoreError
+from overlap.ingest.limits import IngestLimits
+from overlap.ingest.shards import plan_reads
 from overlap.jobs.erasure import Selection, remove_documents
-from overlap.jobs.index import add_documents
+from overlap.jobs.index import AddReport, add_documents
+from overlap.jobs.intake import add_files
 from overlap.model import Document, Role, document_id
 from overlap.settings import Settings
-from overlap.store.corpus import CorpusStore
+from overlap.store.corpus import CorpusStore, StagedPart
+from overlap.store.inventory import content_digest
 
 
 def doc(name: str, text: str, role: Role = Role.SOURCE, **kw: object) -> Document:
@@ -163,3 +170,51 @@ def test_a_part_replaced_while_read_says_run_again(tmp_path: Path) -> None:
     remove_documents(CorpusStore.open(tmp_path), Selection(paths=("a.txt",)))
     with pytest.raises(StoreError, match=r"removed while it was being read.*run again"):
         reader.read("windows")
+
+
+class Crash(BaseException):
+    """Stands for the process dying at this point."""
+
+
+def test_an_interrupted_multi_part_add_keeps_its_parts_and_a_rerun_completes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(6):
+        (folder / f"{i}.txt").write_text(prose(i, 50))
+    shards = plan_reads([folder], IngestLimits(), files_per_shard=2)
+    assert len(shards) == 3
+
+    def add(root: Path) -> AddReport:
+        store = CorpusStore.open(root, create=True)
+        return add_files(store, shards, Role.PRIOR, engine=LocalEngine(1))
+
+    whole = add(tmp_path / "whole")
+    real_commit = CorpusStore.commit
+    commits = [0]
+
+    def crash_on_second(self: CorpusStore, staged: StagedPart) -> str:
+        commits[0] += 1
+        if commits[0] == 2:
+            raise Crash
+        return real_commit(self, staged)
+
+    caplog.set_level(logging.INFO, logger="overlap")
+    with monkeypatch.context() as m:
+        m.setattr(CorpusStore, "commit", crash_on_second)
+        with pytest.raises(Crash):
+            add(tmp_path / "cut")
+    logged = caplog.text
+    assert "each committed on its own" in logged and "running the same add again" in logged
+    assert "add stopped after committing 1 part(s), which stay in the store" in logged
+    cut = CorpusStore.open(tmp_path / "cut")
+    assert len(cut.parts) == 1 and len(cut.document_ids()) == 2  # the first part survives
+
+    again = add(tmp_path / "cut")
+    assert (again.added, again.skipped) == (4, 2)
+    ids = CorpusStore.open(tmp_path / "cut").read("documents", ["id"]).column("id").to_pylist()
+    assert len(ids) == len(set(ids)) == whole.added == 6  # complete, nothing twice
+    assert content_digest(CorpusStore.open(tmp_path / "cut")) == content_digest(
+        CorpusStore.open(tmp_path / "whole")
+    )

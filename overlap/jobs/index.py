@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,26 @@ from overlap.text.tokens import normalised_words
 PART_SIZE = 2_000
 
 Progress = Callable[[int], None]
+logger = logging.getLogger(__name__)
+
+
+def log_partwise(documents: str, parts: int) -> None:
+    """Say, before an add of several parts, what an interruption would leave."""
+    logger.info(
+        "adding %s in %d parts, each committed on its own: if this add is interrupted, the "
+        "parts committed stay in the store and running the same add again adds the rest",
+        documents, parts,
+    )  # fmt: skip
+
+
+def log_interrupted(parts: int) -> None:
+    """Say what an add that stopped with an error or an interruption left in the store."""
+    if parts:
+        logger.warning(
+            "add stopped after committing %d part(s), which stay in the store; run the same "
+            "add again to add the rest (documents already stored are skipped)",
+            parts,
+        )
 
 
 @dataclass(frozen=True)
@@ -100,8 +121,8 @@ def add_documents(
     """Add documents not yet in the store; documents already there (same id) are skipped.
 
     Parts are sketched in parallel (on ``engine``; by default local processes, one per
-    core) and committed one at a time in order, so a crash keeps every part
-    committed before it.
+    core) and committed one at a time in order, so a crash keeps every part committed
+    before it, and the same add run again adds the rest.
     """
     engine = engine or LocalEngine()
     with store.locked():
@@ -121,12 +142,18 @@ def add_documents(
         parts = []
         total_words = 0
         done = 0
-        for (chunk, _, _), (staged, words) in zip(
-            shards, engine.map(stage_shard, shards), strict=True
-        ):
-            parts.append(store.commit(staged))
-            total_words += words
-            done += len(chunk)
-            if progress is not None:
-                progress(done)
+        if len(shards) > 1:
+            log_partwise(f"{len(fresh)} document(s)", len(shards))
+        try:
+            for (chunk, _, _), (staged, words) in zip(
+                shards, engine.map(stage_shard, shards), strict=True
+            ):
+                parts.append(store.commit(staged))
+                total_words += words
+                done += len(chunk)
+                if progress is not None:
+                    progress(done)
+        except BaseException:
+            log_interrupted(len(parts))
+            raise
     return AddReport(len(fresh), len(documents) - len(fresh), total_words, tuple(parts))

@@ -18,7 +18,14 @@ from overlap.engine.local import LocalEngine
 from overlap.ingest.files import read_shard
 from overlap.ingest.limits import IngestLimits
 from overlap.ingest.shards import ReadShard
-from overlap.jobs.index import PART_SIZE, AddReport, Progress, stage_shard
+from overlap.jobs.index import (
+    PART_SIZE,
+    AddReport,
+    Progress,
+    log_interrupted,
+    log_partwise,
+    stage_shard,
+)
 from overlap.jobs.known import KnownIds, id_keys
 from overlap.model import FileError, Role
 from overlap.settings import Settings
@@ -84,8 +91,9 @@ def add_files(
 
     Workers of ``engine`` (a local process pool by default) read, sketch and stage the parts
     into the store folder; this process commits them in shard order, so a crash keeps every
-    part committed before it. Only the store's id keys (eight bytes a document) are shipped
-    to the workers, once. ``progress`` is called with the number of files read so far.
+    part committed before it, and the same add run again adds the rest. Only the store's
+    id keys (eight bytes a document) are shipped to the workers, once. ``progress`` is
+    called with the number of files read so far.
     """
     engine = engine or LocalEngine()
     limits = limits or IngestLimits()
@@ -98,17 +106,24 @@ def add_files(
     seen: set[int] = set()
     with store.locked():
         known = KnownIds.of_store(store)
-        for job, done in zip(jobs, engine.map_shared(ingest_shard, jobs, known), strict=True):
-            if done.staged and seen.intersection(done.keys.tolist()):
-                done = _without_earlier(job, done, known, seen)
-            parts.extend(store.commit(staged) for staged in done.staged)
-            if track:
-                seen.update(done.keys.tolist())
-            added, skipped, words = added + done.added, skipped + done.skipped, words + done.words
-            errors.extend(done.errors)
-            files += done.files
-            if progress is not None:
-                progress(files)
+        if len(jobs) > 1:
+            log_partwise(f"{sum(s.files for s in shards)} file(s)", len(jobs))
+        try:
+            for job, done in zip(jobs, engine.map_shared(ingest_shard, jobs, known), strict=True):
+                if done.staged and seen.intersection(done.keys.tolist()):
+                    done = _without_earlier(job, done, known, seen)
+                parts.extend(store.commit(staged) for staged in done.staged)
+                if track:
+                    seen.update(done.keys.tolist())
+                added, skipped = added + done.added, skipped + done.skipped
+                words += done.words
+                errors.extend(done.errors)
+                files += done.files
+                if progress is not None:
+                    progress(files)
+        except BaseException:
+            log_interrupted(len(parts))
+            raise
     return AddReport(added, skipped, words, tuple(parts), tuple(dict.fromkeys(errors)))
 
 
