@@ -257,3 +257,54 @@ def test_a_manifest_with_bad_parts_is_a_one_line_error(
     assert code == 2 and err.count("\n") == 1, err
     assert err.startswith(f"error: {store / 'manifest.json'}: ")
     assert '"parts"' in err
+
+
+# --- documents stored under the other role -----------------------------------------------
+
+
+def test_adding_documents_stored_under_the_other_role_says_so(store: Path, tiny_set: Path) -> None:
+    digest = content_digest(CorpusStore.open(store))
+    code, out, err = invoke("corpus", "add", tiny_set / "prior", "--role", "source",
+                            "--corpus", store)  # fmt: skip
+    assert code == 0
+    assert out.startswith(f"added 0 source document(s) (0 words), skipped 1 already in {store} "
+                          "(1 under another role)")  # fmt: skip
+    assert err == (
+        "warning: 1 document(s) not added: the store already holds them under another role "
+        f"(1 as prior, not source; e.g. {tiny_set / 'prior' / 'p1.txt'}); a document has one "
+        "role: to change it, remove it with 'overlap corpus remove --path PATH' and add it "
+        "again\n"
+    )
+    assert content_digest(CorpusStore.open(store)) == digest
+    # ... and the way it offers changes the role.
+    assert invoke("corpus", "remove", "--path", tiny_set / "prior", "--corpus", store)[0] == 0
+    code, out, err = invoke("corpus", "add", tiny_set / "prior", "--role", "source",
+                            "--corpus", store)  # fmt: skip
+    assert code == 0 and out.startswith("added 1 source document(s)") and err == ""
+    roles = {d.path: d.role for d in CorpusStore.open(store).documents()}
+    assert roles[str(tiny_set / "prior" / "p1.txt")] == Role.SOURCE
+
+
+def test_adding_the_same_role_again_is_not_a_conflict(store: Path, tiny_set: Path) -> None:
+    code, out, err = invoke("corpus", "add", tiny_set / "prior", "--role", "prior",
+                            "--corpus", store)  # fmt: skip
+    assert code == 0 and err == ""
+    assert out.endswith(f"skipped 1 already in {store}, 0 file error(s)\n")
+
+
+def test_a_run_logs_documents_stored_under_the_other_role(tmp_path: Path) -> None:
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"p{i}.txt").write_text(prose(600 + i, 60))
+    store = CorpusStore.open(tmp_path / "store", create=True)
+    add_documents(store, read_documents([folder], Role.SOURCE).documents)
+    (tmp_path / "job.toml").write_text('[job]\ncorpus = "store"\n[add]\nprior = ["posts"]\n')
+    code, out, _ = invoke("run", tmp_path / "job.toml")
+    assert code == 0
+    (line,) = [line for line in out.splitlines() if " WARNING " in line]
+    assert line.endswith(
+        "job: 3 document(s) not added: the store already holds them under another role "
+        f"(3 as source, not prior; e.g. {folder / 'p0.txt'}); a document has one role: to "
+        "change it, remove it with 'overlap corpus remove --path PATH' and add it again"
+    )

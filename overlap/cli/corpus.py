@@ -26,6 +26,7 @@ from overlap.cli.common import (
 from overlap.engine.choice import EngineSpec
 from overlap.errors import OverlapError
 from overlap.jobs.erasure import Selection, remove_documents
+from overlap.jobs.index import describe_conflicts
 from overlap.jobs.run import add_to_corpus
 from overlap.model import Role
 from overlap.store.corpus import CorpusStore
@@ -58,7 +59,10 @@ def corpus_add(
     """Add documents to the corpus store; documents already there are skipped.
 
     A folder may hold a metadata.csv (columns path, author, year, title, student, term,
-    submitted_at) describing its files.
+    submitted_at) describing its files. A document stored under the other role is skipped
+    with a warning: to change its role, remove it (corpus remove --path) and add it again.
+    Each part (about 2,000 files) is committed as it is ready: an interrupted add keeps the
+    parts committed, and running it again adds the rest.
     """
     try:
         with progress_bar(not quiet and err.is_terminal) as progress:
@@ -70,10 +74,15 @@ def corpus_add(
         fail(str(exc))
     for e in report.errors:
         err.print(f"error: {e.path}: {e.error}", markup=False, highlight=False, soft_wrap=True)
+    if report.conflicts:
+        err.print(f"warning: {describe_conflicts(report.conflicts)}",
+                  markup=False, highlight=False, soft_wrap=True)  # fmt: skip
     if not quiet:
+        other = f" ({len(report.conflicts)} under another role)" if report.conflicts else ""
         out.print(
             f"added {report.added} {role.value} document(s) ({report.words} words), "
-            f"skipped {report.skipped} already in {corpus}, {len(report.errors)} file error(s)",
+            f"skipped {report.skipped} already in {corpus}{other}, "
+            f"{len(report.errors)} file error(s)",
             markup=False, highlight=False, soft_wrap=True,
         )  # fmt: skip
 

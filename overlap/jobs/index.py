@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from overlap.engine.choice import Engine
 from overlap.engine.local import LocalEngine
 from overlap.jobs.known import KnownIds, id_keys
 from overlap.jobs.sketching import sketch_content, sketch_hashes, term_frequencies
-from overlap.model import Document, FileError
+from overlap.model import Document, FileError, Role
 from overlap.settings import Settings
 from overlap.sketch.content import hash_words
 from overlap.store.corpus import CorpusStore, StagedPart, stage_part
@@ -48,14 +49,59 @@ def log_interrupted(parts: int) -> None:
 
 
 @dataclass(frozen=True)
+class RoleConflict:
+    """A document an add skipped because the store already holds it under another role.
+
+    A stored document has one role; to change it, remove the document (``overlap corpus
+    remove --path``) and add it again with the other role.
+    """
+
+    path: str
+    stored: Role
+    asked: Role
+
+
+@dataclass(frozen=True)
 class AddReport:
-    """What an add did."""
+    """What an add did.
+
+    Attributes:
+        added: Documents added.
+        skipped: Documents not added because the store held them (conflicts included).
+        words: Words added.
+        parts: The parts committed, in order.
+        errors: Files that could not be read.
+        conflicts: The skipped documents that the store holds under another role.
+    """
 
     added: int
     skipped: int
     words: int
     parts: tuple[str, ...]
     errors: tuple[FileError, ...] = ()
+    conflicts: tuple[RoleConflict, ...] = ()
+
+
+def describe_conflicts(conflicts: Sequence[RoleConflict]) -> str:
+    """One line saying which documents an add skipped for their role, and what to do."""
+    kinds = Counter((c.stored, c.asked) for c in conflicts)
+    held = ", ".join(f"{n} as {stored}, not {asked}" for (stored, asked), n in kinds.items())
+    return (
+        f"{len(conflicts)} document(s) not added: the store already holds them under another "
+        f"role ({held}; e.g. {conflicts[0].path}); a document has one role: to change it, "
+        "remove it with 'overlap corpus remove --path PATH' and add it again"
+    )
+
+
+def role_conflicts(
+    documents: Sequence[Document], stored: Sequence[Role | None]
+) -> list[RoleConflict]:
+    """The documents whose stored role (``stored``, aligned with them) is not their own."""
+    return [
+        RoleConflict(d.path, role, d.role)
+        for d, role in zip(documents, stored, strict=True)
+        if role is not None and role != d.role
+    ]
 
 
 def part_tables(
@@ -122,13 +168,15 @@ def add_documents(
 
     Parts are sketched in parallel (on ``engine``; by default local processes, one per
     core) and committed one at a time in order, so a crash keeps every part committed
-    before it, and the same add run again adds the rest.
+    before it, and the same add run again adds the rest. Documents the store holds under
+    another role are skipped too, and listed in ``conflicts``.
     """
     engine = engine or LocalEngine()
     with store.locked():
         known = KnownIds.of_store(store)
         keys = id_keys(d.id for d in documents)
         stored = known.contains(keys).tolist()
+        conflicts = role_conflicts(documents, known.stored_roles(keys))
         seen: set[str] = set()
         fresh = []
         for d, old in zip(documents, stored, strict=True):
@@ -156,4 +204,7 @@ def add_documents(
         except BaseException:
             log_interrupted(len(parts))
             raise
-    return AddReport(len(fresh), len(documents) - len(fresh), total_words, tuple(parts))
+    return AddReport(
+        len(fresh), len(documents) - len(fresh), total_words, tuple(parts),
+        conflicts=tuple(conflicts),
+    )  # fmt: skip

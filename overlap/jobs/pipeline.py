@@ -19,7 +19,7 @@ from overlap.engine.choice import Engine, open_engine
 from overlap.errors import InputError
 from overlap.ingest.files import read_documents
 from overlap.jobs.exclusion import StoreWithout
-from overlap.jobs.index import add_documents
+from overlap.jobs.index import add_documents, describe_conflicts
 from overlap.jobs.scan import scan
 from overlap.jobs.spec import AddStep, JobSpec, ScanStep
 from overlap.model import Document, FileError, Role, ScanResult, Severity
@@ -149,6 +149,8 @@ class _Run:
         self.words += done.words
         logger.info("%s: added %d %s document(s), skipped %d already stored",
                     self.spec.name, done.added, role.value, done.skipped)  # fmt: skip
+        if done.conflicts:
+            logger.warning("%s: %s", self.spec.name, describe_conflicts(done.conflicts))
 
     def add_step(self, step: AddStep) -> None:
         for role, paths in ((Role.SOURCE, step.source), (Role.PRIOR, step.prior)):
