@@ -209,3 +209,61 @@ def test_selection_by_pseudonym() -> None:
 def test_bad_selection(kwargs: dict[str, tuple[str, ...]]) -> None:
     with pytest.raises(InputError):
         Selection(**kwargs)
+
+
+def test_remove_by_a_path_given_otherwise_than_stored(
+    layout: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stored relative, given absolute; stored absolute, given through a link; and back."""
+    store = tmp_path / "store"
+    monkeypatch.chdir(layout)
+    for folder in ("prior", "prior2"):
+        assert invoke("corpus", "add", folder, "--role", "prior", "--corpus", store)[0] == 0
+    (tmp_path / "link").symlink_to(layout / "prior", target_is_directory=True)
+    stored = {d.path for d in CorpusStore.open(store).documents()}
+    assert "prior/x1.txt" in stored and "prior2/x3.txt" in stored
+    for given, gone in [
+        (layout / "prior" / "x1.txt", "prior/x1.txt"),  # absolute, stored relative
+        (tmp_path / "link" / "o1.txt", "prior/o1.txt"),  # through a link
+        (Path("prior2/../prior2/"), "prior2/x3.txt"),  # a folder, spelt otherwise
+    ]:
+        code, out, err = invoke("corpus", "remove", "--path", given, "--corpus", store)
+        assert code == 0 and "removed 1 document(s)" in out, err
+        assert gone not in {d.path for d in CorpusStore.open(store).documents()}
+
+
+@pytest.mark.parametrize(
+    ("options", "shown"),
+    [
+        (["--student", "Xavier Qill"], "--student 'Xavier Qill'"),
+        (["--term", "Fall 2032"], "--term 'Fall 2032'"),
+        (["--path", "prior/x9.txt"], "--path 'prior/x9.txt'"),
+        (["--student", X, "--term", "Fall 2032"], f"--student '{X}' --term 'Fall 2032'"),
+        (["--student", "Xavier Qill", "--dry-run"], "--student 'Xavier Qill'"),
+    ],
+)
+def test_a_removal_that_matches_nothing_is_an_error(
+    layout: Path, tmp_path: Path, options: list[str], shown: str
+) -> None:
+    store = tmp_path / "store"
+    build(layout, store)
+    digest = content_digest(CorpusStore.open(store))
+    code, out, err = invoke("corpus", "remove", *options, "--corpus", store)
+    assert code == 2 and out == ""
+    assert err.startswith(f"error: nothing matched {shown}: nothing removed from {store}")
+    assert err.count("\n") == 1
+    assert content_digest(CorpusStore.open(store)) == digest
+
+
+def test_dry_run_counts_what_the_removal_does(layout: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    build(layout, store)
+    s = CorpusStore.open(store)
+    with s.locked():
+        record_scanned(s, [LedgerEntry(d.id, "weekly", "t", "r") for d in s.documents()])
+    dry = remove_documents(CorpusStore.open(store), Selection(students=(X,)), dry_run=True)
+    real = remove_documents(CorpusStore.open(store), Selection(students=(X,)))
+    assert (dry.ids, dry.words, dry.parts_rewritten, dry.parts_dropped, dry.ledger_entries) == (
+        real.ids, real.words, real.parts_rewritten, real.parts_dropped, real.ledger_entries
+    )  # fmt: skip
+    assert real.ledger_entries == len(real.ids) == 3

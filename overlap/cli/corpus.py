@@ -1,4 +1,4 @@
-"""The ``overlap corpus`` commands: add, remove, list, stats."""
+"""The ``overlap corpus`` commands: add, remove, list, stats, verify."""
 
 from __future__ import annotations
 
@@ -27,11 +27,13 @@ from overlap.engine.choice import EngineSpec
 from overlap.errors import OverlapError
 from overlap.ingest.errors import count_unread
 from overlap.jobs.erasure import Selection, remove_documents
+from overlap.jobs.index import describe_conflicts
 from overlap.jobs.run import add_to_corpus
 from overlap.model import Role
 from overlap.store.corpus import CorpusStore
 from overlap.store.inventory import format_stats, list_documents, store_stats
 from overlap.store.lock import DEFAULT_LOCK_TIMEOUT
+from overlap.store.verify import drop_damaged_parts, format_dropped, format_report, verify_store
 
 corpus_app = typer.Typer(
     help="Manage the corpus of sources and prior-term posts.", no_args_is_help=True
@@ -58,7 +60,10 @@ def corpus_add(
     """Add documents to the corpus store; documents already there are skipped.
 
     A folder may hold a metadata.csv (columns path, author, year, title, student, term,
-    submitted_at) describing its files.
+    submitted_at) describing its files. A document stored under the other role is skipped
+    with a warning: to change its role, remove it (corpus remove --path) and add it again.
+    Each part (about 2,000 files) is committed as it is ready: an interrupted add keeps the
+    parts committed, and running it again adds the rest.
     """
     try:
         with progress_bar(not quiet and err.is_terminal) as progress:
@@ -70,10 +75,14 @@ def corpus_add(
         fail(str(exc))
     for e in report.errors:
         err.print(f"error: {e.path}: {e.error}", markup=False, highlight=False, soft_wrap=True)
+    if report.conflicts:
+        err.print(f"warning: {describe_conflicts(report.conflicts)}",
+                  markup=False, highlight=False, soft_wrap=True)  # fmt: skip
     if not quiet:
+        other = f" ({len(report.conflicts)} under another role)" if report.conflicts else ""
         out.print(
             f"added {report.added} {role.value} document(s) ({report.words} words), "
-            f"skipped {report.skipped} already in {corpus}, "
+            f"skipped {report.skipped} already in {corpus}{other}, "
             f"{count_unread(report.errors)} could not be read",
             markup=False, highlight=False, soft_wrap=True,
         )  # fmt: skip
@@ -97,16 +106,25 @@ def corpus_remove(
 ) -> None:
     """Erase documents with their windows, band keys, term counts and scan-ledger entries.
 
-    Different options must all match (--student X --term T: X's documents of term T). The
-    parts holding them are rewritten without them and the old files deleted, so no file in
-    the store keeps their text. Copies in drop folders and report folders are not touched.
+    Different options must all match (--student X --term T: X's documents of term T).
+    Paths match as stored or as absolute paths (relative ones taken from the current
+    folder). The parts holding them are checked, then rewritten without them and the old
+    files deleted, so no file in the store keeps their text. Copies in drop folders and
+    report folders are not touched. Exit status 2 if nothing matched.
     """
+    asked = tuple(student or ()), tuple(term or ()), tuple(path or ())
     try:
         store = CorpusStore.open(corpus, lock_timeout=lock_timeout)
-        selection = Selection(tuple(student or ()), tuple(term or ()), tuple(path or ()))
-        removed = remove_documents(store, selection, dry_run=dry_run)
+        removed = remove_documents(store, Selection(*asked), dry_run=dry_run)
     except OverlapError as exc:
         fail(str(exc))
+    if not removed.ids:
+        options = " ".join(
+            f"--{name} {value!r}" for name, values in zip(("student", "term", "path"), asked,
+                                                          strict=True) for value in values
+        )  # fmt: skip
+        fail(f"nothing matched {options}: nothing removed from {corpus} "
+             "('overlap corpus list' shows the stored students, terms and paths)")  # fmt: skip
     verb = "would remove" if dry_run else "removed"
     out.print(
         f"{verb} {len(removed.ids)} document(s) ({removed.words} words): "
@@ -157,3 +175,46 @@ def corpus_stats(
         sys.stdout.write(json.dumps(asdict(stats), indent=2, ensure_ascii=False) + "\n")
     else:
         out.print(format_stats(stats), markup=False, highlight=False, soft_wrap=True)
+
+
+#: Exit status of ``corpus verify`` when the store is damaged (2 is an error, 1 findings).
+DAMAGED_EXIT = 3
+
+
+@corpus_app.command("verify")
+def corpus_verify(
+    corpus: Annotated[Path, typer.Option(help="Corpus store folder.")] = DEFAULT_CORPUS,
+    drop_damaged: Annotated[
+        bool,
+        typer.Option(
+            "--drop-damaged",
+            help="Take damaged parts out of the store (deleting their files) and list the "
+            "files to add again.",
+        ),
+    ] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    lock_timeout: Annotated[float, typer.Option(min=0, help=LOCK_HELP)] = DEFAULT_LOCK_TIMEOUT,
+) -> None:
+    """Read every file of every part in full and check it against the manifest and settings.
+
+    Run it from cron, so that damage is found before an erasure needs the part. Exit
+    status: 0 nothing damaged (or, with --drop-damaged, the damaged parts taken out),
+    2 error (no store, unreadable manifest), 3 damaged.
+    """
+    try:
+        store = CorpusStore.open(corpus, lock_timeout=lock_timeout)
+        if drop_damaged:
+            report, dropped = drop_damaged_parts(store)
+        else:
+            report, dropped = verify_store(store), None
+    except OverlapError as exc:
+        fail(str(exc))
+    if json_out:
+        data = {**asdict(report), "dropped": asdict(dropped) if dropped else None}
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.print(format_report(report), markup=False, highlight=False, soft_wrap=True)
+        if dropped is not None and (dropped.parts or dropped.ledger_files):
+            out.print(format_dropped(dropped), markup=False, highlight=False, soft_wrap=True)
+    if not report.ok and dropped is None:
+        raise typer.Exit(DAMAGED_EXIT)

@@ -8,6 +8,7 @@ in the store keeps the text, not even in a dictionary page or column statistics.
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,12 +17,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from overlap.errors import InputError
+from overlap.errors import InputError, StoreError
 from overlap.jobs.sketching import term_frequencies
 from overlap.privacy.pseudonyms import PREFIX, normalise_name, pseudonym, read_key
-from overlap.store.corpus import DATASETS, CorpusStore, StagedPart, stage_part
-from overlap.store.ledger import forget_scanned
+from overlap.store.corpus import DAMAGED, DATASETS, CorpusStore, StagedPart, stage_part
+from overlap.store.ledger import count_scanned, forget_scanned
 from overlap.store.schema import DOC_ID
+from overlap.store.verify import verify_part
 from overlap.text.shingles import word_hashes
 from overlap.text.tokens import normalised_words
 
@@ -30,9 +32,20 @@ def _norm_path(path: str) -> str:
     return posixpath.normpath(path.replace("\\", "/"))
 
 
-def _below(path: str) -> tuple[str, ...]:
-    """Prefixes of paths inside a folder, an archive or an export."""
-    return (f"{path}/", f"{path}!", f"{path}#")
+def _resolved(path: str) -> str:
+    """The absolute path of a stored or given path, symbolic links resolved.
+
+    Relative paths are taken from the current folder. Only the part before ``!`` (into an
+    archive) or ``#`` (into an export) is a file-system path; the rest is kept as it is.
+    """
+    path = _norm_path(path)
+    cut = min((i for i in (path.find("!"), path.find("#")) if i > 0), default=len(path))
+    return os.path.realpath(path[:cut]).replace(os.sep, "/") + path[cut:]
+
+
+def _inside(stored: str, given: str) -> bool:
+    """True if ``stored`` is ``given`` or lies in the folder, archive or export ``given``."""
+    return stored == given or stored.startswith((f"{given}/", f"{given}!", f"{given}#"))
 
 
 @dataclass(frozen=True)
@@ -42,7 +55,9 @@ class Selection:
     Attributes:
         students: Student names (compared without case or extra spaces) or pseudonyms.
         terms: Terms, compared the same way.
-        paths: Stored paths: a document matches its own path or any folder or archive above it.
+        paths: Stored paths: a document matches its own path or any folder or archive above it,
+            compared as stored and as absolute paths with symbolic links resolved (relative
+            ones taken from the current folder).
     """
 
     students: tuple[str, ...] = ()
@@ -62,6 +77,7 @@ class Selection:
         aliases = {s for s in self.students if s.startswith(PREFIX)}
         terms = {normalise_name(t) for t in self.terms}
         paths = [_norm_path(p) for p in self.paths]
+        resolved = [_resolved(p) for p in self.paths]
         out = []
         for row in documents.select(["path", "student", "term"]).to_pylist():
             ok = True
@@ -73,9 +89,10 @@ class Selection:
                 ok = normalise_name(row["term"] or "") in terms
             if ok and self.paths:
                 stored = _norm_path(row["path"])
-                ok = any(
-                    stored == p or stored.startswith((f"{p}/", f"{p}!", f"{p}#")) for p in paths
-                )
+                ok = any(_inside(stored, p) for p in paths)
+                if not ok:
+                    real = _resolved(row["path"])
+                    ok = any(_inside(real, p) for p in resolved)
             out.append(ok)
         return out
 
@@ -136,14 +153,21 @@ def _rewrite(store: CorpusStore, part: str, gone: pa.Array) -> StagedPart | None
 def remove_documents(store: CorpusStore, selection: Selection, *, dry_run: bool = False) -> Removed:
     """Remove the selected documents with their windows, band keys, terms and ledger entries.
 
-    Holds the store's write lock throughout. A crash leaves the store as it was before or
-    after; old part files a crash left behind are deleted by the next write.
+    Holds the store's write lock throughout. Before anything is written, each part to
+    rewrite is read in full and checked as ``overlap corpus verify`` does, so a damaged part
+    stops the removal (a dry run too) with an error naming it, the store unchanged. A crash
+    leaves the store as it was before or after; old part files a crash left behind are
+    deleted by the next write. Nothing matching is not an error here: ``ids`` is empty.
+
+    Raises:
+        StoreError: A part holding selected documents is damaged; nothing was removed.
     """
     with store.locked():
         key = read_key(store.root)
         ids: list[str] = []
-        words = rewritten = dropped = 0
-        replacements: dict[str, StagedPart | None] = {}
+        words = 0
+        dropped: list[str] = []
+        rewrite: dict[str, list[str]] = {}
         for part in store.parts:
             docs = store.read_part("documents", part, ["id", "path", "student", "term", "words"])
             chosen = docs.filter(pa.array(selection.mask(docs, key), pa.bool_()))
@@ -152,17 +176,20 @@ def remove_documents(store: CorpusStore, selection: Selection, *, dry_run: bool 
             ids += chosen.column("id").to_pylist()
             words += pc.sum(chosen.column("words")).as_py() or 0
             if chosen.num_rows == docs.num_rows:
-                dropped += 1
-                replacements[part] = None
+                dropped.append(part)
             else:
-                rewritten += 1
-                if not dry_run:
-                    gone = pa.array(chosen.column("id").to_pylist(), pa.string())
-                    replacements[part] = _rewrite(store, part, gone)
-        ledger = 0
-        if not dry_run:
-            if replacements:
-                store.replace_parts(replacements)
-            if ids:
-                ledger = forget_scanned(store, set(ids))
-    return Removed(tuple(ids), words, rewritten, dropped, ledger, dry_run)
+                rewrite[part] = chosen.column("id").to_pylist()
+        damage = [d for part in rewrite for d in verify_part(store, part)[0]]
+        if damage:
+            more = f" (and {len(damage) - 1} more)" if len(damage) > 1 else ""
+            raise StoreError(
+                f"nothing removed: {damage[0].path}: {damage[0].problem}{more}; {DAMAGED}"
+            )
+        ledger = count_scanned(store, set(ids))
+        if not dry_run and ids:
+            replacements: dict[str, StagedPart | None] = dict.fromkeys(dropped)
+            for part, gone in rewrite.items():
+                replacements[part] = _rewrite(store, part, pa.array(gone, pa.string()))
+            store.replace_parts(replacements)
+            ledger = forget_scanned(store, set(ids))
+    return Removed(tuple(ids), words, len(rewrite), len(dropped), ledger, dry_run)

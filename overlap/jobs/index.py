@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +15,7 @@ from overlap.engine.choice import Engine
 from overlap.engine.local import LocalEngine
 from overlap.jobs.known import KnownIds, id_keys
 from overlap.jobs.sketching import sketch_content, sketch_hashes, term_frequencies
-from overlap.model import Document, FileError
+from overlap.model import Document, FileError, Role
 from overlap.settings import Settings
 from overlap.sketch.content import hash_words
 from overlap.store.corpus import CorpusStore, StagedPart, stage_part
@@ -24,17 +26,82 @@ from overlap.text.tokens import normalised_words
 PART_SIZE = 2_000
 
 Progress = Callable[[int], None]
+logger = logging.getLogger(__name__)
+
+
+def log_partwise(documents: str, parts: int) -> None:
+    """Say, before an add of several parts, what an interruption would leave."""
+    logger.info(
+        "adding %s in %d parts, each committed on its own: if this add is interrupted, the "
+        "parts committed stay in the store and running the same add again adds the rest",
+        documents, parts,
+    )  # fmt: skip
+
+
+def log_interrupted(parts: int) -> None:
+    """Say what an add that stopped with an error or an interruption left in the store."""
+    if parts:
+        logger.warning(
+            "add stopped after committing %d part(s), which stay in the store; run the same "
+            "add again to add the rest (documents already stored are skipped)",
+            parts,
+        )
+
+
+@dataclass(frozen=True)
+class RoleConflict:
+    """A document an add skipped because the store already holds it under another role.
+
+    A stored document has one role; to change it, remove the document (``overlap corpus
+    remove --path``) and add it again with the other role.
+    """
+
+    path: str
+    stored: Role
+    asked: Role
 
 
 @dataclass(frozen=True)
 class AddReport:
-    """What an add did."""
+    """What an add did.
+
+    Attributes:
+        added: Documents added.
+        skipped: Documents not added because the store held them (conflicts included).
+        words: Words added.
+        parts: The parts committed, in order.
+        errors: Files that could not be read.
+        conflicts: The skipped documents that the store holds under another role.
+    """
 
     added: int
     skipped: int
     words: int
     parts: tuple[str, ...]
     errors: tuple[FileError, ...] = ()
+    conflicts: tuple[RoleConflict, ...] = ()
+
+
+def describe_conflicts(conflicts: Sequence[RoleConflict]) -> str:
+    """One line saying which documents an add skipped for their role, and what to do."""
+    kinds = Counter((c.stored, c.asked) for c in conflicts)
+    held = ", ".join(f"{n} as {stored}, not {asked}" for (stored, asked), n in kinds.items())
+    return (
+        f"{len(conflicts)} document(s) not added: the store already holds them under another "
+        f"role ({held}; e.g. {conflicts[0].path}); a document has one role: to change it, "
+        "remove it with 'overlap corpus remove --path PATH' and add it again"
+    )
+
+
+def role_conflicts(
+    documents: Sequence[Document], stored: Sequence[Role | None]
+) -> list[RoleConflict]:
+    """The documents whose stored role (``stored``, aligned with them) is not their own."""
+    return [
+        RoleConflict(d.path, role, d.role)
+        for d, role in zip(documents, stored, strict=True)
+        if role is not None and role != d.role
+    ]
 
 
 def part_tables(
@@ -100,14 +167,16 @@ def add_documents(
     """Add documents not yet in the store; documents already there (same id) are skipped.
 
     Parts are sketched in parallel (on ``engine``; by default local processes, one per
-    core) and committed one at a time in order, so a crash keeps every part
-    committed before it.
+    core) and committed one at a time in order, so a crash keeps every part committed
+    before it, and the same add run again adds the rest. Documents the store holds under
+    another role are skipped too, and listed in ``conflicts``.
     """
     engine = engine or LocalEngine()
     with store.locked():
         known = KnownIds.of_store(store)
         keys = id_keys(d.id for d in documents)
         stored = known.contains(keys).tolist()
+        conflicts = role_conflicts(documents, known.stored_roles(keys))
         seen: set[str] = set()
         fresh = []
         for d, old in zip(documents, stored, strict=True):
@@ -121,12 +190,21 @@ def add_documents(
         parts = []
         total_words = 0
         done = 0
-        for (chunk, _, _), (staged, words) in zip(
-            shards, engine.map(stage_shard, shards), strict=True
-        ):
-            parts.append(store.commit(staged))
-            total_words += words
-            done += len(chunk)
-            if progress is not None:
-                progress(done)
-    return AddReport(len(fresh), len(documents) - len(fresh), total_words, tuple(parts))
+        if len(shards) > 1:
+            log_partwise(f"{len(fresh)} document(s)", len(shards))
+        try:
+            for (chunk, _, _), (staged, words) in zip(
+                shards, engine.map(stage_shard, shards), strict=True
+            ):
+                parts.append(store.commit(staged))
+                total_words += words
+                done += len(chunk)
+                if progress is not None:
+                    progress(done)
+        except BaseException:
+            log_interrupted(len(parts))
+            raise
+    return AddReport(
+        len(fresh), len(documents) - len(fresh), total_words, tuple(parts),
+        conflicts=tuple(conflicts),
+    )  # fmt: skip

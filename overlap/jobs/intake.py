@@ -18,7 +18,16 @@ from overlap.engine.local import LocalEngine
 from overlap.ingest.files import read_shard
 from overlap.ingest.limits import IngestLimits
 from overlap.ingest.shards import ReadShard
-from overlap.jobs.index import PART_SIZE, AddReport, Progress, stage_shard
+from overlap.jobs.index import (
+    PART_SIZE,
+    AddReport,
+    Progress,
+    RoleConflict,
+    log_interrupted,
+    log_partwise,
+    role_conflicts,
+    stage_shard,
+)
 from overlap.jobs.known import KnownIds, id_keys
 from overlap.model import FileError, Role
 from overlap.settings import Settings
@@ -48,6 +57,7 @@ class StagedShard:
     words: int
     files: int
     errors: tuple[FileError, ...]
+    conflicts: tuple[RoleConflict, ...] = ()  # skipped ones held under another role
 
 
 def ingest_shard(shard: IngestShard, known: KnownIds) -> StagedShard:
@@ -59,6 +69,7 @@ def ingest_shard(shard: IngestShard, known: KnownIds) -> StagedShard:
     read = read_shard(shard.files, shard.role, limits=shard.limits)
     keys = id_keys(d.id for d in read.documents)
     fresh = ~known.contains(keys)
+    conflicts = role_conflicts(read.documents, known.stored_roles(keys))
     documents = [d for d, new in zip(read.documents, fresh.tolist(), strict=True) if new]
     staged, words = [], 0
     for i in range(0, len(documents), PART_SIZE):
@@ -67,8 +78,9 @@ def ingest_shard(shard: IngestShard, known: KnownIds) -> StagedShard:
         words += n
     skipped = len(read.documents) - len(documents)
     return StagedShard(
-        tuple(staged), keys[fresh], len(documents), skipped, words, shard.files.files, read.errors
-    )
+        tuple(staged), keys[fresh], len(documents), skipped, words, shard.files.files, read.errors,
+        tuple(conflicts),
+    )  # fmt: skip
 
 
 def add_files(
@@ -84,32 +96,45 @@ def add_files(
 
     Workers of ``engine`` (a local process pool by default) read, sketch and stage the parts
     into the store folder; this process commits them in shard order, so a crash keeps every
-    part committed before it. Only the store's id keys (eight bytes a document) are shipped
-    to the workers, once. ``progress`` is called with the number of files read so far.
+    part committed before it, and the same add run again adds the rest. Only the store's
+    id keys and roles (nine bytes a document) are shipped to the workers, once. Documents
+    the store holds under another role are skipped and listed in ``conflicts``.
+    ``progress`` is called with the number of files read so far.
     """
     engine = engine or LocalEngine()
     limits = limits or IngestLimits()
     jobs = [IngestShard(s, role, store.settings, store.root, limits) for s in shards]
     parts: list[str] = []
     errors: list[FileError] = []
+    conflicts: list[RoleConflict] = []
     added = skipped = words = files = 0
     # Ids committed by this call, kept only if two paths given could hold the same document.
     track = len({c.given for s in shards for c in s.containers}) > 1
     seen: set[int] = set()
     with store.locked():
         known = KnownIds.of_store(store)
-        for job, done in zip(jobs, engine.map_shared(ingest_shard, jobs, known), strict=True):
-            if done.staged and seen.intersection(done.keys.tolist()):
-                done = _without_earlier(job, done, known, seen)
-            parts.extend(store.commit(staged) for staged in done.staged)
-            if track:
-                seen.update(done.keys.tolist())
-            added, skipped, words = added + done.added, skipped + done.skipped, words + done.words
-            errors.extend(done.errors)
-            files += done.files
-            if progress is not None:
-                progress(files)
-    return AddReport(added, skipped, words, tuple(parts), tuple(dict.fromkeys(errors)))
+        if len(jobs) > 1:
+            log_partwise(f"{sum(s.files for s in shards)} file(s)", len(jobs))
+        try:
+            for job, done in zip(jobs, engine.map_shared(ingest_shard, jobs, known), strict=True):
+                if done.staged and seen.intersection(done.keys.tolist()):
+                    done = _without_earlier(job, done, known, seen)
+                parts.extend(store.commit(staged) for staged in done.staged)
+                if track:
+                    seen.update(done.keys.tolist())
+                added, skipped = added + done.added, skipped + done.skipped
+                words += done.words
+                errors.extend(done.errors)
+                conflicts.extend(done.conflicts)
+                files += done.files
+                if progress is not None:
+                    progress(files)
+        except BaseException:
+            log_interrupted(len(parts))
+            raise
+    return AddReport(
+        added, skipped, words, tuple(parts), tuple(dict.fromkeys(errors)), tuple(conflicts)
+    )
 
 
 def _without_earlier(
@@ -123,9 +148,9 @@ def _without_earlier(
     for staged in done.staged:
         for tmp, _ in staged_renames(job.root, staged):
             tmp.unlink(missing_ok=True)
-    again = ingest_shard(job, known.union(sorted(seen)))
+    again = ingest_shard(job, known.union(sorted(seen), job.role))
     repeated = done.added - again.added  # read twice in this call: not "already stored"
     return StagedShard(
         again.staged, again.keys, again.added, again.skipped - repeated,
-        again.words, again.files, again.errors,
+        again.words, again.files, again.errors, again.conflicts,
     )  # fmt: skip

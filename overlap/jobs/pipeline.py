@@ -20,7 +20,7 @@ from overlap.errors import InputError
 from overlap.ingest.errors import count_unread
 from overlap.ingest.files import read_documents
 from overlap.jobs.exclusion import StoreWithout
-from overlap.jobs.index import add_documents
+from overlap.jobs.index import add_documents, describe_conflicts
 from overlap.jobs.run import open_corpus
 from overlap.jobs.scan import scan
 from overlap.jobs.spec import AddStep, JobSpec, ScanStep
@@ -153,6 +153,8 @@ class _Run:
         self.words += done.words
         logger.info("%s: added %d %s document(s), skipped %d already stored",
                     self.spec.name, done.added, role.value, done.skipped)  # fmt: skip
+        if done.conflicts:
+            logger.warning("%s: %s", self.spec.name, describe_conflicts(done.conflicts))
 
     def add_step(self, step: AddStep) -> None:
         for role, paths in ((Role.SOURCE, step.source), (Role.PRIOR, step.prior)):

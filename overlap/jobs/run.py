@@ -12,6 +12,7 @@ from overlap.ingest.files import read_documents
 from overlap.ingest.limits import IngestLimits
 from overlap.ingest.shards import plan_reads
 from overlap.ingest.walk import READ_SUFFIXES
+from overlap.jobs.index import RoleConflict
 from overlap.jobs.intake import add_files
 from overlap.jobs.scan import Progress, scan
 from overlap.model import FileError, Role, ScanResult
@@ -24,12 +25,22 @@ from overlap.store.lock import DEFAULT_LOCK_TIMEOUT
 
 @dataclass(frozen=True)
 class AddSummary:
-    """What ``corpus add`` did."""
+    """What ``corpus add`` did.
+
+    Attributes:
+        added: Documents added.
+        skipped: Documents the store already held (``conflicts`` included).
+        words: Words added.
+        errors: Files that could not be read.
+        conflicts: Skipped documents the store holds under the other role: a document has
+            one role; to change it, remove the document and add it again.
+    """
 
     added: int
     skipped: int
     words: int
     errors: tuple[FileError, ...]
+    conflicts: tuple[RoleConflict, ...] = ()
 
 
 def open_corpus(
@@ -78,7 +89,7 @@ def add_to_corpus(
 
     with open_engine(engine) as running:
         report = add_files(store, shards, role, engine=running, limits=limits, progress=step)
-    return AddSummary(report.added, report.skipped, report.words, report.errors)
+    return AddSummary(report.added, report.skipped, report.words, report.errors, report.conflicts)
 
 
 def scan_paths(

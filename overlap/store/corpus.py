@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from overlap.errors import SettingsMismatchError, StoreError
+from overlap.errors import SettingsError, SettingsMismatchError, StoreError
 from overlap.model import Document
 from overlap.settings import Settings
 from overlap.store.lock import DEFAULT_LOCK_TIMEOUT, StoreLock
@@ -34,10 +34,18 @@ from overlap.store.parts import (
     fsync_dir,
     stage_part,
     staged_renames,
+    write_error,
 )
 from overlap.store.schema import settings_of, table_to_documents
 
 logger = logging.getLogger(__name__)
+
+#: What to do about a damaged part file (said by every error that finds one).
+DAMAGED = (
+    "run 'overlap corpus verify' to list the damage, then restore the store from a backup, or "
+    "take the damaged parts out with 'overlap corpus verify --drop-damaged' and add their "
+    "files again"
+)
 
 __all__ = ["DATASETS", "LEDGER", "MANIFEST", "CorpusStore", "StagedPart", "stage_part"]
 
@@ -103,7 +111,10 @@ class CorpusStore:
         manifest = read_manifest(root)
         stored = manifest["settings"]
         if settings is None:
-            settings = Settings.from_dict(stored)
+            try:
+                settings = Settings.from_dict(stored)
+            except SettingsError as exc:
+                raise StoreError(f"{root / MANIFEST}: bad recorded settings: {exc}") from exc
         settings.check_index(stored, f"corpus store {root}")
         return cls(root, settings, manifest, lock_timeout)
 
@@ -123,7 +134,10 @@ class CorpusStore:
         return json.loads(json.dumps(self._manifest))  # type: ignore[no-any-return]
 
     def _write_manifest(self) -> None:
-        write_manifest(self.root, self._manifest)
+        try:
+            write_manifest(self.root, self._manifest)
+        except OSError as exc:
+            raise write_error(self.root, exc) from exc
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
@@ -159,19 +173,22 @@ class CorpusStore:
         self._check_locked()
         listed = {*self.parts, *self.ledger_files}
         removed = []
-        for folder in [*DATASETS, LEDGER]:
-            path = self.root / folder
-            if not path.is_dir():
-                continue
-            for entry in path.iterdir():
-                # staged files (.tmp) are never listed; committed-looking ones may not be
-                unlisted = entry.name.removesuffix(".parquet") not in listed
-                if LEFTOVER.fullmatch(entry.name) and unlisted:
-                    entry.unlink(missing_ok=True)
-                    removed.append(entry)
-        for entry in manifest_leftovers(self.root):
-            entry.unlink(missing_ok=True)
-            removed.append(entry)
+        try:
+            for folder in [*DATASETS, LEDGER]:
+                path = self.root / folder
+                if not path.is_dir():
+                    continue
+                for entry in path.iterdir():
+                    # staged files (.tmp) are never listed; committed-looking ones may not be
+                    unlisted = entry.name.removesuffix(".parquet") not in listed
+                    if LEFTOVER.fullmatch(entry.name) and unlisted:
+                        entry.unlink(missing_ok=True)
+                        removed.append(entry)
+            for entry in manifest_leftovers(self.root):
+                entry.unlink(missing_ok=True)
+                removed.append(entry)
+        except OSError as exc:
+            raise write_error(self.root, exc) from exc
         if removed:
             logger.info("removed %d file(s) left by an interrupted update", len(removed))
         return removed
@@ -233,7 +250,7 @@ class CorpusStore:
             for path in delete:
                 path.unlink(missing_ok=True)
         except OSError as exc:
-            raise StoreError(f"cannot write to corpus store {self.root}: {exc}") from exc
+            raise write_error(self.root, exc) from exc
 
     def _check_locked(self) -> None:
         if not self._depth:
@@ -269,20 +286,32 @@ class CorpusStore:
         """Read one dataset file of one committed part, checking its settings."""
         path = self.root / dataset / f"{part}.parquet"
         try:
-            file = pq.ParquetFile(path)
+            file = pq.ParquetFile(path, page_checksum_verification=True)
             stored = settings_of(file.schema_arrow)
             if stored != self.settings.index_dict():
                 raise SettingsMismatchError(
-                    f"{path} was made with other settings than its store manifest says"
+                    f"{path} was made with other settings than its store manifest says; {DAMAGED}"
                 )
             return file.read(columns=columns)
         except FileNotFoundError as exc:
-            raise StoreError(
-                f"{path}: a part was removed while it was being read "
-                "(documents were erased meanwhile); run again"
-            ) from exc
-        except (OSError, pa.ArrowInvalid) as exc:
-            raise StoreError(f"{path}: cannot read store file: {exc}") from exc
+            if not self._still_listed(part):
+                raise StoreError(
+                    f"{path}: a part was removed while it was being read "
+                    "(documents were erased meanwhile); run again"
+                ) from exc
+            missing = f"{path}: missing, though {MANIFEST} lists its part"
+            raise StoreError(f"{missing}; {DAMAGED}") from exc
+        except PermissionError as exc:
+            raise StoreError(f"{path}: cannot read store file: permission denied") from exc
+        except (OSError, ValueError, pa.ArrowException) as exc:
+            raise StoreError(f"{path}: cannot read store file: {exc}; {DAMAGED}") from exc
+
+    def _still_listed(self, part: str) -> bool:
+        """Whether the manifest on disk now (not as read) still lists ``part``."""
+        try:
+            return part in read_manifest(self.root)["parts"]
+        except StoreError:
+            return True
 
     def read(self, dataset: str, columns: list[str] | None = None) -> pa.Table:
         """Read a whole dataset (every committed part), checking each file's settings."""

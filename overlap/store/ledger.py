@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 
 from overlap.errors import StoreError
 from overlap.store.corpus import LEDGER, CorpusStore
-from overlap.store.parts import write_parquet
+from overlap.store.parts import write_error, write_parquet
 
 LEDGER_SCHEMA = pa.schema(
     [
@@ -47,8 +47,9 @@ def read_ledger(store: CorpusStore) -> pa.Table:
     for name in store.ledger_files:
         path = store.root / LEDGER / f"{name}.parquet"
         try:
-            tables.append(pq.read_table(path).cast(LEDGER_SCHEMA))
-        except (OSError, pa.ArrowInvalid) as exc:
+            file = pq.ParquetFile(path, page_checksum_verification=True)
+            tables.append(file.read().cast(LEDGER_SCHEMA))
+        except (OSError, ValueError, pa.ArrowException) as exc:
             raise StoreError(f"{path}: cannot read the scan ledger: {exc}") from exc
     return pa.concat_tables(tables) if tables else LEDGER_SCHEMA.empty_table()
 
@@ -67,7 +68,7 @@ def _write(store: CorpusStore, table: pa.Table, drop: list[str]) -> None:
             folder / f".{name}.parquet.tmp", table, dict.fromkeys(table.column_names, "zstd")
         )
     except OSError as exc:
-        raise StoreError(f"cannot write the scan ledger of {store.root}: {exc}") from exc
+        raise write_error(store.root, exc) from exc
     store.publish_ledger([name], drop)
 
 
@@ -92,13 +93,22 @@ def record_scanned(store: CorpusStore, entries: Iterable[LedgerEntry]) -> int:
     return len(fresh)
 
 
+def _of(ledger: pa.Table, ids: set[str]) -> pa.ChunkedArray:
+    return pc.is_in(ledger.column("id"), value_set=pa.array(sorted(ids), type=pa.string()))
+
+
+def count_scanned(store: CorpusStore, ids: set[str]) -> int:
+    """How many ledger entries :func:`forget_scanned` would remove for ``ids``."""
+    return int(pc.sum(_of(read_ledger(store), ids)).as_py() or 0)
+
+
 def forget_scanned(store: CorpusStore, ids: set[str]) -> int:
     """Remove the entries of ``ids``, rewriting the ledger; return how many were removed.
 
     Call inside :meth:`CorpusStore.locked`.
     """
     ledger = read_ledger(store)
-    gone = pc.is_in(ledger.column("id"), value_set=pa.array(sorted(ids), type=pa.string()))
+    gone = _of(ledger, ids)
     removed = pc.sum(gone).as_py() or 0
     if removed:
         kept = ledger.filter(pc.invert(gone))

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from overlap.errors import StoreLockedError
+from overlap.store.parts import write_error
 
 logger = logging.getLogger(__name__)
 
@@ -113,9 +114,14 @@ class StoreLock:
 
         Raises:
             StoreLockedError: Another process held the lock for the whole timeout.
+            StoreError: The lock file cannot be made or opened for writing (a store this user
+                may read but not write, a read-only file system).
         """
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            raise write_error(self.path.parent, exc) from exc
         deadline = time.monotonic() + self.timeout
         pause = _POLL_FIRST
         waited = False
@@ -139,6 +145,9 @@ class StoreLock:
             mine = json.dumps(asdict(Holder.me())).encode("utf-8")
             os.ftruncate(fd, 0)
             os.pwrite(fd, mine, 0)
+        except OSError as exc:
+            os.close(fd)
+            raise write_error(self.path.parent, exc) from exc
         except BaseException:
             os.close(fd)
             raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +18,9 @@ MANIFEST = "manifest.json"
 #: Manifest key and folder of the scan ledger (see :mod:`overlap.store.ledger`).
 LEDGER = "ledger"
 STORE_SCHEMA = "overlap.store/1"
+#: Names the manifest may list: plain file names, so that no entry points outside its folder.
+PART_NAME = re.compile(r"part-[0-9A-Za-z_-]+")
+LEDGER_NAME = re.compile(r"ledger-[0-9A-Za-z_-]+")
 
 
 def new_manifest(settings: Settings) -> dict[str, Any]:
@@ -45,7 +49,34 @@ def read_manifest(root: Path) -> dict[str, Any]:
         raise StoreError(f"{path}: not an overlap store manifest ({STORE_SCHEMA})")
     if not isinstance(manifest.get("settings"), dict):
         raise StoreError(f"{path}: the store manifest records no settings")
+    if "parts" not in manifest:
+        raise StoreError(f'{path}: the store manifest has no "parts" list')
+    manifest.setdefault(LEDGER, [])  # stores made before the scan ledger existed
+    for key, shape in (("parts", PART_NAME), (LEDGER, LEDGER_NAME)):
+        _check_names(path, key, manifest[key], shape)
     return manifest
+
+
+def _check_names(path: Path, key: str, names: object, shape: re.Pattern[str]) -> None:
+    """Check that ``names`` is a list of distinct file names of the given shape."""
+    example = shape.pattern.split("-")[0] + "-<hex>"
+    if not isinstance(names, list):
+        raise StoreError(f'{path}: "{key}" must be a list of names like {example}, '
+                         f"got {_shown(names)}")  # fmt: skip
+    seen: set[str] = set()
+    for i, name in enumerate(names, 1):
+        if not (isinstance(name, str) and shape.fullmatch(name)):
+            raise StoreError(f'{path}: entry {i} of "{key}" must be a name like {example}, '
+                             f"got {_shown(name)}")  # fmt: skip
+        if name in seen:
+            raise StoreError(f'{path}: "{key}" lists {name} twice')
+        seen.add(name)
+
+
+def _shown(value: object) -> str:
+    """A JSON value as the manifest holds it, cut short."""
+    text = json.dumps(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def write_manifest(root: Path, manifest: dict[str, Any]) -> None:

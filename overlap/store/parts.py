@@ -27,6 +27,17 @@ DATASETS: dict[str, pa.Schema] = {
 LEFTOVER = re.compile(r"\.(part|ledger)-[0-9a-f]+\.parquet\.tmp|(part|ledger)-[0-9a-f]+\.parquet")
 
 
+def write_error(root: Path, exc: OSError) -> StoreError:
+    """The one-line error for a store that cannot be written, naming the file and the reason.
+
+    ``cannot write to corpus store corpus/store: permission denied: corpus/store/.lock``
+    """
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    reason = reason[:1].lower() + reason[1:]
+    where = f": {exc.filename}" if exc.filename else ""
+    return StoreError(f"cannot write to corpus store {root}: {reason}{where}")
+
+
 def fsync_dir(folder: Path) -> None:
     """Make renames in ``folder`` durable (a no-op where folders cannot be opened)."""
     try:
@@ -60,9 +71,13 @@ def write_parquet(path: Path, table: pa.Table, compression: dict[str, str]) -> N
     """Write ``table`` to ``path`` and flush it to disk.
 
     Document texts get no min/max statistics: they would copy whole texts into the footer.
+    Every page carries a CRC, so that a damaged page is found when read (``corpus verify``),
+    not taken for data (keys are stored uncompressed: nothing else would notice).
     """
     stats = [c for c in table.column_names if c != "text"]
-    pq.write_table(table, path, compression=compression, write_statistics=stats)
+    pq.write_table(
+        table, path, compression=compression, write_statistics=stats, write_page_checksum=True
+    )
     with path.open("rb") as fh:
         os.fsync(fh.fileno())
 
@@ -87,5 +102,5 @@ def stage_part(root: Path, settings: Settings, tables: dict[str, pa.Table]) -> S
             codecs = {c: ("none" if c == "key" else "zstd") for c in table.column_names}
             write_parquet(folder / f".{name}.parquet.tmp", table, codecs)
     except OSError as exc:
-        raise StoreError(f"cannot write to corpus store {root}: {exc}") from exc
+        raise write_error(root, exc) from exc
     return StagedPart(name)
