@@ -289,7 +289,7 @@ def test_adding_the_same_role_again_is_not_a_conflict(store: Path, tiny_set: Pat
     code, out, err = invoke("corpus", "add", tiny_set / "prior", "--role", "prior",
                             "--corpus", store)  # fmt: skip
     assert code == 0 and err == ""
-    assert out.endswith(f"skipped 1 already in {store}, 0 file error(s)\n")
+    assert out.endswith(f"skipped 1 already in {store}, 0 file(s) could not be read\n")
 
 
 def test_a_run_logs_documents_stored_under_the_other_role(tmp_path: Path) -> None:
