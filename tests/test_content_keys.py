@@ -70,6 +70,9 @@ def rows(*pairs: tuple[int, int, int, int]) -> tuple[np.ndarray, ...]:
         ([(0, 10, 1, 50), (0, 13, 1, 400)], 10, []),
         # One key only: never a pair.
         ([(0, 10, 1, 50)], 10, []),
+        # Rows at one left position are taken by right position, whatever their order.
+        ([(0, 10, 1, 30), (0, 10, 1, 0), (0, 12, 1, 1)], 5, []),
+        ([(0, 10, 1, 0), (0, 10, 1, 30), (0, 12, 1, 1)], 5, []),
         # Exactly span apart counts; one more does not.
         ([(0, 0, 1, 0), (0, 10, 1, 10)], 10, [([0, 1], 2)]),
         ([(0, 0, 1, 0), (0, 11, 1, 11)], 10, []),

@@ -173,7 +173,9 @@ def clustered_pairs(
     empty = np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
     if len(left_docs) < 2:
         return empty
-    order = np.lexsort((left_pos, right_docs, left_docs))
+    # A key is at one place in a document, so positions do not tie in real rows; the right
+    # position breaks ties anyway, so the result never depends on the order of the rows.
+    order = np.lexsort((right_pos, left_pos, right_docs, left_docs))
     ld, rd, lp, rp = left_docs[order], right_docs[order], left_pos[order], right_pos[order]
     near = (
         (ld[1:] == ld[:-1])
