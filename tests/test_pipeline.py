@@ -191,6 +191,8 @@ JOB_ERRORS = [
     ('[scan]\npaths = ["w"]\npseudonymize = "yes"\n',
      "scan.pseudonymize must be true or false, got 'yes'"),
     ('[scan]\npaths = ["w"]\nout = "r/{day}"\n', "scan.out may use only {date}, {week}, {job}"),
+    ('[scan]\npaths = ["w"]\nout = "r/{date.year}"\n', "scan.out may use only {date}"),
+    ('[scan]\npaths = ["w"]\nout = "r/{date!r}"\n', "scan.out may use only {date}"),
     ('[scan]\npaths = ["w"]\nadd_as = "source"\n', "scan.add_as must be one of prior, none"),
     ('[scan]\nout = "r"\n', "scan.paths is required"),
     ('[job]\ncorpus = "s"\n', "nothing to do: give an [add] or a [scan] table"),
@@ -224,6 +226,34 @@ def test_bad_job_file_on_the_command_line(tmp_path: Path, monkeypatch: pytest.Mo
     Path("nightly.toml").write_text('[add]\nsource = ["s"]\n')
     code, _, err = invoke("run", "nightly.toml", "--rescan")
     assert code == 2 and "job 'nightly' has no [scan] step for rescan" in err
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["reports/{nope}", "{date", "r/}", "{0}", "{}", "{date.year}", "{date[0]}", "{date!r}",
+     "{date:>12}", "{job:{date}}"],
+)  # fmt: skip
+def test_a_bad_out_template_on_the_command_line_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("weekly.toml").write_text('[scan]\npaths = ["w"]\n')
+    code, out, err = invoke("run", "weekly.toml", "--out", template)
+    assert code == 2 and out == ""
+    assert err == (
+        f"error: --out may use only {{date}}, {{week}}, {{job}} (and {{{{ }}}} for braces), "
+        f"got {template!r}\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["weekly.toml"]
+
+
+def test_out_templates_take_placeholders_and_escaped_braces(tmp_path: Path) -> None:
+    job = tmp_path / "weekly.toml"
+    job.write_text('[scan]\npaths = ["w"]\n')
+    spec = load_job(job, {"scan.out": "r/{{x}}-{job}-{week}-{date}"})
+    assert spec.scan is not None
+    folder = report_folder(spec.scan.out, "weekly", date(2025, 3, 7))
+    assert folder == Path("r/{x}-weekly-2025-W10-2025-03-07")
 
 
 def test_defaults_then_file_then_command_line(tmp_path: Path) -> None:
