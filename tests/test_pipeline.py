@@ -116,14 +116,31 @@ def test_json_and_log_file(site: Path) -> None:
     code, out, _ = invoke("run", site / "pipelines" / "nightly.toml", "--log-file", log)
     assert code == 0 and out == ""
     lines = log.read_text().splitlines()
+    assert len(lines) == 1
     assert re.match(
-        r"\d{4}-\d\d-\d\dT[\d:]+\+0000 overlap\[\d+\] INFO nightly: added 1 source", lines[0]
+        r"\d{4}-\d\d-\d\dT[\d:]+\+0000 overlap\[\d+\] INFO nightly: added 1 prior, 1 source",
+        lines[0],
     )
     code, out, _ = invoke("run", site / "pipelines" / "nightly.toml", "--json")
     assert code == 0
     assert json.loads(out) == {"job": "nightly", "added": {}, "skipped": 2, "words": 0,
                                "scanned": 0, "already_scanned": 0, "findings": None,
                                "report": None, "errors": []}  # fmt: skip
+
+
+def test_a_run_logs_each_add_once(site: Path) -> None:
+    job = site / "pipelines" / "all.toml"
+    job.write_text(
+        '[job]\ncorpus = "../corpus/store"\n'
+        '[add]\nsource = ["../drop/sources"]\nprior = ["../drop/submissions"]\n'
+        '[scan]\npaths = ["../drop/week"]\nout = "../reports/{job}"\n'
+    )
+    code, out, err = invoke("run", job)
+    assert code == 0, err
+    added = [line for line in out.splitlines() if "added" in line]
+    assert len(added) == 1, out
+    assert "all: added 4 prior, 1 source document(s)" in added[0]  # 1 + 3 posts scanned
+    assert out.splitlines()[-1] == added[0]  # the run's summary, last
 
 
 def test_missing_input_is_exit_2(site: Path) -> None:

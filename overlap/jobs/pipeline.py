@@ -147,8 +147,6 @@ class _Run:
         self.added[role.value] += done.added
         self.skipped += done.skipped
         self.words += done.words
-        logger.info("%s: added %d %s document(s), skipped %d already stored",
-                    self.spec.name, done.added, role.value, done.skipped)  # fmt: skip
 
     def add_step(self, step: AddStep) -> None:
         for role, paths in ((Role.SOURCE, step.source), (Role.PRIOR, step.prior)):
