@@ -1,9 +1,11 @@
 import io
+import itertools
 import json
 import re
 from pathlib import Path
 
 import pytest
+import typer
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -20,13 +22,52 @@ def invoke(*args: str | Path) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-@pytest.mark.parametrize(
-    "command", [[], ["corpus"], ["corpus", "add"], ["scan"], ["eval"], ["eval", "attribution"]]
-)
-def test_help_for_every_command(command: list[str]) -> None:
+COMMANDS = [[], ["scan"], ["run"], ["corpus"], ["corpus", "add"], ["corpus", "remove"],
+            ["corpus", "list"], ["corpus", "stats"], ["eval"], ["eval", "attribution"],
+            ["eval", "pan"]]  # fmt: skip
+
+
+def test_every_command_is_listed() -> None:
+    def walk(command: object, path: list[str]) -> list[list[str]]:
+        subcommands = getattr(command, "commands", {})
+        return [path] + [c for name, sub in subcommands.items() for c in walk(sub, [*path, name])]
+
+    assert sorted(walk(typer.main.get_command(app), [])) == sorted(COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_reads_in_80_columns(command: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plain words for values (PATH..., DIR, N), no types, and paragraphs filled to the width."""
+    monkeypatch.setenv("COLUMNS", "80")
     code, out, _ = invoke(*command, "--help")
     assert code == 0
-    assert "Usage" in out
+    lines = out.splitlines()
+    assert lines[0].startswith("Usage: ") and "{" not in lines[0]
+    assert all(len(line) <= 80 for line in lines)
+    assert not re.search(r"<\w|list\[|\bbool\b|\bstr\b|\bint\b|\bfloat\b", out), out
+    for option in re.findall(r"^  (--[\w-]+(?: / --[\w-]+)?)(?: (\S+))?", out, re.M):
+        name, metavar = option
+        assert metavar == "" or re.fullmatch(r"[A-Z]+", metavar), (name, metavar)
+    # A filled paragraph: the first word of each line would not have fitted on the line above
+    # (docstrings keep their own line breaks otherwise: "... what it rests" / "on").
+    description = out.split("\n\n")[1:]
+    for paragraph in description:
+        if paragraph.lstrip().startswith(("Arguments:", "Options:", "Commands:")):
+            break
+        rows = paragraph.splitlines()
+        for above, below in itertools.pairwise(rows):
+            assert len(above) + 1 + len(below.split()[0]) > 78, (above, below)
+
+
+def test_scan_and_run_share_their_flags(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    pages = {name: invoke(name, "--help")[1] for name in ("scan", "run")}
+    shared = ["--out DIR", "--corpus DIR", "--fail-on SEVERITY", "--json",
+              "--pseudonymize / --no-pseudonymize", "--engine NAME", "--scheduler ADDRESS",
+              "--workers N"]  # fmt: skip
+    for flag in shared:
+        for name, page in pages.items():
+            assert f"\n  {flag} " in page or f"\n  {flag}\n" in page, (name, flag)
 
 
 def build(tiny_set: Path, store: Path) -> None:

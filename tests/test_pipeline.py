@@ -143,6 +143,19 @@ def test_a_run_logs_each_add_once(site: Path) -> None:
     assert out.splitlines()[-1] == added[0]  # the run's summary, last
 
 
+def test_a_scheduler_needs_the_dask_engine(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    weekly = site / "pipelines" / "weekly.toml"  # [engine] name = "local"
+    for extra in ([], ["--engine", "local"]):
+        code, out, err = invoke("run", weekly, "--scheduler", "tcp://head:8786", *extra)
+        assert code == 2 and out == ""
+        assert err.startswith("error: ") and "only --engine dask uses a scheduler" in err
+        assert "Traceback" not in err and len(err.splitlines()) <= 2
+    assert not (site / "corpus").exists()
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "tcp://head:8786")  # set for other, dask runs
+    code, out, err = invoke("run", weekly, "--date", "2025-03-07")
+    assert code == 1, err  # ran, locally: findings at or above fail_on
+
+
 def test_missing_input_is_exit_2(site: Path) -> None:
     shutil.rmtree(site / "drop" / "week")
     code, _, err = invoke("run", site / "pipelines" / "weekly.toml")
@@ -220,6 +233,8 @@ JOB_ERRORS = [
     ('[add]\nsource = ["s"]\n[engine]\nname = "spark"\n', "engine.name must be one of local, dask"),
     ('[add]\nsource = ["s"]\n[engine]\nworkers = 0\n', "engine.workers must be a whole number"),
     ('[add]\nsource = ["s"]\n[engine]\nnodes = 2\n', "unknown key 'engine.nodes'"),
+    ('[add]\nsource = ["s"]\n[engine]\nscheduler = "tcp://h:8786"\n',
+     'engine.scheduler is used only with engine.name = "dask"'),
     ("[add\n", "not valid TOML"),
 ]  # fmt: skip
 

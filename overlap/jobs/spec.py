@@ -213,8 +213,11 @@ def parse_job(data: Mapping[str, object], base: Path, name: str) -> JobSpec:
     if "add" not in values and "scan" not in values:
         raise ValueError("nothing to do: give an [add] or a [scan] table")
     job = values.get("job", {})
+    engine_values = values.get("engine", {})
+    if "scheduler" in engine_values and engine_values.get("name") != "dask":
+        raise ValueError('engine.scheduler is used only with engine.name = "dask"')
     try:
-        engine = EngineSpec(**values.get("engine", {}))
+        engine = EngineSpec(**engine_values)
     except EngineError as exc:
         raise ValueError(f"engine: {exc}") from exc
     return JobSpec(
