@@ -76,7 +76,7 @@ def _usage_error(exc: typer.TyperException) -> NoReturn:
     err.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
-        err.print(f"see '{ctx.command_path} --help'", markup=False, highlight=False)
+        err.print(f"see '{ctx.command_path} --help'", markup=False, highlight=False, soft_wrap=True)
     sys.exit(USAGE_STATUS)
 
 
