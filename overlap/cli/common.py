@@ -28,7 +28,7 @@ LOCK_HELP = "Seconds to wait for another writer of the store before giving up."
 FAIL_ON_HELP = (
     "Exit with status 1 if a finding is at or above this severity: never, info, low, medium or high"
 )
-PSEUDONYMIZE_HELP = "Name students in the report by stable pseudonyms (student-3f9a1c0b)"
+PSEUDONYMIZE_HELP = "Name students in the report by stable pseudonyms, e.g. student-3f9a1c0b"
 _T = TypeVar("_T")
 
 

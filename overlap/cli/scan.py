@@ -126,7 +126,7 @@ def run(
         FailOn | None, typer.Option(metavar="SEVERITY", help=f"{FAIL_ON_HELP} (scan.fail_on).")
     ] = None,
     rescan: Annotated[
-        bool, typer.Option("--rescan", help="Scan again submissions scanned before.")
+        bool, typer.Option("--rescan", help="Scan again submissions scanned before (scan.rescan).")
     ] = False,
     pseudonymize: Annotated[
         bool | None, typer.Option(help=f"{PSEUDONYMIZE_HELP} (scan.pseudonymize).")
@@ -167,8 +167,8 @@ def run(
     """Run a job file: add new documents, scan new submissions.
 
     The report goes to a dated folder (scan.out). Values come from defaults, then the job
-    file, then these options (each says its key in the file). Exit status: 0 no finding at or
-    above fail_on, 1 some, 2 error (bad job file, missing input, store locked).
+    file, then these options, whose help ends with the key they override. Exit status: 0 no
+    finding at or above fail_on, 1 some, 2 error (bad job file, missing input, store locked).
     """
     given = {"job.corpus": corpus, "scan.out": out_dir, "scan.fail_on": fail_on and fail_on.value,
              "scan.rescan": rescan or None, "scan.pseudonymize": pseudonymize,

@@ -18,7 +18,7 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from overlap.cli.common import err
 
-#: Exit status of a usage error (as of every user mistake); 1 means findings.
+#: Exit status of a usage error, as for every user mistake (1 means findings).
 USAGE_STATUS = 2
 
 
