@@ -1,16 +1,13 @@
-import io
+import itertools
 import json
 import re
 from pathlib import Path
 
 import pytest
-from rich.console import Console
+import typer
 from typer.testing import CliRunner
 
 from overlap.cli import app
-from overlap.cli.common import out as stdout_console
-from overlap.model import Evidence, Finding, Kind, ScanResult, SubmissionSummary
-from overlap.report.terminal import findings_table, summary_table
 
 runner = CliRunner()
 
@@ -20,13 +17,52 @@ def invoke(*args: str | Path) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-@pytest.mark.parametrize(
-    "command", [[], ["corpus"], ["corpus", "add"], ["scan"], ["eval"], ["eval", "attribution"]]
-)
-def test_help_for_every_command(command: list[str]) -> None:
+COMMANDS = [[], ["scan"], ["run"], ["corpus"], ["corpus", "add"], ["corpus", "remove"],
+            ["corpus", "list"], ["corpus", "stats"], ["eval"], ["eval", "attribution"],
+            ["eval", "pan"]]  # fmt: skip
+
+
+def test_every_command_is_listed() -> None:
+    def walk(command: object, path: list[str]) -> list[list[str]]:
+        subcommands = getattr(command, "commands", {})
+        return [path] + [c for name, sub in subcommands.items() for c in walk(sub, [*path, name])]
+
+    assert sorted(walk(typer.main.get_command(app), [])) == sorted(COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_reads_in_80_columns(command: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plain words for values (PATH..., DIR, N), no types, and paragraphs filled to the width."""
+    monkeypatch.setenv("COLUMNS", "80")
     code, out, _ = invoke(*command, "--help")
     assert code == 0
-    assert "Usage" in out
+    lines = out.splitlines()
+    assert lines[0].startswith("Usage: ") and "{" not in lines[0]
+    assert all(len(line) <= 80 for line in lines)
+    assert not re.search(r"<\w|list\[|\bbool\b|\bstr\b|\bint\b|\bfloat\b", out), out
+    for option in re.findall(r"^  (--[\w-]+(?: / --[\w-]+)?)(?: (\S+))?", out, re.M):
+        name, metavar = option
+        assert metavar == "" or re.fullmatch(r"[A-Z]+", metavar), (name, metavar)
+    # A filled paragraph: the first word of each line would not have fitted on the line above
+    # (docstrings keep their own line breaks otherwise: "... what it rests" / "on").
+    description = out.split("\n\n")[1:]
+    for paragraph in description:
+        if paragraph.lstrip().startswith(("Arguments:", "Options:", "Commands:")):
+            break
+        rows = paragraph.splitlines()
+        for above, below in itertools.pairwise(rows):
+            assert len(above) + 1 + len(below.split()[0]) > 78, (above, below)
+
+
+def test_scan_and_run_share_their_flags(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    pages = {name: invoke(name, "--help")[1] for name in ("scan", "run")}
+    shared = ["--out DIR", "--corpus DIR", "--fail-on SEVERITY", "--json",
+              "--pseudonymize / --no-pseudonymize", "--engine NAME", "--scheduler ADDRESS",
+              "--workers N"]  # fmt: skip
+    for flag in shared:
+        for name, page in pages.items():
+            assert f"\n  {flag} " in page or f"\n  {flag}\n" in page, (name, flag)
 
 
 def build(tiny_set: Path, store: Path) -> None:
@@ -141,64 +177,3 @@ def test_strict_turns_unreadable_files_into_exit_2(tiny_set: Path, tmp_path: Pat
     assert invoke(*args, "--strict")[0] == 2
     doc = json.loads((tmp_path / "o" / "findings.json").read_text())
     assert [e["error"] for e in doc["errors"]] == ["binary file"]
-
-
-def test_findings_table_shows_the_evidence_in_80_columns() -> None:
-    cases = [  # long names, long kinds, six-digit offsets: the worst case for 80 columns
-        ("wk/alice-wonderland.txt", Kind.UNATTRIBUTED_COPY, Evidence.EDITED, "src/villanueva.txt"),
-        ("wk/bob.txt", Kind.MISSING_QUOTATION_MARKS, Evidence.EXACT, "src/okonkwo.txt"),
-        ("wk/carol.txt", Kind.UNCITED_PARAPHRASE, Evidence.PARAPHRASE, "src/pryce.txt"),
-        ("wk/dan.txt", Kind.PEER_OVERLAP, Evidence.EXACT, "wk/alice-wonderland.txt"),
-        ("wk/erin.txt", Kind.UNMATCHED_QUOTE, None, None),
-    ]
-    subs = tuple(
-        SubmissionSummary(f"id{i}", path, None, 900, 0.5, 0.5) for i, (path, *_) in enumerate(cases)
-    )
-    findings = tuple(
-        Finding(
-            submission=f"id{i}", kind=kind, start=123456, end=124789, text="...",
-            source=source and "src", source_path=source, source_start=source and 98765,
-            source_end=source and 99999, words=200 + i, tfidf=0.81 + i / 100,
-            containment=0.71 + i / 100, evidence=evidence,
-        )
-        for i, (_, kind, evidence, source) in enumerate(cases)
-    )  # fmt: skip
-    result = ScanResult({}, "2025-02-10T08:00:00+00:00", subs, findings)
-    console = Console(width=80, file=io.StringIO(), record=True)
-    console.print(summary_table(result))
-    console.print(findings_table(result))
-    text = console.export_text()
-    assert max(len(line) for line in text.splitlines()) <= 80
-    table = text[text.index("Overlapping passages") :]
-    (header,) = [line for line in table.splitlines() if "tfidf" in line]
-    assert [c.strip() for c in header.split("┃")[1:-1]] == [
-        "chars", "kind", "evidence", "chars", "words", "tfidf", "contain."
-    ]  # fmt: skip
-    for i, (_, _, evidence, _) in enumerate(cases):
-        # the first line of a finding's row has its evidence and every score, uncut
-        (row,) = [line for line in table.splitlines() if f"│   {200 + i} │" in line]
-        cells = [c.strip() for c in row.split("│")[1:-1]]
-        assert cells[2] == (evidence or "")
-        assert cells[4:] == [str(200 + i), f"{0.81 + i / 100:.2f}", f"{0.71 + i / 100:.2f}"]
-    # offsets break after their dash, never inside a number
-    numbers = set(re.findall(r"\d+", table))
-    assert numbers == {"123456", "124789", "98765", "99999", "0"} | {
-        str(n) for i in range(5) for n in (200 + i, 81 + i, 71 + i)
-    }
-
-
-def test_scan_prints_the_evidence_column_in_80_columns(
-    tiny_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    build(tiny_set, tmp_path / "store")
-    monkeypatch.setattr(stdout_console, "width", 80)
-    code, stdout, _ = invoke("scan", tiny_set / "submissions", "--corpus", tmp_path / "store",
-                             "--out", tmp_path / "o")  # fmt: skip
-    assert code == 0
-    tables, written = stdout.split("report written to ")
-    lines = tables.splitlines()  # (the last line is the path, however long it is)
-    assert max(len(line) for line in lines) <= 80 and written.strip() == str(tmp_path / "o")
-    assert any("evidence" in line for line in lines if "tfidf" in line)
-    document = json.loads((tmp_path / "o" / "findings.json").read_text())
-    shown = {f["evidence"] for f in document["findings"] if f["evidence"]}
-    assert shown and all(any(f"│ {e} " in line for line in lines) for e in shown)

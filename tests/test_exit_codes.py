@@ -5,16 +5,22 @@ Every case runs the real command through Typer's CliRunner on fixtures generated
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from overlap.cli import app
-from tests.conftest import prose
+from tests.conftest import ROOT, prose
 
 runner = CliRunner()
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's package in the child
 
 
 def invoke(*args: str | Path) -> tuple[int, str, str]:
@@ -119,21 +125,68 @@ def test_quiet_and_json_keep_the_exit_code(tiny_set: Path, store: Path, tmp_path
 # ---------------------------------------------------------------- 2
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        [],
-        ["{sub}"],  # no --out
-        ["{sub}", "--out", "{out}", "--fail-on", "severe"],
-        ["{sub}", "--out", "{out}", "--no-such-option"],
-    ],
-)
-def test_exit_2_for_usage_errors(tiny_set: Path, tmp_path: Path, args: list[str]) -> None:
+USAGE_ERRORS = [
+    (["scan"], "missing argument 'PATH'", "scan"),
+    (["scan", "{sub}"], "missing option '--out'", "scan"),
+    (["scan", "{sub}", "--out", "{out}", "--fail-on", "HIGH"],
+     "invalid value for '--fail-on': 'HIGH' is not one of 'never', 'info', 'low', 'medium', "
+     "'high'", "scan"),
+    (["scan", "{sub}", "--out", "{out}", "--workers", "0"], "invalid value for '--workers'",
+     "scan"),
+    (["scan", "{sub}", "--out", "{out}", "--no-such-option"], "no such option: --no-such-option",
+     "scan"),
+    (["scan", "{sub}", "--out", "{out}", "--scheduler", "tcp://head:8786"],
+     "invalid value for '--scheduler': only --engine dask uses a scheduler", "scan"),
+    (["scan", "{sub}", "--out", "{out}", "--scheduler", "tcp://head:8786", "--engine", "local"],
+     "invalid value for '--scheduler': only --engine dask uses a scheduler", "scan"),
+    (["run", "{sub}/job.toml", "--date", "2025-13-01"], "invalid value for '--date'", "run"),
+    (["corpus", "add", "{sub}", "--role", "teacher"], "invalid value for '--role'",
+     "corpus add"),
+    (["corpus", "add", "{sub}", "--role", "prior", "--scheduler", "tcp://head:8786"],
+     "only --engine dask uses a scheduler", "corpus add"),
+    (["scna", "{sub}"], "no such command 'scna'. Did you mean 'scan'?", ""),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("args", "message", "command"), USAGE_ERRORS)
+def test_usage_errors_are_one_line_and_exit_2(
+    tiny_set: Path, tmp_path: Path, args: list[str], message: str, command: str
+) -> None:
     filled = [a.format(sub=tiny_set / "submissions", out=tmp_path / "out") for a in args]
-    code, out, err = invoke("scan", *filled)
+    code, out, err = invoke(*filled)
     assert code == 2
-    assert out == "" and "Usage" in err
+    assert out == ""
+    error, hint = err.splitlines()  # the error, then where to look
+    assert error == f"error: {message}" or (error.startswith("error: ") and message in error)
+    assert re.fullmatch(rf"see '\S+ {command}{' ' if command else ''}--help'", hint)
     assert not (tmp_path / "out").exists()
+
+
+def test_usage_errors_from_the_installed_entry_point(tmp_path: Path) -> None:
+    """The real program (not the test runner) prints the same one line; --version works."""
+    bad = subprocess.run(
+        [sys.executable, "-m", "overlap", "scan", str(tmp_path), "--out", str(tmp_path / "o"),
+         "--fail-on", "HIGH"],
+        capture_output=True, text=True, check=False, env=ENV,
+    )  # fmt: skip
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.stderr.splitlines()[0].startswith("error: invalid value for '--fail-on'")
+    assert len(bad.stderr.splitlines()) == 2 and "Traceback" not in bad.stderr
+    version = subprocess.run(
+        [sys.executable, "-m", "overlap", "--version"],
+        capture_output=True, text=True, check=False, env=ENV,
+    )  # fmt: skip
+    assert version.returncode == 0
+    assert version.stdout == f"overlap {importlib.metadata.version('overlap')}\n"
+
+
+def test_a_scheduler_from_the_environment_is_no_usage_error(
+    tiny_set: Path, store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DASK_SCHEDULER_ADDRESS may be set for dask runs; local runs go on without it."""
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "tcp://127.0.0.1:9")
+    code, _, err = scan(tiny_set, store, tmp_path / "out")
+    assert code == 0, err
 
 
 @pytest.mark.parametrize(
@@ -181,6 +234,6 @@ def test_default_output_is_the_summary_sorted_by_similarity(
     assert code == 0
     assert "Submissions by similarity" in out and "report written to" in out
     summary = out.split("Overlapping passages")[0]
-    rows = [line.split("│") for line in summary.splitlines() if line.startswith("│ ")]
-    names = [cells[1].strip() for cells in rows if cells[1].strip().endswith(".txt")]
+    firsts = [line.split()[0] for line in summary.splitlines() if line.strip()]
+    names = [cell for cell in firsts if cell.endswith(".txt")]
     assert len(names) == 3 and names[-1] == "c.txt"  # the clean post is last

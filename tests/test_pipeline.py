@@ -116,14 +116,44 @@ def test_json_and_log_file(site: Path) -> None:
     code, out, _ = invoke("run", site / "pipelines" / "nightly.toml", "--log-file", log)
     assert code == 0 and out == ""
     lines = log.read_text().splitlines()
+    assert len(lines) == 1
     assert re.match(
-        r"\d{4}-\d\d-\d\dT[\d:]+\+0000 overlap\[\d+\] INFO nightly: added 1 source", lines[0]
+        r"\d{4}-\d\d-\d\dT[\d:]+\+0000 overlap\[\d+\] INFO nightly: added 1 prior, 1 source",
+        lines[0],
     )
     code, out, _ = invoke("run", site / "pipelines" / "nightly.toml", "--json")
     assert code == 0
     assert json.loads(out) == {"job": "nightly", "added": {}, "skipped": 2, "words": 0,
                                "scanned": 0, "already_scanned": 0, "findings": None,
                                "report": None, "errors": []}  # fmt: skip
+
+
+def test_a_run_logs_each_add_once(site: Path) -> None:
+    job = site / "pipelines" / "all.toml"
+    job.write_text(
+        '[job]\ncorpus = "../corpus/store"\n'
+        '[add]\nsource = ["../drop/sources"]\nprior = ["../drop/submissions"]\n'
+        '[scan]\npaths = ["../drop/week"]\nout = "../reports/{job}"\n'
+    )
+    code, out, err = invoke("run", job)
+    assert code == 0, err
+    added = [line for line in out.splitlines() if "added" in line]
+    assert len(added) == 1, out
+    assert "all: added 4 prior, 1 source document(s)" in added[0]  # 1 + 3 posts scanned
+    assert out.splitlines()[-1] == added[0]  # the run's summary, last
+
+
+def test_a_scheduler_needs_the_dask_engine(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    weekly = site / "pipelines" / "weekly.toml"  # [engine] name = "local"
+    for extra in ([], ["--engine", "local"]):
+        code, out, err = invoke("run", weekly, "--scheduler", "tcp://head:8786", *extra)
+        assert code == 2 and out == ""
+        assert err.startswith("error: ") and "only --engine dask uses a scheduler" in err
+        assert "Traceback" not in err and len(err.splitlines()) <= 2
+    assert not (site / "corpus").exists()
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "tcp://head:8786")  # set for other, dask runs
+    code, out, err = invoke("run", weekly, "--date", "2025-03-07")
+    assert code == 1, err  # ran, locally: findings at or above fail_on
 
 
 def test_missing_input_is_exit_2(site: Path) -> None:
@@ -191,6 +221,8 @@ JOB_ERRORS = [
     ('[scan]\npaths = ["w"]\npseudonymize = "yes"\n',
      "scan.pseudonymize must be true or false, got 'yes'"),
     ('[scan]\npaths = ["w"]\nout = "r/{day}"\n', "scan.out may use only {date}, {week}, {job}"),
+    ('[scan]\npaths = ["w"]\nout = "r/{date.year}"\n', "scan.out may use only {date}"),
+    ('[scan]\npaths = ["w"]\nout = "r/{date!r}"\n', "scan.out may use only {date}"),
     ('[scan]\npaths = ["w"]\nadd_as = "source"\n', "scan.add_as must be one of prior, none"),
     ('[scan]\nout = "r"\n', "scan.paths is required"),
     ('[job]\ncorpus = "s"\n', "nothing to do: give an [add] or a [scan] table"),
@@ -201,6 +233,8 @@ JOB_ERRORS = [
     ('[add]\nsource = ["s"]\n[engine]\nname = "spark"\n', "engine.name must be one of local, dask"),
     ('[add]\nsource = ["s"]\n[engine]\nworkers = 0\n', "engine.workers must be a whole number"),
     ('[add]\nsource = ["s"]\n[engine]\nnodes = 2\n', "unknown key 'engine.nodes'"),
+    ('[add]\nsource = ["s"]\n[engine]\nscheduler = "tcp://h:8786"\n',
+     'engine.scheduler is used only with engine.name = "dask"'),
     ("[add\n", "not valid TOML"),
 ]  # fmt: skip
 
@@ -224,6 +258,34 @@ def test_bad_job_file_on_the_command_line(tmp_path: Path, monkeypatch: pytest.Mo
     Path("nightly.toml").write_text('[add]\nsource = ["s"]\n')
     code, _, err = invoke("run", "nightly.toml", "--rescan")
     assert code == 2 and "job 'nightly' has no [scan] step for rescan" in err
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["reports/{nope}", "{date", "r/}", "{0}", "{}", "{date.year}", "{date[0]}", "{date!r}",
+     "{date:>12}", "{job:{date}}"],
+)  # fmt: skip
+def test_a_bad_out_template_on_the_command_line_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("weekly.toml").write_text('[scan]\npaths = ["w"]\n')
+    code, out, err = invoke("run", "weekly.toml", "--out", template)
+    assert code == 2 and out == ""
+    assert err == (
+        f"error: --out may use only {{date}}, {{week}}, {{job}} (and {{{{ }}}} for braces), "
+        f"got {template!r}\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["weekly.toml"]
+
+
+def test_out_templates_take_placeholders_and_escaped_braces(tmp_path: Path) -> None:
+    job = tmp_path / "weekly.toml"
+    job.write_text('[scan]\npaths = ["w"]\n')
+    spec = load_job(job, {"scan.out": "r/{{x}}-{job}-{week}-{date}"})
+    assert spec.scan is not None
+    folder = report_folder(spec.scan.out, "weekly", date(2025, 3, 7))
+    assert folder == Path("r/{x}-weekly-2025-W10-2025-03-07")
 
 
 def test_defaults_then_file_then_command_line(tmp_path: Path) -> None:

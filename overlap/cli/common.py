@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -24,6 +24,12 @@ err = Console(stderr=True)
 out = Console() if Console().is_terminal else Console(width=120)
 DEFAULT_CORPUS = Path("corpus/store")
 LOCK_HELP = "Seconds to wait for another writer of the store before giving up."
+# Shared by scan and run, which adds the job file's key; hence no full stop.
+FAIL_ON_HELP = (
+    "Exit with status 1 if a finding is at or above this severity: never, info, low, medium or high"
+)
+PSEUDONYMIZE_HELP = "Name students in the report by stable pseudonyms, e.g. student-3f9a1c0b"
+_T = TypeVar("_T")
 
 
 class EngineName(StrEnum):
@@ -33,23 +39,54 @@ class EngineName(StrEnum):
     dask = "dask"
 
 
+SCHEDULER_NEEDS_DASK = "only --engine dask uses a scheduler"
+
+
+def typed(ctx: typer.Context, name: str) -> bool:
+    """Whether the option ``name`` was typed on the command line (not a default or variable)."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name == "COMMANDLINE"
+
+
+def _scheduler_needs_dask(ctx: typer.Context, param: typer.CallbackParam, value: _T) -> _T:
+    """Refuse a typed ``--scheduler`` with ``--engine local``: it would be ignored.
+
+    Click calls the options' callbacks in command-line order, so whichever of the two comes
+    second sees both values. A scheduler from DASK_SCHEDULER_ADDRESS is left alone: the
+    variable may be set for the dask runs of a machine that also runs local ones.
+    """
+    values = {**ctx.params, param.name: value}
+    local = values.get("engine") is EngineName.local
+    if local and values.get("scheduler") is not None and typed(ctx, "scheduler"):
+        raise typer.BadParameter(SCHEDULER_NEEDS_DASK, param_hint="'--scheduler'")
+    return value
+
+
 EngineOption = Annotated[
     EngineName,
     typer.Option(
+        metavar="NAME",
+        callback=_scheduler_needs_dask,
         help="local: this machine (a process per core); dask: a Dask cluster "
-        "(--scheduler, or a local cluster started for the run). Same results either way."
+        "(--scheduler, or a local cluster started for the run). Same results either way.",
     ),
 ]
 SchedulerOption = Annotated[
     str | None,
     typer.Option(
         envvar="DASK_SCHEDULER_ADDRESS",
+        metavar="ADDRESS",
+        callback=_scheduler_needs_dask,
         help="With --engine dask: the scheduler to use, e.g. tcp://head:8786.",
     ),
 ]
 WorkersOption = Annotated[
     int | None,
-    typer.Option(min=1, help="Local processes, or workers of a local Dask cluster; all cores."),
+    typer.Option(
+        min=1,
+        metavar="N",
+        help="Local processes, or workers of a local Dask cluster; all cores by default.",
+    ),
 ]
 
 

@@ -44,20 +44,28 @@ corpus_app = typer.Typer(
 def corpus_add(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="Files, folders or .zip archives to add (see README: formats)."),
+        typer.Argument(
+            metavar="PATH", help="Files, folders or .zip archives to add (see README: formats)."
+        ),
     ],
     role: Annotated[
         CorpusRole,
-        typer.Option(help="What the documents are: published sources or prior-term posts."),
+        typer.Option(
+            metavar="ROLE", help="What the documents are: source (published) or prior (posts)."
+        ),
     ],
-    corpus: Annotated[Path, typer.Option(help="Corpus store folder.")] = DEFAULT_CORPUS,
+    corpus: Annotated[
+        Path, typer.Option(metavar="DIR", help="Corpus store folder.")
+    ] = DEFAULT_CORPUS,
     quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
-    lock_timeout: Annotated[float, typer.Option(min=0, help=LOCK_HELP)] = DEFAULT_LOCK_TIMEOUT,
+    lock_timeout: Annotated[
+        float, typer.Option(min=0, metavar="SECONDS", help=LOCK_HELP)
+    ] = DEFAULT_LOCK_TIMEOUT,
     engine: EngineOption = EngineName.local,
     scheduler: SchedulerOption = None,
     workers: WorkersOption = None,
 ) -> None:
-    """Add documents to the corpus store; documents already there are skipped.
+    """Add documents to the corpus store, skipping those already there.
 
     A folder may hold a metadata.csv (columns path, author, year, title, student, term,
     submitted_at) describing its files. A document stored under the other role is skipped
@@ -91,26 +99,35 @@ def corpus_add(
 @corpus_app.command("remove")
 def corpus_remove(
     student: Annotated[
-        list[str] | None, typer.Option(help="A student's name, or pseudonym; repeatable.")
+        list[str] | None,
+        typer.Option(metavar="NAME", help="A student's name, or pseudonym; repeatable."),
     ] = None,
     term: Annotated[
-        list[str] | None, typer.Option(help="A term, e.g. 'Fall 2023'; repeatable.")
+        list[str] | None, typer.Option(metavar="TERM", help="A term, e.g. 'Fall 2023'; repeatable.")
     ] = None,
     path: Annotated[
         list[str] | None,
-        typer.Option(help="A stored path, or a folder or archive above stored paths; repeatable."),
+        typer.Option(
+            metavar="PATH",
+            help="A stored path, or a folder or archive above stored paths; repeatable.",
+        ),
     ] = None,
-    corpus: Annotated[Path, typer.Option(help="Corpus store folder.")] = DEFAULT_CORPUS,
+    corpus: Annotated[
+        Path, typer.Option(metavar="DIR", help="Corpus store folder.")
+    ] = DEFAULT_CORPUS,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would go.")] = False,
-    lock_timeout: Annotated[float, typer.Option(min=0, help=LOCK_HELP)] = DEFAULT_LOCK_TIMEOUT,
+    lock_timeout: Annotated[
+        float, typer.Option(min=0, metavar="SECONDS", help=LOCK_HELP)
+    ] = DEFAULT_LOCK_TIMEOUT,
 ) -> None:
-    """Erase documents with their windows, band keys, term counts and scan-ledger entries.
+    """Erase documents, and everything the store derived from them.
 
-    Different options must all match (--student X --term T: X's documents of term T).
-    Paths match as stored or as absolute paths (relative ones taken from the current
-    folder). The parts holding them are checked, then rewritten without them and the old
-    files deleted, so no file in the store keeps their text. Copies in drop folders and
-    report folders are not touched. Exit status 2 if nothing matched.
+    Their windows, band keys, term counts and scan-ledger entries go with them. Different
+    options must all match (--student X --term T: X's documents of term T). Paths match as
+    stored or as absolute paths (relative ones taken from the current folder). The parts
+    holding them are checked, then rewritten without them and the old files deleted, so no
+    file in the store keeps their text. Copies in drop folders and report folders are not
+    touched. Exit status 2 if nothing matched.
     """
     asked = tuple(student or ()), tuple(term or ()), tuple(path or ())
     try:
@@ -136,13 +153,25 @@ def corpus_remove(
 
 @corpus_app.command("list")
 def corpus_list(
-    corpus: Annotated[Path, typer.Option(help="Corpus store folder.")] = DEFAULT_CORPUS,
-    role: Annotated[CorpusRole | None, typer.Option(help="Only documents of this role.")] = None,
-    term: Annotated[str | None, typer.Option(help="Only documents of this term.")] = None,
-    student: Annotated[str | None, typer.Option(help="Only this student's documents.")] = None,
+    corpus: Annotated[
+        Path, typer.Option(metavar="DIR", help="Corpus store folder.")
+    ] = DEFAULT_CORPUS,
+    role: Annotated[
+        CorpusRole | None,
+        typer.Option(metavar="ROLE", help="Only documents of this role: source or prior."),
+    ] = None,
+    term: Annotated[
+        str | None, typer.Option(metavar="TERM", help="Only documents of this term.")
+    ] = None,
+    student: Annotated[
+        str | None, typer.Option(metavar="NAME", help="Only this student's documents.")
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
 ) -> None:
-    """List stored documents: id, role, term, student, words, path (never the text)."""
+    """List stored documents (never their text).
+
+    One line per document: id, role, term, student, words, path.
+    """
     try:
         store = CorpusStore.open(corpus)
         docs = list_documents(store, role=role.value if role else None, term=term, student=student)
@@ -160,13 +189,18 @@ def corpus_list(
 
 @corpus_app.command("stats")
 def corpus_stats(
-    corpus: Annotated[Path, typer.Option(help="Corpus store folder.")] = DEFAULT_CORPUS,
+    corpus: Annotated[
+        Path, typer.Option(metavar="DIR", help="Corpus store folder.")
+    ] = DEFAULT_CORPUS,
     digest: Annotated[
         bool, typer.Option("--digest", help="Also print a SHA-256 of the content (reads all).")
     ] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Show what the store holds: documents and words per role and term, parts, settings."""
+    """Show what the store holds: documents, words, parts, settings.
+
+    Documents and words are counted per role and term.
+    """
     try:
         stats = store_stats(CorpusStore.open(corpus), digest=digest)
     except OverlapError as exc:

@@ -28,10 +28,17 @@ eval_app = typer.Typer(help="Measure the checker against labelled data.", no_arg
 
 @eval_app.command("attribution")
 def eval_attribution(
-    set_dir: Annotated[Path, typer.Argument(help="A labelled set laid out like attribution-dev.")],
+    set_dir: Annotated[
+        Path,
+        typer.Argument(metavar="DIR", help="A labelled set laid out like attribution-dev."),
+    ],
     json_out: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
-    """Scan a labelled set (sources, prior, submissions, prompt.txt, truth.jsonl); print recall."""
+    """Precision and recall per finding kind on a labelled set.
+
+    Scans the set as users would. DIR holds sources/, prior/, submissions/, prompt.txt and
+    truth.jsonl.
+    """
     try:
         figures = evaluate_attribution(set_dir)
     except OverlapError as exc:
@@ -44,12 +51,18 @@ def eval_attribution(
 
 @eval_app.command("pan")
 def eval_pan(
-    corpus_dir: Annotated[Path, typer.Argument(help="A PAN text-alignment corpus folder.")],
+    corpus_dir: Annotated[
+        Path, typer.Argument(metavar="CORPUS", help="A PAN text-alignment corpus folder.")
+    ],
     out_dir: Annotated[
-        Path, typer.Option("--out", help="Folder for the store, the scan report and the XMLs.")
+        Path,
+        typer.Option(
+            "--out", metavar="OUT", help="Folder for the store, the scan report and the XMLs."
+        ),
     ],
     subset: Annotated[
-        list[str] | None, typer.Option(help="Subset folder to score; repeatable; all by default.")
+        list[str] | None,
+        typer.Option(metavar="NAME", help="Subset folder to score; repeatable; all by default."),
     ] = None,
     pairs_given: Annotated[
         bool,
@@ -60,18 +73,21 @@ def eval_pan(
         ),
     ] = False,
     workers: Annotated[
-        int | None, typer.Option(min=1, help="Worker processes; the available cores by default.")
+        int | None,
+        typer.Option(min=1, metavar="N", help="Worker processes; the available cores by default."),
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
-    """Score the checker on a PAN corpus as users run it; print plagdet per subset.
+    """Score the checker on a PAN corpus; print plagdet per subset.
 
-    CORPUS/src goes into a fresh store OUT/store (as 'overlap corpus add' adds it; OUT/store
-    must not exist), then the suspicious documents the subsets' pairs files name are scanned in
-    one 'overlap scan' (report in OUT/scan). Findings against a PAN source become detections,
-    written as PAN XML to OUT/SUBSET/; detections of pairs no selected subset lists go to
+    The corpus goes through the checker as users run it. CORPUS/src goes into a fresh store
+    OUT/store (as 'overlap corpus add' adds it; OUT/store must not exist), then the
+    suspicious documents the subsets' pairs files name are scanned in one 'overlap scan'
+    (report in OUT/scan). Findings against a PAN source become detections, written as PAN
+    XML to OUT/SUBSET/; detections of pairs no selected subset lists go to
     OUT/unlisted-pairs/ and count as false positives in the pooled 'entire' row. 'found' is
-    pairs with a detection, 'cand.rec' the share of pairs with a case that the index proposed.
+    pairs with a detection, 'cand.rec' the share of pairs with a case that the index
+    proposed.
     """
     try:
         with progress_bar(not json_out and err.is_terminal) as progress:

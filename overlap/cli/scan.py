@@ -12,7 +12,9 @@ import typer
 
 from overlap.cli.common import (
     DEFAULT_CORPUS,
-    LOCK_HELP,
+    FAIL_ON_HELP,
+    PSEUDONYMIZE_HELP,
+    SCHEDULER_NEEDS_DASK,
     EngineName,
     EngineOption,
     FailOn,
@@ -22,6 +24,7 @@ from overlap.cli.common import (
     fail,
     out,
     progress_bar,
+    typed,
 )
 from overlap.engine.choice import EngineSpec
 from overlap.errors import OverlapError
@@ -38,16 +41,23 @@ from overlap.report.terminal import findings_table, summary_table
 def scan(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="Submission files, folders, .zip downloads or CSV/JSONL exports."),
+        typer.Argument(
+            metavar="PATH", help="Submission files, folders, .zip downloads or CSV/JSONL exports."
+        ),
     ],
-    out_dir: Annotated[Path, typer.Option("--out", help="Report folder to write.")],
-    corpus: Annotated[Path, typer.Option(help="Corpus store folder.")] = DEFAULT_CORPUS,
+    out_dir: Annotated[Path, typer.Option("--out", metavar="DIR", help="Report folder to write.")],
+    corpus: Annotated[
+        Path, typer.Option(metavar="DIR", help="Corpus store folder.")
+    ] = DEFAULT_CORPUS,
     exclude: Annotated[
         list[Path] | None,
-        typer.Option(help="Template text (e.g. the assignment prompt) never reported; repeatable."),
+        typer.Option(
+            metavar="FILE",
+            help="Template text (e.g. the assignment prompt) never reported; repeatable.",
+        ),
     ] = None,
     fail_on: Annotated[
-        FailOn, typer.Option(help="Exit with status 1 if a finding is at or above this severity.")
+        FailOn, typer.Option(metavar="SEVERITY", help=f"{FAIL_ON_HELP}.")
     ] = FailOn.never,
     json_out: Annotated[
         bool, typer.Option("--json", help="Print the findings document to stdout, nothing else.")
@@ -58,15 +68,14 @@ def scan(
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit with status 2 if any file could not be read.")
     ] = False,
-    pseudonymize: Annotated[
-        bool, typer.Option("--pseudonymize", help="Name students by stable pseudonyms.")
-    ] = False,
+    pseudonymize: Annotated[bool, typer.Option(help=f"{PSEUDONYMIZE_HELP}.")] = False,
     engine: EngineOption = EngineName.local,
     scheduler: SchedulerOption = None,
     workers: WorkersOption = None,
 ) -> None:
-    """Scan submissions against the corpus and each other; write the report folder.
+    """Scan submissions against the corpus and each other.
 
+    Writes the report folder (--out): findings.json, CSV and Parquet tables, and HTML pages.
     Finds verbatim, edited and reworded passages; each finding says what it rests on
     (evidence: exact, edited or paraphrase) and how it is attributed.
 
@@ -104,34 +113,67 @@ def scan(
 
 
 def run(
-    job: Annotated[Path, typer.Argument(help="Job file, e.g. pipelines/weekly.toml.")],
-    corpus: Annotated[Path | None, typer.Option(help="Corpus store (job.corpus).")] = None,
-    out_dir: Annotated[
-        str | None, typer.Option("--out", help="Report folder (scan.out); {date} {week} {job}.")
+    ctx: typer.Context,
+    job: Annotated[
+        Path, typer.Argument(metavar="JOB", help="Job file, e.g. pipelines/weekly.toml.")
+    ],
+    corpus: Annotated[
+        Path | None, typer.Option(metavar="DIR", help="Corpus store folder (job.corpus).")
     ] = None,
-    fail_on: Annotated[FailOn | None, typer.Option(help="Exit 1 at this severity.")] = None,
+    out_dir: Annotated[
+        str | None,
+        typer.Option(
+            "--out",
+            metavar="DIR",
+            help="Report folder (scan.out); may hold {date}, {week} and {job}.",
+        ),
+    ] = None,
+    fail_on: Annotated[
+        FailOn | None, typer.Option(metavar="SEVERITY", help=f"{FAIL_ON_HELP} (scan.fail_on).")
+    ] = None,
     rescan: Annotated[
-        bool, typer.Option("--rescan", help="Scan again submissions scanned before.")
+        bool, typer.Option("--rescan", help="Scan again submissions scanned before (scan.rescan).")
     ] = False,
     pseudonymize: Annotated[
-        bool | None, typer.Option(help="Name students by pseudonyms in the report.")
+        bool | None, typer.Option(help=f"{PSEUDONYMIZE_HELP} (scan.pseudonymize).")
     ] = None,
-    lock_timeout: Annotated[float | None, typer.Option(min=0, help=LOCK_HELP)] = None,
-    log_file: Annotated[Path | None, typer.Option(help="Append the log here, not stdout.")] = None,
+    lock_timeout: Annotated[
+        float | None,
+        typer.Option(
+            min=0,
+            metavar="SECONDS",
+            help="Seconds to wait for another writer of the store before giving up "
+            "(job.lock_timeout).",
+        ),
+    ] = None,
+    log_file: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="Append the log here, not to stdout (job.log_file)."),
+    ] = None,
     day: Annotated[
-        datetime | None, typer.Option("--date", formats=["%Y-%m-%d"], help="Report date.")
+        datetime | None,
+        typer.Option(
+            "--date",
+            formats=["%Y-%m-%d"],
+            metavar="DATE",
+            help="The date naming the report folder, YYYY-MM-DD; today by default.",
+        ),
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print what was done as JSON.")] = False,
     engine: Annotated[
         EngineName | None,
-        typer.Option(help="local or dask (engine.name); see overlap scan --help."),
+        typer.Option(
+            metavar="NAME",
+            help="local or dask (engine.name); see 'overlap scan --help'.",
+        ),
     ] = None,
     scheduler: SchedulerOption = None,
     workers: WorkersOption = None,
 ) -> None:
-    """Run a job file: add new documents, scan new submissions into a dated report folder.
+    """Run a job file: add new documents, scan new submissions.
 
-    Values come from defaults, then the job file, then these options. Exit status: 0 no
+    The report goes to a dated folder (scan.out). Values come from defaults, then the job
+    file, then these options, whose help ends with the key they override. Exit status: 0 no
     finding at or above fail_on, 1 some, 2 error (bad job file, missing input, store locked).
     """
     given = {"job.corpus": corpus, "scan.out": out_dir, "scan.fail_on": fail_on and fail_on.value,
@@ -141,6 +183,8 @@ def run(
              "engine.workers": workers}  # fmt: skip
     try:
         spec = load_job(job, given)
+        if scheduler is not None and spec.engine.name != "dask" and typed(ctx, "scheduler"):
+            fail(f'--scheduler: {SCHEDULER_NEEDS_DASK} (or [engine] name = "dask" in the job)')
         with job_logging(spec.log_file, sys.stderr if json_out else sys.stdout) as log:
             try:
                 report = run_job(spec, day=day.date() if day else None)

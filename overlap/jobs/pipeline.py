@@ -151,8 +151,6 @@ class _Run:
         self.added[role.value] += done.added
         self.skipped += done.skipped
         self.words += done.words
-        logger.info("%s: added %d %s document(s), skipped %d already stored",
-                    self.spec.name, done.added, role.value, done.skipped)  # fmt: skip
         if done.conflicts:
             logger.warning("%s: %s", self.spec.name, describe_conflicts(done.conflicts))
 

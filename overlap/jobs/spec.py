@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import string
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -120,14 +121,30 @@ def _choice(options: tuple[str, ...]) -> Callable[[str, object], str]:
     return check
 
 
+def check_template(key: str, text: str) -> None:
+    """Accept a report-folder template that uses only the placeholders, each as plain ``{name}``.
+
+    ``{{`` and ``}}`` stand for braces. Formatting syntax that ``str.format`` would also take
+    (``{date!r}``, ``{date:>12}``, ``{date.year}``, ``{0}``) is refused: it would name folders
+    with quotes or padding, or fail only when the run writes its report.
+
+    Raises:
+        ValueError: Naming ``key``, the placeholders allowed and the template.
+    """
+    known = ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)
+    refused = ValueError(f"{key} may use only {known} (and {{{{ }}}} for braces), got {text!r}")
+    try:
+        fields = [f for f in string.Formatter().parse(text) if f[1] is not None]
+    except ValueError as exc:  # a lone brace
+        raise refused from exc
+    if any(name not in PLACEHOLDERS or spec or conversion for _, name, spec, conversion in fields):
+        raise refused
+
+
 def _template(base: Path) -> Callable[[str, object], str]:
     def check(key: str, value: object) -> str:
         text = _text(key, value)
-        try:
-            text.format(**PLACEHOLDERS)
-        except (KeyError, IndexError, ValueError) as exc:
-            known = ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)
-            raise ValueError(f"{key} may use only {known}, got {value!r}") from exc
+        check_template(key, text)
         return os.path.normpath(base / text)
 
     return check
@@ -196,8 +213,11 @@ def parse_job(data: Mapping[str, object], base: Path, name: str) -> JobSpec:
     if "add" not in values and "scan" not in values:
         raise ValueError("nothing to do: give an [add] or a [scan] table")
     job = values.get("job", {})
+    engine_values = values.get("engine", {})
+    if "scheduler" in engine_values and engine_values.get("name") != "dask":
+        raise ValueError('engine.scheduler is used only with engine.name = "dask"')
     try:
-        engine = EngineSpec(**values.get("engine", {}))
+        engine = EngineSpec(**engine_values)
     except EngineError as exc:
         raise ValueError(f"engine: {exc}") from exc
     return JobSpec(
@@ -237,7 +257,8 @@ def apply_overrides(spec: JobSpec, overrides: Mapping[str, object]) -> JobSpec:
     """Layer command-line values (None means "not given") over a job.
 
     Raises:
-        JobError: An override targets a step the job does not have.
+        JobError: An override targets a step the job does not have, or ``scan.out`` uses
+            other than the placeholders.
     """
     given = {k: v for k, v in overrides.items() if v is not None}
     job: dict[str, Any] = {
@@ -260,7 +281,10 @@ def apply_overrides(spec: JobSpec, overrides: Mapping[str, object]) -> JobSpec:
     if scan and spec.scan is None:
         raise JobError(f"job {spec.name!r} has no [scan] step for {', '.join(sorted(scan))}")
     if "out" in scan:
-        scan["out"] = _template(Path())("--out", scan["out"])
+        try:
+            scan["out"] = _template(Path())("--out", scan["out"])
+        except ValueError as exc:
+            raise JobError(str(exc)) from exc
     step = replace(spec.scan, **scan) if spec.scan is not None and scan else spec.scan
     try:
         chosen = replace(spec.engine, **engine) if engine else spec.engine

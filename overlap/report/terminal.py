@@ -1,18 +1,20 @@
-"""The terminal summary of a scan: rich tables sorted by similarity and by severity."""
+"""The terminal summary of a scan: tables by similarity and by severity, 80 columns first."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich import box
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.measure import Measurement
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from overlap.model import ScanResult
+from overlap.model import Finding, ScanResult, Severity
 
 
 def short_names(paths: Iterable[str]) -> dict[str, str]:
@@ -52,68 +54,165 @@ class CharRange:
         yield Text(whole if len(whole) <= options.max_width else f"{self.start}-\n{self.end}")
 
 
-def summary_table(result: ScanResult) -> Table:
-    """One row per submission, most similar first, with counts per finding kind."""
+@dataclass(frozen=True)
+class Name:
+    """A file or student name that folds in a narrow column rather than widening it.
+
+    Rich sizes a column at least as wide as its longest word, and a path is one long word;
+    a table of long paths would then squeeze the other columns to nothing.
+    """
+
+    text: str
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        """Folds down to :data:`NAME_WIDTH` characters, at most the whole name."""
+        return Measurement(min(len(self.text), NAME_WIDTH), len(self.text))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """The name, folded where the column is narrower than a word of it."""
+        yield Text(self.text, overflow="fold")
+
+
+#: The narrowest a name column gets before names fold (the width of its header).
+NAME_WIDTH = len("submission")
+#: Terminal styles of the severities; a terminal without colour shows the word alone.
+SEVERITY_STYLE = {Severity.HIGH: "bold red", Severity.MEDIUM: "yellow", Severity.INFO: "dim"}
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """A table laid out for the width it is printed in.
+
+    ``build(False)`` is the table at its natural widths, used where it fits. ``build(True)``
+    fixes the width of every column whose words wrap and leaves only the names to fold:
+    Rich narrows a table by shrinking its widest wrapping columns alike, below their
+    longest word if need be, which would cut kinds and scores. Narrower still, each row is a
+    block of lines (``blocks``) that wraps at any width.
+    """
+
+    build: Callable[[bool], Table]
+    blocks: list[RenderableType]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """The first layout that fits ``options.max_width``."""
+        unbounded = options.update_width(10_000)  # Measurement.get would clip to the width
+        for compact in (False, True):
+            table = self.build(compact)
+            least, natural = table.__rich_measure__(console, unbounded)
+            if (least if compact else natural) <= options.max_width:
+                yield table
+                return
+        yield Text(str(table.title), style="table.title")
+        yield from self.blocks
+        if table.caption:
+            yield Text(str(table.caption), style="table.caption")
+
+
+def _words(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def _block(head: Text, lines: list[str]) -> Group:
+    """A row for a narrow terminal: its head, then its values indented, wrapped lines too."""
+    return Group(head, Padding(Text("\n".join(lines), overflow="fold"), (0, 0, 0, 2), expand=False))
+
+
+def _table(title: str) -> Table:
+    """A table with a rule under its header and no outer edges (room for eight columns)."""
+    return Table(
+        title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False,
+        collapse_padding=True, pad_edge=False,
+    )  # fmt: skip
+
+
+def summary_table(result: ScanResult) -> Fitted:
+    """One row per submission, most similar first: counts per finding kind, then its flags."""
     kinds: dict[str, Counter[str]] = {}
     for f in result.findings:
-        kinds.setdefault(f.submission, Counter())[str(f.kind)] += 1
+        kinds.setdefault(f.submission, Counter())[_words(f.kind)] += 1
     names = short_names(s.path for s in result.submissions)
-    table = Table(title="Submissions by similarity", title_justify="left")
-    table.add_column("submission", no_wrap=True)
-    table.add_column("student")
-    table.add_column("words", justify="right")
-    table.add_column("similarity", justify="right")
-    table.add_column("overlap", justify="right")
-    table.add_column("findings")
-    table.add_column("flags")
+    rows: list[tuple[str, str, tuple[str, str, str], list[str]]] = []
+    blocks: list[RenderableType] = []
     for s in sorted(result.submissions, key=lambda s: (-s.similarity, -s.overlap, s.path)):
-        counts = kinds.get(s.id, Counter())
-        table.add_row(
-            names[s.path],
-            s.student or "",
-            str(s.words),
-            f"{s.similarity:.0%}",
-            f"{s.overlap:.0%}",
-            "\n".join(f"{n} {k}" for k, n in sorted(counts.items())) or "-",
-            "\n".join(s.flags),
-        )
-    return table
+        found = [f"{n} {k}" for k, n in sorted(kinds.get(s.id, Counter()).items())] or ["-"]
+        found += [f"flag: {_words(flag)}" for flag in s.flags]
+        figures = (str(s.words), f"{s.similarity:.0%}", f"{s.overlap:.0%}")
+        rows.append((names[s.path], s.student or "", figures, found))
+        head = f"{names[s.path]}" + (f"  {s.student}" if s.student else "")
+        lines = [
+            f"{s.words} words, similarity {figures[1]}, overlap {figures[2]}",
+            f"findings: {', '.join(found)}",
+        ]
+        blocks.append(_block(Text(head, overflow="fold"), lines))
+
+    def build(compact: bool) -> Table:
+        table = _table("Submissions by similarity")
+        table.add_column("submission")
+        table.add_column("student")
+        table.add_column("words", justify="right", no_wrap=True)
+        table.add_column("similarity", justify="right", no_wrap=True)
+        table.add_column("overlap", justify="right", no_wrap=True)
+        # as wide as "1 missing quotation marks" and "flag: invisible characters"
+        table.add_column("findings", width=26 if compact else None)
+        for name, student, figures, found in rows:
+            table.add_row(Name(name), Name(student), *figures, "\n".join(found))
+        return table
+
+    return Fitted(build, blocks)
 
 
-def findings_table(result: ScanResult, limit: int = 50) -> Table:
-    """The findings, most severe and longest first: where, what kind, what it rests on, scores.
+def findings_table(result: ScanResult, limit: int = 50) -> Fitted:
+    """The findings, most severe and longest first: how bad, what kind, where, what it rests on.
 
     Each passage's character range stands under its document's name, kinds are in words
     (``unattributed copy``) and long names fold rather than being cut, so the table reads in
-    an 80-column terminal.
+    an 80-column terminal; in a narrower one each finding is a block of lines.
     """
     names = short_names(
         [s.path for s in result.submissions]
         + [f.source_path for f in result.findings if f.source_path]
     )
     paths = {s.id: s.path for s in result.submissions}
-    table = Table(title="Overlapping passages", title_justify="left")
-    table.add_column("submission\nchars", overflow="fold")
-    table.add_column("kind", width=12)
-    table.add_column("evidence", no_wrap=True)
-    table.add_column("source\nchars", overflow="fold")
-    table.add_column("words", justify="right", no_wrap=True)
-    table.add_column("tfidf", justify="right", no_wrap=True)
-    table.add_column("contain.", justify="right", no_wrap=True)
     ordered = sorted(result.findings, key=lambda f: (-f.severity.rank, -f.words))
+    rows: list[tuple[Finding, Text, str, str | None, tuple[str, str, str]]] = []
+    blocks: list[RenderableType] = []
     for f in ordered[:limit]:
-        source: Text | Group = Text("(no source found)")
-        if f.source_path:
-            source = Group(Text(names[f.source_path]), CharRange(f.source_start, f.source_end))
-        table.add_row(
-            Group(Text(names[paths[f.submission]]), CharRange(f.start, f.end)),
-            str(f.kind).replace("_", " "),
-            str(f.evidence or ""),
-            source,
-            str(f.words),
-            f"{f.tfidf:.2f}",
-            f"{f.containment:.2f}",
-        )
-    if len(ordered) > limit:
-        table.caption = f"{len(ordered) - limit} more in findings.json"
-    return table
+        severity = Text(f.severity.value, style=SEVERITY_STYLE.get(f.severity, ""))
+        mine = names[paths[f.submission]]
+        theirs = names[f.source_path] if f.source_path else None
+        scores = (str(f.words), f"{f.tfidf:.2f}", f"{f.containment:.2f}")
+        rows.append((f, severity, mine, theirs, scores))
+        head = Text.assemble(severity, f"  {_words(f.kind)}")
+        if f.evidence:
+            head.append(f", {f.evidence}")
+        found = f"{theirs} chars {f.source_start}-{f.source_end}" if theirs else "none found"
+        lines = [
+            f"{mine} chars {f.start}-{f.end}",
+            f"source: {found}",
+            f"{scores[0]} words, tfidf {scores[1]}, containment {scores[2]}",
+        ]
+        blocks.append(_block(head, lines))
+
+    def build(compact: bool) -> Table:
+        table = _table("Overlapping passages")
+        table.add_column("severity", no_wrap=True)
+        table.add_column("kind", width=12 if compact else None)
+        table.add_column("evidence", no_wrap=True)
+        table.add_column("submission\nchars")
+        table.add_column("source\nchars")
+        table.add_column("words", justify="right", no_wrap=True)
+        table.add_column("tfidf", justify="right", no_wrap=True)
+        table.add_column("cont.", justify="right", no_wrap=True)
+        for f, severity, mine, theirs, scores in rows:
+            source: RenderableType = Text("(no source found)")
+            if theirs is not None:
+                source = Group(Name(theirs), CharRange(f.source_start, f.source_end))
+            table.add_row(
+                severity, _words(f.kind), str(f.evidence or ""),
+                Group(Name(mine), CharRange(f.start, f.end)), source, *scores,
+            )  # fmt: skip
+        if len(ordered) > limit:
+            table.caption = f"{len(ordered) - limit} more in findings.json"
+        return table
+
+    return Fitted(build, blocks)

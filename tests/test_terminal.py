@@ -1,0 +1,189 @@
+"""The terminal tables of a scan: every value readable at 80 columns, and at 60 and 120."""
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+from overlap.cli import app
+from overlap.cli.common import out as stdout_console
+from overlap.model import Evidence, Finding, Kind, ScanResult, SubmissionSummary
+from overlap.report.terminal import findings_table, short_names, summary_table
+
+WIDTHS = [60, 80, 120]
+CASES = [  # long names, every severity, six-digit offsets: the hard cases for a narrow terminal
+    ("susp/suspicious-document01444.txt", Kind.UNATTRIBUTED_COPY, Evidence.EDITED,
+     "src/source-document02407.txt", "Ignatius Vandersloot-Okafor"),
+    ("week/Mateo Delgado - Reflection week 3.docx", Kind.MISSING_QUOTATION_MARKS,
+     Evidence.EXACT, "sources/okonkwo2022-motivational-interviewing.pdf", "Mateo Delgado"),
+    ("wk/carol.txt", Kind.UNCITED_PARAPHRASE, Evidence.PARAPHRASE, "src/pryce.txt", None),
+    ("wk/dan.txt", Kind.PEER_OVERLAP, Evidence.EXACT, "susp/suspicious-document01444.txt",
+     "student-3f9a1c0b"),
+    ("wk/erin.txt", Kind.UNMATCHED_QUOTE, None, None, "Erin"),
+    ("wk/finn.txt", Kind.ATTRIBUTED_QUOTE, Evidence.EXACT, "src/pryce.txt", "Finn"),
+]  # fmt: skip
+FLAGS = ("invisible_characters", "homoglyphs")
+
+
+def result() -> ScanResult:
+    subs = tuple(
+        SubmissionSummary(f"id{i}", path, student, 900 + i, 0.5 - i / 100, 0.6, FLAGS[: i % 3])
+        for i, (path, _, _, _, student) in enumerate(CASES)
+    )
+    findings = tuple(
+        Finding(
+            submission=f"id{i}", kind=kind, start=123456, end=124789 + i, text="...",
+            source=source and "src", source_path=source, source_start=source and 98765,
+            source_end=source and 99990 + i, words=200 + i, tfidf=0.81 + i / 100,
+            containment=0.71 + i / 100, evidence=evidence,
+        )
+        for i, (_, kind, evidence, source, _) in enumerate(CASES)
+    )  # fmt: skip
+    return ScanResult({}, "2025-02-10T08:00:00+00:00", subs, findings)
+
+
+def render(width: int) -> str:
+    console = Console(width=width, file=io.StringIO(), record=True)
+    scan = result()
+    console.print(summary_table(scan))
+    console.print(findings_table(scan))
+    return console.export_text()
+
+
+FINDINGS = ["severity", "kind", "evidence", "chars", "chars", "words", "tfidf", "cont."]
+SUMMARY = ["submission", "student", "words", "similarity", "overlap", "findings"]
+
+
+def cells(text: str, title: str, headers: list[str], key: int) -> list[list[str]]:
+    """A table's rows, a cell per column with its lines.
+
+    Columns start where their headers do (the last line of the header; numbers are no wider
+    than theirs); a row starts with a line whose cell in the column ``key`` (one line in
+    every row) is not empty.
+    """
+    section = text[text.index(title) :]
+    end = section.find("\nOverlapping passages")  # the table after the summary
+    lines = (section if end < 0 else section[:end]).splitlines()
+    (at,) = [n for n, line in enumerate(lines) if line.split() == headers]
+    starts, position = [], 0
+    for header in headers:
+        position = lines[at].index(header, position)
+        starts.append(position)
+        position += len(header)
+    rows: list[list[list[str]]] = []
+    for line in lines[at + 2 :]:  # below the rule
+        if not line.strip():
+            break
+        parts = [line[a:b].strip() for a, b in zip(starts, [*starts[1:], None], strict=True)]
+        if parts[key]:
+            rows.append([[] for _ in headers])
+        for column, part in zip(rows[-1], parts, strict=True):
+            if part:
+                column.append(part)
+    return [["\n".join(column) for column in row] for row in rows]
+
+
+def unfold(cell: str) -> str:
+    """A cell's text with the line breaks of folding and wrapping removed."""
+    return re.sub(r"\s+", "", cell)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_value_is_visible(width: int) -> None:
+    text = render(width)
+    assert max(len(line) for line in text.splitlines()) <= width
+    assert "…" not in text
+    scan = result()
+    names = short_names([s.path for s in scan.submissions] + [c[3] for c in CASES if c[3]])
+    ordered = sorted(scan.findings, key=lambda f: (-f.severity.rank, -f.words))
+    if width >= 80:  # a table
+        found = cells(text, "Overlapping passages", FINDINGS, key=0)
+        assert len(found) == len(ordered)
+        for row, f in zip(found, ordered, strict=True):
+            path = CASES[int(f.submission[2:])][0]
+            source = (
+                unfold(names[f.source_path]) + f"{f.source_start}-{f.source_end}"
+                if f.source_path
+                else "(nosourcefound)"
+            )
+            assert [row[0], " ".join(row[1].split()), row[2]] == [
+                f.severity.value, f.kind.replace("_", " "), f.evidence or ""
+            ]  # fmt: skip
+            assert unfold(row[3]) == unfold(names[path]) + f"{f.start}-{f.end}"
+            assert unfold(row[4]) == source
+            assert row[5:] == [str(f.words), f"{f.tfidf:.2f}", f"{f.containment:.2f}"]
+        rows = cells(text, "Submissions by similarity", SUMMARY, key=2)
+        subs = sorted(scan.submissions, key=lambda s: (-s.similarity, -s.overlap, s.path))
+        assert len(rows) == len(subs)
+        for row, s in zip(rows, subs, strict=True):
+            kind = CASES[int(s.id[2:])][1].replace("_", " ")
+            assert unfold(row[0]) == unfold(names[s.path])
+            assert unfold(row[1]) == unfold(s.student or "")
+            assert row[2:5] == [str(s.words), f"{s.similarity:.0%}", f"{s.overlap:.0%}"]
+            flags = [f"flag: {flag.replace('_', ' ')}" for flag in s.flags]
+            assert row[5].splitlines() == [f"1 {kind}", *flags]
+    else:  # a block of lines per row, which wraps but cuts nothing
+        words = text.split()
+        for f in ordered:
+            values = [f.severity.value, *f.kind.split("_"), str(f.words), f"{f.tfidf:.2f}",
+                      f"{f.containment:.2f}", f"{f.start}-{f.end}"]  # fmt: skip
+            if f.source_path:
+                values += [*names[f.source_path].split(), f"{f.source_start}-{f.source_end}"]
+            if f.evidence:
+                values.append(f.evidence)
+            assert all(v in words or f"{v}," in words for v in values), (f, values)
+        for s in scan.submissions:
+            values = [*names[s.path].split(), *(s.student or "").split(), str(s.words),
+                      f"{s.similarity:.0%},", f"{s.overlap:.0%}"]  # fmt: skip
+            values += [word for flag in s.flags for word in flag.split("_")]
+            assert all(v in words or f"{v}," in words for v in values), (s, values)
+
+
+def test_a_severity_column_and_the_scores_in_80_columns() -> None:
+    text = render(80)
+    header = next(line for line in text.splitlines() if "tfidf" in line)
+    assert header.split() == FINDINGS
+
+
+def test_narrow_terminals_get_one_block_per_finding() -> None:
+    text = render(60)
+    title, *blocks = [line.rstrip() for line in text[text.index("Overlapping") :].splitlines()]
+    assert title == "Overlapping passages"
+    heads = [line for line in blocks if not line.startswith(" ")]
+    assert heads[0] == "high  peer overlap, exact"
+    assert "  source: none found" in blocks  # the unmatched quote
+
+
+runner = CliRunner()
+
+
+def test_scan_prints_the_tables_in_80_columns(
+    tiny_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for folder, role in (("sources", "source"), ("prior", "prior")):
+        added = runner.invoke(app, ["corpus", "add", str(tiny_set / folder), "--role", role,
+                                    "--corpus", str(tmp_path / "store")])  # fmt: skip
+        assert added.exit_code == 0
+    monkeypatch.setattr(stdout_console, "width", 80)
+    scan = [
+        "scan",
+        tiny_set / "submissions",
+        "--corpus",
+        tmp_path / "store",
+        "--out",
+        tmp_path / "o",
+    ]
+    scanned = runner.invoke(app, [str(a) for a in scan])
+    assert scanned.exit_code == 0
+    tables, written = scanned.stdout.split("report written to ")
+    lines = tables.splitlines()  # (the last line is the path, however long it is)
+    assert max(len(line) for line in lines) <= 80 and written.strip() == str(tmp_path / "o")
+    document = json.loads((tmp_path / "o" / "findings.json").read_text())
+    rows = cells(tables, "Overlapping passages", FINDINGS, key=0)
+    assert sorted((r[0], r[2], r[5]) for r in rows) == sorted(
+        (f["severity"], f["evidence"] or "", str(f["words"])) for f in document["findings"]
+    )
