@@ -18,7 +18,8 @@ def invoke(*args: str | Path) -> tuple[int, str, str]:
 
 
 COMMANDS = [[], ["scan"], ["run"], ["corpus"], ["corpus", "add"], ["corpus", "remove"],
-            ["corpus", "list"], ["corpus", "stats"], ["eval"], ["eval", "attribution"],
+            ["corpus", "list"], ["corpus", "stats"], ["corpus", "verify"], ["eval"],
+            ["eval", "attribution"],
             ["eval", "pan"]]  # fmt: skip
 
 

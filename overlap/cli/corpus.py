@@ -217,7 +217,9 @@ DAMAGED_EXIT = 3
 
 @corpus_app.command("verify")
 def corpus_verify(
-    corpus: Annotated[Path, typer.Option(help="Corpus store folder.")] = DEFAULT_CORPUS,
+    corpus: Annotated[
+        Path, typer.Option(metavar="DIR", help="Corpus store folder.")
+    ] = DEFAULT_CORPUS,
     drop_damaged: Annotated[
         bool,
         typer.Option(
@@ -227,7 +229,9 @@ def corpus_verify(
         ),
     ] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    lock_timeout: Annotated[float, typer.Option(min=0, help=LOCK_HELP)] = DEFAULT_LOCK_TIMEOUT,
+    lock_timeout: Annotated[
+        float, typer.Option(min=0, metavar="SECONDS", help=LOCK_HELP)
+    ] = DEFAULT_LOCK_TIMEOUT,
 ) -> None:
     """Read every file of every part in full and check it against the manifest and settings.
 
