@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -60,12 +61,40 @@ SEVERITY_OF: dict[Kind, Severity] = {
 
 
 def document_id(relative_path: str, text: str) -> str:
-    """Return a stable id derived from a document's relative path and content."""
+    """Return a stable id derived from a document's relative path and content.
+
+    A path may hold a file name that is not UTF-8 (its bytes as lone surrogates, PEP 383):
+    it still gives an id, distinct from any other name's.
+    """
     digest = hashlib.sha256()
-    digest.update(relative_path.replace("\\", "/").encode("utf-8"))
+    digest.update(relative_path.replace("\\", "/").encode("utf-8", "surrogatepass"))
     digest.update(b"\0")
     digest.update(text.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:16]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _shown_byte(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else "\ufffd"
+
+
+def printable_path(path: str) -> str:
+    r"""A file name as valid Unicode: each byte of it that is not UTF-8 shown as ``\xNN``.
+
+    Python lists such a name with each undecodable byte as a lone surrogate (U+DC80 to
+    U+DCFF, PEP 383), which no UTF-8 file can hold: ``bad\xff.txt`` is how documents, errors
+    and reports name the file whose name holds the byte 0xFF. Any other lone surrogate becomes
+    U+FFFD. Valid names are returned unchanged.
+    """
+    return path if path.isascii() else _SURROGATE.sub(_shown_byte, path)
+
+
+def printable_text(text: str) -> str:
+    """A text as valid Unicode: each lone surrogate becomes U+FFFD, so every offset holds."""
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
 
 
 @dataclass(frozen=True)

@@ -258,7 +258,7 @@ def test_links_and_attributes_cannot_be_smuggled() -> None:
 )  # fmt: skip
 def test_page_names_are_safe(path: str) -> None:
     name = page_name(SubmissionSummary("0123456789abcdef", path, None, 1, 0.0, 0.0))
-    assert re.fullmatch(r"[A-Za-z0-9._-]+-0123456789abcdef\.html", name)
+    assert re.fullmatch(r"[\w.-]+-0123456789abcdef\.html", name)
     assert page_href("submissions", name)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import posixpath
 import stat
@@ -16,7 +17,10 @@ from overlap.ingest.exports import EXPORT_SUFFIXES
 from overlap.ingest.formats import READERS
 from overlap.ingest.limits import Budget, mib
 from overlap.ingest.metadata import METADATA_NAME, Metadata, MetadataTable, read_metadata
-from overlap.model import FileError
+from overlap.model import FileError, printable_path
+from overlap.report.swap import REPORT_MARKER
+
+logger = logging.getLogger(__name__)
 
 #: Suffixes of archives whose members are read, compared in lower case.
 ARCHIVE_SUFFIXES = frozenset({".zip"})
@@ -31,13 +35,14 @@ def suffix(name: str) -> str:
 
 @dataclass(frozen=True)
 class Item:
-    """A file to read, on disk or inside an archive.
+    r"""A file to read, on disk or inside an archive.
 
     Attributes:
         name: Its posix path inside its container: the folder given, or the archive. LMS
             names and Blackboard receipts are recognised on it.
         rel: The path the document id is made of: inside the folder given, and on into
-            archives as ``batch.zip!inner/essay.docx``.
+            archives as ``batch.zip!inner/essay.docx``; a file name that is not UTF-8 keeps
+            its own bytes here, while ``name`` and ``shown`` show them as ``\xNN``.
         shown: How documents and errors name it (the path as given, ``!`` into archives).
         load: Returns its bytes within the limits; raises ``ExtractError`` or ``OSError``.
         metadata: What metadata.csv files say of it.
@@ -107,17 +112,16 @@ def alone(
     csv_path = file.parent / METADATA_NAME
     if csv_path not in beside:
         beside[csv_path] = (
-            read_metadata(csv_path, csv_path.as_posix())
+            read_metadata(csv_path, printable_path(csv_path.as_posix()))
             if csv_path.is_file()
             else MetadataTable({})
         )
         # Rows about other files are that folder's business, not this call's.
         errors.extend(beside[csv_path].errors)
     metadata = beside[csv_path].rows.get(file.name, Metadata())
-    shown = file.as_posix()
-    return Item(
-        file.name, file.name, shown, disk_loader(file, shown, limit), metadata, True, path=file
-    )
+    shown = printable_path(file.as_posix())
+    loader = disk_loader(file, shown, limit)
+    return Item(printable_path(file.name), file.name, shown, loader, metadata, True, path=file)
 
 
 @dataclass(frozen=True)
@@ -141,11 +145,15 @@ class Listing:
 
 
 def list_folder(root: Path, errors: list[FileError]) -> Listing:
-    """Find the files under ``root`` in sorted order, with their merged metadata."""
+    """Find the files under ``root`` in sorted order, with their merged metadata.
+
+    Hidden files and folders are skipped, and so are report folders under ``root`` (they
+    hold :data:`~overlap.report.swap.REPORT_MARKER`), with a warning.
+    """
     files, csvs = _walk(root, errors)
     tables: dict[str, MetadataTable] = {}
     for rel in csvs:
-        table = read_metadata(root / rel, (root / rel).as_posix())
+        table = read_metadata(root / rel, printable_path((root / rel).as_posix()))
         tables[posixpath.dirname(rel)] = table
         errors.extend(table.errors + table.row_errors)
     described: dict[str, Metadata] = {}
@@ -167,9 +175,10 @@ def folder_items(listing: Listing, limit: int) -> list[Item]:
     found = []
     for rel in listing.files:
         path = listing.root / rel
-        shown = path.as_posix()
+        shown = printable_path(path.as_posix())  # the id keeps the name's own bytes
         metadata = listing.metadata.get(rel, Metadata())
-        found.append(Item(rel, rel, shown, disk_loader(path, shown, limit), metadata, path=path))
+        loader = disk_loader(path, shown, limit)
+        found.append(Item(printable_path(rel), rel, shown, loader, metadata, path=path))
     return found
 
 
@@ -177,13 +186,15 @@ def _walk(root: Path, errors: list[FileError]) -> tuple[list[str], list[str]]:
     """Return the sorted posix paths, relative to ``root``, of files and of metadata.csv files."""
 
     def unreadable(exc: OSError) -> None:
-        shown = Path(exc.filename).as_posix() if exc.filename else root.as_posix()
+        shown = printable_path(Path(exc.filename or root).as_posix())
         errors.append(FileError(shown, f"cannot read folder: {exc.strerror or exc}"))
 
     files: list[str] = []
     csvs: list[str] = []
     for folder, subfolders, names in os.walk(root, onerror=unreadable):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        subfolders[:] = sorted(
+            name for name in subfolders if not name.startswith(".") and not _report(folder, name)
+        )
         inside = Path(folder).relative_to(root).as_posix()
         prefix = "" if inside == "." else f"{inside}/"  # strings: pathlib per file is slow
         for name in names:
@@ -194,3 +205,12 @@ def _walk(root: Path, errors: list[FileError]) -> tuple[list[str], list[str]]:
             else:
                 files.append(prefix + name)
     return sorted(files), sorted(csvs)
+
+
+def _report(folder: str, name: str) -> bool:
+    """True, and say so, if ``folder/name`` is a report folder (``overlap scan --out``)."""
+    path = os.path.join(folder, name)
+    if not os.path.isfile(os.path.join(path, REPORT_MARKER)):
+        return False
+    logger.warning("skipping %s: a report folder, not input", printable_path(path))
+    return True

@@ -26,7 +26,8 @@ from overlap.jobs.scan import scan
 from overlap.jobs.spec import AddStep, JobSpec, ScanStep
 from overlap.model import Document, FileError, Role, ScanResult, Severity
 from overlap.privacy.pseudonyms import ensure_key, pseudonymize_error, pseudonymize_result
-from overlap.report.folder import write_report_folder
+from overlap.report.folder import check_report_folder, write_report_folder
+from overlap.report.printable import printable_result
 from overlap.store.corpus import CorpusStore
 from overlap.store.ledger import LedgerEntry, record_scanned, scanned_ids
 
@@ -108,7 +109,9 @@ class JobReport:
 def report_folder(template: str, name: str, day: date) -> Path:
     """The dated report folder: the template filled in, with ``-2``, ``-3``... if one exists.
 
-    A run never overwrites an earlier run's report.
+    A run never overwrites an earlier run's report. A report appears whole or not at all
+    (:func:`~overlap.report.folder.write_report_folder`), so an interrupted run leaves no
+    folder of that name and the next run takes the name.
     """
     year, week, _ = day.isocalendar()
     base = Path(template.format(date=day.isoformat(), week=f"{year}-W{week:02d}", job=name))
@@ -177,11 +180,13 @@ class _Run:
                     self.spec.name, len(fresh), len(submissions) - len(fresh))  # fmt: skip
         if not fresh:
             return 0, len(submissions), None, None
+        out = report_folder(step.out, self.spec.name, day)
+        check_report_folder(out, corpus=self.store.root, inputs=[*step.paths, *step.exclude])
         view = StoreWithout(self.store, {d.id for d in fresh})
         result = scan(fresh, view, excludes=templates, errors=errors, engine=self.engine)
         if key is not None:
             result = pseudonymize_result(result, key)
-        out = report_folder(step.out, self.spec.name, day)
+        result = printable_result(result)
         write_report_folder(result, out)  # the same folder as ``overlap scan`` writes
         logger.info("%s: %d finding(s), report written to %s",
                     self.spec.name, len(result.findings), out)  # fmt: skip

@@ -17,7 +17,8 @@ from overlap.jobs.intake import add_files
 from overlap.jobs.scan import Progress, scan
 from overlap.model import FileError, Role, ScanResult
 from overlap.privacy.pseudonyms import ensure_key, pseudonymize_result
-from overlap.report.folder import write_report_folder
+from overlap.report.folder import check_report_folder, write_report_folder
+from overlap.report.printable import printable_result
 from overlap.settings import Settings
 from overlap.store.corpus import CorpusStore
 from overlap.store.lock import DEFAULT_LOCK_TIMEOUT
@@ -111,9 +112,12 @@ def scan_paths(
     The ``excludes`` files are templates, never submissions, even inside a folder scanned.
     With ``pseudonymize``, the result and the report name students by stable pseudonyms
     (keyed by the store's ``pseudonym.key``) instead of their names. Matching runs on
-    ``engine`` (local processes by default); the findings do not depend on it.
+    ``engine`` (local processes by default); the findings do not depend on it. The report
+    replaces ``out`` whole; ``out`` is checked before the scan
+    (:func:`~overlap.report.folder.check_report_folder`).
     """
     store = open_corpus(corpus, settings)
+    check_report_folder(out, corpus=store.root, inputs=[*paths, *excludes])
     submissions = read_documents(paths, Role.SUBMISSION, skip=excludes)
     templates = read_documents(excludes, Role.EXCLUDE) if excludes else None
     if templates is not None and templates.errors:
@@ -130,6 +134,7 @@ def scan_paths(
         )
     if pseudonymize:
         result = pseudonymize_result(result, ensure_key(store.root))
+    result = printable_result(result)
     write_report_folder(result, out)
     return result
 

@@ -33,8 +33,12 @@ REPORT_FILES = (
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` as UTF-8 next to ``path`` and move it into place in one step."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8", newline="")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, encoding="utf-8", newline="")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def write_report(result: ScanResult, out: Path) -> list[Path]:
@@ -64,7 +68,8 @@ def write_report(result: ScanResult, out: Path) -> list[Path]:
             (paths[4], submissions, SUBMISSIONS_SCHEMA),
         ):
             tmp = path.with_name(f".{path.name}.tmp")
-            pq.write_table(rows_arrow(rows, schema, result), tmp)
+            with tmp.open("wb") as fh:  # a file, not a name: pyarrow takes names as UTF-8 only
+                pq.write_table(rows_arrow(rows, schema, result), fh)
             os.replace(tmp, path)
     except OSError as exc:
         raise OverlapError(f"cannot write report to {out}: {exc}") from exc

@@ -1,21 +1,117 @@
-"""A scan's whole report folder: tables, extracted texts and HTML pages, the same for every job."""
+"""A scan's whole report folder: tables, extracted texts and HTML pages, the same for every job.
+
+The folder is replaced whole on each run (:mod:`overlap.report.swap`): it holds only what a
+report writes, plus hidden files such as ``.htaccess`` that are carried over. A folder holding
+anything else is refused rather than replaced, and so is one inside the corpus store or
+holding an input of the scan.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from pathlib import Path
 
+from overlap.errors import InputError
 from overlap.model import ScanResult
-from overlap.report.files import write_report
+from overlap.report.files import REPORT_FILES, write_atomic, write_report
 from overlap.report.html import write_html
-from overlap.report.texts import write_texts
+from overlap.report.html.site import PAGES_FOLDER
+from overlap.report.printable import printable_result
+from overlap.report.swap import REPORT_MARKER, replacing
+from overlap.report.texts import TEXTS_FOLDER, write_texts
+
+#: What a report folder holds.
+REPORT_ENTRIES = frozenset({*REPORT_FILES, "index.html", PAGES_FOLDER, TEXTS_FOLDER, REPORT_MARKER})
+MARKER_SCHEMA = "overlap.report/1"
+
+
+def _ours(name: str) -> bool:
+    """An entry a report writes, or a temporary file an interrupted writer left."""
+    return name in REPORT_ENTRIES or (name.startswith(".") and name.endswith(".tmp"))
+
+
+def _carried(entry: Path) -> bool:
+    """A hidden file of the user's, such as ``.htaccess``, to keep in the new report."""
+    name = entry.name
+    return name.startswith(".") and not _ours(name) and entry.is_file() and not entry.is_symlink()
+
+
+def _check_replaceable(out: Path, shown: Path | None = None) -> None:
+    """Raise unless ``out`` is missing, a report folder, or a folder holding nothing else."""
+    shown = shown or out
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise InputError(f"--out {shown} is a file, not a report folder")
+    foreign = sorted(p.name for p in out.iterdir() if not _ours(p.name) and not _carried(p))
+    if foreign:
+        more = ", ..." if len(foreign) > 3 else ""
+        raise InputError(
+            f"--out {shown} holds files that are not a report ({', '.join(foreign[:3])}{more}): "
+            "a report folder is replaced whole, so give a new or empty folder"
+        )
+
+
+def check_report_folder(
+    out: Path, *, corpus: Path | None = None, inputs: Sequence[Path] = ()
+) -> None:
+    """Check, before a scan, that its report may be written to ``out``.
+
+    Args:
+        out: The report folder.
+        corpus: The corpus store the scan reads.
+        inputs: The files and folders the scan reads.
+
+    Raises:
+        InputError: ``out`` is the current folder (``--out ""``) or holds it, is the corpus
+            store, inside it or holds it, holds an input, or is a file or a folder holding
+            files a report does not write.
+    """
+    real = out.resolve()
+    if Path.cwd().resolve().is_relative_to(real):
+        raise InputError(
+            f"--out {str(out)!r} is the current folder or holds it: "
+            "give the report a folder of its own"
+        )
+    if corpus is not None:
+        store = corpus.resolve()
+        if real == store:
+            raise InputError(f"--out {out} is the corpus store")
+        if real.is_relative_to(store):
+            raise InputError(f"--out {out} is inside the corpus store {corpus}")
+        if store.is_relative_to(real):
+            raise InputError(f"--out {out} holds the corpus store {corpus}")
+    for path in inputs:
+        if path.resolve() == real:
+            raise InputError(f"--out {out} is a folder the scan reads")
+        if path.resolve().is_relative_to(real):
+            raise InputError(f"--out {out} holds {path}, which the scan reads")
+    _check_replaceable(real, out)
 
 
 def write_report_folder(result: ScanResult, out: Path) -> None:
     """Write findings/submissions tables, the submissions' texts and the HTML report to ``out``.
 
-    The texts are taken from ``result.documents``, so a pseudonymised result writes
-    pseudonymised names everywhere.
+    The new report replaces the folder whole (a second writer of ``out`` waits its turn), so
+    the folder always holds one whole report. Strings that are not valid Unicode are written
+    as :func:`~overlap.report.printable.printable_result` shows them. The texts are taken
+    from ``result.documents``, so a pseudonymised result writes pseudonymised names
+    everywhere.
+
+    Raises:
+        InputError: ``out`` is a file or holds files a report does not write.
+        OverlapError: A folder or file cannot be written, or another writer of ``out`` held
+            it for too long.
     """
-    write_report(result, out)
-    write_texts([result.documents[s.id] for s in result.submissions], out)
-    write_html(result, out)
+    result = printable_result(result)
+    with replacing(out, _check_replaceable, _carried) as fresh:
+        write_report(result, fresh)
+        write_texts([result.documents[s.id] for s in result.submissions], fresh)
+        write_html(result, fresh)
+        marker = {
+            "schema": MARKER_SCHEMA,
+            "generated_at": result.generated_at,
+            "about": "a report folder written by overlap; it is replaced whole on each run",
+        }
+        write_atomic(fresh / REPORT_MARKER, json.dumps(marker, indent=2) + "\n")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -18,22 +19,38 @@ from overlap.report.files import write_atomic
 TEXTS_FOLDER = "texts"
 INDEX_NAME = "index.json"
 SCHEMA = "overlap.texts/1"
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+#: Where a path's last name starts: after ``/``, ``!`` (into an archive) or a Windows ``\``
+#: (not the ``\xNN`` of a file name byte that is not UTF-8).
+_SEPARATOR = re.compile(r"[/!]|\\(?!x[0-9a-f]{2})")
+_UNSAFE_RUN = re.compile("\0+")
 _STEM_CHARS = 40
+
+
+def is_name_char(char: str) -> bool:
+    """Letters, digits and marks of any script, and ``._-``: safe in file names and links.
+
+    No separator, control, space, quote or punctuation that a shell, a URL or a file system
+    gives a meaning to; links percent-encode what is not ASCII.
+    """
+    return char in "._-" or unicodedata.category(char)[0] in "LNM"
 
 
 def text_file_name(document: Document) -> str:
     """A safe, readable file name: the stem of the document's file, then its id.
 
     ``uploads/Jane Doe_1_assignsubmission_file_/Essay (final).docx`` with id ``ab12...`` gives
-    ``Essay_final-ab12....txt``; posts (``export.csv#17``) keep their key in the stem.
+    ``Essay_final-ab12....txt``; posts (``export.csv#17``) keep their key in the stem. Letters
+    of every script are kept (NFKC-normalised: ``Zoë Ñúñez.docx`` gives ``Zoë_Ñúñez-ab12....txt``);
+    other characters become ``_``.
     """
-    last = re.split(r"[/\\!]", document.path)[-1]
+    last = _SEPARATOR.split(document.path)[-1]
     name, _, key = last.partition("#")
     stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
     if key:
         stem = f"{stem}_{key}"
-    stem = _UNSAFE.sub("_", stem).strip("._-")[:_STEM_CHARS].rstrip("._-")
+    stem = unicodedata.normalize("NFKC", stem[: 4 * _STEM_CHARS])
+    stem = _UNSAFE_RUN.sub("_", "".join(c if is_name_char(c) else "\0" for c in stem))
+    stem = stem.strip("._-")[:_STEM_CHARS].rstrip("._-")
     return f"{stem or 'document'}-{document.id}.txt"
 
 

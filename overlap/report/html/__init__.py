@@ -15,9 +15,14 @@ from overlap.report.files import write_atomic
 from overlap.report.html.overview import overview_page
 from overlap.report.html.site import PAGES_FOLDER, Site
 from overlap.report.html.submission import submission_page
+from overlap.report.texts import is_name_char
 
 #: Page names this package writes (``<stem>-<16 hex id>.html``); only those are ever removed.
-_OUR_PAGE = re.compile(r"[A-Za-z0-9._-]*-[0-9a-f]{16}\.html")
+_OUR_PAGE = re.compile(r".*-[0-9a-f]{16}\.html")
+
+
+def _ours(name: str) -> bool:
+    return _OUR_PAGE.fullmatch(name) is not None and all(map(is_name_char, name))
 
 
 def write_html(result: ScanResult, out: Path) -> list[Path]:
@@ -48,7 +53,7 @@ def write_html(result: ScanResult, out: Path) -> list[Path]:
         write_atomic(written[0], overview_page(site))
         keep = {p.name for p in written[1:]}
         for old in folder.iterdir():
-            if old.name not in keep and _OUR_PAGE.fullmatch(old.name) and old.is_file():
+            if old.name not in keep and _ours(old.name) and old.is_file():
                 old.unlink()
     except OSError as exc:
         raise OverlapError(f"cannot write the HTML report to {out}: {exc}") from exc

@@ -13,7 +13,8 @@ import html
 import re
 from urllib.parse import quote
 
-_SAFE_NAME = re.compile(r"[A-Za-z0-9._-]+")
+from overlap.report.texts import is_name_char
+
 _SAFE_TOKEN = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -42,11 +43,12 @@ def attrs(**values: object) -> str:
 def page_href(*parts: str, fragment: str | None = None) -> str:
     """A relative link to a page this package wrote, e.g. ``submissions/w01-ab12.html#f2``.
 
-    Each part must be a safe file name (letters, digits, ``._-``, no ``..``) so the link can
-    never leave the report folder or carry a scheme such as ``javascript:``.
+    Each part must be a safe file name (letters, digits and marks of any script, ``._-``,
+    no ``..``; see :func:`~overlap.report.texts.is_name_char`) so the link can never leave
+    the report folder or carry a scheme such as ``javascript:``; it is percent-encoded.
     """
     for part in (*parts, *([fragment] if fragment else [])):
-        if not _SAFE_NAME.fullmatch(part) or part in (".", ".."):
+        if not part or not all(map(is_name_char, part)) or part in (".", ".."):
             raise ValueError(f"unsafe link part: {part!r}")
     href = "/".join(quote(p) for p in parts)
     return f"{href}#{fragment}" if fragment else href
