@@ -5,17 +5,9 @@ from pathlib import Path
 
 import pytest
 import typer
-from typer.testing import CliRunner
+from clirun import invoke
 
 from overlap.cli import app
-
-runner = CliRunner()
-
-
-def invoke(*args: str | Path) -> tuple[int, str, str]:
-    result = runner.invoke(app, [str(a) for a in args])
-    return result.exit_code, result.stdout, result.stderr
-
 
 COMMANDS = [[], ["scan"], ["run"], ["corpus"], ["corpus", "add"], ["corpus", "remove"],
             ["corpus", "list"], ["corpus", "stats"], ["corpus", "verify"], ["eval"],

@@ -9,23 +9,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from clirun import invoke
 from conftest import ROOT, prose
-from typer.testing import CliRunner
 
-from overlap.cli import app
 from overlap.ingest.files import read_documents
 from overlap.jobs.index import add_documents
 from overlap.model import Role
 from overlap.store.corpus import CorpusStore
 from overlap.store.inventory import content_digest
 from overlap.store.ledger import MAX_FILES, LedgerEntry, forget_scanned, read_ledger, record_scanned
-
-runner = CliRunner()
-
-
-def invoke(*args: object) -> tuple[int, str, str]:
-    result = runner.invoke(app, [str(a) for a in args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.mark.parametrize(

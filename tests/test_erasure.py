@@ -3,11 +3,10 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from clirun import invoke
 from conftest import prose
 from storebytes import decompressed_pages, find_text
-from typer.testing import CliRunner
 
-from overlap.cli import app
 from overlap.errors import InputError
 from overlap.ingest.files import read_documents
 from overlap.jobs.erasure import Selection, remove_documents
@@ -18,13 +17,7 @@ from overlap.store.corpus import CorpusStore
 from overlap.store.inventory import content_digest
 from overlap.store.ledger import LedgerEntry, record_scanned, scanned_ids
 
-runner = CliRunner()
 X = "Xavier Quill"
-
-
-def invoke(*args: object) -> tuple[int, str, str]:
-    result = runner.invoke(app, [str(a) for a in args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture

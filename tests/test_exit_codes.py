@@ -14,18 +14,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from clirun import invoke
 
-from overlap.cli import app
 from tests.conftest import ROOT, prose
 
-runner = CliRunner()
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's package in the child
-
-
-def invoke(*args: str | Path) -> tuple[int, str, str]:
-    result = runner.invoke(app, [str(a) for a in args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture

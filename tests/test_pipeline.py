@@ -5,23 +5,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from clirun import invoke
 from conftest import ROOT, prose
-from typer.testing import CliRunner
 
-from overlap.cli import app
 from overlap.errors import JobError
 from overlap.jobs.pipeline import report_folder
 from overlap.jobs.spec import load_job
 from overlap.model import FileError
 from overlap.privacy.pseudonyms import KEY_NAME, ensure_key, pseudonym, pseudonymize_error
 from overlap.store.corpus import CorpusStore
-
-runner = CliRunner()
-
-
-def invoke(*args: object) -> tuple[int, str, str]:
-    result = runner.invoke(app, [str(a) for a in args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture

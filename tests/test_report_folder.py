@@ -12,23 +12,15 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from clirun import invoke
 from conftest import ROOT
 from reportcheck import whole_report
-from typer.testing import CliRunner
 
-from overlap.cli import app
 from overlap.jobs.run import add_to_corpus, scan_paths
 from overlap.model import Document, Role, printable_path
 from overlap.report.html.markup import page_href
 from overlap.report.swap import REPORT_MARKER
 from overlap.report.texts import text_file_name
-
-runner = CliRunner()
-
-
-def invoke(*args: object) -> tuple[int, str, str]:
-    result = runner.invoke(app, [str(a) for a in args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture

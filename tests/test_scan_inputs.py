@@ -7,20 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from clirun import invoke
 
-from overlap.cli import app
 from overlap.ingest import read_documents
 from overlap.ingest.errors import count_unread
 from overlap.model import FileError, Role
 from tests.conftest import prose
-
-runner = CliRunner()
-
-
-def invoke(*args: str | Path) -> tuple[int, str, str]:
-    result = runner.invoke(app, [str(a) for a in args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture

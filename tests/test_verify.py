@@ -5,10 +5,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from clirun import invoke
 from conftest import prose
-from typer.testing import CliRunner
 
-from overlap.cli import app
 from overlap.ingest.files import read_documents
 from overlap.jobs.index import add_documents
 from overlap.model import Role
@@ -16,13 +15,6 @@ from overlap.settings import Settings
 from overlap.store.corpus import CorpusStore
 from overlap.store.ledger import LedgerEntry, record_scanned
 from overlap.store.verify import drop_damaged_parts, verify_store
-
-runner = CliRunner()
-
-
-def invoke(*args: object) -> tuple[int, str, str]:
-    result = runner.invoke(app, [str(a) for a in args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture
