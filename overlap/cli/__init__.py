@@ -6,6 +6,7 @@ import typer
 
 from overlap.cli.corpus import corpus_app
 from overlap.cli.evaluate import eval_app
+from overlap.cli.interrupts import interrupts_reported
 from overlap.cli.scan import run, scan
 
 app = typer.Typer(
@@ -22,5 +23,6 @@ app.add_typer(eval_app, name="eval")
 
 
 def main() -> None:
-    """Run the command line; usage errors exit with status 2."""
-    app()
+    """Run the command line; usage errors exit with status 2, Ctrl-C 130, SIGTERM 143."""
+    with interrupts_reported():
+        app()
