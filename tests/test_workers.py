@@ -210,3 +210,26 @@ def test_killing_corpus_add_leaves_no_worker_and_a_whole_store(
         pass
     assert leftovers(store) == []
     assert state(store) == got
+
+
+def test_a_command_started_ignoring_sigint_keeps_ignoring_it(tmp_path: Path, batch: Path) -> None:
+    """As under ``nohup`` or ``&`` in a script: Ctrl-C in the terminal is not for it."""
+    store = tmp_path / "store"
+    log = tmp_path / "stderr"
+    command = [sys.executable, "-m", "overlap", "corpus", "add", str(batch), "--role", "prior",
+               "--corpus", str(store), "--quiet", "--workers", "2"]  # fmt: skip
+    with log.open("w") as stderr:
+        proc = subprocess.Popen(
+            command, env=ENV, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+        )  # fmt: skip
+    pool = pool_of(proc)
+    try:
+        assert pool, "the add ended before its pool started"
+        os.killpg(proc.pid, signal.SIGINT)
+        assert proc.wait(120) == 0, log.read_text()
+    finally:
+        proc.kill()
+        gone_within(pool, 0)
+    assert log.read_text() == ""
+    assert state(store)[0] == 4_200
