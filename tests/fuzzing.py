@@ -351,7 +351,7 @@ def run_fuzz(
         every = max(1, subprocess_every // batch)
         for k, first in enumerate(range(0, cases, batch)):
             fuzzer.batch(first, min(batch, cases - first), in_subprocess=(k + 1) % every == 0)
-            if verbose and (k + 1) % 20 == 0:
+            if verbose and (k + 1) % 20 == 0 and first + batch < cases:
                 fuzzer.report.seconds = time.monotonic() - began
                 print(fuzzer.report.summary(), flush=True)
     fuzzer.report.seconds = time.monotonic() - began
