@@ -373,6 +373,12 @@ def test_broken_rtf(tmp_path: Path) -> None:
     assert read_error(tmp_path, "b.rtf", b"{\\rtf1 }") == "no text"
 
 
+@pytest.mark.parametrize("escape", [b"\\u99999999999999999999?", b"\\u1114112?"])
+def test_rtf_escape_out_of_range(tmp_path: Path, escape: bytes) -> None:
+    data = b"{\\rtf1\\ansi Some text " + escape + b" and more}"
+    assert read_error(tmp_path, "a.rtf", data).startswith("corrupt RTF (")
+
+
 # --- every format, and the readers on their own -----------------------------------------------
 
 

@@ -8,6 +8,7 @@ import typer
 
 from overlap.cli.corpus import corpus_app
 from overlap.cli.evaluate import eval_app
+from overlap.cli.interrupts import interrupts_reported
 from overlap.cli.scan import run, scan
 from overlap.cli.usage import Group, print_version, use_plain_commands
 
@@ -42,5 +43,6 @@ use_plain_commands(app)
 
 
 def main() -> None:
-    """Run the command line; usage errors exit with status 2."""
-    app()
+    """Run the command line; usage errors exit with status 2, Ctrl-C 130, SIGTERM 143."""
+    with interrupts_reported():
+        app()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
+from overlap.engine.workers import parent_signals_held, start_worker, stop_pool
 from overlap.errors import EngineError
 
 A = TypeVar("A")
@@ -23,8 +25,9 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
 
-def _install(shared: object) -> None:
+def _start(owner: int | None, shared: object) -> None:
     global _SHARED
+    start_worker(owner)
     _SHARED = shared
 
 
@@ -52,6 +55,10 @@ def map_shards(
     processes. Shards are drawn lazily, at most two ahead per worker, so memory stays
     bounded by a few shards whatever their number. ``stage`` must be a module-level
     function and shards picklable.
+
+    Workers die with this process, even killed, and ignore Ctrl-C, which is this process's
+    to handle. An exception here (Ctrl-C, a failed task) or closing the iterator early kills
+    them at once rather than waiting for their tasks.
     """
     return LocalEngine(workers).map(stage, shards)
 
@@ -92,18 +99,27 @@ class LocalEngine:
             yield from (stage(s, value) if shared else stage(s) for s in first)
             return
         rest = _chain(first, shards)
-        if shared:
-            pool = ProcessPoolExecutor(self.workers, initializer=_install, initargs=(value,))
-        else:
-            pool = ProcessPoolExecutor(self.workers)
-        with pool:
+        context = multiprocessing.get_context()
+        # Workers are children of this process unless a fork server starts them.
+        owner = os.getpid() if context.get_start_method() != "forkserver" else None
+        pool = ProcessPoolExecutor(
+            self.workers, context, initializer=_start, initargs=(owner, value if shared else None)
+        )
 
-            def submit(shard: A) -> Future[B]:
+        def submit(shard: A) -> Future[B]:
+            with parent_signals_held():  # a submit may start workers
                 if shared:
                     return pool.submit(_with_shared, stage, shard)
                 return pool.submit(stage, shard)
 
+        try:
             yield from _pooled(submit, rest, 2 * self.workers)
+        except BaseException:
+            # Interrupted, failed, or the caller stopped early: nothing more is wanted from
+            # the workers, and a running task may take minutes.
+            stop_pool(pool)
+            raise
+        pool.shutdown()
 
     def close(self) -> None:
         """Nothing to release: pools live as long as one map."""

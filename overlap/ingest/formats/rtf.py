@@ -24,6 +24,6 @@ def read_rtf(data: bytes, shown: str, limits: IngestLimits) -> Extracted:
         raise ExtractError(shown, not_a("an RTF document", data))
     try:
         text: str = rtf_to_text(head.decode("latin-1"), errors="replace")  # type: ignore[no-untyped-call]
-    except (ValueError, LookupError, IndexError) as exc:
+    except (ValueError, LookupError, IndexError, OverflowError) as exc:  # \u99999999999?
         raise ExtractError(shown, f"corrupt RTF ({exc})") from exc
     return Extracted(join_paragraphs([line.strip() for line in text.split("\n")]))
