@@ -93,6 +93,27 @@ def test_zip_members_are_documents_named_inside_the_archive(tmp_path: Path) -> N
     assert [d.id for d in again.documents] == [d.id for d in result.documents]
 
 
+@pytest.mark.parametrize(
+    "members",
+    [
+        {},
+        {"__MACOSX/._essay.docx": "resource fork", "inner/.DS_Store": "junk"},
+        {"inner/photo.png": PNG, "inner/": ""},
+        {"inner/": "", "empty.zip": zip_bytes({})},
+    ],
+    ids=["no-members", "hidden-only", "other-kinds", "nested-empty"],
+)
+def test_an_archive_that_gives_nothing_is_a_named_error(
+    tmp_path: Path, members: dict[str, bytes | str]
+) -> None:
+    (tmp_path / "batch.zip").write_bytes(zip_bytes(members))
+    result = read_documents([tmp_path / "batch.zip"], Role.SUBMISSION)
+    assert result.documents == ()
+    assert [e.error for e in result.errors][-1:] == [
+        "nothing to read: no member is a file overlap reads"
+    ]
+
+
 def test_nested_archives_to_a_bounded_depth(tmp_path: Path) -> None:
     level3 = zip_bytes({"deep.txt": "three deep"})
     level2 = zip_bytes({"two.txt": "two deep", "level3.zip": level3})

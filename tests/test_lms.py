@@ -393,6 +393,7 @@ def test_bad_export_rows_and_files(tmp_path: Path) -> None:
     assert errors == [
         ("p.jsonl#row-2", "not JSON"),
         ("p.jsonl#row-3", "not a JSON object"),
+        ("q.csv", "no posts: the export has a header and no rows"),
         ("r.csv", "not a discussion export: no column for the post text"),
     ]
 

@@ -178,6 +178,7 @@ class _Batch:
             source = item.path
         else:
             source = item.load()
+        before = (len(self.documents), len(self.errors))
         try:
             with SafeZip.open(source, item.shown, self.limits, budget) as archive:
                 members, refused = archive_items(archive, item, depth)
@@ -185,6 +186,10 @@ class _Batch:
                 self.container(members)
         except ArchiveRefusedError as exc:
             self._fail(exc.path, exc.reason)
+        if (len(self.documents), len(self.errors)) == before:
+            # Hidden files, folders and kinds that are not read: a person sent an archive
+            # to be read, so an archive that gives nothing is said, not passed over.
+            raise ExtractError(item.shown, "nothing to read: no member is a file overlap reads")
 
     def _export(self, item: Item) -> None:
         text = decode_bytes(item.load(), item.shown)
@@ -193,6 +198,8 @@ class _Batch:
         )
         for error in errors:
             self._fail(error.path, error.reason, row=True)
+        if not posts and not errors:
+            raise ExtractError(item.shown, "no posts: the export has a header and no rows")
         for post in posts:
             meta = Metadata(student=post.author, submitted_at=post.posted_at)
             self._add(
