@@ -1,5 +1,5 @@
 """Entry point for ``python -m overlap``."""
 
-from overlap.cli import main
+from overlap.launch import main
 
 main()

@@ -233,3 +233,31 @@ def test_a_command_started_ignoring_sigint_keeps_ignoring_it(tmp_path: Path, bat
         gone_within(pool, 0)
     assert log.read_text() == ""
     assert state(store)[0] == 4_200
+
+
+#: A child that receives the signal while it imports the command line (numpy, pyarrow and
+#: the readers take a good part of a second to load), then starts as the entry point does.
+SIGNAL_WHILE_LOADING = """
+import os, signal, sys
+
+class Trip:
+    def find_spec(self, name, path=None, target=None):
+        if name == "overlap.cli":
+            sys.meta_path.remove(self)
+            os.kill(os.getpid(), signal.{signal})
+        return None
+
+sys.meta_path.insert(0, Trip())
+sys.argv = ["overlap", "--version"]
+from overlap.launch import main
+main()
+"""
+
+
+@pytest.mark.parametrize(("name", "status"), [("SIGINT", 130), ("SIGTERM", 143)])
+def test_a_signal_while_the_command_line_loads_is_one_line(name: str, status: int) -> None:
+    child = subprocess.run(
+        [sys.executable, "-c", SIGNAL_WHILE_LOADING.format(signal=name)],
+        env=ENV, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert (child.returncode, child.stderr, child.stdout) == (status, f"interrupted ({name})\n", "")
