@@ -24,6 +24,10 @@ err = Console(stderr=True)
 out = Console() if Console().is_terminal else Console(width=120)
 DEFAULT_CORPUS = Path("corpus/store")
 LOCK_HELP = "Seconds to wait for another writer of the store before giving up."
+#: ``--corpus``, as every command that reads or writes a store takes it.
+CorpusOption = Annotated[Path, typer.Option(metavar="DIR", help="Corpus store folder.")]
+#: ``--lock-timeout``, as every command that writes a store takes it.
+LockTimeoutOption = Annotated[float, typer.Option(min=0, metavar="SECONDS", help=LOCK_HELP)]
 # Shared by scan and run, which adds the job file's key; hence no full stop.
 FAIL_ON_HELP = (
     "Exit with status 1 if a finding is at or above this severity: never, info, low, medium or high"

@@ -12,10 +12,11 @@ import typer
 
 from overlap.cli.common import (
     DEFAULT_CORPUS,
-    LOCK_HELP,
+    CorpusOption,
     CorpusRole,
     EngineName,
     EngineOption,
+    LockTimeoutOption,
     SchedulerOption,
     WorkersOption,
     err,
@@ -54,13 +55,9 @@ def corpus_add(
             metavar="ROLE", help="What the documents are: source (published) or prior (posts)."
         ),
     ],
-    corpus: Annotated[
-        Path, typer.Option(metavar="DIR", help="Corpus store folder.")
-    ] = DEFAULT_CORPUS,
+    corpus: CorpusOption = DEFAULT_CORPUS,
     quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
-    lock_timeout: Annotated[
-        float, typer.Option(min=0, metavar="SECONDS", help=LOCK_HELP)
-    ] = DEFAULT_LOCK_TIMEOUT,
+    lock_timeout: LockTimeoutOption = DEFAULT_LOCK_TIMEOUT,
     engine: EngineOption = EngineName.local,
     scheduler: SchedulerOption = None,
     workers: WorkersOption = None,
@@ -112,13 +109,9 @@ def corpus_remove(
             help="A stored path, or a folder or archive above stored paths; repeatable.",
         ),
     ] = None,
-    corpus: Annotated[
-        Path, typer.Option(metavar="DIR", help="Corpus store folder.")
-    ] = DEFAULT_CORPUS,
+    corpus: CorpusOption = DEFAULT_CORPUS,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would go.")] = False,
-    lock_timeout: Annotated[
-        float, typer.Option(min=0, metavar="SECONDS", help=LOCK_HELP)
-    ] = DEFAULT_LOCK_TIMEOUT,
+    lock_timeout: LockTimeoutOption = DEFAULT_LOCK_TIMEOUT,
 ) -> None:
     """Erase documents, and everything the store derived from them.
 
@@ -153,9 +146,7 @@ def corpus_remove(
 
 @corpus_app.command("list")
 def corpus_list(
-    corpus: Annotated[
-        Path, typer.Option(metavar="DIR", help="Corpus store folder.")
-    ] = DEFAULT_CORPUS,
+    corpus: CorpusOption = DEFAULT_CORPUS,
     role: Annotated[
         CorpusRole | None,
         typer.Option(metavar="ROLE", help="Only documents of this role: source or prior."),
@@ -189,9 +180,7 @@ def corpus_list(
 
 @corpus_app.command("stats")
 def corpus_stats(
-    corpus: Annotated[
-        Path, typer.Option(metavar="DIR", help="Corpus store folder.")
-    ] = DEFAULT_CORPUS,
+    corpus: CorpusOption = DEFAULT_CORPUS,
     digest: Annotated[
         bool, typer.Option("--digest", help="Also print a SHA-256 of the content (reads all).")
     ] = False,
@@ -217,9 +206,7 @@ DAMAGED_EXIT = 3
 
 @corpus_app.command("verify")
 def corpus_verify(
-    corpus: Annotated[
-        Path, typer.Option(metavar="DIR", help="Corpus store folder.")
-    ] = DEFAULT_CORPUS,
+    corpus: CorpusOption = DEFAULT_CORPUS,
     drop_damaged: Annotated[
         bool,
         typer.Option(
@@ -229,9 +216,7 @@ def corpus_verify(
         ),
     ] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    lock_timeout: Annotated[
-        float, typer.Option(min=0, metavar="SECONDS", help=LOCK_HELP)
-    ] = DEFAULT_LOCK_TIMEOUT,
+    lock_timeout: LockTimeoutOption = DEFAULT_LOCK_TIMEOUT,
 ) -> None:
     """Read every file of every part in full and check it against the manifest and settings.
 

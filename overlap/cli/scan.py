@@ -15,6 +15,7 @@ from overlap.cli.common import (
     FAIL_ON_HELP,
     PSEUDONYMIZE_HELP,
     SCHEDULER_NEEDS_DASK,
+    CorpusOption,
     EngineName,
     EngineOption,
     FailOn,
@@ -46,9 +47,7 @@ def scan(
         ),
     ],
     out_dir: Annotated[Path, typer.Option("--out", metavar="DIR", help="Report folder to write.")],
-    corpus: Annotated[
-        Path, typer.Option(metavar="DIR", help="Corpus store folder.")
-    ] = DEFAULT_CORPUS,
+    corpus: CorpusOption = DEFAULT_CORPUS,
     exclude: Annotated[
         list[Path] | None,
         typer.Option(
