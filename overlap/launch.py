@@ -1,20 +1,28 @@
-"""Start the command line: Ctrl-C or SIGTERM while it loads ends it as it would later."""
+"""Start the command line: Ctrl-C and SIGTERM end a command alike, from its first import on."""
 
 from __future__ import annotations
 
 import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
 
 #: Exit status of a command stopped by signal N: 128 + N, as a shell reports it.
-_STATUS_BASE = 128
+SIGNAL_STATUS_BASE = 128
 
 
-def main() -> None:
-    """Load the command line and run it; a signal during loading prints one line, no traceback.
+@contextmanager
+def interrupts_reported() -> Iterator[None]:
+    """Treat SIGTERM as Ctrl-C, and report either as ``interrupted (SIGINT)`` with 128 + N.
 
-    Loading takes a good part of a second (numpy, pyarrow, the readers), long enough for a
-    Ctrl-C to land in an import. Once loaded, :func:`overlap.cli.main` handles signals.
+    Both raise KeyboardInterrupt in the main thread, so ``with`` blocks release the store
+    lock and engines stop their workers on the way out, as they do for an error. A signal
+    this process was started ignoring (``nohup``, a background job) stays ignored. Must be
+    entered in the main thread.
+
+    Raises:
+        SystemExit: With status 128 + the signal's number, once the command has unwound.
     """
     received: list[int] = []
 
@@ -22,13 +30,30 @@ def main() -> None:
         received.append(signum)
         raise KeyboardInterrupt
 
+    previous = {}
     for signum in (signal.SIGINT, signal.SIGTERM):
-        if signal.getsignal(signum) is not signal.SIG_IGN:  # nohup and & keep theirs
-            signal.signal(signum, interrupt)
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            previous[signum] = signal.signal(signum, interrupt)
     try:
-        from overlap.cli import main as run
-    except KeyboardInterrupt:
-        got = signal.Signals(received[-1] if received else signal.SIGINT)
-        sys.stderr.write(f"interrupted ({got.name})\n")
-        raise SystemExit(_STATUS_BASE + got.value) from None
-    run()
+        yield
+    except (KeyboardInterrupt, SystemExit):
+        if not received:
+            raise
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if received:
+        sys.stderr.write(f"interrupted ({signal.Signals(received[0]).name})\n")
+        raise SystemExit(SIGNAL_STATUS_BASE + received[0])
+
+
+def main() -> None:
+    """Load the command line and run it; usage errors exit 2, Ctrl-C 130, SIGTERM 143.
+
+    Signals are taken over before the command line is imported: loading takes a good part
+    of a second (numpy, pyarrow, the readers), long enough for a Ctrl-C to land in an import.
+    """
+    with interrupts_reported():
+        from overlap.cli import app
+
+        app()

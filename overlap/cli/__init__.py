@@ -8,7 +8,6 @@ import typer
 
 from overlap.cli.corpus import corpus_app
 from overlap.cli.evaluate import eval_app
-from overlap.cli.interrupts import interrupts_reported
 from overlap.cli.scan import run, scan
 from overlap.cli.usage import Group, print_version, use_plain_commands
 
@@ -40,9 +39,3 @@ app.command("run")(run)
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(eval_app, name="eval")
 use_plain_commands(app)
-
-
-def main() -> None:
-    """Run the command line; usage errors exit with status 2, Ctrl-C 130, SIGTERM 143."""
-    with interrupts_reported():
-        app()
