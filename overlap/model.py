@@ -127,8 +127,8 @@ class Evidence(StrEnum):
 
     #: One run of the same words in the same order: a verbatim copy.
     EXACT = "exact"
-    #: Runs of the same words in the same order, chained across a few changed, inserted or
-    #: dropped words: a copy that was edited.
+    #: Runs of the same words, chained across a few changed, inserted or dropped words, or
+    #: moved a few words from where they stood: a copy that was edited.
     EDITED = "edited"
     #: Sentences alike in their words (TF-ISF cosine and Dice), clustered into one passage;
     #: the words may be reordered, replaced or summarised, so the passage is a paraphrase.

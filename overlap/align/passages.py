@@ -17,7 +17,8 @@ from overlap.text.tokens import Tokens
 class Mode(StrEnum):
     """What evidence the aligner looks at."""
 
-    #: Runs of the same words, chained across a few changed words: exact and edited copies.
+    #: Runs of the same words, chained across a few changed or moved words: exact and edited
+    #: copies.
     EXACT = "exact"
     #: Also sentences alike in their words, clustered into passages tight on both sides
     #: (reworded, reordered or translated text). For two texts that are both reported on.

@@ -174,7 +174,7 @@ def _evidence(f: Finding, diff: WordDiff | None, other: str) -> str:
     if f.evidence is Evidence.EXACT:
         rests, detail = "exact copy", "the same words in the same order"
     elif f.evidence is Evidence.EDITED:
-        rests, detail = "edited copy", "some words changed, inserted or dropped"
+        rests, detail = "edited copy", "some words changed, inserted, dropped or moved"
         if diff is not None:
             detail = _edits(diff)
     elif f.evidence is Evidence.PARAPHRASE:
