@@ -27,7 +27,6 @@ from overlap.jobs.spec import AddStep, JobSpec, ScanStep
 from overlap.model import Document, FileError, Role, ScanResult, Severity
 from overlap.privacy.pseudonyms import ensure_key, pseudonymize_error, pseudonymize_result
 from overlap.report.folder import check_report_folder, write_report_folder
-from overlap.report.printable import printable_result
 from overlap.store.corpus import CorpusStore
 from overlap.store.ledger import LedgerEntry, record_scanned, scanned_ids
 
@@ -186,8 +185,7 @@ class _Run:
         result = scan(fresh, view, excludes=templates, errors=errors, engine=self.engine)
         if key is not None:
             result = pseudonymize_result(result, key)
-        result = printable_result(result)
-        write_report_folder(result, out)  # the same folder as ``overlap scan`` writes
+        result = write_report_folder(result, out)  # the same folder as ``overlap scan`` writes
         logger.info("%s: %d finding(s), report written to %s",
                     self.spec.name, len(result.findings), out)  # fmt: skip
         if step.add_as == "prior":

@@ -18,7 +18,6 @@ from overlap.jobs.scan import Progress, scan
 from overlap.model import FileError, Role, ScanResult
 from overlap.privacy.pseudonyms import ensure_key, pseudonymize_result
 from overlap.report.folder import check_report_folder, write_report_folder
-from overlap.report.printable import printable_result
 from overlap.settings import Settings
 from overlap.store.corpus import CorpusStore
 from overlap.store.lock import DEFAULT_LOCK_TIMEOUT
@@ -134,9 +133,7 @@ def scan_paths(
         )
     if pseudonymize:
         result = pseudonymize_result(result, ensure_key(store.root))
-    result = printable_result(result)
-    write_report_folder(result, out)
-    return result
+    return write_report_folder(result, out)
 
 
 def nothing_scanned(paths: Sequence[Path], result: ScanResult) -> str:

@@ -90,7 +90,7 @@ def check_report_folder(
     _check_replaceable(real, out)
 
 
-def write_report_folder(result: ScanResult, out: Path) -> None:
+def write_report_folder(result: ScanResult, out: Path) -> ScanResult:
     """Write findings/submissions tables, the submissions' texts and the HTML report to ``out``.
 
     The new report replaces the folder whole (a second writer of ``out`` waits its turn), so
@@ -98,6 +98,9 @@ def write_report_folder(result: ScanResult, out: Path) -> None:
     as :func:`~overlap.report.printable.printable_result` shows them. The texts are taken
     from ``result.documents``, so a pseudonymised result writes pseudonymised names
     everywhere.
+
+    Returns:
+        The result as written (printable), for the caller to print the same.
 
     Raises:
         InputError: ``out`` is a file or holds files a report does not write.
@@ -115,3 +118,4 @@ def write_report_folder(result: ScanResult, out: Path) -> None:
             "about": "a report folder written by overlap; it is replaced whole on each run",
         }
         write_atomic(fresh / REPORT_MARKER, json.dumps(marker, indent=2) + "\n")
+    return result
