@@ -177,7 +177,13 @@ def test_corpus_that_is_a_file_is_one_message(tiny_set: Path, tmp_path: Path) ->
             ("scan", tiny_set / "submissions", "--corpus", not_a_store, "--out", tmp_path / "o"),
             ("corpus", "add", tiny_set / "sources", "--role", "source", "--corpus", not_a_store),
             ("run", tmp_path / "job.toml"),
+            ("corpus", "list", "--corpus", not_a_store),
+            ("corpus", "stats", "--corpus", not_a_store),
+            ("corpus", "remove", "--student", "A", "--corpus", not_a_store),
+            ("corpus", "verify", "--corpus", not_a_store),
         )
     }
-    assert said == {(2, f"error: {not_a_store} is a file, not a corpus store folder\n")}
+    assert said == {
+        (2, f"error: {not_a_store} is a file, not a folder (a corpus store is a folder)\n")
+    }
     assert not (tmp_path / "o").exists()

@@ -21,7 +21,6 @@ from overlap.ingest.errors import count_unread
 from overlap.ingest.files import read_documents
 from overlap.jobs.exclusion import StoreWithout
 from overlap.jobs.index import add_documents, describe_conflicts
-from overlap.jobs.run import open_corpus
 from overlap.jobs.scan import scan
 from overlap.jobs.spec import AddStep, JobSpec, ScanStep
 from overlap.model import Document, FileError, Role, ScanResult, Severity
@@ -209,7 +208,9 @@ def run_job(spec: JobSpec, *, day: date | None = None) -> JobReport:
         OverlapError: An input path is missing, the store is damaged, its lock was held
             longer than ``spec.lock_timeout``, or the report cannot be written.
     """
-    store = open_corpus(spec.corpus, spec.settings, create=True, lock_timeout=spec.lock_timeout)
+    store = CorpusStore.open(
+        spec.corpus, spec.settings, create=True, lock_timeout=spec.lock_timeout
+    )
     scanned, before, out, result = 0, 0, None, None
     with open_engine(spec.engine) as engine, store.locked():
         run = _Run(spec, store, engine)

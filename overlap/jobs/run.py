@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from overlap.engine.choice import EngineSpec, open_engine
-from overlap.errors import InputError, StoreError
+from overlap.errors import InputError
 from overlap.ingest.files import read_documents
 from overlap.ingest.limits import IngestLimits
 from overlap.ingest.shards import plan_reads
@@ -43,25 +43,6 @@ class AddSummary:
     conflicts: tuple[RoleConflict, ...] = ()
 
 
-def open_corpus(
-    corpus: Path,
-    settings: Settings | None = None,
-    *,
-    create: bool = False,
-    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
-) -> CorpusStore:
-    """Open the store at ``corpus`` for a job, the same way whether it reads or writes.
-
-    Arguments as :meth:`CorpusStore.open`.
-
-    Raises:
-        StoreError: ``corpus`` is a file, or what :meth:`CorpusStore.open` raises.
-    """
-    if corpus.exists() and not corpus.is_dir():
-        raise StoreError(f"{corpus} is a file, not a corpus store folder")
-    return CorpusStore.open(corpus, settings, create=create, lock_timeout=lock_timeout)
-
-
 def add_to_corpus(
     paths: Sequence[Path],
     role: Role,
@@ -80,7 +61,7 @@ def add_to_corpus(
         raise InputError(f"corpus documents are sources or prior posts, not {role}")
     limits = IngestLimits()
     shards = plan_reads(paths, limits)
-    store = open_corpus(corpus, create=True, lock_timeout=lock_timeout)
+    store = CorpusStore.open(corpus, create=True, lock_timeout=lock_timeout)
     total = sum(s.files for s in shards)
 
     def step(done: int) -> None:
@@ -115,7 +96,7 @@ def scan_paths(
     replaces ``out`` whole; ``out`` is checked before the scan
     (:func:`~overlap.report.folder.check_report_folder`).
     """
-    store = open_corpus(corpus, settings)
+    store = CorpusStore.open(corpus, settings)
     check_report_folder(out, corpus=store.root, inputs=[*paths, *excludes])
     submissions = read_documents(paths, Role.SUBMISSION, skip=excludes)
     templates = read_documents(excludes, Role.EXCLUDE) if excludes else None

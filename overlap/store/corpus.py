@@ -87,17 +87,18 @@ class CorpusStore:
         store's writers wait for another process's lock.
 
         Raises:
-            StoreError: the folder holds no store (and ``create`` is false) or a damaged one.
+            StoreError: ``root`` is a file, holds no store (and ``create`` is false) or a
+                damaged one.
             StoreLockedError: creating the store had to wait for the lock for too long.
             SettingsMismatchError: the store was made with other index settings.
         """
+        if root.exists() and not root.is_dir():
+            raise StoreError(f"{root} is a file, not a folder (a corpus store is a folder)")
         if not (root / MANIFEST).exists():
             if not create:
                 raise StoreError(
                     f"no corpus store at {root} (add documents first with 'overlap corpus add')"
                 )
-            if root.exists() and not root.is_dir():
-                raise StoreError(f"{root} is not a folder")
             lock = StoreLock(root, lock_timeout)
             lock.acquire()
             try:  # under the lock, so two first writers cannot both write an empty manifest
