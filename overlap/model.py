@@ -30,6 +30,7 @@ class Kind(StrEnum):
     ATTRIBUTED_QUOTE = "attributed_quote"
     ATTRIBUTED_PARAPHRASE = "attributed_paraphrase"
     UNMATCHED_QUOTE = "unmatched_quote"
+    COMMON_PHRASING = "common_phrasing"
 
 
 class Severity(StrEnum):
@@ -57,6 +58,7 @@ SEVERITY_OF: dict[Kind, Severity] = {
     Kind.ATTRIBUTED_QUOTE: Severity.INFO,
     Kind.ATTRIBUTED_PARAPHRASE: Severity.INFO,
     Kind.UNMATCHED_QUOTE: Severity.INFO,
+    Kind.COMMON_PHRASING: Severity.INFO,
 }
 
 
@@ -156,7 +158,10 @@ class Passage:
 class Finding:
     """One reported passage of a submission, in the shape of the findings contract.
 
-    ``source*`` fields are None for a quotation that matches no source (``unmatched_quote``).
+    ``source*`` fields are None for a quotation that matches no source (``unmatched_quote``)
+    and for common phrasing (``common_phrasing``), which many submissions share: ``cluster``
+    names the shared passage (the same name in every submission and every scan that finds
+    it) and ``shared_by`` says how many submissions of the scan hold it.
     """
 
     submission: str
@@ -175,6 +180,8 @@ class Finding:
     citation: dict[str, object] | None = None
     #: What the match rests on; None for a quotation that matches no source.
     evidence: Evidence | None = Evidence.EXACT
+    cluster: str | None = None
+    shared_by: int | None = None
 
     @property
     def severity(self) -> Severity:

@@ -68,6 +68,11 @@ class Settings:
             stand at most this many content words apart on both sides.
         scan_paraphrase: The scan aligns candidates on sentence (paraphrase) evidence too,
             not only on runs of the same words.
+        common_posts: A passage that more than this many submissions of one scan share is
+            common phrasing (a stock reply, a shared template): reported once per submission,
+            as information, never as peer or prior overlap, and not counted in similarity.
+        common_share: When above 0, the same bar as a share of the scan's submissions
+            (``0.05``: more than 5% of them), used instead of ``common_posts``.
     """
 
     shingle: int = 4
@@ -96,6 +101,8 @@ class Settings:
     content_span: int = 10
     content_scheme: str = CONTENT_SCHEMES[0]
     scan_paraphrase: bool = True
+    common_posts: int = 10
+    common_share: float = 0.0
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -112,7 +119,7 @@ class Settings:
                 raise SettingsError(f"{f.name} must be a number, got {value!r}")
         positive = (
             "shingle", "window", "stride", "num_perm", "bands", "min_words", "min_shared_words",
-            "seed_words", "min_paraphrase_words", "content_span",
+            "seed_words", "min_paraphrase_words", "content_span", "common_posts",
         )  # fmt: skip
         for name in positive:
             if getattr(self, name) < 1:
@@ -122,6 +129,7 @@ class Settings:
                 raise SettingsError(f"{name} must be >= 0, got {getattr(self, name)}")
         shares = (
             "sentence_cosine", "sentence_dice", "passage_similarity", "single_sentence_similarity",
+            "common_share",
         )  # fmt: skip
         for name in shares:
             if not 0 <= getattr(self, name) <= 1:

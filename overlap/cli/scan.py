@@ -68,6 +68,14 @@ def scan(
         bool, typer.Option("--strict", help="Exit with status 2 if any file could not be read.")
     ] = False,
     pseudonymize: Annotated[bool, typer.Option(help=f"{PSEUDONYMIZE_HELP}.")] = False,
+    common_phrase: Annotated[
+        str | None,
+        typer.Option(
+            metavar="BAR",
+            help="A passage more submissions share than BAR (a number, default 10, or a share "
+            "such as 5%) is common phrasing: reported once per submission, for information only.",
+        ),
+    ] = None,
     engine: EngineOption = EngineName.local,
     scheduler: SchedulerOption = None,
     workers: WorkersOption = None,
@@ -87,6 +95,7 @@ def scan(
             result = scan_paths(
                 paths, corpus, out_dir, excludes=exclude or [], progress=progress,
                 pseudonymize=pseudonymize, engine=EngineSpec(engine.value, scheduler, workers),
+                common_phrase=common_phrase,
             )  # fmt: skip
     except OverlapError as exc:
         fail(str(exc))

@@ -9,6 +9,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
+from overlap.jobs.common import CommonRun, common_bar, common_runs
 from overlap.jobs.prepared import Prepared
 from overlap.jobs.sketching import sketch_content, sketch_hashes
 from overlap.model import Document
@@ -29,6 +30,8 @@ class ScanBatch:
         content_docs: The submission each content key belongs to.
         content_pos: Where each content key is in its submission, in content words.
         settings: The store's settings the keys were made with.
+        common: Each submission's common phrasing (runs of words), in text order.
+        common_bar: A key (or passage) more submissions than this hold is common phrasing.
     """
 
     texts: tuple[Prepared, ...]
@@ -38,6 +41,8 @@ class ScanBatch:
     content_docs: npt.NDArray[np.int64]
     content_pos: npt.NDArray[np.int64]
     settings: Settings
+    common: tuple[tuple[CommonRun, ...], ...]
+    common_bar: int
 
     def __getstate__(self) -> dict[str, object]:
         # Key sets are rebuilt where they are used: shipping their bitmaps would cost 16 MiB.
@@ -57,11 +62,16 @@ class ScanBatch:
 def prepare_batch(
     submissions: Sequence[Document], excludes: Sequence[Document], settings: Settings
 ) -> ScanBatch:
-    """Tokenise the submissions, mark template words excluded, key their windows and content."""
+    """Tokenise the submissions, mark template words excluded and common phrasing, key them."""
     texts = [Prepared.of(d) for d in submissions]
     templates = [Prepared.of(d) for d in excludes]
     for t in texts:
         t.exclude_templates(templates, settings)
+    bar = common_bar(settings, len(texts))
+    runs = common_runs([t.hashes for t in texts], [~t.excluded for t in texts], bar)
+    for t, found in zip(texts, runs, strict=True):
+        for run in found:
+            t.common[run.start : run.stop] = True
     sketch = sketch_hashes([t.hashes for t in texts], settings)
     # Sorted once: searching sorted needles is several times faster than searching random ones.
     flat_keys = sketch.keys.reshape(-1)
@@ -71,5 +81,5 @@ def prepare_batch(
     by_key = np.argsort(content.keys, kind="stable")
     return ScanBatch(
         tuple(texts), flat_keys[order], flat_docs, content.keys[by_key], content.doc[by_key],
-        content.pos[by_key], settings,
+        content.pos[by_key], settings, tuple(tuple(r) for r in runs), bar,
     )  # fmt: skip

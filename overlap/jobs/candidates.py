@@ -67,9 +67,23 @@ def candidate_pairs(store: CorpusStore, batch: ScanBatch) -> dict[int, dict[str,
     return out
 
 
+def _held_by_few(keys: npt.NDArray[np.uint64], docs: I64, most: int) -> npt.NDArray[np.bool_]:
+    """Mask of the ``(key, doc)`` rows whose key at most ``most`` distinct documents hold."""
+    if not len(keys):
+        return np.zeros(0, dtype=np.bool_)
+    pairs = np.unique(np.stack([keys, docs.astype(np.uint64)], axis=1), axis=0)
+    held, count = np.unique(pairs[:, 0], return_counts=True)
+    return np.isin(keys, held[count > most], invert=True)
+
+
 def peer_candidates(batch: ScanBatch) -> dict[tuple[int, int], int]:
-    """Pairs ``(i, j)``, ``i < j``, of submissions proposed, with their clustered content keys."""
-    banded = self_pairs(batch.keys, batch.docs).tolist()
+    """Pairs ``(i, j)``, ``i < j``, of submissions proposed, with their clustered content keys.
+
+    Keys that more submissions hold than the batch's common bar are common phrasing: they
+    propose no pair (a stock reply in 300 posts would otherwise make 44,850 pairs to align).
+    """
+    few = _held_by_few(batch.keys, batch.docs, batch.common_bar)
+    banded = self_pairs(batch.keys[few], batch.docs[few]).tolist()
     out: dict[tuple[int, int], int] = dict.fromkeys(((i, j) for i, j in banded), 0)
     keep = uncommon(batch.content_keys, COMMON_KEY_DOCS)
     keys, docs, pos = batch.content_keys[keep], batch.content_docs[keep], batch.content_pos[keep]

@@ -16,6 +16,7 @@ from overlap.attribution.classify import (
     classify,
     quote_dict,
 )
+from overlap.jobs.common import CommonRun
 from overlap.jobs.prepared import Prepared
 from overlap.model import Finding, Kind, Passage, Role, Severity, SubmissionSummary
 
@@ -97,17 +98,36 @@ def unmatched_quotes(sub: Prepared, findings: Sequence[Finding]) -> list[Finding
     return out
 
 
-def drop_shadowed(sub: Prepared, findings: list[Finding]) -> list[Finding]:
-    """Drop peer/prior findings that mostly lie inside a passage matched to a source.
+def common_phrasing(sub: Prepared, runs: Sequence[CommonRun], least: int) -> list[Finding]:
+    """One info finding per run of common phrasing at least ``least`` words long."""
+    out = []
+    for run in runs:
+        if run.stop - run.start < least:
+            continue
+        start, end = int(sub.tokens.starts[run.start]), int(sub.tokens.ends[run.stop - 1])
+        out.append(
+            Finding(
+                submission=sub.doc.id, kind=Kind.COMMON_PHRASING, start=start, end=end,
+                text=sub.doc.text[start:end], source=None, source_path=None, source_start=None,
+                source_end=None, words=run.stop - run.start, tfidf=0.0, containment=0.0,
+                cluster=run.cluster, shared_by=run.shared_by,
+            )
+        )  # fmt: skip
+    return out
 
-    Text two posts share because each took it from a source is reported against the source.
+
+def drop_shadowed(sub: Prepared, findings: list[Finding]) -> list[Finding]:
+    """Drop shared-text findings that mostly lie inside a passage matched to a source.
+
+    Text two posts share because each took it from a source is reported against the source;
+    so is common phrasing that many posts took from one.
     """
     from_sources = sub.covered(
         [(f.start, f.end) for f in findings if f.kind not in SHARED and f.source is not None]
     )
     kept = []
     for f in findings:
-        if f.kind in SHARED:
+        if f.kind in SHARED or f.kind is Kind.COMMON_PHRASING:
             a, b = sub.word_range(f.start, f.end)
             if b > a and from_sources[a:b].mean() >= 0.5:
                 continue

@@ -70,8 +70,10 @@ def aligned(a: Prepared, b: Prepared, shared_keys: int, settings: Settings) -> l
     )  # fmt: skip
 
 
-def _kept(sub: Prepared, p: Passage, least: int) -> bool:
-    return p.matched_words >= least and not sub.mostly_excluded(p.start, p.end, least)
+def _kept(sub: Prepared, p: Passage, least: int, shared: bool) -> bool:
+    return p.matched_words >= least and not sub.mostly_excluded(
+        p.start, p.end, least, shared=shared
+    )
 
 
 def match_part(part: str, shared: tuple[CorpusStore, ScanBatch]) -> PartMatches:
@@ -92,7 +94,7 @@ def match_part(part: str, shared: tuple[CorpusStore, ScanBatch]) -> PartMatches:
             shared_text = other.doc.role is not Role.SOURCE
             least = settings.min_shared_words if shared_text else settings.min_words
             for p in aligned(sub, other, shared_keys, settings):
-                if _kept(sub, p, least):
+                if _kept(sub, p, least, shared_text):
                     found.append((i, doc_id, unscored_finding(sub, other, p)))
             pairs.append((i, doc_id))
     pointed = sorted({doc_id for _, doc_id, _ in found})
@@ -113,7 +115,9 @@ def match_peers(
         a, b = batch.texts[i], batch.texts[j]
         found = []
         for p in aligned(a, b, shared_keys, batch.settings):
-            if _kept(a, p, least) and not b.mostly_excluded(p.other_start, p.other_end, least):
+            if _kept(a, p, least, True) and not b.mostly_excluded(
+                p.other_start, p.other_end, least, shared=True
+            ):
                 found.append((unscored_finding(a, b, p), unscored_finding(b, a, _mirror(p))))
         out.append(found)
     return out

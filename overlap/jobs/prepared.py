@@ -26,12 +26,15 @@ class Prepared:
     tokens: Tokens
     hashes: npt.NDArray[np.uint64]
     excluded: npt.NDArray[np.bool_] = field(repr=False)
+    #: Words of common phrasing (:mod:`overlap.jobs.common`): never shared text by themselves.
+    common: npt.NDArray[np.bool_] = field(repr=False)
 
     @classmethod
     def of(cls, doc: Document) -> Prepared:
-        """Tokenise and hash ``doc``; nothing is excluded yet."""
+        """Tokenise and hash ``doc``; nothing is excluded or common yet."""
         tokens = tokenise(doc.text)
-        return cls(doc, tokens, word_hashes(tokens.norms), np.zeros(len(tokens), dtype=np.bool_))
+        none = np.zeros(len(tokens), dtype=np.bool_)
+        return cls(doc, tokens, word_hashes(tokens.norms), none, none.copy())
 
     @cached_property
     def attribution(self) -> Attribution:
@@ -55,10 +58,14 @@ class Prepared:
                 a, b = self.word_range(p.start, p.end)
                 self.excluded[a:b] = True
 
-    def mostly_excluded(self, start: int, end: int, least: int) -> bool:
-        """True if fewer than ``least`` words, or under half, of ``[start, end)`` are left."""
+    def mostly_excluded(self, start: int, end: int, least: int, *, shared: bool = False) -> bool:
+        """True if fewer than ``least`` words, or under half, of ``[start, end)`` are left.
+
+        With ``shared`` (text shared with another student), common phrasing is left out too.
+        """
         a, b = self.word_range(start, end)
-        kept = int((~self.excluded[a:b]).sum())
+        out = self.excluded[a:b] | self.common[a:b] if shared else self.excluded[a:b]
+        kept = int((~out).sum())
         return kept < least or kept * 2 < (b - a)
 
     def covered(self, spans: Sequence[tuple[int, int]]) -> npt.NDArray[np.bool_]:

@@ -12,6 +12,7 @@ from overlap.ingest.files import read_documents
 from overlap.ingest.limits import IngestLimits
 from overlap.ingest.shards import plan_reads
 from overlap.ingest.walk import READ_SUFFIXES
+from overlap.jobs.common import with_common_bar
 from overlap.jobs.index import RoleConflict
 from overlap.jobs.intake import add_files
 from overlap.jobs.scan import Progress, scan
@@ -83,11 +84,14 @@ def scan_paths(
     pseudonymize: bool = False,
     engine: EngineSpec | None = None,
     settings: Settings | None = None,
+    common_phrase: str | None = None,
 ) -> ScanResult:
     """Scan submission files against the store at ``corpus``; write the report to ``out``.
 
     ``settings`` (the store's own by default) may change how the scan aligns, not what the
-    store holds: index settings must agree with the store's.
+    store holds: index settings must agree with the store's. ``common_phrase`` sets the bar
+    of common phrasing, as ``N`` submissions or ``P%`` of them (see
+    :func:`~overlap.jobs.common.with_common_bar`).
 
     The ``excludes`` files are templates, never submissions, even inside a folder scanned.
     With ``pseudonymize``, the result and the report name students by stable pseudonyms
@@ -97,6 +101,8 @@ def scan_paths(
     (:func:`~overlap.report.folder.check_report_folder`).
     """
     store = CorpusStore.open(corpus, settings)
+    if common_phrase is not None:
+        store = CorpusStore.open(corpus, with_common_bar(store.settings, common_phrase))
     check_report_folder(out, corpus=store.root, inputs=[*paths, *excludes])
     submissions = read_documents(paths, Role.SUBMISSION, skip=excludes)
     templates = read_documents(excludes, Role.EXCLUDE) if excludes else None

@@ -21,7 +21,13 @@ from overlap.engine.choice import Engine
 from overlap.engine.local import LocalEngine
 from overlap.jobs.batch import ScanBatch, prepare_batch
 from overlap.jobs.candidates import peer_candidates
-from overlap.jobs.findings import Unscored, drop_shadowed, summary, unmatched_quotes
+from overlap.jobs.findings import (
+    Unscored,
+    common_phrasing,
+    drop_shadowed,
+    summary,
+    unmatched_quotes,
+)
 from overlap.jobs.matching import PEER_SHARD, match_part, match_peers
 from overlap.jobs.sketching import term_frequencies
 from overlap.model import Document, FileError, Finding, ScanResult
@@ -113,8 +119,9 @@ def scan(
     idf = _idf(store, n_stored, batch, found)
     findings: list[Finding] = []
     summaries = []
-    for t, pending in zip(batch.texts, found, strict=True):
-        fs = drop_shadowed(t, [u.scored(idf) for u in pending])
+    least = store.settings.min_shared_words
+    for t, pending, runs in zip(batch.texts, found, batch.common, strict=True):
+        fs = drop_shadowed(t, [u.scored(idf) for u in pending] + common_phrasing(t, runs, least))
         fs = sorted(fs + unmatched_quotes(t, fs), key=lambda f: (f.start, f.end, f.source or ""))
         findings.extend(fs)
         summaries.append(summary(t, fs, ()))

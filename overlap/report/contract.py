@@ -28,6 +28,8 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "quote": f.quote,
         "citation": f.citation,
         "evidence": None if f.evidence is None else str(f.evidence),
+        "cluster": f.cluster,
+        "shared_by": f.shared_by,
     }
 
 

@@ -26,7 +26,8 @@ FINDINGS_SCHEMA = pa.schema(
         ("containment", pa.float64()), ("source", pa.string()), ("source_path", pa.string()),
         ("source_start", pa.int64()), ("source_end", pa.int64()), ("text", pa.string()),
         ("quote", pa.string()), ("citation", pa.string()), ("cited_authors", pa.string()),
-        ("cited_year", pa.string()), ("evidence", pa.string()),
+        ("cited_year", pa.string()), ("evidence", pa.string()), ("cluster", pa.string()),
+        ("shared_by", pa.int64()),
     ]
 )  # fmt: skip
 

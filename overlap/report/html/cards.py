@@ -63,6 +63,8 @@ def describe(doc: Document | None, f: Finding, site: Site, me: Document | None) 
 
 def source_label(doc: Document | None, f: Finding) -> str:
     """A few words naming the other side of a finding: ``Okonkwo 2022``, a student, a path."""
+    if f.kind is Kind.COMMON_PHRASING:
+        return f"common phrasing of {f.shared_by} submissions"
     if f.source is None:
         return "no source found"
     if doc is None:
@@ -132,7 +134,13 @@ def _mine(f: Finding, me: Document | None) -> str:
 
 def _theirs(f: Finding, site: Site, me: Document | None, other: Document | None) -> str:
     """The right pane: the matched passage in its source, prior post or other submission."""
-    if f.source is None:
+    if f.kind is Kind.COMMON_PHRASING:
+        heading = "Shared by"
+        body = (
+            f'<p class="none">{f.shared_by} submissions of this scan share this passage: '
+            "common phrasing, not counted toward similarity. The overview lists them.</p>"
+        )
+    elif f.source is None:
         heading = "Source"
         body = '<p class="none">No source in the corpus matches this passage.</p>'
     elif other is None:

@@ -81,6 +81,22 @@ def peer_clusters(result: ScanResult) -> list[Cluster]:
     )
 
 
+def common_clusters(result: ScanResult) -> list[Cluster]:
+    """Passages of common phrasing, one cluster each, most widely shared first.
+
+    Every submission reports its part of such a passage once (a ``common_phrasing`` finding
+    naming the cluster), so the findings of one cluster name are its members.
+    """
+    groups: dict[str, list[Finding]] = {}
+    for f in result.findings:
+        if f.kind is Kind.COMMON_PHRASING and f.cluster:
+            groups.setdefault(f.cluster, []).append(f)
+    return sorted(
+        (_cluster(result, fs) for fs in groups.values()),
+        key=lambda c: (-len(c.members), -c.words, c.members[0].submission),
+    )
+
+
 def _cluster(result: ScanResult, findings: list[Finding]) -> Cluster:
     """One member per submission (its longest passage in the cluster), earliest first.
 

@@ -17,6 +17,7 @@ KIND_LABEL: dict[Kind, str] = {
     Kind.ATTRIBUTED_QUOTE: "attributed quote",
     Kind.ATTRIBUTED_PARAPHRASE: "attributed paraphrase",
     Kind.UNMATCHED_QUOTE: "unmatched quote",
+    Kind.COMMON_PHRASING: "common phrasing",
 }
 
 #: One sentence per kind, for the legend and tooltips.
@@ -31,6 +32,8 @@ KIND_HELP: dict[Kind, str] = {
     Kind.ATTRIBUTED_QUOTE: "Quoted and cited correctly; shown for information.",
     Kind.ATTRIBUTED_PARAPHRASE: "Reworded and cited; shown for information.",
     Kind.UNMATCHED_QUOTE: "A quotation found in no source of the corpus; check it by hand.",
+    Kind.COMMON_PHRASING: "A passage many submissions of this scan share (a stock reply); "
+    "not counted toward similarity.",
 }
 
 SEVERITY_HELP: dict[Severity, str] = {

@@ -6,7 +6,7 @@ import json
 from collections import Counter
 
 from overlap.model import Finding, Kind, Severity, SubmissionSummary
-from overlap.report.html.clusters import Cluster, peer_clusters
+from overlap.report.html.clusters import Cluster, common_clusters, peer_clusters
 from overlap.report.html.legend import KIND_LABEL, colour_class, flag_list, legend
 from overlap.report.html.markup import attrs, esc, page_href
 from overlap.report.html.page import bar, page, percent, when
@@ -123,6 +123,46 @@ def _cluster(site: Site, cluster: Cluster, short: dict[str, str]) -> str:
     )
 
 
+def _bar(settings: dict[str, object], submissions: int) -> str:
+    """The common-phrasing bar of a scan's settings, in words."""
+    share, posts = settings.get("common_share"), settings.get("common_posts")
+    if isinstance(share, int | float) and share > 0:
+        return f"shared by more than {share:.0%} of the submissions"
+    return f"shared by more than {posts} submissions"
+
+
+#: Members of a common-phrasing cluster named before the rest are folded away.
+NAMED_MEMBERS = 5
+
+
+def _common(site: Site, cluster: Cluster) -> str:
+    """A passage of common phrasing: how many share it, the passage once, who (folded)."""
+    items = []
+    for m in cluster.members:
+        doc = site.document(m.submission)
+        name = esc((doc.student if doc else None) or (doc.path if doc else m.submission))
+        number = site.number(m.finding)
+        link = _href(site, m.submission, number) if m.submission in site.pages else None
+        items.append(f"<li><a{attrs(href=link)}>{name}</a></li>" if link else f"<li>{name}</li>")
+    lead = cluster.members[0]
+    doc = site.document(lead.submission)
+    quote = ""
+    if doc:
+        text = doc.text[lead.start : lead.end]
+        cut = text[:QUOTED_CHARS] + ("…" if len(text) > QUOTED_CHARS else "")
+        quote = f"<blockquote>“{esc(cut)}”</blockquote>"
+    shown, rest = items[:NAMED_MEMBERS], items[NAMED_MEMBERS:]
+    more = (
+        f"<details><summary>and {len(rest)} more</summary><ol>{''.join(rest)}</ol></details>"
+        if rest
+        else ""
+    )
+    return (
+        f'<div class="cluster"><h3>{len(cluster.members)} submissions share '
+        f"{cluster.words} words</h3>{quote}<ol>{''.join(shown)}</ol>{more}</div>"
+    )
+
+
 def _errors(site: Site) -> str:
     errors = site.result.errors
     if not errors:
@@ -155,6 +195,7 @@ def overview_page(site: Site) -> str:
         (len(result.errors), "files not read"),
     ]
     clusters = peer_clusters(result)
+    common = common_clusters(result)
     short = short_names(s.path for s in result.submissions)
     settings = json.dumps(result.settings, indent=2, sort_keys=True)
     body = [
@@ -172,6 +213,15 @@ def overview_page(site: Site) -> str:
         *(
             [_cluster(site, c, short) for c in clusters]
             or ['<p class="empty">No passage is shared between submissions of this batch.</p>']
+        ),
+        f"<h2>Common phrasing ({len(common)})</h2>",
+        '<p class="note">Passages more submissions share than the scan\'s bar ('
+        f"{esc(_bar(result.settings, len(result.submissions)))}): stock replies and templates. "
+        "Each submission reports its part once, for information; none counts toward "
+        "similarity or as shared between students.</p>",
+        *(
+            [_common(site, c) for c in common]
+            or ['<p class="empty">No passage is common to many submissions.</p>']
         ),
         f"<h2>Files not read ({len(result.errors)})</h2>",
         _errors(site),

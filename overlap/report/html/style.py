@@ -20,6 +20,7 @@ KIND_COLOURS: dict[Kind, tuple[str, str]] = {
     Kind.ATTRIBUTED_QUOTE: ("#dbf1e2", "#1e7a3c"),
     Kind.ATTRIBUTED_PARAPHRASE: ("#d6efec", "#0f6e66"),
     Kind.UNMATCHED_QUOTE: ("#e9eaec", "#51565e"),
+    Kind.COMMON_PHRASING: ("#e6ecef", "#40555f"),
 }
 
 _KINDS = "\n".join(
