@@ -1,0 +1,179 @@
+"""Common phrasing: passages that many submissions of one scan share (stock replies)."""
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from overlap.errors import SettingsError
+from overlap.jobs.common import common_bar, common_runs, with_common_bar
+from overlap.jobs.run import add_to_corpus, scan_paths
+from overlap.model import Kind, Role, ScanResult
+from overlap.settings import Settings
+from overlap.text.shingles import word_hashes
+from tests.clirun import invoke
+from tests.conftest import prose
+
+STOCK = (
+    "Thank you so much for telling us about your placement this week because it made me "
+    "rethink how I open my own sessions"
+)
+OTHER_STOCK = "Looking forward to reading everyone else's reflections on the case study next week"
+
+
+def week(root: Path, posts: dict[str, str]) -> Path:
+    (root / "sources").mkdir(parents=True)
+    (root / "sources" / "s.txt").write_text(prose(9000, 200) + "\n")
+    (root / "week").mkdir()
+    for name, text in posts.items():
+        (root / "week" / name).write_text(text)
+    return root
+
+
+def scan(root: Path, **kw: object) -> ScanResult:
+    add_to_corpus([root / "sources"], Role.SOURCE, root / "store")
+    return scan_paths([root / "week"], root / "store", root / "report", **kw)  # type: ignore[arg-type]
+
+
+def kinds(result: ScanResult) -> Counter[str]:
+    return Counter(f.kind.value for f in result.findings)
+
+
+def stock_posts(n: int, phrase: str = STOCK, offset: int = 0) -> dict[str, str]:
+    return {
+        f"p{k:03d}.txt": f"{prose(k + 100 + offset, 40)} {phrase}. {prose(k + 600 + offset, 50)}\n"
+        for k in range(n)
+    }
+
+
+def test_bar_is_a_count_or_a_share_of_the_batch() -> None:
+    s = Settings()
+    assert common_bar(s, 300) == 10
+    assert common_bar(with_common_bar(s, "3"), 300) == 3
+    assert common_bar(with_common_bar(s, "5%"), 300) == 15
+    assert common_bar(with_common_bar(s, " 50% "), 3) == 1  # never below one submission
+
+
+@pytest.mark.parametrize("bad", ["0", "-2", "abc", "", "0%", "150%", "nan%", "inf%", "2.5"])
+def test_a_bad_bar_is_a_settings_error_that_names_it(bad: str) -> None:
+    with pytest.raises(SettingsError, match="common-phrase bar"):
+        with_common_bar(Settings(), bad)
+
+
+def test_runs_cover_the_shared_words_and_name_one_cluster_in_every_post() -> None:
+    texts = [f"{prose(k, 10)} {STOCK} {prose(k + 50, 10)}".lower().split() for k in range(5)]
+    hashes = [word_hashes(t) for t in texts]
+    usable = [np.ones(len(t), dtype=np.bool_) for t in texts]
+    runs = common_runs(hashes, usable, bar=3)
+    assert [len(r) for r in runs] == [1] * 5
+    assert len({r[0].cluster for r in runs}) == 1
+    for words, (run,) in zip(texts, runs, strict=True):
+        assert " ".join(words[run.start : run.stop]) == STOCK.lower()
+        assert run.shared_by == 5
+    # At the bar (5 posts, bar 5) nothing is common.
+    assert common_runs(hashes, usable, bar=5) == [[]] * 5
+
+
+def test_excluded_words_never_make_a_passage_common() -> None:
+    texts = [f"{prose(k, 10)} {STOCK}".lower().split() for k in range(5)]
+    hashes = [word_hashes(t) for t in texts]
+    usable = [np.array([not w.startswith(("thank", "rethink")) for w in t]) for t in texts]
+    runs = common_runs(hashes, usable, bar=2)
+    # Only the words between the two excluded ones can form runs of eight.
+    for words, found in zip(texts, runs, strict=True):
+        assert [" ".join(words[r.start : r.stop]) for r in found] == [
+            "you so much for telling us about your placement this week because it made me"
+        ]
+
+
+def test_a_stock_reply_in_every_post_is_one_info_finding_each_and_one_cluster(
+    tmp_path: Path,
+) -> None:
+    result = scan(week(tmp_path, stock_posts(30)))
+    assert kinds(result) == {"common_phrasing": 30}
+    clusters = {f.cluster for f in result.findings}
+    assert len(clusters) == 1
+    for f in result.findings:
+        assert f.text.rstrip(".") == STOCK and f.shared_by == 30 and f.source is None
+    assert all(s.similarity == 0 for s in result.submissions)
+    page = (tmp_path / "report" / "index.html").read_text()
+    assert "Common phrasing (1)" in page
+    assert page.count("30 submissions share") == 1
+    doc = json.loads((tmp_path / "report" / "findings.json").read_text())
+    assert {f["cluster"] for f in doc["findings"]} == clusters
+    assert {f["shared_by"] for f in doc["findings"]} == {30}
+
+
+def test_two_stock_replies_are_two_clusters(tmp_path: Path) -> None:
+    posts = {
+        f"p{k:03d}.txt": f"{prose(k + 100, 30)} {STOCK}. {prose(k + 600, 30)} {OTHER_STOCK}.\n"
+        for k in range(12)
+    }
+    result = scan(week(tmp_path, posts))
+    assert kinds(result) == {"common_phrasing": 24}
+    assert len({f.cluster for f in result.findings}) == 2
+
+
+def test_below_the_bar_a_shared_passage_stays_peer_overlap(tmp_path: Path) -> None:
+    result = scan(week(tmp_path, stock_posts(4)))
+    assert kinds(result) == {"peer_overlap": 12}
+    raised = scan(week(tmp_path / "again", stock_posts(4)), common_phrase="3")
+    assert kinds(raised) == {"common_phrasing": 4}
+
+
+def test_a_copy_holding_a_stock_reply_is_still_peer_overlap(tmp_path: Path) -> None:
+    posts = stock_posts(12)
+    copied = prose(7777, 40)
+    posts["p000.txt"] = f"{copied} {STOCK}. {prose(700, 30)}\n"
+    posts["p001.txt"] = f"{prose(701, 30)} {copied} {STOCK}.\n"
+    result = scan(week(tmp_path, posts))
+    peers = [f for f in result.findings if f.kind is Kind.PEER_OVERLAP]
+    assert len(peers) == 2 and all(f.words >= 40 for f in peers)
+    assert kinds(result)["common_phrasing"] == 12
+
+
+def test_stock_reply_in_prior_posts_is_not_prior_overlap(tmp_path: Path) -> None:
+    root = week(tmp_path, stock_posts(12))
+    (root / "prior").mkdir()
+    for k in range(3):
+        (root / "prior" / f"old{k}.txt").write_text(f"{prose(k + 3000, 40)} {STOCK}.\n")
+    add_to_corpus([root / "prior"], Role.PRIOR, root / "store")
+    assert kinds(scan(root)) == {"common_phrasing": 12}
+
+
+def test_a_source_quoted_by_every_student_is_reported_against_the_source(tmp_path: Path) -> None:
+    root = week(tmp_path, {})
+    source_text = (root / "sources" / "s.txt").read_text().split()
+    quoted = " ".join(source_text[50:75])
+    for k in range(12):
+        (root / "week" / f"p{k}.txt").write_text(f"{prose(k + 100, 40)} {quoted} {prose(k, 9)}\n")
+    result = scan(root)
+    assert kinds(result) == {"unattributed_copy": 12}
+
+
+def test_three_hundred_posts_sharing_a_stock_reply(tmp_path: Path) -> None:
+    result = scan(week(tmp_path, stock_posts(300)))
+    assert kinds(result) == {"common_phrasing": 300}
+    assert len({f.cluster for f in result.findings}) == 1
+    size = sum(p.stat().st_size for p in (tmp_path / "report").rglob("*") if p.is_file())
+    assert size < 20 * 2**20, size
+    page = (tmp_path / "report" / "index.html").read_text()
+    assert len(re.findall(r"\d+ submissions share", page)) == 1
+    assert "300 submissions share" in page
+
+
+def test_scan_command_takes_the_bar_and_refuses_a_bad_one(tmp_path: Path) -> None:
+    root = week(tmp_path, stock_posts(4))
+    add_to_corpus([root / "sources"], Role.SOURCE, root / "store")
+    args = ["scan", str(root / "week"), "--corpus", str(root / "store"), "--json"]
+    code, stdout, stderr = invoke(*args, "--out", root / "r1", "--common-phrase", "50%")
+    assert code == 0, stderr
+    found = json.loads(stdout)["findings"]
+    assert {f["kind"] for f in found} == {"common_phrasing"}
+    code, stdout, stderr = invoke(*args, "--out", root / "r2", "--common-phrase", "lots")
+    assert code == 2
+    assert "common-phrase bar" in stderr and "Traceback" not in stderr
+    assert len(stderr.strip().splitlines()) == 1
