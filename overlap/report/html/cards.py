@@ -64,7 +64,7 @@ def describe(doc: Document | None, f: Finding, site: Site, me: Document | None) 
 def source_label(doc: Document | None, f: Finding) -> str:
     """A few words naming the other side of a finding: ``Okonkwo 2022``, a student, a path."""
     if f.kind is Kind.COMMON_PHRASING:
-        return f"common phrasing of {f.shared_by} submissions"
+        return f"shared by {f.shared_by} submissions"
     if f.source is None:
         return "no source found"
     if doc is None:

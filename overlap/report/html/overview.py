@@ -135,15 +135,22 @@ def _bar(settings: dict[str, object], submissions: int) -> str:
 NAMED_MEMBERS = 5
 
 
-def _common(site: Site, cluster: Cluster) -> str:
-    """A passage of common phrasing: how many share it, the passage once, who (folded)."""
-    items = []
+def _common(site: Site, cluster: Cluster, short: dict[str, str]) -> str:
+    """A passage of common phrasing: how many share it, the passage once, who (folded).
+
+    Members are named by student, else by their short path, in that name's order.
+    """
+    named = []
     for m in cluster.members:
         doc = site.document(m.submission)
-        name = esc((doc.student if doc else None) or (doc.path if doc else m.submission))
+        name = (doc.student or short.get(doc.path, doc.path)) if doc else m.submission
+        named.append((name, m))
+    items = []
+    for name, m in sorted(named, key=lambda nm: nm[0]):
         number = site.number(m.finding)
         link = _href(site, m.submission, number) if m.submission in site.pages else None
-        items.append(f"<li><a{attrs(href=link)}>{name}</a></li>" if link else f"<li>{name}</li>")
+        label = esc(name)
+        items.append(f"<li><a{attrs(href=link)}>{label}</a></li>" if link else f"<li>{label}</li>")
     lead = cluster.members[0]
     doc = site.document(lead.submission)
     quote = ""
@@ -151,7 +158,7 @@ def _common(site: Site, cluster: Cluster) -> str:
         text = doc.text[lead.start : lead.end]
         cut = text[:QUOTED_CHARS] + ("…" if len(text) > QUOTED_CHARS else "")
         quote = f"<blockquote>“{esc(cut)}”</blockquote>"
-    shown, rest = items[:NAMED_MEMBERS], items[NAMED_MEMBERS:]
+    first, rest = items[:NAMED_MEMBERS], items[NAMED_MEMBERS:]
     more = (
         f"<details><summary>and {len(rest)} more</summary><ol>{''.join(rest)}</ol></details>"
         if rest
@@ -159,7 +166,7 @@ def _common(site: Site, cluster: Cluster) -> str:
     )
     return (
         f'<div class="cluster"><h3>{len(cluster.members)} submissions share '
-        f"{cluster.words} words</h3>{quote}<ol>{''.join(shown)}</ol>{more}</div>"
+        f"{cluster.words} words</h3>{quote}<ol>{''.join(first)}</ol>{more}</div>"
     )
 
 
@@ -220,7 +227,7 @@ def overview_page(site: Site) -> str:
         "Each submission reports its part once, for information; none counts toward "
         "similarity or as shared between students.</p>",
         *(
-            [_common(site, c) for c in common]
+            [_common(site, c, short) for c in common]
             or ['<p class="empty">No passage is common to many submissions.</p>']
         ),
         f"<h2>Files not read ({len(result.errors)})</h2>",
