@@ -17,7 +17,7 @@ from overlap.report.html.text import highlighted
 def _stats(summary: SubmissionSummary, counts: Counter[Severity]) -> str:
     items = [
         (percent(summary.similarity), "similarity (words in findings that are not info)"),
-        (percent(summary.overlap), "overlap (words in any finding)"),
+        (percent(summary.overlap), "overlap (words matched in another text, info included)"),
         (str(summary.words), "words"),
     ]
     items += [(str(counts[s]), f"{s.value} findings") for s in reversed(Severity) if counts[s]]
