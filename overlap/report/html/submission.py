@@ -37,7 +37,7 @@ def _aside(findings: list[Finding], site: Site) -> str:
         )
     items = "".join(
         f"<li><a{attrs(class_=f'chip {colour_class(f.kind)}', href=f'#f{n}')}>"
-        f"{esc(marker(n, f.kind))}</a>"
+        f"{esc(marker(n, f))}</a>"
         f'<span class="what">{esc(source_label(site.document(f.source), f))} · '
         f"{f.words} words</span></li>"
         for n, f in enumerate(findings, start=1)
