@@ -13,7 +13,7 @@ from rich.console import Console
 
 from overlap.jobs.run import add_to_corpus, scan_paths
 from overlap.model import Finding, Kind, Role, ScanResult
-from overlap.report.html.legend import UNQUOTED_MISCITED_HELP, legend
+from overlap.report.html.legend import QUOTED_MISCITED_HELP, UNQUOTED_MISCITED_HELP, legend
 from overlap.report.kinds import also_wrong, kind_words
 from overlap.report.terminal import findings_table
 from tests.clirun import invoke
@@ -81,7 +81,7 @@ def scan_one(store: Path, tmp_path: Path, name: str, post: str) -> tuple[ScanRes
 
 
 class Card(HTMLParser):
-    """One card of a page: its heading, its help line, and the text inside its marks.
+    """One card of a page: its heading, help line, attribution rows, the text inside its marks.
 
     ``marks`` maps a mark's class to the text it holds as seen (screen-reader labels apart);
     ``said`` lists the labels only screen readers hear.
@@ -93,7 +93,8 @@ class Card(HTMLParser):
         self.inside = False
         self.depth = 0
         self.stack: list[tuple[str, str]] = []
-        self.heading = self.help = self.citation = ""
+        self.heading = self.help = ""
+        self.fields: dict[str, str] = {}  # the quotation and citation rows, by their names
         self.marks: dict[str, str] = {}
         self.said: list[str] = []
         self._field = ""
@@ -128,8 +129,8 @@ class Card(HTMLParser):
             self.heading += data
         if "help" in classes:
             self.help += data
-        if "attribution" in classes and "dd" in tags and self._field == "Citation":
-            self.citation += data
+        if "attribution" in classes and "dd" in tags:
+            self.fields[self._field] = self.fields.get(self._field, "") + data
         if tags[-1] == "dt":
             self._field = data
         for t, cls in self.stack:
@@ -180,6 +181,12 @@ def test_the_card_and_the_terminal_say_every_problem_of_the_passage(
         assert "quotation marks" in card.help and "another work" in card.help
     else:
         assert "no quotation marks" not in shown and "no quotation marks" not in card.heading
+    if kind is Kind.MISCITED:
+        assert "“no quotation marks”" not in card.help  # the legend's sentence for both forms
+        assert (card.help == QUOTED_MISCITED_HELP) is (f.quote is not None)
+        assert "Pincus & Cain 2008" in card.fields["Citation"]
+    unquoted = "none: the passage is not in quotation marks"
+    assert (card.fields["Quotation"] == unquoted) is (f.quote is None)
     # the contract carries it as it is: the kind, and no quote for a passage not quoted
     (written,) = json.loads((out / "findings.json").read_text())["findings"]
     assert written["kind"] == str(kind)
@@ -265,13 +272,13 @@ def test_the_card_outlines_the_whole_citation_and_marks_the_work_that_matched(
     else:
         assert card.marks["cite-work"] == work
         assert "[the work that matches the source: " in card.said
-        assert f"the work that matches the source: “{work}”" in card.citation
-    assert card.citation.startswith(f"“{citation}”")
+        assert f"the work that matches the source: “{work}”" in card.fields["Citation"]
+    assert card.fields["Citation"].startswith(f"“{citation}”")
     label = "[citation of other works: " if kind is Kind.MISCITED else "[citation: "
     assert label in card.said
     if kind is Kind.MISCITED:
-        assert "none of the works it names is the source" in card.citation
-        assert "but the passage is from Pincus & Cain 2008" in card.citation
+        assert "none of the works it names is the source" in card.fields["Citation"]
+        assert "but the passage is from Pincus & Cain 2008" in card.fields["Citation"]
 
 
 def test_a_narrative_citation_is_outlined_whole(store: Path, tmp_path: Path) -> None:
@@ -280,4 +287,4 @@ def test_a_narrative_citation_is_outlined_whole(store: Path, tmp_path: Path) -> 
     assert f.kind is Kind.ATTRIBUTED_QUOTE
     card = Card(page_of(out), 1)
     assert card.marks["cite"] == "Pincus and Cain (2008)" and "cite-work" not in card.marks
-    assert "authors Pincus, Cain; year 2008" in card.citation
+    assert "authors Pincus, Cain; year 2008" in card.fields["Citation"]

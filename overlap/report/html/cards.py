@@ -11,11 +11,15 @@ from overlap.report.html.markup import attrs, css_class, esc, page_href
 from overlap.report.html.page import span, when
 from overlap.report.html.site import Site
 from overlap.report.html.text import Marked, excerpt
+from overlap.report.kinds import also_wrong
 
 _MARKS = {"double": "double quotation marks", "single": "single quotation marks",
           "curly_double": "curly double quotation marks",
           "curly_single": "curly single quotation marks"}  # fmt: skip
 
+
+#: Kinds of a copy standing outside quotation marks.
+_COPIES = (Kind.UNATTRIBUTED_COPY, Kind.MISSING_QUOTATION_MARKS)
 
 _HEADINGS = {Role.SOURCE: "Source", Role.PRIOR: "Prior-term post", Role.SUBMISSION: "Other student"}
 #: The other side of a finding as the word-by-word comparison names it.
@@ -133,6 +137,8 @@ def _attribution(f: Finding, me: Document | None, other: Document | None) -> str
     rows = []
     if f.quote:
         rows.append(f"<dt>Quotation</dt><dd>{_quote(f.quote)}</dd>")
+    elif f.kind in _COPIES or also_wrong(f):
+        rows.append("<dt>Quotation</dt><dd>none: the passage is not in quotation marks</dd>")
     if f.citation:
         cited = citation_words(f, me.text if me else "", source_label(other, f))
         rows.append(f"<dt>Citation</dt><dd>{cited}</dd>")

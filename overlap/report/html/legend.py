@@ -35,7 +35,8 @@ KIND_HELP: dict[Kind, str] = {
     Kind.UNMATCHED_QUOTE: "A quotation found in no source of the corpus; check it by hand.",
 }
 
-#: The sentence for a miscited passage that also stands outside quotation marks.
+#: The sentences for a miscited passage in quotation marks, and for one outside them.
+QUOTED_MISCITED_HELP = "In quotation marks, with a citation that names another work."
 UNQUOTED_MISCITED_HELP = (
     "Copied without quotation marks, with a citation that names another work: both need fixing."
 )
@@ -81,7 +82,9 @@ def kind_label(f: Finding) -> str:
 
 def finding_help(f: Finding) -> str:
     """One sentence saying what a finding's kind means, for this finding."""
-    return UNQUOTED_MISCITED_HELP if also_wrong(f) else KIND_HELP[f.kind]
+    if f.kind is Kind.MISCITED:
+        return UNQUOTED_MISCITED_HELP if also_wrong(f) else QUOTED_MISCITED_HELP
+    return KIND_HELP[f.kind]
 
 
 def marker(number: int, f: Finding) -> str:
