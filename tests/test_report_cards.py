@@ -14,6 +14,7 @@ from rich.console import Console
 from overlap.jobs.run import add_to_corpus, scan_paths
 from overlap.model import Finding, Kind, Role, ScanResult
 from overlap.report.html.legend import QUOTED_MISCITED_HELP, UNQUOTED_MISCITED_HELP, legend
+from overlap.report.html.text import Marked, excerpt
 from overlap.report.kinds import also_wrong, kind_words
 from overlap.report.terminal import findings_table
 from tests.clirun import invoke
@@ -288,3 +289,35 @@ def test_a_narrative_citation_is_outlined_whole(store: Path, tmp_path: Path) -> 
     card = Card(page_of(out), 1)
     assert card.marks["cite"] == "Pincus and Cain (2008)" and "cite-work" not in card.marks
     assert "authors Pincus, Cain; year 2008" in card.fields["Citation"]
+
+
+# ---------------------------------------------------------------- marks inside an excerpt
+
+
+VH = '<span class="vh">'
+
+
+@pytest.mark.parametrize(
+    ("text", "ranges", "expected"),
+    [
+        # nested: the outline goes round the whole citation, the work inside it
+        ("ab (X, 1; Y, 2) cd",
+         [Marked(0, 2, "hl"), Marked(3, 15, "cite", "citation"),
+          Marked(10, 14, "cite-work", "matched")],
+         f'<mark class="hl">ab</mark> <mark class="cite">{VH}[citation: </span>(X, 1; '
+         f'<mark class="cite-work">{VH}[matched: </span>Y, 2{VH}]</span></mark>)'
+         f"{VH}]</span></mark> cd"),
+        # the same range twice, and a range holding the passage
+        ("abcd", [Marked(1, 3, "a"), Marked(1, 3, "b"), Marked(0, 4, "c")],
+         '<mark class="c">a<mark class="a"><mark class="b">bc</mark></mark>d</mark>'),
+        # crossing ranges cannot nest: each piece is marked with every range over it
+        ("abcdef", [Marked(0, 4, "a", "L"), Marked(2, 6, "b")],
+         f'{VH}[L: </span><mark class="a">ab</mark><mark class="a b">cd</mark>{VH}]</span>'
+         '<mark class="b">ef</mark>'),
+        # an empty range marks nothing; labels are text
+        ("abc", [Marked(1, 2, "a", "<b>x</b>"), Marked(2, 2, "e", "gone")],
+         f'a<mark class="a">{VH}[&lt;b&gt;x&lt;/b&gt;: </span>b{VH}]</span></mark>c'),
+    ],
+)  # fmt: skip
+def test_excerpt_nests_the_marks_that_nest(text: str, ranges: list[Marked], expected: str) -> None:
+    assert excerpt(text, ranges, {}) == expected
