@@ -154,6 +154,7 @@ def terminal(result: ScanResult) -> str:
 # ---------------------------------------------------------------- the kind in words
 
 
+@pytest.mark.parametrize("name", ["post.txt", "post.html", "post.docx"])
 @pytest.mark.parametrize(
     ("post", "kind", "said"),
     [
@@ -167,9 +168,9 @@ def terminal(result: ScanResult) -> str:
     ],
 )  # fmt: skip
 def test_the_card_and_the_terminal_say_every_problem_of_the_passage(
-    store: Path, tmp_path: Path, post: str, kind: Kind, said: str
+    store: Path, tmp_path: Path, name: str, post: str, kind: Kind, said: str
 ) -> None:
-    result, out = scan_one(store, tmp_path, "post.txt", post)
+    result, out = scan_one(store, tmp_path, name, post)
     (f,) = result.findings
     assert f.kind is kind
     card = Card(page_of(out), 1)
