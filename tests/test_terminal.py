@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from overlap.cli import app
 from overlap.cli.common import out as stdout_console
 from overlap.model import Evidence, Finding, Kind, ScanResult, SubmissionSummary
+from overlap.report.kinds import kind_words
 from overlap.report.terminal import findings_table, short_names, summary_table
 
 WIDTHS = [60, 80, 120]
@@ -25,6 +26,8 @@ CASES = [  # long names, every severity, six-digit offsets: the hard cases for a
      "student-3f9a1c0b"),
     ("wk/erin.txt", Kind.UNMATCHED_QUOTE, None, None, "Erin"),
     ("wk/finn.txt", Kind.ATTRIBUTED_QUOTE, Evidence.EXACT, "src/pryce.txt", "Finn"),
+    # copied without quotation marks and cited to another work: the kind says both
+    ("wk/gus.txt", Kind.MISCITED, Evidence.EXACT, "src/pryce.txt", "Gus"),
 ]  # fmt: skip
 FLAGS = ("invisible_characters", "homoglyphs")
 
@@ -111,7 +114,7 @@ def test_every_value_is_visible(width: int) -> None:
                 else "(nosourcefound)"
             )
             assert [row[0], " ".join(row[1].split()), row[2]] == [
-                f.severity.value, f.kind.replace("_", " "), f.evidence or ""
+                f.severity.value, kind_words(f), f.evidence or ""
             ]  # fmt: skip
             assert unfold(row[3]) == unfold(names[path]) + f"{f.start}-{f.end}"
             assert unfold(row[4]) == source
@@ -129,7 +132,7 @@ def test_every_value_is_visible(width: int) -> None:
     else:  # a block of lines per row, which wraps but cuts nothing
         words = text.split()
         for f in ordered:
-            values = [f.severity.value, *f.kind.split("_"), str(f.words), f"{f.tfidf:.2f}",
+            values = [f.severity.value, *kind_words(f).split(), str(f.words), f"{f.tfidf:.2f}",
                       f"{f.containment:.2f}", f"{f.start}-{f.end}"]  # fmt: skip
             if f.source_path:
                 values += [*names[f.source_path].split(), f"{f.source_start}-{f.source_end}"]
@@ -156,6 +159,7 @@ def test_narrow_terminals_get_one_block_per_finding() -> None:
     heads = [line for line in blocks if not line.startswith(" ")]
     assert heads[0] == "high  peer overlap, exact"
     assert "  source: none found" in blocks  # the unmatched quote
+    assert "medium  miscited, no quotation marks, exact" in heads
 
 
 runner = CliRunner()

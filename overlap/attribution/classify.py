@@ -131,12 +131,19 @@ def quote_dict(quote: Quote | None) -> dict[str, Any] | None:
 
 
 def citation_dict(citation: Citation | None) -> dict[str, Any] | None:
-    """A citation in findings-contract form."""
+    """A citation in findings-contract form.
+
+    ``start``/``end`` hold the cited work (``Pincus & Cain, 2008, p. 113``); ``group_start``/
+    ``group_end`` the whole citation it stands in, parentheses included (``(Anchin, 1982a;
+    Pincus & Cain, 2008, p. 113)``, ``(Hale, 2018)``, or the narrative ``Hale (2018)``).
+    """
     if citation is None:
         return None
     return {
         "start": citation.start,
         "end": citation.end,
+        "group_start": citation.group_start,
+        "group_end": citation.group_end,
         "authors": list(citation.authors),
         "et_al": citation.et_al,
         "year": citation.year,

@@ -11,7 +11,7 @@ from typing import Any
 
 from overlap.errors import InputError
 from overlap.jobs.run import add_to_corpus, scan_paths
-from overlap.model import Role, Severity
+from overlap.model import SEVERITY_OF, Role, Severity
 
 #: Share of a truth passage a finding must cover, or of a finding a truth passage must hold.
 COVER = 0.5
@@ -79,6 +79,18 @@ def _ratio(a: int, b: int) -> float | None:
     return round(a / b, 4) if b else None
 
 
+def _measured(kind: str, truths: list[_Span]) -> bool:
+    """Whether the set can judge findings of ``kind``: it labels the kind, or the kind accuses.
+
+    A set that labels no passage of an info kind (``unmatched_quote``: a quotation found in no
+    source) says nothing about its findings, which accuse no one: they are listed, not scored.
+    A finding of any other kind the set does not label claims a problem the set says is not
+    there, so it counts as wrong.
+    """
+    info = {str(k) for k, severity in SEVERITY_OF.items() if severity is Severity.INFO}
+    return bool(truths) or kind not in info
+
+
 def evaluate_attribution(set_dir: Path) -> dict[str, Any]:
     """Add the set's sources and prior posts to a fresh store, scan its submissions, score.
 
@@ -87,7 +99,9 @@ def evaluate_attribution(set_dir: Path) -> dict[str, Any]:
     least half of it or lies at least half inside it. Per kind: precision (right findings /
     findings), recall (truth passages with a right finding / truth passages), and
     ``found_any_kind`` (truth passages that findings of any kind from the right source cover
-    at least half of). Flags are scored as (submission, flag) pairs.
+    at least half of). An info kind the truth labels no passage of is not measured
+    (``measured`` false; ``right`` and ``precision`` null): its findings are counted only.
+    Flags are scored as (submission, flag) pairs.
     """
     truth = _load_truth(set_dir / "truth.jsonl")
     result, seconds = _scan(set_dir)
@@ -112,6 +126,7 @@ def evaluate_attribution(set_dir: Path) -> dict[str, Any]:
     for kind in sorted({t.kind for t in truths} | {f.kind for f in found}):
         ts = [t for t in truths if t.kind == kind]
         fs = [f for f in found if f.kind == kind]
+        measured = _measured(kind, ts)
         right = [f for f in fs if any(_agrees(f, t) for t in ts)]
         hit = [t for t in ts if any(_agrees(f, t) for f in fs)]
         any_kind = [
@@ -123,9 +138,10 @@ def evaluate_attribution(set_dir: Path) -> dict[str, Any]:
             >= COVER
         ]
         kinds[kind] = {
-            "truth": len(ts), "findings": len(fs), "right": len(right), "found": len(hit),
-            "precision": _ratio(len(right), len(fs)), "recall": _ratio(len(hit), len(ts)),
-            "found_any_kind": len(any_kind),
+            "truth": len(ts), "findings": len(fs), "measured": measured,
+            "right": len(right) if measured else None, "found": len(hit),
+            "precision": _ratio(len(right), len(fs)) if measured else None,
+            "recall": _ratio(len(hit), len(ts)), "found_any_kind": len(any_kind),
         }  # fmt: skip
     flags_truth = {(t["submission"], t["flag"]) for t in truth if "flag" in t}
     flagged = {(rel(s.path), fl) for s in result.submissions for fl in s.flags}
@@ -169,10 +185,20 @@ def format_attribution(figures: dict[str, Any]) -> str:
         f"{'kind':<24}{'truth':>6}{'found':>7}{'findings':>9}{'right':>6}"
         f"{'precision':>10}{'recall':>8}{'any kind':>9}"
     ]
+    unmeasured = []
     for kind, r in figures["kinds"].items():
+        right, precision = str(r["right"]), show(r["precision"])
+        if not r["measured"]:
+            right, precision = "-", "n/a"
+            unmeasured.append(f"{kind} ({r['findings']} findings)")
         lines.append(
-            f"{kind:<24}{r['truth']:>6}{r['found']:>7}{r['findings']:>9}{r['right']:>6}"
-            f"{show(r['precision']):>10}{show(r['recall']):>8}{r['found_any_kind']:>9}"
+            f"{kind:<24}{r['truth']:>6}{r['found']:>7}{r['findings']:>9}{right:>6}"
+            f"{precision:>10}{show(r['recall']):>8}{r['found_any_kind']:>9}"
+        )
+    if unmeasured:
+        lines.append(
+            "n/a: not measured, an info kind the truth labels no passage of: "
+            + ", ".join(unmeasured)
         )
     for flag, r in figures["flags"].items():
         lines.append(

@@ -138,17 +138,25 @@ def drop_shadowed(sub: Prepared, findings: list[Finding]) -> list[Finding]:
 def summary(
     sub: Prepared, findings: Sequence[Finding], errors: tuple[str, ...]
 ) -> SubmissionSummary:
-    """Share of the submission's words in findings: not info (similarity) and any (overlap)."""
+    """Share of the submission's words in findings: not info (similarity), matched (overlap).
+
+    ``overlap`` counts every finding that matches another text, info included. An
+    ``unmatched_quote`` matches none: it is a quotation found in no source (mostly a remark
+    the writer quotes, such as a client's words), shown for a human to check, and counts
+    toward neither share.
+    """
     n = len(sub.tokens)
     serious = sub.covered([(f.start, f.end) for f in findings if f.severity is not Severity.INFO])
-    anything = sub.covered([(f.start, f.end) for f in findings])
+    matched = sub.covered(
+        [(f.start, f.end) for f in findings if f.kind is not Kind.UNMATCHED_QUOTE]
+    )
     return SubmissionSummary(
         id=sub.doc.id,
         path=sub.doc.path,
         student=sub.doc.student,
         words=n,
         similarity=round(float(serious.sum()) / n, 4) if n else 0.0,
-        overlap=round(float(anything.sum()) / n, 4) if n else 0.0,
+        overlap=round(float(matched.sum()) / n, 4) if n else 0.0,
         flags=sub.doc.flags,
         errors=errors,
     )

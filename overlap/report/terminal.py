@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from overlap.model import Finding, ScanResult, Severity
+from overlap.report.kinds import kind_words
 
 
 def short_names(paths: Iterable[str]) -> dict[str, str]:
@@ -182,7 +183,7 @@ def findings_table(result: ScanResult, limit: int = 50) -> Fitted:
         theirs = names[f.source_path] if f.source_path else None
         scores = (str(f.words), f"{f.tfidf:.2f}", f"{f.containment:.2f}")
         rows.append((f, severity, mine, theirs, scores))
-        head = Text.assemble(severity, f"  {_words(f.kind)}")
+        head = Text.assemble(severity, f"  {kind_words(f)}")
         if f.evidence:
             head.append(f", {f.evidence}")
         found = f"{theirs} chars {f.source_start}-{f.source_end}" if theirs else "none found"
@@ -208,7 +209,7 @@ def findings_table(result: ScanResult, limit: int = 50) -> Fitted:
             if theirs is not None:
                 source = Group(Name(theirs), CharRange(f.source_start, f.source_end))
             table.add_row(
-                severity, _words(f.kind), str(f.evidence or ""),
+                severity, kind_words(f), str(f.evidence or ""),
                 Group(Name(mine), CharRange(f.start, f.end)), source, *scores,
             )  # fmt: skip
         if len(ordered) > limit:

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from overlap.model import Document, Evidence, Finding, Kind, Role
 from overlap.report.html.characters import disguises
+from overlap.report.html.citing import citation_ranges, citation_words
 from overlap.report.html.diff import WordDiff, diff_html, word_diff
-from overlap.report.html.legend import KIND_HELP, diff_key, kind_class, marker
+from overlap.report.html.legend import diff_key, finding_help, kind_class, marker
 from overlap.report.html.markup import attrs, css_class, esc, page_href
 from overlap.report.html.page import span, when
 from overlap.report.html.site import Site
-from overlap.report.html.text import excerpt
+from overlap.report.html.text import Marked, excerpt
+from overlap.report.kinds import also_wrong
 
 _MARKS = {"double": "double quotation marks", "single": "single quotation marks",
           "curly_double": "curly double quotation marks",
           "curly_single": "curly single quotation marks"}  # fmt: skip
 
+
+#: Kinds of a copy standing outside quotation marks.
+_COPIES = (Kind.UNATTRIBUTED_COPY, Kind.MISSING_QUOTATION_MARKS)
 
 _HEADINGS = {Role.SOURCE: "Source", Role.PRIOR: "Prior-term post", Role.SUBMISSION: "Other student"}
 #: The other side of a finding as the word-by-word comparison names it.
@@ -90,25 +95,6 @@ def _quote(quote: dict[str, object]) -> str:
     return f"{esc(mark)}{closed}, characters {esc(span(quote.get('start'), quote.get('end')))}"
 
 
-def _citation(citation: dict[str, object], text: str) -> str:
-    start, end = citation.get("start"), citation.get("end")
-    written = ""
-    if isinstance(start, int) and isinstance(end, int):
-        written = f"“{esc(text[start:end])}” — " if 0 <= start <= end <= len(text) else ""
-    authors = citation.get("authors") or []
-    names = ", ".join(map(str, authors)) if isinstance(authors, list) else str(authors)
-    parts = [f"authors {esc(names + (' et al.' if citation.get('et_al') else ''))}"]
-    parts.append(f"year {esc(citation.get('year') or 'none')}")
-    if citation.get("locator"):
-        parts.append(esc(citation["locator"]))
-    parts.append("narrative" if citation.get("narrative") else "parenthetical")
-    problems = citation.get("problems") or []
-    if isinstance(problems, list) and problems:
-        listed = ", ".join(str(p).replace("_", " ") for p in problems)
-        parts.append(f'<span class="problem">problems: {esc(listed)}</span>')
-    return written + "; ".join(parts)
-
-
 def _scores(f: Finding) -> str:
     scores = [("words", str(f.words)), ("characters", span(f.start, f.end))]
     if f.source is not None:
@@ -120,11 +106,11 @@ def _scores(f: Finding) -> str:
 
 def _mine(f: Finding, me: Document | None) -> str:
     """The left pane: the passage in its submission, with the citation if one is near."""
-    ranges = [(f.start, f.end, f"hl {kind_class(f.kind)}")]
-    start, end = (f.citation or {}).get("start"), (f.citation or {}).get("end")
-    if isinstance(start, int) and isinstance(end, int):
-        ranges.append((start, end, "cite"))
-    shown = excerpt(me.text, ranges, disguises(me.text)) if me else esc(f.text)
+    if me is None:
+        shown = esc(f.text)
+    else:
+        passage = Marked(f.start, f.end, f"hl {kind_class(f.kind)}")
+        shown = excerpt(me.text, [passage, *citation_ranges(f, me.text)], disguises(me.text))
     return (
         '<section class="side mine"><h4>This submission</h4>'
         f'<p class="meta">characters {span(f.start, f.end)}</p>'
@@ -159,11 +145,10 @@ def _attribution(f: Finding, me: Document | None, other: Document | None) -> str
     rows = []
     if f.quote:
         rows.append(f"<dt>Quotation</dt><dd>{_quote(f.quote)}</dd>")
+    elif f.kind in _COPIES or also_wrong(f):
+        rows.append("<dt>Quotation</dt><dd>none: the passage is not in quotation marks</dd>")
     if f.citation:
-        cited = _citation(f.citation, me.text if me else "")
-        if f.kind is Kind.MISCITED:
-            actual = esc(source_label(other, f))
-            cited += f'<br><span class="problem">but the passage is from {actual}</span>'
+        cited = citation_words(f, me.text if me else "", source_label(other, f))
         rows.append(f"<dt>Citation</dt><dd>{cited}</dd>")
     elif f.kind not in (Kind.PEER_OVERLAP, Kind.PRIOR_OVERLAP):
         rows.append("<dt>Citation</dt><dd>none found near the passage</dd>")
@@ -225,10 +210,10 @@ def card(f: Finding, number: int, site: Site) -> str:
         diff = word_diff(mine, theirs)
         compared = _differences(mine, theirs, diff, named)
     head = (
-        f"<header><h3>{esc(marker(number, f.kind))}</h3>"
+        f"<header><h3>{esc(marker(number, f))}</h3>"
         f'<span class="sev sev-{css_class(f.severity.value)}">{esc(f.severity.value)}</span>'
         f'<a class="back"{attrs(href=f"#m{number}")}>↑ back to the text</a></header>'
-        f'<p class="help">{esc(KIND_HELP[f.kind])}</p>{_evidence(f, diff, named)}'
+        f'<p class="help">{esc(finding_help(f))}</p>{_evidence(f, diff, named)}'
     )
     return (
         f"<article{attrs(class_=f'finding {kind_class(f.kind)}', id=f'f{number}')}>{head}"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from overlap.model import SEVERITY_OF, Kind, Severity
+from overlap.model import SEVERITY_OF, Finding, Kind, Severity
 from overlap.report.html.markup import attrs, css_class, esc
+from overlap.report.kinds import also_wrong, kind_words
 
 #: Short labels shown in markers, e.g. ``[1 unattributed copy]``.
 KIND_LABEL: dict[Kind, str] = {
@@ -25,7 +26,8 @@ KIND_HELP: dict[Kind, str] = {
     Kind.UNATTRIBUTED_COPY: "Copied from a source with neither quotation marks nor a citation.",
     Kind.MISSING_CITATION: "In quotation marks, but no citation names the source.",
     Kind.MISSING_QUOTATION_MARKS: "Copied word for word and cited, but not in quotation marks.",
-    Kind.MISCITED: "Quoted or copied with a citation that names another work.",
+    Kind.MISCITED: "Quoted or copied with a citation that names another work; marked "
+    "“no quotation marks” too when copied without them.",
     Kind.UNCITED_PARAPHRASE: "A source's sentences reworded, with no citation.",
     Kind.PEER_OVERLAP: "Text this submission shares with another student's submission.",
     Kind.PRIOR_OVERLAP: "Text shared with a post from an earlier term.",
@@ -35,6 +37,12 @@ KIND_HELP: dict[Kind, str] = {
     Kind.COMMON_PHRASING: "A passage many submissions of this scan share (a stock reply); "
     "not counted toward similarity.",
 }
+
+#: The sentences for a miscited passage in quotation marks, and for one outside them.
+QUOTED_MISCITED_HELP = "In quotation marks, with a citation that names another work."
+UNQUOTED_MISCITED_HELP = (
+    "Copied without quotation marks, with a citation that names another work: both need fixing."
+)
 
 SEVERITY_HELP: dict[Severity, str] = {
     Severity.HIGH: "solid thick underline",
@@ -70,9 +78,21 @@ def kind_class(kind: Kind) -> str:
     return f"{colour_class(kind)} s-{css_class(SEVERITY_OF[kind].value)}"
 
 
-def marker(number: int, kind: Kind) -> str:
+def kind_label(f: Finding) -> str:
+    """A finding's kind in words, with what else is wrong: ``miscited, no quotation marks``."""
+    return kind_words(f, KIND_LABEL)
+
+
+def finding_help(f: Finding) -> str:
+    """One sentence saying what a finding's kind means, for this finding."""
+    if f.kind is Kind.MISCITED:
+        return UNQUOTED_MISCITED_HELP if also_wrong(f) else QUOTED_MISCITED_HELP
+    return KIND_HELP[f.kind]
+
+
+def marker(number: int, f: Finding) -> str:
     """The visible text of a finding's start marker: ``[1 unattributed copy]``."""
-    return f"[{number} {KIND_LABEL[kind]}]"
+    return f"[{number} {kind_label(f)}]"
 
 
 def flag_list(flags: tuple[str, ...]) -> str:
@@ -111,7 +131,9 @@ def legend(kinds: set[Kind] | None = None) -> str:
         f'<ul class="legend-list">{"".join(items)}</ul>'
         f'<p class="note">Underlines by severity — {lines}. A passage starts with a marker '
         "such as <b>[1 unattributed copy]</b> and ends with <b>[end 1]</b>; the marker links to "
-        "the passage beside its source. Text inside two findings is outlined. The card of an "
+        "the passage beside its source. Text inside two findings is outlined. On a card the "
+        "citation is outlined with dashes, and the work in it that matches the source is "
+        "<b>bold and underlined</b>. The card of an "
         f"edited copy or a paraphrase compares it with the other text word by word: {diff_key()}"
         "</p>"
         "</section>"

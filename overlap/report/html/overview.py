@@ -213,8 +213,9 @@ def overview_page(site: Site) -> str:
         + "</ul>",
         "<h2>Submissions, most similar first</h2>",
         '<p class="note">Similarity is the share of a submission\'s words inside findings that '
-        "are not info; overlap counts info findings too. Open a submission to read its text "
-        "with every passage marked and shown beside its source.</p>",
+        "are not info; overlap is the share matched in another text, info findings included "
+        "(an unmatched quote matches no text and counts in neither). Open a submission to read "
+        "its text with every passage marked and shown beside its source.</p>",
         _table(site),
         f"<h2>Passages shared between students ({len(clusters)})</h2>",
         *(

@@ -148,6 +148,8 @@ del { text-decoration: line-through 1.5px; background: #fbdcd7; color: #5b636e; 
 .vh { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; border: 0;
   overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .cite { background: none; color: inherit; outline: 1.5px dashed var(--ink); outline-offset: 1px; }
+.cite-work { background: none; color: inherit; font-weight: 700;
+  text-decoration: underline 2px solid; text-underline-offset: 3px; }
 .attribution { margin: 12px 0 0; display: grid; grid-template-columns: max-content 1fr;
   gap: 4px 14px; font-size: 14px; }
 .attribution dt { color: var(--muted); }

@@ -17,7 +17,7 @@ from overlap.report.html.text import highlighted
 def _stats(summary: SubmissionSummary, counts: Counter[Severity]) -> str:
     items = [
         (percent(summary.similarity), "similarity (words in findings that are not info)"),
-        (percent(summary.overlap), "overlap (words in any finding)"),
+        (percent(summary.overlap), "overlap (words matched in another text, info included)"),
         (str(summary.words), "words"),
     ]
     items += [(str(counts[s]), f"{s.value} findings") for s in reversed(Severity) if counts[s]]
@@ -37,7 +37,7 @@ def _aside(findings: list[Finding], site: Site) -> str:
         )
     items = "".join(
         f"<li><a{attrs(class_=f'chip {colour_class(f.kind)}', href=f'#f{n}')}>"
-        f"{esc(marker(n, f.kind))}</a>"
+        f"{esc(marker(n, f))}</a>"
         f'<span class="what">{esc(source_label(site.document(f.source), f))} · '
         f"{f.words} words</span></li>"
         for n, f in enumerate(findings, start=1)
