@@ -117,11 +117,62 @@ def test_two_stock_replies_are_two_clusters(tmp_path: Path) -> None:
     assert len({f.cluster for f in result.findings}) == 2
 
 
-def test_below_the_bar_a_shared_passage_stays_peer_overlap(tmp_path: Path) -> None:
+def names(result: ScanResult) -> dict[str | None, str]:
+    return {d.id: Path(d.path).name for d in result.documents.values()}
+
+
+def test_below_the_bar_a_shared_passage_is_peer_overlap_once_per_post(tmp_path: Path) -> None:
     result = scan(week(tmp_path, stock_posts(4)))
-    assert kinds(result) == {"peer_overlap": 12}
+    assert kinds(result) == {"peer_overlap": 4}
+    assert len({f.cluster for f in result.findings}) == 1
+    assert {f.shared_by for f in result.findings} == {4}
+    named = names(result)
+    # Without submission times, the earliest other member is the first by path.
+    against = {named[f.submission]: named[f.source] for f in result.findings}
+    assert against == {
+        "p000.txt": "p001.txt", "p001.txt": "p000.txt", "p002.txt": "p000.txt",
+        "p003.txt": "p000.txt",
+    }  # fmt: skip
     raised = scan(week(tmp_path / "again", stock_posts(4)), common_phrase="3")
     assert kinds(raised) == {"common_phrasing": 4}
+
+
+def test_the_earliest_submission_is_who_the_others_are_compared_with(tmp_path: Path) -> None:
+    root = week(tmp_path, stock_posts(3))
+    (root / "week" / "metadata.csv").write_text(
+        "path,submitted_at\np000.txt,2026-03-03T10:00:00\np001.txt,2026-03-01T10:00:00\n"
+        "p002.txt,2026-03-02T10:00:00\n"
+    )
+    result = scan(root)
+    named = names(result)
+    against = {named[f.submission]: named[f.source] for f in result.findings}
+    assert against == {"p000.txt": "p001.txt", "p001.txt": "p002.txt", "p002.txt": "p001.txt"}
+
+
+def test_a_pair_is_a_cluster_of_two_reported_on_both_sides(tmp_path: Path) -> None:
+    result = scan(week(tmp_path, stock_posts(2)))
+    assert kinds(result) == {"peer_overlap": 2}
+    a, b = result.findings
+    assert a.cluster == b.cluster and a.shared_by == b.shared_by == 2
+    assert (a.start, a.end) == (b.source_start, b.source_end)
+
+
+def test_a_longer_copy_of_a_later_member_is_kept_where_it_adds_words(tmp_path: Path) -> None:
+    shared, extra = prose(4242, 20), prose(4343, 30)
+    posts = {
+        "a.txt": f"{prose(1, 30)} {shared} {extra} {prose(2, 30)}\n",
+        "b.txt": f"{prose(3, 30)} {shared} {prose(4, 30)}\n",
+        "c.txt": f"{prose(5, 30)} {shared} {extra} {prose(6, 30)}\n",
+    }
+    result = scan(week(tmp_path, posts))
+    named = names(result)
+    in_a = sorted(
+        (named[f.source], f.words) for f in result.findings if named[f.submission] == "a.txt"
+    )
+    # a shares 20 words with b (the earliest other by path) and 50 with c: both kept.
+    assert in_a == [("b.txt", 20), ("c.txt", 50)]
+    in_b = [named[f.source] for f in result.findings if named[f.submission] == "b.txt"]
+    assert in_b == ["a.txt"]
 
 
 def test_a_copy_holding_a_stock_reply_is_still_peer_overlap(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from overlap.engine.choice import Engine
 from overlap.engine.local import LocalEngine
 from overlap.jobs.batch import ScanBatch, prepare_batch
 from overlap.jobs.candidates import peer_candidates
+from overlap.jobs.clusters import cluster_shared
 from overlap.jobs.findings import (
     Unscored,
     common_phrasing,
@@ -120,8 +121,11 @@ def scan(
     findings: list[Finding] = []
     summaries = []
     least = store.settings.min_shared_words
-    for t, pending, runs in zip(batch.texts, found, batch.common, strict=True):
-        fs = drop_shadowed(t, [u.scored(idf) for u in pending] + common_phrasing(t, runs, least))
+    kept = [
+        drop_shadowed(t, [u.scored(idf) for u in pending] + common_phrasing(t, runs, least))
+        for t, pending, runs in zip(batch.texts, found, batch.common, strict=True)
+    ]
+    for t, fs in zip(batch.texts, cluster_shared(batch.texts, kept), strict=True):
         fs = sorted(fs + unmatched_quotes(t, fs), key=lambda f: (f.start, f.end, f.source or ""))
         findings.extend(fs)
         summaries.append(summary(t, fs, ()))
