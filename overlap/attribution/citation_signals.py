@@ -69,7 +69,7 @@ _AUXILIARY = rf"(?:(?:has|have|had){_H}+)?"
 #: After a possessive name, a few words of the work's title: "the ACA's code of ethics states".
 _WORK = rf"(?:['\u2019]s(?:{_H}+[\w\-]+){{1,4}}?)"
 _AFTER_FRAME = re.compile(rf"{_WORK}?{_H}*(?:[,;:!?\"\u201c\u2013\u2014]|\.(?!\w)|(?P<paren>\())")
-_AFTER_NAME = re.compile(rf"{_WORK}?{_H}+{_ADVERB}{_AUXILIARY}(?:{_VERB})\b")
+_AFTER_NAME = re.compile(rf"{_WORK}?{_H}+{_ADVERB}{_AUXILIARY}{_ADVERB}(?:{_VERB})\b")
 _ET_AL = re.compile(rf"{_H}*,?{_H}*et\.?{_H}+al\b\.?")
 _ALIAS_DEF = re.compile(rf"{_H}*[\[(]{_H}*(?P<alias>[A-Z][A-Z&]*[A-Z])s?{_H}*[\])]")
 
@@ -178,14 +178,15 @@ def _name(text: str, first: Token, last: Token) -> Name:
 def _corporate(text: str, run: list[Token]) -> tuple[Name, int] | None:
     """The group author opening ``run``, and how many of its words it takes.
 
-    The name ends where, just after a head word, a capitalised word that is not one starts
-    the title of a work (``American Counseling Association Code of Ethics``).
+    The name ends where, just after its last head word, a capitalised word that is not one
+    starts the title of a work (``American Counseling Association Code of Ethics``); words
+    joined by ``of``/``for``/``and`` still belong to it (``Institute of Mental Health``).
     """
     heads = [k for k, t in enumerate(run) if _bare(t[0]) in HEAD_WORDS]
     if not heads:
         return None
-    end = heads[0]
-    for k in range(heads[0] + 1, len(run)):
+    end = heads[-1]
+    for k in range(heads[-1] + 1, len(run)):
         word = _bare(run[k][0])
         if word in JOINERS:
             continue
