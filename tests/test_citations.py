@@ -381,6 +381,14 @@ SIGNALS = [
         [(("Counseling Center",), None, NO_YEAR)],
     ),
     (
+        "The Student Health Office reports that flu visits doubled.",
+        [(("Student Health Office",), None, NO_YEAR)],
+    ),
+    (
+        "Waiting is the hardest part, as the Counseling Center found.",
+        [(("Counseling Center",), None, NO_YEAR)],
+    ),
+    (
         "The Association for Play Therapy\u2019s guidelines state that toys are words.",
         [(("Association for Play Therapy",), None, NO_YEAR)],
     ),
@@ -419,6 +427,7 @@ SIGNALS = [
         [(("Beck",), "1976", ()), (("Beck",), None, NO_YEAR)],
     ),
     ("According to Pryce et al., groups help the shy.", [(("Pryce",), None, NO_YEAR)]),
+    ("Pryce et al. note that groups help the shy.", [(("Pryce",), None, NO_YEAR)]),
     (
         "Halloran explains that grief settles in the body.\n\nReferences\n\n"
         "Halloran, M. (2006). Grief in practice. Riverbank Press.\n",
@@ -448,6 +457,15 @@ NOT_SIGNALS = [
     "According to the Association, files stay locked.",
     "As the Counseling Center offers free sessions, I go there.",
     "I called the Crisis Center and I said hello.",
+    "The Counseling Center found me a therapist last spring.",
+    "The Counseling Center maintains records for seven years.",
+    "The Student Health Office reports each case to the dean.",
+    "The president of the American Counseling Association said it twice.",
+    "Dr. Okoro of the Riverside General Hospital said it twice.",
+    "The Journal of the American Counseling Association states its scope.",
+    "The Counseling Center in Denver says nothing.",
+    "The American Counseling Association state chapter met.",
+    "The Grief Support Network (GSN) runs groups. The GSN note cards help.",
     "I work at the American Counseling Association and I love it.",
     "Today the Counseling Center was closed.",
     "According to the American Counseling Association",

@@ -34,10 +34,15 @@ from overlap.attribution.citation_shapes import Element, Group
 __all__ = ["find_signal_citations"]
 
 _H = r"[^\S\n]"
-_TOKEN = re.compile(rf"(?:[A-Z]\.){{2,}}|{WORD}|&")
+_TOKEN = re.compile(rf"(?<![\w\-])(?:(?:[A-Z]\.){{2,}}|{WORD})|&")
 _GAP = re.compile(rf"{_H}+")
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 _ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}")
+#: Joiners that never join a run here: "the" alone ("Today the ACA"), "in" ("... Center in
+#: Miami").
+_NOT_JOINING = frozenset(("the", "in"))
+#: Joiners that "the" may follow inside a name: "Society for the Advancement of ...".
+_BEFORE_THE = frozenset(("of", "for", "on"))
 #: How far before a name its signal phrase may start.
 _LEAD_REACH = 40
 #: "According to (the)", "In the words of (the)", "as noted by (the)": the name is the author.
@@ -46,30 +51,60 @@ _FRAME = re.compile(
     rf"|\bas{_H}+(?:[^\W\d_]+ed|put|said|written|set{_H}+out){_H}+by){_H}+(?:the{_H}+)?$",
     re.IGNORECASE,
 )
+#: "As (the)" before a name: "as the Counseling Center found".
+_AS = re.compile(rf"\bas{_H}+(?:the{_H}+)?$", re.IGNORECASE)
 #: Reporting verbs that make a name the author of what follows ("The ACA states that",
 #: "As Marlowe and Okafor note"). Narrower than those after ``Author (2008)``: without a year,
-#: "As the Counseling Center offers ..." is no citation.
-_VERB_WORDS = (
-    "acknowledge acknowledges acknowledged add adds added advise advises advised affirm "
-    "affirms affirmed argue argues argued assert asserts asserted caution cautions cautioned "
-    "claim claims claimed clarify clarifies clarified conclude concludes concluded contend "
-    "contends contended declare declares declared define defines defined describe describes "
-    "described emphasize emphasizes emphasized emphasise emphasises emphasised explain "
-    "explains explained find finds found highlight highlights highlighted insist insists "
-    "insisted maintain maintains maintained note notes noted observe observes observed "
-    "recommend recommends recommended remind reminds reminded report reports reported say "
-    "says said show shows showed shown state states stated stress stresses stressed suggest "
-    "suggests suggested underscore underscores underscored warn warns warned write writes "
-    "wrote written"
+#: "As the Counseling Center offers ..." is no citation. The plain forms (``note``, ``state``)
+#: follow only several names or ``et al.``: "the ACA state chapter" is no citation.
+_VERB_BASE = (
+    "acknowledge advise affirm argue assert caution claim clarify conclude contend declare "
+    "define describe emphasize emphasise explain highlight insist note observe recommend "
+    "remind say state stress suggest underscore warn write"
 )
-_PHRASES = rf"(?:point|points|pointed){_H}+out|(?:put|puts){_H}+it|(?:make|makes|made){_H}+clear"
-_VERB = "|".join([*sorted(_VERB_WORDS.split()), _PHRASES])
+_VERB_FINITE = (
+    "acknowledges acknowledged advises advised affirms affirmed argues argued asserts asserted "
+    "cautions cautioned claims claimed clarifies clarified concludes concluded contends "
+    "contended declares declared defines defined describes described emphasizes emphasized "
+    "emphasises emphasised explains explained highlights highlighted insists insisted notes "
+    "noted observes observed recommends recommended reminds reminded says said states stated "
+    "stresses stressed suggests suggested underscores underscored warns warned writes wrote "
+    "written"
+)
+#: Verbs that report only after "as" or before "that": "The Counseling Center found me a
+#: therapist" cites nobody, "as the Counseling Center found" and "... reports that" do.
+_PLAIN_BASE = "add find maintain report show"
+_PLAIN_FINITE = "adds added finds found maintains maintained reports reported shows showed shown"
+_PHRASE_BASE = rf"point{_H}+out|put{_H}+it|make{_H}+clear"
+_PHRASE_FINITE = rf"(?:points|pointed){_H}+out|puts{_H}+it|(?:makes|made){_H}+clear"
 _ADVERB = rf"(?:(?:also|further|rightly|clearly|aptly|explicitly|specifically|similarly){_H}+)?"
 _AUXILIARY = rf"(?:(?:has|have|had){_H}+)?"
 #: After a possessive name, a few words of the work's title: "the ACA's code of ethics states".
 _WORK = rf"(?:['\u2019]s(?:{_H}+[\w\-]+){{1,4}}?)"
 _AFTER_FRAME = re.compile(rf"{_WORK}?{_H}*(?:[,;:!?\"\u201c\u2013\u2014]|\.(?!\w)|(?P<paren>\())")
-_AFTER_NAME = re.compile(rf"{_WORK}?{_H}+{_ADVERB}{_AUXILIARY}{_ADVERB}(?:{_VERB})\b")
+#: A name after a preposition is not the subject: "the president of the ACA said".
+_OBJECT = re.compile(
+    rf"\b(?:of|in|at|from|for|with|to|by|on|about|into|than){_H}+(?:the{_H}+)?$", re.IGNORECASE
+)
+
+
+def _verbs(plural: bool, after_as: bool) -> str:
+    verbs = [*_VERB_FINITE.split(), _PHRASE_FINITE]
+    plain = _PLAIN_FINITE.split()
+    if plural:
+        verbs += [*_VERB_BASE.split(), _PHRASE_BASE]
+        plain += _PLAIN_BASE.split()
+    plain_verb = "|".join(plain) if after_as else rf"(?:{'|'.join(plain)}){_H}+that"
+    return rf"{_H}+{_ADVERB}{_AUXILIARY}{_ADVERB}(?:{'|'.join(verbs)}|{plain_verb})\b"
+
+
+def _after_name(plural: bool, after_as: bool) -> re.Pattern[str]:
+    """The name's verb, or its work's: "The ACA states", "the ACA's guidelines state"."""
+    return re.compile(rf"{_WORK}{_verbs(True, after_as)}|{_verbs(plural, after_as)}")
+
+
+#: The words after a name that make it the author, by (several names, "as" before them).
+_AFTER_NAME = {(p, a): _after_name(p, a) for p in (False, True) for a in (False, True)}
 _ET_AL = re.compile(rf"{_H}*,?{_H}*et\.?{_H}+al\b\.?")
 _ALIAS_DEF = re.compile(rf"{_H}*[\[(]{_H}*(?P<alias>[A-Z][A-Z&]*[A-Z])s?{_H}*[\])]")
 
@@ -122,8 +157,8 @@ def _joined(text: str, a: Token, b: Token) -> bool:
 def _runs(text: str, limit: int) -> Iterator[list[Token]]:
     """Runs of capitalised words on one line, joined by ``of``/``for``/``and``/``&``/...
 
-    A possessive (``ACA's``) ends its run; ``the`` joins only after another joiner (``Society
-    for the Advancement``), so ``Today the ACA`` is two runs.
+    A possessive (``ACA's``) ends its run; ``the`` joins only after ``of``/``for``/``on``
+    (``Society for the Advancement``), so ``Today the ACA`` is two runs.
     """
     toks: list[Token] = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, 0, limit)]
     i = 0
@@ -154,7 +189,9 @@ def _runs(text: str, limit: int) -> Iterator[list[Token]]:
 
 def _joins(joiners: list[Token]) -> bool:
     words = [w for w, _, _ in joiners]
-    return words == [] or (words[0] != "the" and words[1:] in ([], ["the"]))
+    if not words or words[0] in _NOT_JOINING:
+        return not words
+    return words[1:] in ([], ["the"]) and (len(words) == 1 or words[0] in _BEFORE_THE)
 
 
 def _bare(word: str) -> str:
@@ -180,10 +217,13 @@ def _corporate(text: str, run: list[Token]) -> tuple[Name, int] | None:
 
     The name ends where, just after its last head word, a capitalised word that is not one
     starts the title of a work (``American Counseling Association Code of Ethics``); words
-    joined by ``of``/``for``/``and`` still belong to it (``Institute of Mental Health``).
+    joined by ``of``/``for``/``and`` still belong to it (``Institute of Mental Health``). A name
+    before ``of`` without a head word is a person or a work of the group (``Hopewell of the
+    General Hospital``, ``Journal of the American Medical Association``), not the group.
     """
     heads = [k for k, t in enumerate(run) if _bare(t[0]) in HEAD_WORDS]
-    if not heads:
+    joiners = [k for k, t in enumerate(run) if t[0] in JOINERS]
+    if not heads or (joiners and run[joiners[0]][0] == "of" and heads[0] > joiners[0]):
         return None
     end = heads[-1]
     for k in range(heads[-1] + 1, len(run)):
@@ -263,7 +303,8 @@ def _signal(
     et_al = _ET_AL.match(text, end) if taken == len(run) else None
     alias = _ALIAS_DEF.match(text, end) if taken == len(run) and not et_al else None
     extra = et_al or alias
-    if not _signalled(text, names[0].start, extra.end() if extra else after):
+    plural = len(names) > 1 or et_al is not None
+    if not _signalled(text, names[0].start, extra.end() if extra else after, plural):
         return None
     el = Element(
         names[0].start,
@@ -278,8 +319,11 @@ def _signal(
     return Group(el.start, el.end, True, (el,), ())
 
 
-def _signalled(text: str, start: int, tail: int) -> bool:
-    """Whether the words around a name (``start`` to ``tail``) make it the author cited."""
+def _signalled(text: str, start: int, tail: int, plural: bool) -> bool:
+    """Whether the words around a name (``start`` to ``tail``) make it the author cited.
+
+    ``plural`` says whether the name is several authors (``Marlowe and Okafor note``).
+    """
     lead = text[max(0, start - _LEAD_REACH) : start]
     lead = lead[lead.rfind("\n") + 1 :]
     if _FRAME.search(lead):
@@ -290,4 +334,6 @@ def _signalled(text: str, start: int, tail: int) -> bool:
             inside = _GAP.match(text, after.end())
             return LOCATOR.match(text, inside.end() if inside else after.end()) is not None
         return True
-    return _AFTER_NAME.match(text, tail) is not None
+    if _OBJECT.search(lead):
+        return False
+    return _AFTER_NAME[plural, _AS.search(lead) is not None].match(text, tail) is not None
