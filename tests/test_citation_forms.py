@@ -102,6 +102,11 @@ ROWS: list[Row] = [
         f'{OPEN} "{PRESSED}" (ACA, 2014, para. 5). {CLOSE}',
         [("attributed_quote", ())],
     ),
+    (
+        "code_of_ethics.txt",
+        f'{OPEN} According to the ACA Code of Ethics (2014), "{TAKE_BACK}" (p. 4).',
+        [("attributed_quote", ())],
+    ),
     # another author named: miscited
     (
         "other_group.txt",

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from overlap.attribution.citation_names import corporate_initials
+from overlap.attribution.citation_names import corporate_initials, group_author
 from overlap.attribution.citations import Citation, find_citations, surname_key
 from tests.conftest import ATTRIBUTION_DEV
 
@@ -537,6 +537,44 @@ def test_signal_citations_sit_in_offset_order_with_the_others() -> None:
         (("Lindqvist",), "2019"),
     ]
     assert found[-1].continues
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ethics (ACA Code of Ethics, 2014).", [(("ACA",), "2014")]),
+        ("According to the ACA Code of Ethics (2014), files stay.", [(("ACA",), "2014")]),
+        ("Ethics (American Counseling Association Code of Ethics, 2014).", [(ACA, "2014")]),
+        (
+            "Style (American Psychological Association [APA], 2020). "
+            "The APA Publication Manual (2020) says so.",
+            [(APA, "2020"), (APA, "2020")],
+        ),
+    ],
+)
+def test_a_work_named_in_its_authors_place_is_cited_to_its_group_author(
+    text: str, expected: list[tuple[tuple[str, ...], str | None]]
+) -> None:
+    assert read(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "author"),
+    [
+        ("ACA Code of Ethics", "ACA"),
+        ("American Counseling Association Code of Ethics", "American Counseling Association"),
+        ("American School Counselor Association", None),
+        ("National Institute of Mental Health", None),
+        ("University of Maryland School of Pharmacy", None),
+        ("Beck Depression Inventory", None),
+        ("ACA", None),
+        ("U.S. Department of Health and Human Services", None),
+        ("Marlowe", None),
+        ("", None),
+    ],
+)
+def test_group_author(name: str, author: str | None) -> None:
+    assert group_author(name) == author
 
 
 @pytest.mark.parametrize(

@@ -99,6 +99,26 @@ def corporate_initials(name: str) -> str | None:
     return initials(name)
 
 
+def group_author(name: str) -> str | None:
+    """The group author of a work named in its author's place, or None.
+
+    ``ACA Code of Ethics`` gives ``ACA``; ``American Counseling Association Code of Ethics``
+    gives ``American Counseling Association`` (the title starts where a capitalised word
+    follows the last head word without a joiner). A plain name gives None.
+    """
+    words = name.split()
+    acronym = len(words) > 1 and is_all_caps(words[0]) and words[0].replace("&", "").isalpha()
+    if acronym and words[1][:1].isupper():
+        return words[0]
+    heads = [k for k, w in enumerate(words) if w in HEAD_WORDS]
+    if not heads or heads[-1] == len(words) - 1 or not is_corporate(name):
+        return None
+    follows = words[heads[-1] + 1]
+    if follows in JOINERS or not follows[:1].isupper():
+        return None
+    return " ".join(words[: heads[-1] + 1])
+
+
 def not_a_name(name: str) -> bool:
     """Whether ``name`` (or its first word) is an ordinary word like ``Week`` or ``See``."""
     words = name.split()

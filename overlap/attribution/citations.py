@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from overlap.attribution.citation_names import initials, is_all_caps, surname_key
+from overlap.attribution.citation_names import group_author, initials, is_all_caps, surname_key
 from overlap.attribution.citation_shapes import (
     Element,
     Group,
@@ -163,11 +163,12 @@ def _resolve(el: Element, aliases: dict[str, str]) -> tuple[tuple[str, ...], str
     authors: list[str] = []
     alias = el.alias
     for name in el.names:
-        if is_all_caps(name.text) and name.text in aliases:
-            authors.append(aliases[name.text])
-            alias = name.text
+        written = group_author(name.text) or name.text  # "ACA Code of Ethics": by the ACA
+        if is_all_caps(written) and written in aliases:
+            authors.append(aliases[written])
+            alias = written
         else:
-            authors.append(name.text)
+            authors.append(written)
     return tuple(authors), alias
 
 
