@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from overlap.attribution.citation_names import corporate_initials, group_author
 from overlap.attribution.citations import Citation, find_citations, surname_key
 from tests.conftest import ATTRIBUTION_DEV
 
@@ -339,6 +340,259 @@ def test_surname_key_matches_accented_and_plain_spellings() -> None:
     assert surname_key("M\u00fcller") == surname_key("Muller") == surname_key("MULLER")
 
 
+# ---- narrative citations without a year: signal phrases ----------------------------------------
+
+ACA = ("American Counseling Association",)
+NO_YEAR = ("missing_year",)
+UNDEFINED = ("undefined_abbreviation", "missing_year")
+
+# (text, [(authors, year, problems), ...]) — every citation found, in order.
+SIGNALS = [
+    (
+        'As the American Counseling Association points out, "records need a plan" (para. 5).',
+        [(ACA, None, NO_YEAR), (ACA, None, NO_YEAR)],
+    ),
+    (
+        "Records matter, according to the American Counseling Association.",
+        [(ACA, None, NO_YEAR)],
+    ),
+    (
+        "According to the National Alliance on Mental Illness, families carry the care.",
+        [(("National Alliance on Mental Illness",), None, NO_YEAR)],
+    ),
+    (
+        "In the words of the World Health Organization: health is more than no disease.",
+        [(WHO, None, NO_YEAR)],
+    ),
+    (
+        "As noted by the Substance Abuse and Mental Health Services Administration, it is local.",
+        [(("Substance Abuse and Mental Health Services Administration",), None, NO_YEAR)],
+    ),
+    (
+        "The U.S. Department of Health and Human Services reports that lists grow.",
+        [(("U.S. Department of Health and Human Services",), None, NO_YEAR)],
+    ),
+    (
+        "Consent is ongoing, as the American Counseling Association makes clear.",
+        [(ACA, None, NO_YEAR)],
+    ),
+    (
+        "The Counseling Center has also noted that walk-in hours fill up.",
+        [(("Counseling Center",), None, NO_YEAR)],
+    ),
+    (
+        "The Student Health Office reports that flu visits doubled.",
+        [(("Student Health Office",), None, NO_YEAR)],
+    ),
+    (
+        "Waiting is the hardest part, as the Counseling Center found.",
+        [(("Counseling Center",), None, NO_YEAR)],
+    ),
+    (
+        "The Association for Play Therapy\u2019s guidelines state that toys are words.",
+        [(("Association for Play Therapy",), None, NO_YEAR)],
+    ),
+    (
+        "The American Counseling Association Code of Ethics states that files stay locked.",
+        [(ACA, None, NO_YEAR)],
+    ),
+    # an abbreviation the text spells out, or the initials of a group it cites
+    (
+        "The American School Counselor Association (ASCA) recommends small caseloads. "
+        "The ASCA also warns against extra duties.",
+        [
+            (("American School Counselor Association",), None, NO_YEAR),
+            (("American School Counselor Association",), None, NO_YEAR),
+        ],
+    ),
+    (
+        "Ethics first (American Counseling Association, 2014). According to the ACA, files stay.",
+        [(ACA, "2014", ()), (ACA, None, NO_YEAR)],
+    ),
+    # an abbreviation never spelled out: reported, and tentative
+    ("According to the ACA, files stay locked.", [(("ACA",), None, UNDEFINED)]),
+    ("According to the ACA Code of Ethics, files stay locked.", [(("ACA",), None, UNDEFINED)]),
+    ("The ACA's code of ethics states that files stay locked.", [(("ACA",), None, UNDEFINED)]),
+    # people: surnames the text cites or lists, or any with et al.
+    (
+        "Lindqvist (2019) studied homework. As Lindqvist notes, small tasks build trust.",
+        [(("Lindqvist",), "2019", ()), (("Lindqvist",), None, NO_YEAR)],
+    ),
+    (
+        "Marlowe and Okafor (2014) disagree. Marlowe and Okafor argue that questions work.",
+        [(("Marlowe", "Okafor"), "2014", ()), (("Marlowe", "Okafor"), None, NO_YEAR)],
+    ),
+    (
+        "Aaron Beck (1976) began it. Beck argues that thoughts come first.",
+        [(("Beck",), "1976", ()), (("Beck",), None, NO_YEAR)],
+    ),
+    ("According to Pryce et al., groups help the shy.", [(("Pryce",), None, NO_YEAR)]),
+    ("Pryce et al. note that groups help the shy.", [(("Pryce",), None, NO_YEAR)]),
+    (
+        "Halloran explains that grief settles in the body.\n\nReferences\n\n"
+        "Halloran, M. (2006). Grief in practice. Riverbank Press.\n",
+        [(("Halloran",), None, NO_YEAR)],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SIGNALS, ids=[s[0][:40] for s in SIGNALS])
+def test_signal_phrases_cite_without_a_year(
+    text: str, expected: list[tuple[tuple[str, ...], str | None, tuple[str, ...]]]
+) -> None:
+    assert [(c.authors, c.year, c.problems) for c in find_citations(text)] == expected
+
+
+# Signal-shaped sentences that cite nobody: a person not cited elsewhere, a therapy or a manual,
+# a word that is no group author, an organisation that is not the subject of a reporting verb.
+NOT_SIGNALS = [
+    'According to my supervisor, "nothing is wasted" (p. 5).',
+    'As the client said, "nothing changes."',
+    'According to the DSM-5, "grief can last" (p. 5).',
+    "Cognitive Behavioral Therapy (CBT) is common. As CBT suggests, thoughts shape moods.",
+    "As Freud argues, dreams matter.",
+    "According to Marlowe, questions help.",
+    "According to Marlowe and Okafor, questions help.",
+    "The Beck Depression Inventory states nothing about grief.",
+    "According to the Association, files stay locked.",
+    "As the Counseling Center offers free sessions, I go there.",
+    "I called the Crisis Center and I said hello.",
+    "The Counseling Center found me a therapist last spring.",
+    "The Counseling Center maintains records for seven years.",
+    "The Student Health Office reports each case to the dean.",
+    "The president of the American Counseling Association said it twice.",
+    "Dr. Okoro of the Riverside General Hospital said it twice.",
+    "The Journal of the American Counseling Association states its scope.",
+    "The Counseling Center in Denver says nothing.",
+    "The American Counseling Association state chapter met.",
+    "The Grief Support Network (GSN) runs groups. The GSN note cards help.",
+    "I work at the American Counseling Association and I love it.",
+    "Today the Counseling Center was closed.",
+    "According to the American Counseling Association",
+    "According to the",
+    "As the",
+    "According to\nthe American Counseling Association, files stay locked.",
+    "ACA",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", NOT_SIGNALS)
+def test_signal_shaped_words_that_cite_nobody(text: str) -> None:
+    assert find_citations(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "As CBT suggests, thoughts shape moods.",
+        "According to the DSM, grief can last.",
+        "DBT explains distress as a skill gap.",
+    ],
+)
+def test_an_undefined_abbreviation_is_only_a_tentative_citation(text: str) -> None:
+    (c,) = find_citations(text)
+    assert c.tentative and c.problems == UNDEFINED and c.year is None
+
+
+def test_a_defined_abbreviation_or_a_year_is_no_longer_tentative() -> None:
+    defined = "The Grief Support Network (GSN) runs groups. As the GSN notes, groups help."
+    assert [(c.authors, c.tentative) for c in find_citations(defined)] == [
+        (("Grief Support Network",), False)
+    ]
+    assert [c.tentative for c in find_citations("Ethics (APA, 2009).")] == [False]
+
+
+def test_a_signal_citation_spans_the_name_and_its_definition() -> None:
+    text = "The American Counseling Association (ACA) states that files stay locked."
+    (c,) = find_citations(text)
+    assert text[c.group_start : c.group_end] == "American Counseling Association (ACA)"
+    assert c.narrative and not c.continues and c.alias == "ACA"
+    assert c.locator is None
+
+
+def test_a_lone_locator_completes_a_signal_citation_and_keeps_its_problems() -> None:
+    text = 'According to the ACA, consent is ongoing. "Ask again" (para. 5).'
+    signal, page = find_citations(text)
+    assert page.continues and page.locator == "para. 5" and page.authors == ("ACA",)
+    assert page.problems == signal.problems == UNDEFINED
+    assert page.tentative
+
+
+def test_a_name_with_its_year_is_read_once() -> None:
+    text = "According to the American Counseling Association (2014), files stay locked."
+    assert read(text) == [(ACA, "2014")]
+
+
+def test_signal_citations_sit_in_offset_order_with_the_others() -> None:
+    text = (
+        "Homework helps (Lindqvist, 2019). As the American Counseling Association notes, "
+        'records matter. Lindqvist (2019) agrees: "small tasks" (p. 4).'
+    )
+    found = find_citations(text)
+    assert [(c.authors, c.year) for c in found] == [
+        (("Lindqvist",), "2019"),
+        (ACA, None),
+        (("Lindqvist",), "2019"),
+        (("Lindqvist",), "2019"),
+    ]
+    assert found[-1].continues
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ethics (ACA Code of Ethics, 2014).", [(("ACA",), "2014")]),
+        ("According to the ACA Code of Ethics (2014), files stay.", [(("ACA",), "2014")]),
+        ("Ethics (American Counseling Association Code of Ethics, 2014).", [(ACA, "2014")]),
+        (
+            "Style (American Psychological Association [APA], 2020). "
+            "The APA Publication Manual (2020) says so.",
+            [(APA, "2020"), (APA, "2020")],
+        ),
+    ],
+)
+def test_a_work_named_in_its_authors_place_is_cited_to_its_group_author(
+    text: str, expected: list[tuple[tuple[str, ...], str | None]]
+) -> None:
+    assert read(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "author"),
+    [
+        ("ACA Code of Ethics", "ACA"),
+        ("American Counseling Association Code of Ethics", "American Counseling Association"),
+        ("American School Counselor Association", None),
+        ("National Institute of Mental Health", None),
+        ("University of Maryland School of Pharmacy", None),
+        ("Beck Depression Inventory", None),
+        ("ACA", None),
+        ("U.S. Department of Health and Human Services", None),
+        ("Marlowe", None),
+        ("", None),
+    ],
+)
+def test_group_author(name: str, author: str | None) -> None:
+    assert group_author(name) == author
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        ("American Counseling Association", "ACA"),
+        ("National Institute of Mental Health", "NIMH"),
+        ("Substance Abuse and Mental Health Services Administration", "SAMHSA"),
+        ("Marlowe, T.", None),
+        ("Cognitive Behavioral Therapy", None),
+        ("Association", None),
+        ("", None),
+    ],
+)
+def test_corporate_initials(name: str, short: str | None) -> None:
+    assert corporate_initials(name) == short
+
+
 # ---- invariants ------------------------------------------------------------------------------
 
 PIECES = st.sampled_from(
@@ -382,6 +636,16 @@ PIECES = st.sampled_from(
         "(2019)",
         "(p. 4)",
         "\u00b6",
+        "According to the ",
+        "As ",
+        " notes",
+        " states that",
+        "American Counseling Association",
+        "ACA",
+        "ACA's",
+        "Association",
+        " of ",
+        "Pryce et al.",
     ]
 )
 CITATIONISH = st.lists(PIECES, max_size=40).map("".join)

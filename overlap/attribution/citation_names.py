@@ -45,6 +45,17 @@ _NOT_NAME_WORDS = (
     "without year years yet you"
 )
 _NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
+#: Head words of a group author: "American Counseling Association", "Office of ...".
+_HEAD_WORDS = (
+    "Academy Administration Agency Alliance Association Associations Authority Board Bureau "
+    "Center Centers Centre Centres Clinic Coalition College Commission Committee Consortium "
+    "Corporation Council Department Division Federation Foundation Hospital Institute "
+    "Institutes League Ministry Network Office Organization Organisation Organizations "
+    "Organisations Panel Partnership School Service Services Society Trust Union University"
+)
+HEAD_WORDS = frozenset(_HEAD_WORDS.split())
+#: Words that join the parts of a group author's name ("Centers for Disease Control and ...").
+JOINERS = frozenset(("of", "for", "on", "and", "the", "in", "&"))
 _FOLD = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th"})
 
 
@@ -59,6 +70,53 @@ def surname_key(name: str) -> str:
     """
     folded = unicodedata.normalize("NFKD", name.casefold().translate(_FOLD))
     return "".join(c for c in folded if c.isalnum() and not unicodedata.combining(c))
+
+
+def initials(name: str) -> str:
+    """The initials of a name's capitalised words, joiners left out: ``APA``, ``NIMH``."""
+    return "".join(w[0] for w in name.split() if w not in JOINERS and w[:1].isupper())
+
+
+def is_corporate(name: str) -> bool:
+    """Whether ``name`` reads as a group author: two capitalised words or more, one a head word.
+
+    ``American Counseling Association`` and ``National Institute of Mental Health`` are;
+    ``Cognitive Behavioral Therapy`` and ``Beck Depression Inventory`` are not.
+    """
+    words = name.split()
+    return len(initials(name)) >= 2 and any(w in HEAD_WORDS for w in words)
+
+
+def corporate_initials(name: str) -> str | None:
+    """The abbreviation a group author is known by (``ACA``), or None for a personal name.
+
+    Args:
+        name: An author as listed in a source's metadata: ``American Counseling Association``
+            or ``Marlowe, T.`` (a personal name, written with a comma).
+    """
+    if "," in name or not is_corporate(name):
+        return None
+    return initials(name)
+
+
+def group_author(name: str) -> str | None:
+    """The group author of a work named in its author's place, or None.
+
+    ``ACA Code of Ethics`` gives ``ACA``; ``American Counseling Association Code of Ethics``
+    gives ``American Counseling Association`` (the title starts where a capitalised word
+    follows the last head word without a joiner). A plain name gives None.
+    """
+    words = name.split()
+    acronym = len(words) > 1 and is_all_caps(words[0]) and words[0].replace("&", "").isalpha()
+    if acronym and words[1][:1].isupper():
+        return words[0]
+    heads = [k for k, w in enumerate(words) if w in HEAD_WORDS]
+    if not heads or heads[-1] == len(words) - 1 or not is_corporate(name):
+        return None
+    follows = words[heads[-1] + 1]
+    if follows in JOINERS or not follows[:1].isupper():
+        return None
+    return " ".join(words[: heads[-1] + 1])
 
 
 def not_a_name(name: str) -> bool:

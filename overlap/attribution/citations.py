@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from overlap.attribution.citation_names import is_all_caps, surname_key
+from overlap.attribution.citation_names import group_author, initials, is_all_caps, surname_key
 from overlap.attribution.citation_shapes import (
     Element,
     Group,
@@ -14,6 +14,7 @@ from overlap.attribution.citation_shapes import (
     parse_narrative,
     parse_parenthetical,
 )
+from overlap.attribution.citation_signals import find_signal_citations
 from overlap.attribution.references import parse_references, reference_list_span
 
 __all__ = ["Citation", "find_citations", "surname_key"]
@@ -22,7 +23,8 @@ _OPEN = re.compile(r"\(")
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _ABBREVIATION = re.compile(r"[\[(][^\S\n]*([A-Z][A-Z&]{1,7})s?[^\S\n]*[\])]")
 _CAPITAL_WORD = re.compile(r"[^\W\d_][\w'\u2019\-]*")
-_JOINERS = frozenset(("of", "for", "on", "and", "the", "in", "&"))
+#: Problems of the names and year a lone locator copies from the citation it completes.
+_INHERITED = ("missing_year", "lower_case", "undefined_abbreviation")
 #: How far a lone ``(p. 74)`` may sit from the citation it completes.
 _CONTINUATION_REACH = 2000
 
@@ -45,7 +47,8 @@ class Citation:
         narrative: Whether the names stand in the sentence, as in ``Author (2008)``.
         problems: Malformations a marker would notice: ``unclosed_parenthesis``,
             ``reference_entry_inline``, ``missing_year``, ``lower_case``, ``stray_period``,
-            ``missing_comma``.
+            ``missing_comma``, ``undefined_abbreviation`` (``According to the ACA`` in a text
+            that never spells the name out).
         alias: The abbreviation written for a corporate author (``"APA"``), else None.
         continues: True for a lone locator such as ``(p. 74)`` after a quotation; its authors and
             year are copied from the citation it completes.
@@ -63,6 +66,16 @@ class Citation:
     problems: tuple[str, ...]
     alias: str | None = None
     continues: bool = False
+
+    @property
+    def tentative(self) -> bool:
+        """Whether only an undefined abbreviation without a year makes this a citation.
+
+        ``As CBT suggests`` reads like ``As the ACA suggests``: the abbreviation may name a
+        therapy or a manual rather than an author, so it can confirm a source whose group
+        author it abbreviates but is no evidence of a wrong citation.
+        """
+        return self.year is None and "undefined_abbreviation" in self.problems
 
 
 def find_citations(text: str) -> list[Citation]:
@@ -84,8 +97,11 @@ def find_citations(text: str) -> list[Citation]:
     limit = span[0] if span else len(text)
     first_pass = _groups(text, limit, frozenset())
     aliases = _aliases(text, first_pass)
-    known = _known(text, first_pass, aliases)
-    return _citations(text, _groups(text, limit, known), aliases)
+    cited = _cited(text, first_pass)
+    known = cited | frozenset(surname_key(n) for n in [*aliases, *aliases.values()])
+    groups = _groups(text, limit, known)
+    groups += find_signal_citations(text, limit, cited, aliases, groups)
+    return _citations(text, sorted(groups, key=lambda g: g.start), aliases)
 
 
 def _groups(text: str, limit: int, known: frozenset[str]) -> list[Group]:
@@ -106,18 +122,14 @@ def _groups(text: str, limit: int, known: frozenset[str]) -> list[Group]:
     return groups
 
 
-def _initials(name: str) -> str:
-    return "".join(w[0] for w in name.split() if w not in _JOINERS and w[:1].isupper())
-
-
 def _spelled_out(text: str, end: int, abbreviation: str) -> str | None:
     """The capitalised words just before ``end`` whose initials spell ``abbreviation``."""
     words = list(_CAPITAL_WORD.finditer(text, max(0, end - 120), end))
     for i in range(len(words) - 1, -1, -1):
         candidate = text[words[i].start() : end].strip(" \t,")
-        if "\n" in candidate or len(_initials(candidate)) > len(abbreviation):
+        if "\n" in candidate or len(initials(candidate)) > len(abbreviation):
             return None
-        if words[i].group()[0].isupper() and _initials(candidate) == abbreviation:
+        if words[i].group()[0].isupper() and initials(candidate) == abbreviation:
             return candidate
     return None
 
@@ -134,16 +146,15 @@ def _aliases(text: str, groups: Iterable[Group]) -> dict[str, str]:
             if el.alias and el.names:
                 aliases.setdefault(el.alias, el.names[0].text)
             for written in el.names:
-                if len(written.text.split()) > 1 and len(_initials(written.text)) > 1:
-                    aliases.setdefault(_initials(written.text), written.text)
+                if len(written.text.split()) > 1 and len(initials(written.text)) > 1:
+                    aliases.setdefault(initials(written.text), written.text)
     return aliases
 
 
-def _known(text: str, groups: Iterable[Group], aliases: dict[str, str]) -> frozenset[str]:
-    """Surname keys the text cites with a year, lists as references, or defines as aliases."""
+def _cited(text: str, groups: Iterable[Group]) -> frozenset[str]:
+    """Surname keys the text cites in parentheses or lists as references."""
     names = [n.text for g in groups for el in g.elements for n in el.names]
     names += [a for ref in parse_references(text) for a in ref.authors]
-    names += [*aliases, *aliases.values()]
     return frozenset(surname_key(n) for n in names)
 
 
@@ -152,11 +163,12 @@ def _resolve(el: Element, aliases: dict[str, str]) -> tuple[tuple[str, ...], str
     authors: list[str] = []
     alias = el.alias
     for name in el.names:
-        if is_all_caps(name.text) and name.text in aliases:
-            authors.append(aliases[name.text])
-            alias = name.text
+        written = group_author(name.text) or name.text  # "ACA Code of Ethics": by the ACA
+        if is_all_caps(written) and written in aliases:
+            authors.append(aliases[written])
+            alias = written
         else:
-            authors.append(name.text)
+            authors.append(written)
     return tuple(authors), alias
 
 
@@ -217,7 +229,7 @@ def _citations(text: str, groups: list[Group], aliases: dict[str, str]) -> list[
                         prev.year,
                         el.locator,
                         prev.narrative,
-                        group.problems,
+                        (*group.problems, *(p for p in prev.problems if p in _INHERITED)),
                         prev.alias,
                         continues=True,
                     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from overlap.attribution.citation_names import corporate_initials
 from overlap.attribution.citations import Citation, surname_key
 from overlap.attribution.context import Attribution
 from overlap.attribution.quotes import Quote
@@ -40,9 +41,16 @@ def first_author_key(source: Document) -> str | None:
 
 
 def names_source(citation: Citation, source: Document) -> bool:
-    """True if the citation names the source's first author."""
+    """True if the citation names the source's first author.
+
+    A group author may be named by its initials (``ACA`` for the American Counseling
+    Association) when the text never spells the abbreviation out.
+    """
     key = first_author_key(source)
-    return key is not None and any(surname_key(a) == key for a in citation.authors)
+    if key is None:
+        return False
+    short = corporate_initials(source.authors[0])
+    return any(surname_key(a) == key or a == short for a in citation.authors)
 
 
 def year_agrees(citation: Citation, source: Document) -> bool:
@@ -62,7 +70,7 @@ def judge_citations(
 
     A correct one names the source's first author with its year or none; it wins wherever it
     is in the window (previous, same and next sentence). Otherwise the nearest citation that
-    names another work is the wrong one.
+    names another work is the wrong one; a tentative one (``As CBT suggests``) is never wrong.
     """
     rings = context.citations_near(start, end)
     for ring in rings:
@@ -70,8 +78,9 @@ def judge_citations(
             if names_source(c, source) and year_agrees(c, source):
                 return c, None
     for ring in rings:
-        if ring:
-            return None, ring[0]
+        wrong = [c for c in ring if not c.tentative]
+        if wrong:
+            return None, wrong[0]
     return None, None
 
 
