@@ -63,7 +63,13 @@ def describe(doc: Document | None, f: Finding, site: Site, me: Document | None) 
     if link:
         href = page_href(link[0], fragment=f"f{link[1]}")
         name = f"<a{attrs(href=href)}>{name}</a>"
-    return f'<p class="meta"><span class="who">{name}</span>, {at}{order}<br>{path}</p>'
+    many = ""
+    if f.shared_by and f.shared_by > 2:
+        many = (
+            f"<br>One of {f.shared_by} submissions that share this passage, compared here with "
+            "the earliest of the others; the overview lists them all."
+        )
+    return f'<p class="meta"><span class="who">{name}</span>, {at}{order}<br>{path}{many}</p>'
 
 
 def source_label(doc: Document | None, f: Finding) -> str:
