@@ -230,3 +230,17 @@ def test_scan_command_takes_the_bar_and_refuses_a_bad_one(tmp_path: Path) -> Non
     assert code == 2
     assert "common-phrase bar" in stderr and "Traceback" not in stderr
     assert len(stderr.strip().splitlines()) == 1
+
+
+def test_a_job_sets_the_bar_in_its_scan_table(tmp_path: Path) -> None:
+    root = week(tmp_path, stock_posts(4))
+    job = root / "weekly.toml"
+    job.write_text(
+        f'[job]\ncorpus = "{root / "store"}"\n[add]\nsource = ["{root / "sources"}"]\n'
+        f'[scan]\npaths = ["{root / "week"}"]\nout = "{root / "r"}"\ncommon_phrase = 3\n'
+    )
+    code, _, stderr = invoke("run", job)
+    assert code == 0, stderr
+    doc = json.loads((root / "r" / "findings.json").read_text())
+    assert {f["kind"] for f in doc["findings"]} == {"common_phrasing"}
+    assert doc["settings"]["common_posts"] == 3

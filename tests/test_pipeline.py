@@ -228,6 +228,9 @@ JOB_ERRORS = [
     ('[add]\nsource = ["s"]\n[engine]\nscheduler = "tcp://h:8786"\n',
      'engine.scheduler is used only with engine.name = "dask"'),
     ("[add\n", "not valid TOML"),
+    ('[scan]\npaths = ["w"]\ncommon_phrase = "lots"\n', "scan.common_phrase: common-phrase bar"),
+    ('[scan]\npaths = ["w"]\ncommon_phrase = 0\n', "scan.common_phrase: common-phrase bar"),
+    ('[scan]\npaths = ["w"]\ncommon_phrase = true\n', "scan.common_phrase must be a number"),
 ]  # fmt: skip
 
 

@@ -181,7 +181,10 @@ class _Run:
         out = report_folder(step.out, self.spec.name, day)
         check_report_folder(out, corpus=self.store.root, inputs=[*step.paths, *step.exclude])
         view = StoreWithout(self.store, {d.id for d in fresh})
-        result = scan(fresh, view, excludes=templates, errors=errors, engine=self.engine)
+        result = scan(
+            fresh, view, excludes=templates, errors=errors, engine=self.engine,
+            common_phrase=step.common_phrase,
+        )  # fmt: skip
         if key is not None:
             result = pseudonymize_result(result, key)
         result = write_report_folder(result, out)  # the same folder as ``overlap scan`` writes

@@ -102,7 +102,7 @@ def scan_paths(
     """
     store = CorpusStore.open(corpus, settings)
     if common_phrase is not None:
-        store = CorpusStore.open(corpus, with_common_bar(store.settings, common_phrase))
+        with_common_bar(store.settings, common_phrase)  # a bad bar fails before any reading
     check_report_folder(out, corpus=store.root, inputs=[*paths, *excludes])
     submissions = read_documents(paths, Role.SUBMISSION, skip=excludes)
     templates = read_documents(excludes, Role.EXCLUDE) if excludes else None
@@ -117,6 +117,7 @@ def scan_paths(
             errors=submissions.errors,
             progress=progress,
             engine=running,
+            common_phrase=common_phrase,
         )
     if pseudonymize:
         result = pseudonymize_result(result, ensure_key(store.root))

@@ -22,6 +22,7 @@ from overlap.engine.local import LocalEngine
 from overlap.jobs.batch import ScanBatch, prepare_batch
 from overlap.jobs.candidates import peer_candidates
 from overlap.jobs.clusters import cluster_shared
+from overlap.jobs.common import with_common_bar
 from overlap.jobs.findings import (
     Unscored,
     common_phrasing,
@@ -72,14 +73,20 @@ def scan(
     errors: Sequence[FileError] = (),
     progress: Progress | None = None,
     engine: Engine | None = None,
+    common_phrase: str | None = None,
 ) -> ScanResult:
     """Find every verified passage that submissions share with the corpus and each other.
 
     ``engine`` runs the matching (in this process by default); the result does not depend
-    on it.
+    on it. ``common_phrase`` sets the bar of common phrasing (``N`` submissions or ``P%``,
+    see :func:`~overlap.jobs.common.with_common_bar`) instead of the store's settings; the
+    result records the settings the scan used.
     """
     engine = engine or LocalEngine(1)
-    batch = prepare_batch(submissions, excludes, store.settings)
+    settings = store.settings
+    if common_phrase is not None:
+        settings = with_common_bar(settings, common_phrase)
+    batch = prepare_batch(submissions, excludes, settings)
     peer_pairs = [(i, j, n) for (i, j), n in peer_candidates(batch).items()]
     peer_shards = [peer_pairs[k : k + PEER_SHARD] for k in range(0, len(peer_pairs), PEER_SHARD)]
     parts = store.parts
@@ -120,7 +127,7 @@ def scan(
     idf = _idf(store, n_stored, batch, found)
     findings: list[Finding] = []
     summaries = []
-    least = store.settings.min_shared_words
+    least = settings.min_shared_words
     kept = [
         drop_shadowed(t, [u.scored(idf) for u in pending] + common_phrasing(t, runs, least))
         for t, pending, runs in zip(batch.texts, found, batch.common, strict=True)
@@ -130,7 +137,7 @@ def scan(
         findings.extend(fs)
         summaries.append(summary(t, fs, ()))
     return ScanResult(
-        settings=store.settings.to_dict(),
+        settings=settings.to_dict(),
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         submissions=tuple(summaries),
         findings=tuple(findings),

@@ -21,6 +21,7 @@ from typing import Any
 
 from overlap.engine.choice import ENGINES, EngineSpec
 from overlap.errors import EngineError, JobError, SettingsError
+from overlap.jobs.common import with_common_bar
 from overlap.model import Severity
 from overlap.settings import Settings
 from overlap.store.lock import DEFAULT_LOCK_TIMEOUT
@@ -53,6 +54,7 @@ class ScanStep:
     rescan: bool = False
     add_as: str = "prior"
     term: str | None = None
+    common_phrase: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,17 @@ def _text(key: str, value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{key} must be a non-empty string, got {value!r}")
     return value
+
+
+def _bar(key: str, value: object) -> str:
+    """A common-phrasing bar: a number of submissions (``10``) or a share (``"5%"``)."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(f"{key} must be a number of submissions or a share such as '5%'")
+    try:
+        with_common_bar(Settings(), str(value))
+    except SettingsError as exc:
+        raise ValueError(f"{key}: {exc}") from exc
+    return str(value)
 
 
 def _flag(key: str, value: object) -> bool:
@@ -160,7 +173,7 @@ def _checks(base: Path) -> dict[str, dict[str, Check]]:
         "add": {"source": _paths(base), "prior": _paths(base), "term": _text},
         "scan": {"paths": _paths(base), "out": _template(base), "exclude": _paths(base),
                  "fail_on": _choice(FAIL_ON), "pseudonymize": _flag, "rescan": _flag,
-                 "add_as": _choice(ADD_AS), "term": _text},
+                 "add_as": _choice(ADD_AS), "term": _text, "common_phrase": _bar},
         "engine": {"name": _choice(ENGINES), "scheduler": _text, "workers": _count},
     }  # fmt: skip
 
