@@ -441,3 +441,11 @@ def posts(draw: st.DrawFn) -> str:
 @given(posts())
 def test_quotes_invariants_on_posts_of_paragraphs(text: str) -> None:
     check_quotes(text)
+
+
+def test_a_quotation_over_paragraphs_may_lie_inside_a_block() -> None:
+    text = f'{LEAD}\n\n    "{P1}\n\n    "{P2}" (p. 12)\n\n{MINE}'
+    assert [(q.mark, q.closed, q.depth) for q in find_quotes(text)] == [
+        ("block", True, 0),
+        ("double", True, 1),
+    ]

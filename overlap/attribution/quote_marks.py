@@ -266,17 +266,14 @@ class _Joiner:
 
     def _crosses(self, links: list[Pair], joined: list[Pair], start: int, end: int) -> bool:
         """Whether ``[start, end)`` would cross a set-off quote or another pair."""
-        if any(lo < end and start < hi for lo, hi in self.set_off):
-            return True
         first, last = self._paragraph(start), self._paragraph(end - 1)
         chained = {p.open_at for p in links}
         others = [p for pairs in self.found[first : last + 1] for p in pairs] + joined
-        for p in others:
-            if p.open_at in chained:
-                continue
-            inside = start <= p.open_at and p.limit <= end
-            apart = p.limit <= start or p.open_at >= end
-            around = p.open_at <= start and p.limit >= end
+        spans = [(p.open_at, p.limit) for p in others if p.open_at not in chained]
+        for lo, hi in [*spans, *self.set_off]:
+            inside = start <= lo and hi <= end
+            apart = hi <= start or lo >= end
+            around = lo <= start and hi >= end
             if not (inside or apart or around):
                 return True
         return False
