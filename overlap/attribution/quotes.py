@@ -29,10 +29,11 @@ class Quote:
             and block quotes).
         mark: ``double``, ``curly_double``, ``low_high``, ``guillemets``, ``curly_single`` or
             ``single``, named after the opening mark when a student mixes marks; ``block`` for
-            an indented paragraph; ``markdown`` for ``>`` lines, whose continuation-line
-            markers lie inside ``[start, end)`` so that the content stays contiguous. A
-            quotation over several paragraphs keeps the marks that open its later paragraphs
-            inside ``[start, end)`` in the same way.
+            an indented paragraph or run of them (a citation that closes it lies after
+            ``end``); ``markdown`` for ``>`` lines. Continuation-line markers of ``>`` lines,
+            the indents of a block's later lines, and the marks that open the later
+            paragraphs of a quotation over several paragraphs lie inside ``[start, end)`` so
+            that the content stays contiguous.
         closed: Whether a closing mark was found.
         bound: Why an unclosed quote ends: ``paragraph`` (a blank line or the end of the text),
             ``citation`` (an in-text citation follows), ``next_quote`` (another quotation mark
