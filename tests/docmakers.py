@@ -93,11 +93,40 @@ def run(
     return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
 
 
-def para(*runs: str, style: str | None = None) -> str:
-    """A ``w:p`` paragraph of runs (plain strings become plain runs)."""
-    ppr = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+def indentation(
+    left: int | None = None, *, hanging: int | None = None, first_line: int | None = None
+) -> str:
+    """A ``w:ind`` element; lengths in twentieths of a point (720 is half an inch)."""
+    values = {"w:left": left, "w:hanging": hanging, "w:firstLine": first_line}
+    return "<w:ind " + " ".join(f'{k}="{v}"' for k, v in values.items() if v is not None) + "/>"
+
+
+def para(*runs: str, style: str | None = None, ind: str = "", numbered: bool = False) -> str:
+    """A ``w:p`` paragraph of runs (plain strings become plain runs).
+
+    ``ind`` is a ``w:ind`` element (see :func:`indentation`); ``numbered`` makes it an item of
+    a numbered list.
+    """
+    props = f'<w:pStyle w:val="{style}"/>' if style else ""
+    if numbered:
+        props += '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>'
+    props += ind
+    ppr = f"<w:pPr>{props}</w:pPr>" if props else ""
     body = "".join(r if r.startswith("<") else run(r) for r in runs)
     return f"<w:p>{ppr}{body}</w:p>"
+
+
+def paragraph_style(
+    style_id: str, name: str, *, based_on: str | None = None, ind: str = "", numbered: bool = False
+) -> str:
+    """A paragraph ``w:style`` for styles.xml, optionally based on another and indented."""
+    base = f'<w:basedOn w:val="{based_on}"/>' if based_on else ""
+    num = '<w:numPr><w:numId w:val="1"/></w:numPr>' if numbered else ""
+    ppr = f"<w:pPr>{num}{ind}</w:pPr>" if ind or num else ""
+    return (
+        f'<w:style w:type="paragraph" w:styleId="{style_id}"><w:name w:val="{name}"/>'
+        f"{base}{ppr}</w:style>"
+    )
 
 
 def table(rows: list[list[str]]) -> str:
@@ -259,8 +288,14 @@ ODF_NS = (
 )
 
 
-def odt_bytes(body: str, *, automatic_styles: str = "", encrypted: bool = False) -> bytes:
-    """A minimal .odt: ``body`` is the XML inside ``office:text``."""
+def odt_bytes(
+    body: str, *, automatic_styles: str = "", styles: str = "", encrypted: bool = False
+) -> bytes:
+    """A minimal .odt: ``body`` is the XML inside ``office:text``.
+
+    ``styles`` are ``style:style`` elements for styles.xml (named styles such as
+    ``Quotations``), ``automatic_styles`` those of content.xml.
+    """
     content = (
         f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODF_NS} '
         f'office:version="1.3"><office:automatic-styles>{automatic_styles}'
@@ -279,6 +314,13 @@ def odt_bytes(body: str, *, automatic_styles: str = "", encrypted: bool = False)
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
         archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        if styles:
+            named = (
+                f'<?xml version="1.0" encoding="UTF-8"?><office:document-styles {ODF_NS} '
+                f'office:version="1.3"><office:styles>{styles}</office:styles>'
+                "</office:document-styles>"
+            )
+            archive.writestr("styles.xml", named, zipfile.ZIP_DEFLATED)
         archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 

@@ -19,9 +19,11 @@ from tests.docmakers import (
     encrypted_docx_bytes,
     encrypted_pdf_bytes,
     footnote_ref,
+    indentation,
     odt_bytes,
     ole2_bytes,
     para,
+    paragraph_style,
     pdf_bytes,
     rtf_bytes,
     run,
@@ -459,3 +461,143 @@ def test_deeply_nested_document_is_refused_not_a_crash(tmp_path: Path) -> None:
     assert read_error(tmp_path, "deep.docx", docx_bytes(body)) == (
         "refused: document nested too deeply"
     )
+
+
+# --- paragraphs set off as quotations ---------------------------------------------------------
+
+QUOTED = "Words set off as a quotation."
+QUOTE_STYLES = (
+    paragraph_style("Quote", "Quote")
+    + paragraph_style("IntenseQuote", "Intense Quote")
+    + paragraph_style("BlockText", "Block Text")
+    + paragraph_style("MyQuote", "My quote", based_on="Quote")
+    + paragraph_style("Zitat", "Quote")  # a localised id keeps the built-in name
+    + paragraph_style("Indented", "Indented", ind=indentation(720))
+    + paragraph_style("Refs", "Refs", ind=indentation(720, hanging=720))
+    + paragraph_style("ListParagraph", "List Paragraph", ind=indentation(720))
+    + paragraph_style("NumberedQuote", "Numbered quote", based_on="Quote", numbered=True)
+)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "set_off"),
+    [
+        pytest.param(para(QUOTED, style="Quote"), True, id="quote-style"),
+        pytest.param(para(QUOTED, style="IntenseQuote"), True, id="intense-quote"),
+        pytest.param(para(QUOTED, style="BlockText"), True, id="block-text"),
+        pytest.param(para(QUOTED, style="MyQuote"), True, id="based-on-quote"),
+        pytest.param(para(QUOTED, style="Zitat"), True, id="localised-id"),
+        pytest.param(para(QUOTED, style="Indented"), True, id="indented-style"),
+        pytest.param(para(QUOTED, ind=indentation(720)), True, id="indented"),
+        pytest.param(para(QUOTED, ind=indentation(360)), True, id="quarter-inch"),
+        pytest.param(para(QUOTED, ind=indentation(200)), False, id="slight-indent"),
+        pytest.param(para(QUOTED, ind=indentation(first_line=720)), False, id="first-line"),
+        pytest.param(para(QUOTED, style="Refs"), False, id="hanging-indent"),
+        pytest.param(para(QUOTED, style="Refs", ind=indentation(1440)), True, id="override"),
+        pytest.param(para(QUOTED, style="ListParagraph"), False, id="list-paragraph"),
+        pytest.param(para(QUOTED, ind=indentation(720), numbered=True), False, id="numbered"),
+        pytest.param(para(QUOTED, style="NumberedQuote"), False, id="numbered-quote-style"),
+        pytest.param(para(QUOTED), False, id="plain"),
+    ],
+)
+def test_docx_paragraph_set_off_as_a_quotation_is_indented(
+    tmp_path: Path, paragraph: str, set_off: bool
+) -> None:
+    body = para("Before.") + paragraph + para("After.")
+    document = read_one(tmp_path, "q.docx", docx_bytes(body, styles=QUOTE_STYLES))
+    shown = f"    {QUOTED}" if set_off else QUOTED
+    assert document.text == f"Before.\n\n{shown}\n\nAfter."
+
+
+def test_docx_set_off_paragraph_indents_each_of_its_lines(tmp_path: Path) -> None:
+    body = para(run("First line"), "<w:r><w:br/></w:r>", run("second line"), style="Quote")
+    document = read_one(tmp_path, "q.docx", docx_bytes(body, styles=QUOTE_STYLES))
+    assert document.text == "    First line\n    second line"
+
+
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        pytest.param(
+            f"<p>Before.</p><blockquote><p>{QUOTED}</p><p>Second.</p></blockquote><p>After.</p>",
+            f"Before.\n\n    {QUOTED}\n\n    Second.\n\nAfter.",
+            id="blockquote",
+        ),
+        pytest.param(
+            f"<p>Before.</p><blockquote>{QUOTED}<br>Next line</blockquote>After.",
+            f"Before.\n\n    {QUOTED}\n    Next line\n\nAfter.",
+            id="blockquote-lines",
+        ),
+        pytest.param(
+            f'<p>Before.</p><p style="padding-left: 40px;">{QUOTED}</p><p>After.</p>',
+            f"Before.\n\n    {QUOTED}\n\nAfter.",
+            id="padding-left",
+        ),
+        pytest.param(
+            f'<div style="margin-left:0.5in">{QUOTED}</div><p>After.',
+            f"    {QUOTED}\n\nAfter.",
+            id="margin-left",
+        ),
+        pytest.param(f'<p style="margin-left: 5px">{QUOTED}</p>', QUOTED, id="slight-margin"),
+        pytest.param(f'<p style="text-indent: 40px">{QUOTED}</p>', QUOTED, id="first-line-indent"),
+        pytest.param(
+            f'<p style="padding-left: 40px">{QUOTED}<p>After.',
+            f"    {QUOTED}\n\nAfter.",
+            id="unclosed-p",
+        ),
+        pytest.param(
+            "<blockquote><ul><li>one</li><li>two</li></ul></blockquote><p>After.</p>",
+            "one\n\ntwo\n\nAfter.",
+            id="list-in-blockquote",
+        ),
+    ],
+)
+def test_html_blocks_set_off_as_quotations_are_indented(
+    tmp_path: Path, markup: str, text: str
+) -> None:
+    assert read_one(tmp_path, "post.html", markup.encode()).text == text
+
+
+ODT_STYLES = (
+    '<style:style style:name="Quotations" style:family="paragraph">'
+    '<style:paragraph-properties fo:margin-left="0.3937in"/></style:style>'
+    '<style:style style:name="List_20_Contents" style:display-name="List Contents" '
+    'style:family="paragraph"><style:paragraph-properties fo:margin-left="1cm"/></style:style>'
+)
+ODT_AUTOMATIC = (
+    '<style:style style:name="P1" style:family="paragraph" style:parent-style-name="Quotations"/>'
+    '<style:style style:name="P2" style:family="paragraph">'
+    '<style:paragraph-properties fo:margin-left="1.27cm" fo:text-indent="0cm"/></style:style>'
+    '<style:style style:name="P3" style:family="paragraph">'
+    '<style:paragraph-properties fo:margin-left="1.27cm" fo:text-indent="-1.27cm"/></style:style>'
+    '<style:style style:name="P4" style:family="paragraph">'
+    '<style:paragraph-properties fo:text-indent="1.27cm"/></style:style>'
+)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "set_off"),
+    [
+        pytest.param(f'<text:p text:style-name="Quotations">{QUOTED}</text:p>', True, id="named"),
+        pytest.param(f'<text:p text:style-name="P1">{QUOTED}</text:p>', True, id="based-on"),
+        pytest.param(f'<text:p text:style-name="P2">{QUOTED}</text:p>', True, id="indented"),
+        pytest.param(f'<text:p text:style-name="P3">{QUOTED}</text:p>', False, id="hanging"),
+        pytest.param(f'<text:p text:style-name="P4">{QUOTED}</text:p>', False, id="first-line"),
+        pytest.param(
+            f'<text:p text:style-name="List_20_Contents">{QUOTED}</text:p>', False, id="list-style"
+        ),
+        pytest.param(
+            f'<text:list><text:list-item><text:p text:style-name="P2">{QUOTED}</text:p>'
+            "</text:list-item></text:list>",
+            False,
+            id="list-item",
+        ),
+    ],
+)
+def test_odt_paragraph_set_off_as_a_quotation_is_indented(
+    tmp_path: Path, paragraph: str, set_off: bool
+) -> None:
+    body = f"<text:p>Before.</text:p>{paragraph}<text:p>After.</text:p>"
+    data = odt_bytes(body, automatic_styles=ODT_AUTOMATIC, styles=ODT_STYLES)
+    shown = f"    {QUOTED}" if set_off else QUOTED
+    assert read_one(tmp_path, "q.odt", data).text == f"Before.\n\n{shown}\n\nAfter."

@@ -4,6 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from overlap.attribution.context import Attribution
+from overlap.attribution.quote_marks import MAX_WRAPPED_PARAGRAPHS, MAX_WRAPPED_WORDS
 from overlap.attribution.quotes import MAX_UNCLOSED_WORDS, Quote, find_quotes
 from tests.conftest import ATTRIBUTION_DEV
 
@@ -123,7 +125,10 @@ def seen(text: str) -> list[Row]:
             'He said "it rose (in 2014) sharply.',
             [("it rose (in 2014) sharply.", "double", False, "paragraph", 0)],
         ),
-        ('He said "one.\n\nShe said two" to us.', [("one.", "double", False, "paragraph", 0)]),
+        (
+            'He said "one.\n\nShe said two" to us.',
+            [("one.\n\nShe said two", "double", True, None, 0)],
+        ),
         ("She said ‘wait here.", [("wait here.", "curly_single", False, "paragraph", 0)]),
         # block quotes
         (
@@ -247,3 +252,200 @@ def test_quotes_invariants_on_any_text(text: str) -> None:
 @given(QUOTY)
 def test_quotes_invariants_on_mark_heavy_text(text: str) -> None:
     check_quotes(text)
+
+
+# --- block quotes: an indented run that something attributes --------------------------------
+
+LEAD = "Marlowe (2014) puts it this way:"
+BLOCK = (
+    "Silence in a session is rarely empty. The client is weighing what can be said aloud, and "
+    "a counselor who fills the pause too early takes that choice away."
+)
+MINE = "I want to try waiting longer in my next session."
+
+
+def blocks(text: str) -> list[str]:
+    return [text[q.start : q.end] for q in find_quotes(text) if q.mark == "block"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a lead-in that ends with a colon, or that cites the work
+        (f"{LEAD}\n\n    {BLOCK}\n\n{MINE}", [BLOCK]),
+        (f"Marlowe (2014) studied forty clients.\n\n    {BLOCK}\n\n{MINE}", [BLOCK]),
+        (f"Here is the passage I chose:\n\n\t{BLOCK}\n\n{MINE}", [BLOCK]),
+        # the citation after the block, alone in its paragraph
+        (f"{MINE}\n\n    {BLOCK}\n\n(Marlowe, 2014, p. 12)\n\n{MINE}", [BLOCK]),
+        (f"{LEAD}\n\n    {BLOCK}\n\n(p. 12)", [BLOCK]),
+        # the citation ends the block: after the final period (APA), or with a page before it
+        (f"{MINE}\n\n    {BLOCK} (Marlowe, 2014, p. 12)\n\n{MINE}", [BLOCK]),
+        (f"{MINE}\n\n    {BLOCK} (p. 12)\n\n{MINE}", [BLOCK]),
+        (f"{MINE}\n\n    {BLOCK[:-1]} (Marlowe, 2014, para. 3).\n\n{MINE}", [BLOCK[:-1]]),
+        (f"{LEAD}\n\n    {BLOCK} (p. 12).", [BLOCK]),
+        # a block of two paragraphs is one quotation; its second indent lies inside it
+        (
+            f"{LEAD}\n\n    {BLOCK}\n\n        {BLOCK} (p. 12)\n\n{MINE}",
+            [f"{BLOCK}\n\n        {BLOCK}"],
+        ),
+        # lines wrapped by hand, and blank lines left out around the block
+        (
+            f"{LEAD}\n\n    Silence in a session is rarely empty.\n    The client is weighing."
+            f"\n\n{MINE}",
+            ["Silence in a session is rarely empty.\n    The client is weighing."],
+        ),
+        (f"{MINE}\n{LEAD}\n    {BLOCK}\n{MINE}", [BLOCK]),
+        (f"{LEAD}\n\n    {BLOCK} (p. 12)\n{MINE}", [BLOCK]),
+        # nothing attributes an indented paragraph of a short post
+        (f"{MINE}\n\n    {BLOCK}\n\n{MINE}", []),
+        # a citation before the final period, with no page, ends a sentence of one's own
+        (f"Hi all,\n\n    {BLOCK[:-1]} (Marlowe, 2014).\n\nBest, Ann", []),
+        # lists, whole posts indented and first-line indents are not block quotes
+        (f"My plan has three steps:\n\n    1. Wait.\n    2. Reflect.\n    3. Ask.\n\n{MINE}", []),
+        (f"My plan:\n\n    - wait for the client\n    - reflect what I hear\n\n{MINE}", []),
+        (f"    {LEAD}\n\n    {BLOCK} (p. 12)\n\n    {MINE}", []),
+        (f"Week 5 reflection\n\n    {MINE}\n\n    {BLOCK}\n\n    {MINE}", []),
+        (f"{LEAD}\n\n    Silence in a session is rarely\nempty for the client.\n\n{MINE}", []),
+    ],
+)
+def test_block_quotes(text: str, expected: list[str]) -> None:
+    assert blocks(text) == expected
+
+
+def test_a_long_post_keeps_its_unattributed_indented_paragraph_as_a_block() -> None:
+    text = f"{PLAIN} {PLAIN}\n\n    {BLOCK}\n\n{PLAIN} {PLAIN}"
+    assert blocks(text) == [BLOCK]
+    assert find_quotes(text)[0].lead_in is None
+
+
+def test_a_block_records_its_lead_in_paragraph() -> None:
+    lead = f"Marlowe (2014) followed forty clients. {LEAD}"
+    text = f"{lead}\n\n    {BLOCK}\n\n{MINE}"
+    (block,) = find_quotes(text)
+    assert block.lead_in == (0, len(lead))
+    assert (block.open_at, block.start) == (len(lead) + 2, len(lead) + 6)
+
+
+def test_the_lead_in_paragraph_is_searched_for_a_blocks_citation() -> None:
+    lead = "Marlowe (2014) followed forty clients for a year. She found that:"
+    text = f"{lead}\n\n    {BLOCK}\n\n{MINE}"
+    context = Attribution.of(text)
+    (block,) = context.quotes
+    rings = context.citations_near(block.start, block.end)
+    assert [[c.authors for c in ring] for ring in rings] == [[], [], [], [("Marlowe",)]]
+    assert context.citations_near(0, 10)[3] == []
+
+
+# --- quotations over several paragraphs --------------------------------------------------------
+
+P1 = "Silence in a session is rarely empty."
+P2 = "The client is weighing what can be said aloud."
+P3 = "A counselor who fills the pause takes that choice away."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # each paragraph opens with a mark, only the last one closes
+        (
+            f'She wrote:\n\n"{P1}\n\n"{P2}" (Marlowe, 2014)',
+            [(f'{P1}\n\n"{P2}', "double", True, None, 0)],
+        ),
+        (
+            f"\u201c{P1}\n\n\u201c{P2}\n\n\u201c{P3}\u201d I agree.",
+            [(f"{P1}\n\n\u201c{P2}\n\n\u201c{P3}", "curly_double", True, None, 0)],
+        ),
+        (
+            f"\u2018{P1}\n\n\u2018{P2}\u2019",
+            [(f"{P1}\n\n\u2018{P2}", "curly_single", True, None, 0)],
+        ),
+        # the same with the blank lines left out
+        (f'"{P1}\n"{P2}" (Marlowe, 2014)', [(f'{P1}\n"{P2}', "double", True, None, 0)]),
+        # one pair of marks around several paragraphs
+        (f'"{P1}\n\n{P2}\n\n{P3}" I agree.', [(f"{P1}\n\n{P2}\n\n{P3}", "double", True, None, 0)]),
+        (f"\u201c{P1}\n\n{P2}\u201d", [(f"{P1}\n\n{P2}", "curly_double", True, None, 0)]),
+        (f"\u2018{P1}\n\n{P2}\u2019", [(f"{P1}\n\n{P2}", "curly_single", True, None, 0)]),
+        # nested quotations keep their depth
+        (
+            f"\u201c{P1}\n\n\u201cShe said \u2018wait\u2019 twice.\u201d",
+            [
+                (f"{P1}\n\n\u201cShe said \u2018wait\u2019 twice.", "curly_double", True, None, 0),
+                ("wait", "curly_single", True, None, 1),
+            ],
+        ),
+        # a chain that never closes is left as it was: one quote per paragraph
+        (
+            f'"{P1}\n\n"{P2}\n\nMy own view.',
+            [(P1, "double", False, "paragraph", 0), (P2, "double", False, "paragraph", 0)],
+        ),
+        # a citation ends the quotation in its own paragraph
+        (
+            f'"{P1} (Marlowe, 2014). My view.\n\nMore" of mine.',
+            [(P1, "double", False, "citation", 0)],
+        ),
+        # a mark that opens a new quotation stops the look-ahead
+        (
+            f'"{P1}\n\nI like the word "pause" here.',
+            [(P1, "double", False, "paragraph", 0), ("pause", "double", True, None, 0)],
+        ),
+        # possessives and inch marks close nothing
+        (f"\u2018{P1}\n\nThe students' notes.", [(P1, "curly_single", False, "paragraph", 0)]),
+        (f'"{P1}\n\nA 5" screen.', [(P1, "double", False, "paragraph", 0)]),
+    ],
+)
+def test_quotes_over_several_paragraphs(text: str, expected: list[Row]) -> None:
+    assert seen(text) == expected
+
+
+def test_a_closing_mark_too_many_paragraphs_on_closes_nothing() -> None:
+    between = [f"My own paragraph number {i}." for i in range(MAX_WRAPPED_PARAGRAPHS)]
+    near = "\n\n".join([f'"{P1}', *between[:-1], 'The end" of it.'])
+    far = "\n\n".join([f'"{P1}', *between, 'The end" of it.'])
+    assert [q.closed for q in find_quotes(near)] == [True]
+    assert seen(far) == [(P1, "double", False, "paragraph", 0)]
+
+
+def test_a_closing_mark_too_many_words_on_closes_nothing() -> None:
+    words = " ".join(["word"] * MAX_WRAPPED_WORDS)
+    assert seen(f'"{P1}\n\n{words}" here.') == [(P1, "double", False, "paragraph", 0)]
+
+
+def test_a_long_quotation_over_paragraphs_is_not_cut() -> None:
+    long = " ".join(f"w{i}" for i in range(MAX_UNCLOSED_WORDS + 20)) + "."
+    text = f'"{long}\n\n"{long}\n\n"{long}" (Marlowe, 2014)'
+    (quote,) = find_quotes(text)
+    assert (quote.closed, quote.bound, quote.open_at, quote.close_end) == (
+        True,
+        None,
+        0,
+        text.index('" (M') + 1,
+    )
+    assert text[quote.start : quote.end] == text[1 : text.index('" (M')]
+
+
+def test_a_quotation_over_paragraphs_never_crosses_a_block() -> None:
+    text = f'{LEAD}\n\n    "{BLOCK}\n\n{P2}" of mine.'
+    quotes = find_quotes(text)
+    assert [q.mark for q in quotes] == ["block", "double"]
+    assert not quotes[1].closed
+
+
+@st.composite
+def posts(draw: st.DrawFn) -> str:
+    paragraphs = draw(st.lists(QUOTY, max_size=6))
+    indents = draw(st.lists(st.sampled_from(["", "    ", "\t"]), min_size=len(paragraphs)))
+    seps = draw(st.lists(st.sampled_from(["\n\n", "\n", "\n\n\n"]), min_size=len(paragraphs)))
+    return "".join(f"{i}{p}{s}" for i, p, s in zip(indents, paragraphs, seps, strict=False))
+
+
+@given(posts())
+def test_quotes_invariants_on_posts_of_paragraphs(text: str) -> None:
+    check_quotes(text)
+
+
+def test_a_quotation_over_paragraphs_may_lie_inside_a_block() -> None:
+    text = f'{LEAD}\n\n    "{P1}\n\n    "{P2}" (p. 12)\n\n{MINE}'
+    assert [(q.mark, q.closed, q.depth) for q in find_quotes(text)] == [
+        ("block", True, 0),
+        ("double", True, 1),
+    ]

@@ -46,7 +46,10 @@ class Attribution:
     def citations_near(self, start: int, end: int) -> list[list[Citation]]:
         """Citations by distance from ``[start, end)``: same sentence(s), next, previous.
 
-        Citations inside ``[start, end)`` are left out: they belong to the copied text.
+        When ``[start, end)`` is a block quote introduced by a lead-in paragraph, a fourth
+        ring holds the citations of that whole paragraph: ``Halloran (2006) followed forty
+        families. She concludes:`` names the source of the block that follows. Citations
+        inside ``[start, end)`` are left out: they belong to the copied text.
         """
         first, last = self.sentence_range(start, end)
         rings: list[list[Citation]] = []
@@ -62,4 +65,12 @@ class Attribution:
                     if c.group_start < b and a < c.group_end and not (start <= c.start < end)
                 ]
             )
+        rings.append(self._lead_in_citations(start, end))
         return rings
+
+    def _lead_in_citations(self, start: int, end: int) -> list[Citation]:
+        block = next((q for q in self.quotes if (q.start, q.end) == (start, end)), None)
+        if block is None or block.lead_in is None:
+            return []
+        lo, hi = block.lead_in
+        return [c for c in self.citations if lo <= c.group_start < hi]

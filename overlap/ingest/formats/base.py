@@ -27,3 +27,15 @@ def join_paragraphs(paragraphs: list[str]) -> str:
     """Join paragraphs with a blank line, dropping blank ones and trailing spaces."""
     kept = (p.rstrip() for p in paragraphs)
     return "\n\n".join(p for p in kept if p.strip())
+
+
+#: What a reader writes before each line of a paragraph set off as a quotation (indented, in a
+#: quotation style, a ``<blockquote>``): the indent a student types in plain text.
+SET_OFF_INDENT = "    "
+
+
+def set_off(paragraph: str) -> str:
+    """``paragraph`` with ``SET_OFF_INDENT`` before each of its lines that holds text."""
+    return "\n".join(
+        SET_OFF_INDENT + line if line.strip() else line for line in paragraph.split("\n")
+    )

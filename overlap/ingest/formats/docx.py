@@ -9,7 +9,8 @@ from __future__ import annotations
 from xml.etree.ElementTree import Element
 
 from overlap.ingest.errors import ExtractError
-from overlap.ingest.formats.base import HIDDEN_TEXT, Extracted, join_paragraphs
+from overlap.ingest.formats.base import HIDDEN_TEXT, Extracted, join_paragraphs, set_off
+from overlap.ingest.formats.docx_set_off import SetOffStyles
 from overlap.ingest.formats.docx_styles import (
     RunStyle,
     Styles,
@@ -43,8 +44,15 @@ def _roman(number: int) -> str:
 class _Walker:
     """Collects paragraphs in reading order and notices runs nobody can see."""
 
-    def __init__(self, styles: Styles, page: str | None, notes: dict[tuple[str, str], Element]):
+    def __init__(
+        self,
+        styles: Styles,
+        set_off: SetOffStyles,
+        page: str | None,
+        notes: dict[tuple[str, str], Element],
+    ):
         self.styles = styles
+        self.set_off = set_off
         self.page = page
         self.notes = notes
         self.paragraphs: list[str] = []
@@ -69,7 +77,8 @@ class _Walker:
         parts: list[str] = []
         boxes: list[Element] = []
         self.inline(paragraph, base, fill, parts, boxes)
-        self.paragraphs.append("".join(parts))
+        text = "".join(parts)
+        self.paragraphs.append(set_off(text) if self.set_off.set_off(ppr, style_id) else text)
         for box in boxes:
             self.block(box)
 
@@ -160,7 +169,9 @@ def read_docx(data: bytes, shown: str, limits: IngestLimits) -> Extracted:
 
     Runs that are hidden (``w:vanish``), smaller than 4 pt, or coloured like what is behind
     them are extracted too, and flag the document ``hidden_text``. Paragraphs are separated
-    by a blank line; a note's mark (``[1]``) stands where it is referenced and before it.
+    by a blank line; a note's mark (``[1]``) stands where it is referenced and before it. A
+    paragraph set off as a quotation (indented, or in a ``Quote`` style) is indented by four
+    spaces, numbered and bulleted ones never.
 
     Raises:
         ExtractError: Password-protected, not a Word document, damaged, or over the limits.
@@ -174,14 +185,16 @@ def read_docx(data: bytes, shown: str, limits: IngestLimits) -> Extracted:
         rels_name = f"{main.rpartition('/')[0]}/_rels/{main.rpartition('/')[2]}.rels"
         rels = relationships(package.xml(rels_name), main)
         styles_part = rels.get("styles")
-        styles = Styles(package.xml(styles_part) if styles_part else None)
+        styles_root = package.xml(styles_part) if styles_part else None
+        styles = Styles(styles_root)
+        set_off_styles = SetOffStyles(styles_root)
         notes = _notes(package, rels.get("footnotes"), "footnote")
         notes.update(_notes(package, rels.get("endnotes"), "endnote"))
     body = child(root, "body")
     if body is None:
         raise ExtractError(shown, f"not a Word document (no body in {main})")
     page = hex_colour(attr(child(root, "background"), "color"))
-    walker = _Walker(styles, page, notes)
+    walker = _Walker(styles, set_off_styles, page, notes)
     try:
         walker.block(body)
         walker.notes_text()

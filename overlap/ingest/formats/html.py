@@ -11,7 +11,7 @@ import re
 from html.parser import HTMLParser
 
 from overlap.ingest.decode import decode_bytes
-from overlap.ingest.formats.base import HIDDEN_TEXT, Extracted, join_paragraphs
+from overlap.ingest.formats.base import HIDDEN_TEXT, Extracted, join_paragraphs, set_off
 from overlap.ingest.limits import IngestLimits
 
 _BLOCK = frozenset({
@@ -32,10 +32,23 @@ _HIDDEN_STYLE = re.compile(
     re.IGNORECASE,
 )
 _CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([-\w]+)", re.IGNORECASE)
+#: A left margin or padding, as LMS editors write an indented paragraph (``padding-left: 40px``).
+_LEFT = re.compile(
+    r"(?<![-\w])(?:margin|padding)-left\s*:\s*(\d*\.?\d+)\s*(px|pt|em|rem|in|cm|mm)?",
+    re.IGNORECASE,
+)
+_PX = {"px": 1, "pt": 4 / 3, "em": 16, "rem": 16, "in": 96, "cm": 96 / 2.54, "mm": 96 / 25.4}
+#: Left indent, in CSS pixels, from which a block is set off: about a quarter inch.
+_MIN_INDENT_PX = 20
+_LISTS = frozenset({"ul", "ol", "dl"})
 
 
 class _Text(HTMLParser):
-    """Collects paragraphs of text; block elements end a paragraph, ``<br>`` a line."""
+    """Collects paragraphs of text; block elements end a paragraph, ``<br>`` a line.
+
+    Paragraphs inside a ``<blockquote>`` or a block indented by its style are set off
+    (indented by four spaces), except list items.
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -46,6 +59,8 @@ class _Text(HTMLParser):
         self._in_head = False
         self._pre = 0
         self._hidden: list[str] = []  # tags opened hidden, innermost last
+        self._set_off: list[str] = []  # tags that set their content off, innermost last
+        self._lists = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "head":
@@ -57,10 +72,16 @@ class _Text(HTMLParser):
             return
         if tag in _BLOCK:
             self._flush()
+            if self._set_off and self._set_off[-1] == "p":
+                self._set_off.pop()  # a block element ends an open <p>
+            if tag == "blockquote" or _indented(attrs):
+                self._set_off.append(tag)
         if tag == "br":
             self._parts.append("\n")
         elif tag == "pre":
             self._pre += 1
+        elif tag in _LISTS:
+            self._lists += 1
         if tag not in _VOID and _is_hidden(attrs):
             self._hidden.append(tag)
 
@@ -80,8 +101,11 @@ class _Text(HTMLParser):
             self._flush()
         if tag == "pre":
             self._pre = max(0, self._pre - 1)
-        if tag in self._hidden:
-            del self._hidden[len(self._hidden) - 1 - self._hidden[::-1].index(tag) :]
+        elif tag in _LISTS:
+            self._lists = max(0, self._lists - 1)
+        for opened in (self._hidden, self._set_off):
+            if tag in opened:
+                del opened[len(opened) - 1 - opened[::-1].index(tag) :]
 
     def handle_data(self, data: str) -> None:
         if self._skip or self._in_head:
@@ -95,7 +119,8 @@ class _Text(HTMLParser):
         self._parts = []
         if not self._pre:
             text = "\n".join(line.strip() for line in text.split("\n"))
-        self.paragraphs.append(text.strip("\n") if self._pre else text.strip())
+        text = text.strip("\n") if self._pre else text.strip()
+        self.paragraphs.append(set_off(text) if self._set_off and not self._lists else text)
 
     def close(self) -> None:
         super().close()
@@ -109,11 +134,21 @@ def _is_hidden(attrs: list[tuple[str, str | None]]) -> bool:
     return False
 
 
+def _indented(attrs: list[tuple[str, str | None]]) -> bool:
+    """Whether a block's style indents it from the left by ``_MIN_INDENT_PX`` or more."""
+    style = next((v for k, v in attrs if k == "style" and v), "")
+    for m in _LEFT.finditer(style):
+        if float(m.group(1)) * _PX[(m.group(2) or "px").lower()] >= _MIN_INDENT_PX:
+            return True
+    return False
+
+
 def html_to_text(markup: str) -> Extracted:
     """Strip markup: paragraphs blank-line separated, scripts and styles dropped, entities decoded.
 
     Text styled invisible (``display:none``, white, zero size) is kept and flags the result
-    ``hidden_text``.
+    ``hidden_text``. Paragraphs of a ``<blockquote>`` or of a block indented by its style
+    (``padding-left: 40px``) are indented by four spaces, as a block quote in plain text.
     """
     parser = _Text()
     parser.feed(markup)

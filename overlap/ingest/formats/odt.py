@@ -9,7 +9,7 @@ import re
 from xml.etree.ElementTree import Element
 
 from overlap.ingest.errors import ExtractError
-from overlap.ingest.formats.base import HIDDEN_TEXT, Extracted, join_paragraphs
+from overlap.ingest.formats.base import HIDDEN_TEXT, Extracted, join_paragraphs, set_off
 from overlap.ingest.formats.docx_styles import RunStyle, attr, child
 from overlap.ingest.formats.hidden import hex_colour, invisible
 from overlap.ingest.formats.package import local, open_package
@@ -21,6 +21,13 @@ _SKIP = frozenset({"tracked-changes", "sequence-decls", "variable-decls", "user-
                    "table-columns", "table-column"})  # fmt: skip
 _SPACE = re.compile(r"[ \t\r\n]+")
 _POINTS = re.compile(r"([\d.]+)pt")
+_LENGTH = re.compile(r"(-?\d*\.?\d+)(in|cm|mm|pt|pc|px)")
+_PER_POINT = {"in": 72, "cm": 72 / 2.54, "mm": 72 / 25.4, "pt": 1, "pc": 12, "px": 0.75}
+#: Left indent, in points, from which a paragraph is set off: a quarter inch.
+_MIN_INDENT = 18
+#: Quotation styles (LibreOffice's "Quotations", Word's "Quote" kept in an .odt), by name
+#: compared without case, spaces or underscores.
+_QUOTE_STYLES = frozenset({"quotations", "quote", "intensequote", "blocktext"})
 
 
 def _props(style: Element) -> tuple[str | None, RunStyle]:
@@ -34,19 +41,65 @@ def _props(style: Element) -> tuple[str | None, RunStyle]:
     )
 
 
+def _points(value: str | None) -> float | None:
+    m = _LENGTH.fullmatch(value.strip()) if value else None
+    return float(m.group(1)) * _PER_POINT[m.group(2)] if m else None
+
+
+#: A paragraph style's indentation: left margin and first-line indent in points, and
+#: whether it is a quotation style or a list style; None when unset.
+_Indent = tuple[float | None, float | None, bool | None]
+
+
+def _indent(style: Element) -> _Indent:
+    props = child(style, "paragraph-properties")
+    names = (attr(style, "name") or "", attr(style, "display-name") or "")
+    keys = {n.replace(" ", "").replace("_20_", "").replace("_", "").lower() for n in names}
+    kind = None
+    if keys & _QUOTE_STYLES:
+        kind = True
+    elif any(k.startswith("list") for k in keys):
+        kind = False
+    return _points(attr(props, "margin-left")), _points(attr(props, "text-indent")), kind
+
+
 class _Styles:
     """Named and automatic styles with their parents, and the default paragraph style."""
 
     def __init__(self, roots: list[Element]) -> None:
         self.raw: dict[str, tuple[str | None, RunStyle]] = {}
+        self.indents: dict[str, _Indent] = {}
         self.default = RunStyle()
         for root in roots:
             for style in root.iter():
                 name = local(style.tag)
                 if name == "style" and attr(style, "name"):
                     self.raw[attr(style, "name") or ""] = _props(style)
+                    self.indents[attr(style, "name") or ""] = _indent(style)
                 elif name == "default-style" and attr(style, "family") == "paragraph":
                     self.default = _props(style)[1]
+
+    def set_off(self, name: str | None) -> bool:
+        """Whether paragraphs in style ``name`` are set off as quotations.
+
+        They are in a quotation style, or with every line indented a quarter inch or more;
+        never in a list style.
+        """
+        left: float | None = None
+        first: float | None = None
+        kind: bool | None = None
+        seen: set[str] = set()
+        while name and name in self.raw and name not in seen:
+            seen.add(name)
+            own_left, own_first, own_kind = self.indents[name]
+            left = own_left if left is None else left
+            first = own_first if first is None else first
+            kind = own_kind if kind is None else kind
+            name = self.raw[name][0]
+        if kind is not None:
+            return kind
+        left = left or 0
+        return left >= _MIN_INDENT and left + (first or 0) >= _MIN_INDENT
 
     def resolve(self, name: str | None, base: RunStyle) -> RunStyle:
         chain: list[RunStyle] = []
@@ -66,21 +119,29 @@ class _Walker:
         self.paragraphs: list[str] = []
         self.notes: list[tuple[str, Element]] = []
         self.hidden = False
+        self.lists = 0
 
     def block(self, element: Element) -> None:
         for item in element:
             name = local(item.tag)
             if name in ("p", "h"):
                 self.paragraph(item)
+            elif name == "list":
+                self.lists += 1
+                self.block(item)
+                self.lists -= 1
             elif name not in _SKIP and name != "note-body":
                 self.block(item)
 
     def paragraph(self, paragraph: Element, label: str = "") -> None:
-        style = self.styles.resolve(attr(paragraph, "style-name"), self.styles.default)
+        style_name = attr(paragraph, "style-name")
+        style = self.styles.resolve(style_name, self.styles.default)
         parts = [label]
         boxes: list[Element] = []
         self.inline(paragraph, style, parts, boxes)
-        self.paragraphs.append("".join(parts).strip(" "))
+        text = "".join(parts).strip(" ")
+        quoted = local(paragraph.tag) == "p" and not self.lists and self.styles.set_off(style_name)
+        self.paragraphs.append(set_off(text) if quoted else text)
         for box in boxes:
             self.block(box)
 
@@ -145,6 +206,8 @@ def read_odt(data: bytes, shown: str, limits: IngestLimits) -> Extracted:
     """Read an OpenDocument text: body (lists, tables, frames), then footnotes and endnotes.
 
     Text styled hidden, tiny (< 4 pt) or white-on-white is kept and flags ``hidden_text``.
+    Paragraphs set off as quotations (indented, or in the ``Quotations`` style) are indented
+    by four spaces; list items never are.
 
     Raises:
         ExtractError: Password-protected, not an OpenDocument text, or damaged.
