@@ -389,3 +389,19 @@ def kinds_found(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Kind
 )
 def test_quote_form(kinds_found: dict[str, list[Kind]], post: str, expected: list[Kind]) -> None:
     assert kinds_found[post] == sorted(expected)
+
+
+def test_the_card_of_a_block_quote_names_it(tmp_path: Path) -> None:
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "halloran.txt").write_text(" ".join(HALLORAN), encoding="utf-8")
+    (tmp_path / "sources" / "metadata.csv").write_text(
+        'path,author,year,title\nhalloran.txt,"Halloran, M.",2006,Grief\n', encoding="utf-8"
+    )
+    (tmp_path / "week").mkdir()
+    post = txt([Par(mine(1)), Par("Halloran (2006) describes it this way:"), q(BLOCK)])
+    (tmp_path / "week" / "post.txt").write_bytes(post)
+    add_to_corpus([tmp_path / "sources"], Role.SOURCE, tmp_path / "store")
+    result = scan_paths([tmp_path / "week"], tmp_path / "store", tmp_path / "report")
+    assert [f.kind for f in result.findings] == [Kind.ATTRIBUTED_QUOTE]
+    page = next((tmp_path / "report" / "submissions").glob("post-*.html")).read_text()
+    assert "a block quote (set off by indentation, without quotation marks)" in page

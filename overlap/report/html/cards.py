@@ -15,7 +15,10 @@ from overlap.report.kinds import also_wrong
 
 _MARKS = {"double": "double quotation marks", "single": "single quotation marks",
           "curly_double": "curly double quotation marks",
-          "curly_single": "curly single quotation marks"}  # fmt: skip
+          "curly_single": "curly single quotation marks",
+          "low_high": "low-high quotation marks („…“)", "guillemets": "guillemets («…»)",
+          "block": "a block quote (set off by indentation, without quotation marks)",
+          "markdown": "a block quote (lines starting with >)"}  # fmt: skip
 
 
 #: Kinds of a copy standing outside quotation marks.
