@@ -16,6 +16,7 @@ from overlap.settings import Settings
 from overlap.text.shingles import word_hashes
 from tests.clirun import invoke
 from tests.conftest import prose
+from tests.docmakers import docx_bytes, para
 
 STOCK = (
     "Thank you so much for telling us about your placement this week because it made me "
@@ -244,3 +245,20 @@ def test_a_job_sets_the_bar_in_its_scan_table(tmp_path: Path) -> None:
     doc = json.loads((root / "r" / "findings.json").read_text())
     assert {f["kind"] for f in doc["findings"]} == {"common_phrasing"}
     assert doc["settings"]["common_posts"] == 3
+
+
+def test_a_stock_reply_is_common_whatever_format_each_post_is_in(tmp_path: Path) -> None:
+    root = week(tmp_path, {})
+    for k in range(12):
+        own, more = prose(k + 100, 40), prose(k + 600, 40)
+        if k % 3 == 0:
+            (root / "week" / f"p{k:02d}.txt").write_text(f"{own}\n\n{STOCK}.\n\n{more}\n")
+        elif k % 3 == 1:
+            body = para(own) + para(f"{STOCK}.") + para(more)
+            (root / "week" / f"p{k:02d}.docx").write_bytes(docx_bytes(body))
+        else:
+            html = f"<html><body><p>{own}</p><p>{STOCK}.</p><p>{more}</p></body></html>"
+            (root / "week" / f"p{k:02d}.html").write_text(html)
+    result = scan(root)
+    assert kinds(result) == {"common_phrasing": 12}
+    assert {f.text.rstrip(".") for f in result.findings} == {STOCK}
