@@ -262,3 +262,14 @@ def test_a_stock_reply_is_common_whatever_format_each_post_is_in(tmp_path: Path)
     result = scan(root)
     assert kinds(result) == {"common_phrasing": 12}
     assert {f.text.rstrip(".") for f in result.findings} == {STOCK}
+
+
+def test_the_terminal_says_how_many_share_a_common_passage(tmp_path: Path) -> None:
+    root = week(tmp_path, stock_posts(12))
+    add_to_corpus([root / "sources"], Role.SOURCE, root / "store")
+    code, stdout, stderr = invoke(
+        "scan", root / "week", "--corpus", root / "store", "--out", root / "r"
+    )
+    assert code == 0, stderr
+    assert stdout.count("(shared by 12 submissions)") == 12
+    assert "no source found" not in stdout

@@ -14,7 +14,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from overlap.model import Finding, ScanResult, Severity
+from overlap.model import Finding, Kind, ScanResult, Severity
 from overlap.report.kinds import kind_words
 
 
@@ -162,6 +162,13 @@ def summary_table(result: ScanResult) -> Fitted:
     return Fitted(build, blocks)
 
 
+def _unsourced(f: Finding, otherwise: str) -> str:
+    """What stands in a finding's source column when it has no other document."""
+    if f.kind is Kind.COMMON_PHRASING:
+        return f"shared by {f.shared_by} submissions"
+    return otherwise
+
+
 def findings_table(result: ScanResult, limit: int = 50) -> Fitted:
     """The findings, most severe and longest first: how bad, what kind, where, what it rests on.
 
@@ -186,7 +193,11 @@ def findings_table(result: ScanResult, limit: int = 50) -> Fitted:
         head = Text.assemble(severity, f"  {kind_words(f)}")
         if f.evidence:
             head.append(f", {f.evidence}")
-        found = f"{theirs} chars {f.source_start}-{f.source_end}" if theirs else "none found"
+        found = (
+            f"{theirs} chars {f.source_start}-{f.source_end}"
+            if theirs
+            else _unsourced(f, "none found")
+        )
         lines = [
             f"{mine} chars {f.start}-{f.end}",
             f"source: {found}",
@@ -205,7 +216,7 @@ def findings_table(result: ScanResult, limit: int = 50) -> Fitted:
         table.add_column("tfidf", justify="right", no_wrap=True)
         table.add_column("cont.", justify="right", no_wrap=True)
         for f, severity, mine, theirs, scores in rows:
-            source: RenderableType = Text("(no source found)")
+            source: RenderableType = Text(f"({_unsourced(f, 'no source found')})")
             if theirs is not None:
                 source = Group(Name(theirs), CharRange(f.source_start, f.source_end))
             table.add_row(
