@@ -18,47 +18,10 @@ from dataclasses import replace
 
 from overlap.jobs.prepared import Prepared
 from overlap.model import Finding, Kind
+from overlap.sharing import Node, SharedPassages, mine
 
-Node = tuple[str, int, int]
 #: A finding adds nothing when kept findings of its cluster already cover this share of it.
 COVERED = 0.8
-
-
-def _find(parent: dict[Node, Node], node: Node) -> Node:
-    root = node
-    while parent[root] != root:
-        root = parent[root]
-    while parent[node] != root:
-        parent[node], node = root, parent[node]
-    return root
-
-
-def _union(parent: dict[Node, Node], a: Node, b: Node) -> None:
-    parent.setdefault(a, a)
-    parent.setdefault(b, b)
-    ra, rb = _find(parent, a), _find(parent, b)
-    if ra != rb:
-        parent[max(ra, rb)] = min(ra, rb)
-
-
-def _components(findings: Sequence[Finding]) -> dict[Node, Node]:
-    """Union-find over passages: mirrors joined, overlapping spans of one post joined."""
-    parent: dict[Node, Node] = {}
-    for f in findings:
-        mine = (f.submission, f.start, f.end)
-        _union(parent, mine, (f.source or "", f.source_start or 0, f.source_end or 0))
-    by_doc: dict[str, list[Node]] = {}
-    for node in parent:
-        by_doc.setdefault(node[0], []).append(node)
-    for spans in by_doc.values():
-        spans.sort(key=lambda n: (n[1], n[2]))
-        reach = spans[0]
-        for node in spans[1:]:
-            if node[1] < reach[2]:
-                _union(parent, node, reach)
-            if node[2] > reach[2]:
-                reach = node
-    return parent
 
 
 def _name(nodes: list[Node]) -> str:
@@ -83,10 +46,8 @@ def cluster_shared(
     peers = [f for fs in found for f in fs if f.kind is Kind.PEER_OVERLAP and f.source]
     if not peers:
         return [list(fs) for fs in found]
-    parent = _components(peers)
-    nodes: dict[Node, list[Node]] = {}
-    for node in parent:
-        nodes.setdefault(_find(parent, node), []).append(node)
+    passages = SharedPassages(peers)
+    nodes = passages.groups()
     members = {root: {n[0] for n in group} for root, group in nodes.items()}
     names = {root: _name(group) for root, group in nodes.items()}
     order = {
@@ -95,11 +56,11 @@ def cluster_shared(
     }
     out = []
     for t, fs in zip(texts, found, strict=True):
-        mine = [f for f in fs if f.kind is Kind.PEER_OVERLAP and f.source]
+        shared = [f for f in fs if f.kind is Kind.PEER_OVERLAP and f.source]
         rest = [f for f in fs if not (f.kind is Kind.PEER_OVERLAP and f.source)]
         by_root: dict[Node, list[Finding]] = {}
-        for f in mine:
-            by_root.setdefault(_find(parent, (f.submission, f.start, f.end)), []).append(f)
+        for f in shared:
+            by_root.setdefault(passages.root(mine(f)), []).append(f)
         kept: list[Finding] = []
         for root, group in by_root.items():
             group.sort(key=lambda f: (order.get(f.source or "", (True, "", "", "")), -f.words))

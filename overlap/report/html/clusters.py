@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from overlap.model import Finding, Kind, ScanResult
-
-Node = tuple[str, int, int]
+from overlap.sharing import Node, SharedPassages, mine
 
 
 @dataclass(frozen=True)
@@ -33,13 +32,6 @@ class Cluster:
     first: bool
 
 
-def _find(parent: dict[Node, Node], node: Node) -> Node:
-    while parent[node] != node:
-        parent[node] = parent[parent[node]]
-        node = parent[node]
-    return node
-
-
 def peer_clusters(result: ScanResult) -> list[Cluster]:
     """Clusters of ``peer_overlap`` findings, largest first.
 
@@ -54,27 +46,10 @@ def peer_clusters(result: ScanResult) -> list[Cluster]:
         Clusters with their members ordered by submission time (unknown times last).
     """
     shared = [f for f in result.findings if f.kind is Kind.PEER_OVERLAP and f.source]
-    parent: dict[Node, Node] = {}
-    for f in shared:
-        mine = (f.submission, f.start, f.end)
-        theirs = (f.source or "", f.source_start or 0, f.source_end or 0)
-        for node in (mine, theirs):
-            parent.setdefault(node, node)
-        parent[_find(parent, mine)] = _find(parent, theirs)
-    by_doc: dict[str, list[Node]] = {}
-    for node in sorted(parent):
-        by_doc.setdefault(node[0], []).append(node)
-    for spans in by_doc.values():
-        spans.sort(key=lambda n: (n[1], n[2]))
-        reach = spans[0]
-        for node in spans[1:]:
-            if node[1] < reach[2]:
-                parent[_find(parent, node)] = _find(parent, reach)
-            if node[2] > reach[2]:
-                reach = node
+    passages = SharedPassages(shared)
     groups: dict[Node, list[Finding]] = {}
     for f in shared:
-        groups.setdefault(_find(parent, (f.submission, f.start, f.end)), []).append(f)
+        groups.setdefault(passages.root(mine(f)), []).append(f)
     return sorted(
         (_cluster(result, fs) for fs in groups.values()),
         key=lambda c: (-len(c.members), -c.words, c.members[0].submission),

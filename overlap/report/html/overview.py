@@ -6,7 +6,7 @@ import json
 from collections import Counter
 
 from overlap.model import Finding, Kind, Severity, SubmissionSummary
-from overlap.report.html.clusters import Cluster, common_clusters, peer_clusters
+from overlap.report.html.clusters import Cluster, Member, common_clusters, peer_clusters
 from overlap.report.html.legend import KIND_LABEL, colour_class, flag_list, legend
 from overlap.report.html.markup import attrs, esc, page_href
 from overlap.report.html.page import bar, page, percent, when
@@ -95,6 +95,16 @@ def _table(site: Site) -> str:
     )
 
 
+def _quoted(site: Site, member: Member) -> str:
+    """A cluster's passage as its member wrote it, cut at ``QUOTED_CHARS``."""
+    doc = site.document(member.submission)
+    if doc is None:
+        return ""
+    text = doc.text[member.start : member.end]
+    cut = text[:QUOTED_CHARS] + ("…" if len(text) > QUOTED_CHARS else "")
+    return f"<blockquote>“{esc(cut)}”</blockquote>"
+
+
 def _cluster(site: Site, cluster: Cluster, short: dict[str, str]) -> str:
     items = []
     for i, m in enumerate(cluster.members):
@@ -110,13 +120,7 @@ def _cluster(site: Site, cluster: Cluster, short: dict[str, str]) -> str:
             shown = short.get(doc.path, doc.path)
             path = f" <span{attrs(class_='path', title=doc.path)}>{esc(shown)}</span>"
         items.append(f"<li>{label}{path} — {at}{first}</li>")
-    lead = cluster.members[0]
-    doc = site.document(lead.submission)
-    quote = ""
-    if doc:
-        text = doc.text[lead.start : lead.end]
-        cut = text[:QUOTED_CHARS] + ("…" if len(text) > QUOTED_CHARS else "")
-        quote = f"<blockquote>“{esc(cut)}”</blockquote>"
+    quote = _quoted(site, cluster.members[0])
     return (
         f'<div class="cluster"><h3>{len(cluster.members)} submissions share '
         f"{cluster.words} words</h3><ol>{''.join(items)}</ol>{quote}</div>"
@@ -151,13 +155,7 @@ def _common(site: Site, cluster: Cluster, short: dict[str, str]) -> str:
         link = _href(site, m.submission, number) if m.submission in site.pages else None
         label = esc(name)
         items.append(f"<li><a{attrs(href=link)}>{label}</a></li>" if link else f"<li>{label}</li>")
-    lead = cluster.members[0]
-    doc = site.document(lead.submission)
-    quote = ""
-    if doc:
-        text = doc.text[lead.start : lead.end]
-        cut = text[:QUOTED_CHARS] + ("…" if len(text) > QUOTED_CHARS else "")
-        quote = f"<blockquote>“{esc(cut)}”</blockquote>"
+    quote = _quoted(site, cluster.members[0])
     first, rest = items[:NAMED_MEMBERS], items[NAMED_MEMBERS:]
     more = (
         f"<details><summary>and {len(rest)} more</summary><ol>{''.join(rest)}</ol></details>"
