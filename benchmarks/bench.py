@@ -29,8 +29,9 @@ from typing import Any
 import bench_signatures
 from corpus_gen import write_corpus, write_reworded
 
-from overlap.jobs.run import AddSummary, add_to_corpus, scan_paths
+from overlap.indexing.add import AddReport, add_to_corpus
 from overlap.model import Finding, Role, ScanResult
+from overlap.scanning.files import scan_paths
 from overlap.settings import Settings
 from overlap.store.corpus import CorpusStore
 from overlap.store.inventory import list_documents
@@ -52,7 +53,7 @@ TARGETS = {
 
 def build_store(
     paths: list[Path], role: Role, store: Path, settings: Settings | None = None
-) -> AddSummary:
+) -> AddReport:
     """Add files to ``store`` as `overlap corpus add` does; a new store gets ``settings``."""
     if settings is not None:
         CorpusStore.open(store, settings, create=True)

@@ -45,8 +45,9 @@ def _run(name: str, root: str, engine: dict[str, Any], queue: Any) -> None:
     """One command in a fresh client process: figures, and this process's peak memory."""
     from overlap.engine import EngineSpec
     from overlap.engine.dask import peak_rss
-    from overlap.jobs.run import add_to_corpus, scan_paths
+    from overlap.indexing.add import add_to_corpus
     from overlap.model import Role
+    from overlap.scanning.files import scan_paths
 
     # This process was spawned (so its peak RSS is its own), which makes spawn the default
     # for the local pools it starts; the command line forks them, so measure that.

@@ -37,8 +37,8 @@ from typing import Any
 from typer.testing import CliRunner
 
 from overlap.cli import app
+from overlap.indexing.add import add_to_corpus
 from overlap.ingest.walk import READ_SUFFIXES, suffix
-from overlap.jobs.run import add_to_corpus
 from overlap.model import Role
 from tests.conftest import ROOT, prose
 from tests.fuzzcases import SOURCE_PASSAGE, case

@@ -10,8 +10,9 @@ import csv
 from html.parser import HTMLParser
 from pathlib import Path
 
-from overlap.jobs.run import add_to_corpus, scan_paths
+from overlap.indexing.add import add_to_corpus
 from overlap.model import Role, ScanResult
+from overlap.scanning.files import scan_paths
 from tests.conftest import DEMO, prose
 
 PWNED = "PWNED"

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from overlap.jobs.run import add_to_corpus, scan_paths
+from overlap.indexing.add import add_to_corpus
 from overlap.model import Finding, Kind, Role, ScanResult
+from overlap.scanning.files import scan_paths
 from tests.docmakers import docx_bytes, para
 
 GROUP_SOURCE = (

@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from overlap.errors import SettingsError
-from overlap.jobs.common import common_bar, common_runs, with_common_bar
-from overlap.jobs.run import add_to_corpus, scan_paths
+from overlap.indexing.add import add_to_corpus
 from overlap.model import Kind, Role, ScanResult
+from overlap.scanning.common import common_bar, common_runs, with_common_bar
+from overlap.scanning.files import scan_paths
 from overlap.settings import Settings
 from overlap.text.shingles import word_hashes
 from tests.clirun import invoke

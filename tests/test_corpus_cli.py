@@ -12,8 +12,8 @@ import pytest
 from clirun import invoke
 from conftest import ROOT, prose
 
+from overlap.indexing.parts import add_documents
 from overlap.ingest.files import read_documents
-from overlap.jobs.index import add_documents
 from overlap.model import Role
 from overlap.store.corpus import CorpusStore
 from overlap.store.inventory import content_digest

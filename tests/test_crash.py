@@ -13,9 +13,9 @@ from conftest import ROOT, prose
 from storebytes import find_text
 
 from overlap.engine.local import LocalEngine
+from overlap.indexing.erasure import Selection, remove_documents
+from overlap.indexing.parts import add_documents
 from overlap.ingest.files import read_documents
-from overlap.jobs.erasure import Selection, remove_documents
-from overlap.jobs.index import add_documents
 from overlap.model import Role
 from overlap.store.corpus import DATASETS, LEDGER, CorpusStore
 from overlap.store.inventory import content_digest

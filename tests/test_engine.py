@@ -10,10 +10,11 @@ from typer.testing import CliRunner
 from overlap.cli import app
 from overlap.engine import EngineSpec, LocalEngine, open_engine
 from overlap.errors import EngineError
+from overlap.indexing.add import add_to_corpus
 from overlap.ingest import IngestLimits, shards
 from overlap.ingest.files import read_documents
-from overlap.jobs.run import add_to_corpus, scan_paths
 from overlap.model import Kind, Role, ScanResult
+from overlap.scanning.files import scan_paths
 from overlap.store.corpus import CorpusStore
 from tests.conftest import ATTRIBUTION_DEV, DEMO
 
@@ -169,8 +170,8 @@ def test_local_and_dask_engines_write_the_same_findings(
 def test_dask_scan_matches_an_in_process_scan_through_a_store_view(
     tmp_path: Path, scheduler: str
 ) -> None:
-    from overlap.jobs.exclusion import StoreWithout
-    from overlap.jobs.scan import scan
+    from overlap.indexing.without import StoreWithout
+    from overlap.scanning.scan import scan
 
     add_to_corpus([DEMO / "sources"], Role.SOURCE, tmp_path / "s")
     add_to_corpus([DEMO / "prior"], Role.PRIOR, tmp_path / "s")
@@ -195,7 +196,7 @@ def test_an_archive_bigger_than_a_part_is_staged_as_several_parts(
 ) -> None:
     import zipfile
 
-    monkeypatch.setattr("overlap.jobs.intake.PART_SIZE", 3)
+    monkeypatch.setattr("overlap.indexing.add.PART_SIZE", 3)
     posts = sorted((DEMO / "sources").glob("*.txt")) + sorted((DEMO / "prior").glob("*.txt"))
     with zipfile.ZipFile(tmp_path / "term.zip", "w") as archive:
         for post in posts:

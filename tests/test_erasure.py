@@ -8,9 +8,9 @@ from conftest import prose
 from storebytes import decompressed_pages, find_text
 
 from overlap.errors import InputError
+from overlap.indexing.erasure import Selection, remove_documents
+from overlap.indexing.parts import add_documents
 from overlap.ingest.files import read_documents
-from overlap.jobs.erasure import Selection, remove_documents
-from overlap.jobs.index import add_documents
 from overlap.model import Role
 from overlap.privacy.pseudonyms import ensure_key, pseudonym
 from overlap.store.corpus import CorpusStore

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from overlap.engine.choice import EngineSpec
-from overlap.jobs.run import add_to_corpus, scan_paths
+from overlap.indexing.add import add_to_corpus
 from overlap.model import Kind, Role
+from overlap.scanning.files import scan_paths
 from tests.conftest import prose
 from tests.docmakers import docx_bytes, indentation, para, paragraph_style
 

@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from overlap.jobs.run import add_to_corpus, scan_paths
+from overlap.indexing.add import add_to_corpus
 from overlap.model import Finding, Kind, Role, ScanResult
 from overlap.report.html.legend import QUOTED_MISCITED_HELP, UNQUOTED_MISCITED_HELP, legend
 from overlap.report.html.text import Marked, excerpt
 from overlap.report.kinds import also_wrong, kind_words
 from overlap.report.terminal import findings_table
+from overlap.scanning.files import scan_paths
 from tests.clirun import invoke
 from tests.docmakers import docx_bytes, para
 

@@ -16,11 +16,12 @@ from clirun import invoke
 from conftest import ROOT
 from reportcheck import whole_report
 
-from overlap.jobs.run import add_to_corpus, scan_paths
+from overlap.indexing.add import add_to_corpus
 from overlap.model import Document, Role, printable_path
 from overlap.report.html.markup import page_href
 from overlap.report.swap import REPORT_MARKER
 from overlap.report.texts import text_file_name
+from overlap.scanning.files import scan_paths
 
 
 @pytest.fixture

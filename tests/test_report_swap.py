@@ -20,11 +20,12 @@ from reportcheck import whole_report
 
 import overlap.report.folder as folder
 from overlap.errors import OverlapError
+from overlap.indexing.add import add_to_corpus
 from overlap.jobs.pipeline import run_job
-from overlap.jobs.run import add_to_corpus, scan_paths
 from overlap.jobs.spec import load_job
 from overlap.model import Role, ScanResult
 from overlap.report.folder import write_report_folder
+from overlap.scanning.files import scan_paths
 
 #: Copied, a sentence each, by the posts (so that every report has findings and pages link).
 SHARED = [prose(900 + i, 24) for i in range(4)]

@@ -4,8 +4,9 @@ from pathlib import Path
 import pytest
 
 from overlap.eval.attribution import evaluate_attribution
-from overlap.jobs.run import add_to_corpus, scan_paths
+from overlap.indexing.add import add_to_corpus
 from overlap.model import Kind, Role, ScanResult
+from overlap.scanning.files import scan_paths
 from overlap.settings import Settings
 from overlap.store.corpus import CorpusStore
 from tests.conftest import ATTRIBUTION_DEV, DEMO

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from overlap.jobs.batch import prepare_batch
-from overlap.jobs.candidates import candidate_pairs
-from overlap.jobs.index import add_documents
-from overlap.jobs.scan import scan
+from overlap.indexing.parts import add_documents
 from overlap.model import Document, Evidence, Kind, Role
+from overlap.scanning.batch import prepare_batch
+from overlap.scanning.candidates import candidate_pairs
+from overlap.scanning.scan import scan
 from overlap.store.corpus import CorpusStore
 
 SMALL = ["the", "of", "and", "a", "to", "in", "is", "that", "for", "with"]

@@ -11,11 +11,11 @@ from conftest import prose
 
 from overlap.engine.local import LocalEngine
 from overlap.errors import SettingsMismatchError, StoreError
+from overlap.indexing.add import add_files
+from overlap.indexing.erasure import Selection, remove_documents
+from overlap.indexing.parts import AddReport, add_documents
 from overlap.ingest.limits import IngestLimits
 from overlap.ingest.shards import plan_reads
-from overlap.jobs.erasure import Selection, remove_documents
-from overlap.jobs.index import AddReport, add_documents
-from overlap.jobs.intake import add_files
 from overlap.model import Document, Role, document_id
 from overlap.settings import Settings
 from overlap.store.corpus import CorpusStore, StagedPart

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from overlap.eval.attribution import evaluate_attribution, format_attribution
-from overlap.jobs.run import add_to_corpus, scan_paths
+from overlap.indexing.add import add_to_corpus
 from overlap.model import Kind, Role, ScanResult
+from overlap.scanning.files import scan_paths
 from tests.clirun import invoke
 
 SOURCE = (

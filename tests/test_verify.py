@@ -8,8 +8,8 @@ import pytest
 from clirun import invoke
 from conftest import prose
 
+from overlap.indexing.parts import add_documents
 from overlap.ingest.files import read_documents
-from overlap.jobs.index import add_documents
 from overlap.model import Role
 from overlap.settings import Settings
 from overlap.store.corpus import CorpusStore

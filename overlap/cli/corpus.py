@@ -26,10 +26,10 @@ from overlap.cli.common import (
 )
 from overlap.engine.choice import EngineSpec
 from overlap.errors import OverlapError
+from overlap.indexing.add import add_to_corpus
+from overlap.indexing.erasure import Selection, remove_documents
+from overlap.indexing.parts import describe_conflicts
 from overlap.ingest.errors import count_unread
-from overlap.jobs.erasure import Selection, remove_documents
-from overlap.jobs.index import describe_conflicts
-from overlap.jobs.run import add_to_corpus
 from overlap.model import Role
 from overlap.store.corpus import CorpusStore
 from overlap.store.inventory import format_stats, list_documents, store_stats

@@ -32,11 +32,11 @@ from overlap.errors import OverlapError
 from overlap.ingest.errors import count_unread
 from overlap.jobs.logs import job_logging
 from overlap.jobs.pipeline import run_job
-from overlap.jobs.run import nothing_scanned, scan_paths
 from overlap.jobs.spec import load_job
 from overlap.model import Severity
 from overlap.report.contract import result_dict
 from overlap.report.terminal import findings_table, summary_table
+from overlap.scanning.files import nothing_scanned, scan_paths
 
 
 def scan(

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from overlap.errors import InputError
-from overlap.jobs.run import add_to_corpus, scan_paths
+from overlap.indexing.add import add_to_corpus
 from overlap.model import SEVERITY_OF, Role, Severity
+from overlap.scanning.files import scan_paths
 
 #: Share of a truth passage a finding must cover, or of a finding a truth passage must hold.
 COVER = 0.5

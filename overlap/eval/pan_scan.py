@@ -19,8 +19,9 @@ from overlap.eval.pan import (
     score_detections,
     select_pairs,
 )
-from overlap.jobs.run import add_to_corpus, scan_paths
+from overlap.indexing.add import add_to_corpus
 from overlap.model import Role, ScanResult
+from overlap.scanning.files import scan_paths
 from overlap.settings import Settings
 from overlap.store.corpus import CorpusStore
 

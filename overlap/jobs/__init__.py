@@ -1,1 +1,1 @@
-"""Jobs that compose ingest, text, sketch, align and store into user-level operations."""
+"""Job files (``pipelines/*.toml``): their specs, how a run runs them, and their logs."""

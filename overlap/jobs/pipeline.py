@@ -16,16 +16,18 @@ from datetime import date
 from pathlib import Path
 
 from overlap.engine.choice import Engine, open_engine
-from overlap.errors import InputError
+from overlap.indexing.add import add_files
+from overlap.indexing.parts import AddReport, add_documents, describe_conflicts
+from overlap.indexing.without import StoreWithout
 from overlap.ingest.errors import count_unread
 from overlap.ingest.files import read_documents
-from overlap.jobs.exclusion import StoreWithout
-from overlap.jobs.index import add_documents, describe_conflicts
-from overlap.jobs.scan import scan
+from overlap.ingest.limits import IngestLimits
+from overlap.ingest.shards import plan_reads
 from overlap.jobs.spec import AddStep, JobSpec, ScanStep
 from overlap.model import Document, FileError, Role, ScanResult, Severity
-from overlap.privacy.pseudonyms import ensure_key, pseudonymize_error, pseudonymize_result
-from overlap.report.folder import check_report_folder, write_report_folder
+from overlap.privacy.pseudonyms import ensure_key, pseudonymize_error
+from overlap.report.folder import check_report_folder
+from overlap.scanning.files import read_templates, scan_into_report
 from overlap.store.corpus import CorpusStore
 from overlap.store.ledger import LedgerEntry, record_scanned, scanned_ids
 
@@ -145,33 +147,39 @@ class _Run:
         self.words = 0
         self.errors: list[FileError] = []
 
-    def add(self, documents: Sequence[Document], role: Role) -> None:
-        if not documents:
-            return
-        done = add_documents(self.store, documents, engine=self.engine)
+    def count(self, done: AddReport, role: Role) -> None:
         self.added[role.value] += done.added
         self.skipped += done.skipped
         self.words += done.words
         if done.conflicts:
             logger.warning("%s: %s", self.spec.name, describe_conflicts(done.conflicts))
 
+    def add(self, documents: Sequence[Document], role: Role) -> None:
+        if documents:
+            self.count(add_documents(self.store, documents, engine=self.engine), role)
+
     def add_step(self, step: AddStep) -> None:
+        limits = IngestLimits()
         for role, paths in ((Role.SOURCE, step.source), (Role.PRIOR, step.prior)):
-            documents, errors = _read(paths, role)
-            self.errors += errors
-            self.add(_stamped(documents, role, step.term), role)
+            if not paths:
+                continue
+            done = add_files(
+                self.store, plan_reads(paths, limits), role, engine=self.engine,
+                limits=limits, term=step.term,
+            )  # fmt: skip
+            self.errors += done.errors
+            self.count(done, role)
 
     def scan_step(
         self, step: ScanStep, day: date
     ) -> tuple[int, int, Path | None, ScanResult | None]:
         submissions, errors = _read(step.paths, Role.SUBMISSION, skip=step.exclude)
-        templates, bad = _read(step.exclude, Role.EXCLUDE)
-        if bad:
-            raise InputError(f"{bad[0].path}: cannot read exclude file: {bad[0].error}")
-        key = ensure_key(self.store.root) if step.pseudonymize else None
-        if key is not None:  # the log and the summary name no student either
-            errors = tuple(pseudonymize_error(e, key) for e in errors)
-        self.errors += errors
+        templates = read_templates(step.exclude)
+        if step.pseudonymize:  # the log and the summary name no student either
+            key = ensure_key(self.store.root)
+            self.errors += tuple(pseudonymize_error(e, key) for e in errors)
+        else:
+            self.errors += errors
         seen = set() if step.rescan else scanned_ids(self.store)
         fresh = [d for d in submissions if d.id not in seen]
         logger.info("%s: %d submission(s) to scan, %d scanned before",
@@ -181,13 +189,10 @@ class _Run:
         out = report_folder(step.out, self.spec.name, day)
         check_report_folder(out, corpus=self.store.root, inputs=[*step.paths, *step.exclude])
         view = StoreWithout(self.store, {d.id for d in fresh})
-        result = scan(
-            fresh, view, excludes=templates, errors=errors, engine=self.engine,
-            common_phrase=step.common_phrase,
+        result = scan_into_report(
+            fresh, view, out, templates=templates, errors=errors, engine=self.engine,
+            pseudonymize=step.pseudonymize, common_phrase=step.common_phrase,
         )  # fmt: skip
-        if key is not None:
-            result = pseudonymize_result(result, key)
-        result = write_report_folder(result, out)  # the same folder as ``overlap scan`` writes
         logger.info("%s: %d finding(s), report written to %s",
                     self.spec.name, len(result.findings), out)  # fmt: skip
         if step.add_as == "prior":

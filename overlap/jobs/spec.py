@@ -21,8 +21,8 @@ from typing import Any
 
 from overlap.engine.choice import ENGINES, EngineSpec
 from overlap.errors import EngineError, JobError, SettingsError
-from overlap.jobs.common import with_common_bar
 from overlap.model import Severity
+from overlap.scanning.common import with_common_bar
 from overlap.settings import Settings
 from overlap.store.lock import DEFAULT_LOCK_TIMEOUT
 

@@ -257,7 +257,7 @@ class CorpusStore:
         if not self._depth:
             raise StoreError("the corpus store must be locked to change it (use store.locked())")
 
-    def scan(
+    def tables(
         self,
         dataset: str,
         keep: Callable[[pa.Table], pa.Array] | None = None,
@@ -317,7 +317,7 @@ class CorpusStore:
     def read(self, dataset: str, columns: list[str] | None = None) -> pa.Table:
         """Read a whole dataset (every committed part), checking each file's settings."""
         schema = DATASETS[dataset]
-        tables = list(self.scan(dataset, columns=columns))
+        tables = list(self.tables(dataset, columns=columns))
         if not tables:
             fields = [schema.field(c) for c in columns] if columns else list(schema)
             return pa.schema(fields).empty_table()
@@ -332,5 +332,5 @@ class CorpusStore:
         if ids is None:
             return table_to_documents(self.read("documents"))
         wanted = pa.array(sorted(ids), type=pa.string())
-        parts = self.scan("documents", lambda t: pc.is_in(t.column("id"), value_set=wanted))
+        parts = self.tables("documents", lambda t: pc.is_in(t.column("id"), value_set=wanted))
         return [d for table in parts for d in table_to_documents(table)]

@@ -40,7 +40,7 @@ def list_documents(
     """Stored documents, in the order stored, filtered by exact role, term and student."""
     wanted = {"role": role, "term": term, "student": student}
     out = []
-    for table in store.scan("documents", columns=LISTED):
+    for table in store.tables("documents", columns=LISTED):
         for row in table.to_pylist():
             if all(v is None or row[k] == v for k, v in wanted.items()):
                 out.append(StoredDocument(**row))

@@ -26,7 +26,7 @@ class Prepared:
     tokens: Tokens
     hashes: npt.NDArray[np.uint64]
     excluded: npt.NDArray[np.bool_] = field(repr=False)
-    #: Words of common phrasing (:mod:`overlap.jobs.common`): never shared text by themselves.
+    #: Words of common phrasing (:mod:`overlap.scanning.common`): never shared text by themselves.
     common: npt.NDArray[np.bool_] = field(repr=False)
 
     @classmethod

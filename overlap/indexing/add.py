@@ -1,24 +1,26 @@
-"""Add files to a store on an engine: workers read, sketch and stage parts; the caller commits.
+"""Add files to a corpus store: the one way ``corpus add`` and a job's ``[add]`` step add.
 
-Only the listing of the files travels to the workers, and the store's document ids (eight
-bytes each) once; texts are read where they are sketched.
+Workers of an engine read, sketch and stage parts; the caller commits them in order. Only the
+listing of the files travels to the workers, and the store's document ids (eight bytes each)
+once; texts are read where they are sketched. Documents already read (the submissions a job
+keeps as prior posts after scanning them) are added by
+:func:`overlap.indexing.parts.add_documents`, with the same rule of what is new.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from overlap.engine.choice import Engine
+from overlap.engine.choice import Engine, EngineSpec, open_engine
 from overlap.engine.local import LocalEngine
-from overlap.ingest.files import read_shard
-from overlap.ingest.limits import IngestLimits
-from overlap.ingest.shards import ReadShard
-from overlap.jobs.index import (
+from overlap.errors import InputError
+from overlap.indexing.known import KnownIds, id_keys
+from overlap.indexing.parts import (
     PART_SIZE,
     AddReport,
     Progress,
@@ -28,11 +30,17 @@ from overlap.jobs.index import (
     role_conflicts,
     stage_shard,
 )
-from overlap.jobs.known import KnownIds, id_keys
+from overlap.ingest.files import read_shard
+from overlap.ingest.limits import IngestLimits
+from overlap.ingest.shards import ReadShard, plan_reads
 from overlap.model import FileError, Role
 from overlap.settings import Settings
 from overlap.store.corpus import CorpusStore, StagedPart
+from overlap.store.lock import DEFAULT_LOCK_TIMEOUT
 from overlap.store.parts import staged_renames
+
+#: Called as ``progress(stage, done, total)``.
+StageProgress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,7 @@ class IngestShard:
     settings: Settings
     root: Path
     limits: IngestLimits
+    term: str | None = None  # stamped on documents whose metadata gives none
 
 
 @dataclass(frozen=True)
@@ -67,16 +76,19 @@ def ingest_shard(shard: IngestShard, known: KnownIds) -> StagedShard:
     export can hold many more: they are staged as several parts of ``PART_SIZE``.
     """
     read = read_shard(shard.files, shard.role, limits=shard.limits)
-    keys = id_keys(d.id for d in read.documents)
+    found = read.documents
+    if shard.term is not None:
+        found = tuple(d if d.term else replace(d, term=shard.term) for d in found)
+    keys = id_keys(d.id for d in found)
     fresh = ~known.contains(keys)
-    conflicts = role_conflicts(read.documents, known.stored_roles(keys))
-    documents = [d for d, new in zip(read.documents, fresh.tolist(), strict=True) if new]
+    conflicts = role_conflicts(found, known.stored_roles(keys))
+    documents = [d for d, new in zip(found, fresh.tolist(), strict=True) if new]
     staged, words = [], 0
     for i in range(0, len(documents), PART_SIZE):
         part, n = stage_shard((documents[i : i + PART_SIZE], shard.settings, shard.root))
         staged.append(part)
         words += n
-    skipped = len(read.documents) - len(documents)
+    skipped = len(found) - len(documents)
     return StagedShard(
         tuple(staged), keys[fresh], len(documents), skipped, words, shard.files.files, read.errors,
         tuple(conflicts),
@@ -91,6 +103,7 @@ def add_files(
     engine: Engine | None = None,
     limits: IngestLimits | None = None,
     progress: Progress | None = None,
+    term: str | None = None,
 ) -> AddReport:
     """Read the planned files and add the documents not yet in the store, one part per shard.
 
@@ -99,11 +112,12 @@ def add_files(
     part committed before it, and the same add run again adds the rest. Only the store's
     id keys and roles (nine bytes a document) are shipped to the workers, once. Documents
     the store holds under another role are skipped and listed in ``conflicts``.
-    ``progress`` is called with the number of files read so far.
+    ``progress`` is called with the number of files read so far. ``term`` is stamped on the
+    documents whose metadata names none.
     """
     engine = engine or LocalEngine()
     limits = limits or IngestLimits()
-    jobs = [IngestShard(s, role, store.settings, store.root, limits) for s in shards]
+    jobs = [IngestShard(s, role, store.settings, store.root, limits, term) for s in shards]
     parts: list[str] = []
     errors: list[FileError] = []
     conflicts: list[RoleConflict] = []
@@ -154,3 +168,32 @@ def _without_earlier(
         again.staged, again.keys, again.added, again.skipped - repeated,
         again.words, again.files, again.errors, again.conflicts,
     )  # fmt: skip
+
+
+def add_to_corpus(
+    paths: Sequence[Path],
+    role: Role,
+    corpus: Path,
+    *,
+    progress: StageProgress | None = None,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    engine: EngineSpec | None = None,
+) -> AddReport:
+    """Read files and folders and add their documents to the store at ``corpus``.
+
+    Waits up to ``lock_timeout`` seconds for another writer of the store. Files are read,
+    sketched and staged on ``engine``'s workers (local processes by default).
+    """
+    if role not in (Role.SOURCE, Role.PRIOR):
+        raise InputError(f"corpus documents are sources or prior posts, not {role}")
+    limits = IngestLimits()
+    shards = plan_reads(paths, limits)
+    store = CorpusStore.open(corpus, create=True, lock_timeout=lock_timeout)
+    total = sum(s.files for s in shards)
+
+    def step(done: int) -> None:
+        if progress:
+            progress("index", done, total)
+
+    with open_engine(engine) as running:
+        return add_files(store, shards, role, engine=running, limits=limits, progress=step)

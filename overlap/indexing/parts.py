@@ -13,11 +13,11 @@ import pyarrow as pa
 
 from overlap.engine.choice import Engine
 from overlap.engine.local import LocalEngine
-from overlap.jobs.known import KnownIds, id_keys
-from overlap.jobs.sketching import sketch_content, sketch_hashes, term_frequencies
+from overlap.indexing.known import KnownIds, id_keys
 from overlap.model import Document, FileError, Role
 from overlap.settings import Settings
 from overlap.sketch.content import hash_words
+from overlap.sketch.documents import sketch_content, sketch_hashes, term_frequencies
 from overlap.store.corpus import CorpusStore, StagedPart, stage_part
 from overlap.store.schema import documents_to_table
 from overlap.text.tokens import normalised_words

@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from overlap.jobs.batch import ScanBatch
+from overlap.scanning.batch import ScanBatch
 from overlap.sketch.content import clustered_pairs
 from overlap.sketch.lsh import join_keys, join_rows, self_pairs, uncommon
 from overlap.store.corpus import CorpusStore
@@ -46,13 +46,13 @@ def candidate_pairs(store: CorpusStore, batch: ScanBatch) -> dict[int, dict[str,
     def content(t: pa.Table) -> pa.Array:
         return pa.array(batch.content_keyset.contains(t.column("key").to_numpy()))
 
-    for bands in store.scan("bands", banded):
+    for bands in store.tables("bands", banded):
         keys, docs, names = _keyed_rows(bands)
         for q, i in join_keys(batch.keys, batch.docs, keys, docs).tolist():
             out.setdefault(q, {}).setdefault(names[i], 0)
     if not len(batch.content_keys):
         return out
-    for rows in store.scan("content", content):
+    for rows in store.tables("content", content):
         keys, docs, names = _keyed_rows(rows)
         pos = rows.column("pos").to_numpy().astype(np.int64)
         keep = uncommon(keys, COMMON_KEY_DOCS)

@@ -18,8 +18,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from overlap.errors import InputError, StoreError
-from overlap.jobs.sketching import term_frequencies
 from overlap.privacy.pseudonyms import PREFIX, normalise_name, pseudonym, read_key
+from overlap.sketch.documents import term_frequencies
 from overlap.store.corpus import DAMAGED, DATASETS, CorpusStore, StagedPart, stage_part
 from overlap.store.ledger import count_scanned, forget_scanned
 from overlap.store.schema import DOC_ID

@@ -56,7 +56,7 @@ class KnownIds:
     def of_store(cls, store: CorpusStore) -> KnownIds:
         """The ids (and roles) of every document in ``store``, read one part at a time."""
         keys, roles = [], []
-        for table in store.scan("documents", columns=["id", "role"]):
+        for table in store.tables("documents", columns=["id", "role"]):
             keys.append(id_keys(table.column("id").to_pylist()))
             roles.append(_codes(table.column("role").to_pylist()))
         if not keys:

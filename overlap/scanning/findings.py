@@ -16,9 +16,9 @@ from overlap.attribution.classify import (
     classify,
     quote_dict,
 )
-from overlap.jobs.common import CommonRun
-from overlap.jobs.prepared import Prepared
 from overlap.model import Finding, Kind, Passage, Role, Severity, SubmissionSummary
+from overlap.scanning.common import CommonRun
+from overlap.scanning.prepared import Prepared
 
 #: Kinds of text shared with other students' posts.
 SHARED = (Kind.PEER_OVERLAP, Kind.PRIOR_OVERLAP)

@@ -5,7 +5,7 @@ reads the part, and the candidate documents (all in the same part's documents fi
 aligned there too, so candidates never travel: only findings and the documents they point
 to come back. Pairs of submissions that share a key are aligned in shards of pairs.
 
-Every candidate pair (see :mod:`overlap.jobs.candidates`) is aligned on runs of the same
+Every candidate pair (see :mod:`overlap.scanning.candidates`) is aligned on runs of the same
 words (exact and edited copies). Pairs whose shared content keys cluster (at least
 ``PARAPHRASE_KEYS`` keys), or in which runs of the same words showed a copy, are aligned on
 sentence evidence too (``Settings.scan_paraphrase``).
@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from overlap.align.passages import Mode, align
-from overlap.jobs.batch import ScanBatch
-from overlap.jobs.candidates import candidate_pairs
-from overlap.jobs.findings import Unscored, unscored_finding
-from overlap.jobs.prepared import Prepared
 from overlap.model import Document, Passage, Role
+from overlap.scanning.batch import ScanBatch
+from overlap.scanning.candidates import candidate_pairs
+from overlap.scanning.findings import Unscored, unscored_finding
+from overlap.scanning.prepared import Prepared
 from overlap.settings import Settings
 from overlap.store.corpus import CorpusStore
 
@@ -82,7 +82,7 @@ def match_part(part: str, shared: tuple[CorpusStore, ScanBatch]) -> PartMatches:
     view = store.only([part])
     settings = batch.settings
     proposed = candidate_pairs(view, batch)
-    stored = sum(t.num_rows for t in view.scan("documents", columns=["id"]))
+    stored = sum(t.num_rows for t in view.tables("documents", columns=["id"]))
     wanted = {doc_id for by_doc in proposed.values() for doc_id in by_doc}
     others = {d.id: Prepared.of(d) for d in view.documents(wanted)} if wanted else {}
     found: list[tuple[int, str, Unscored]] = []

@@ -19,20 +19,20 @@ import pyarrow.compute as pc
 from overlap.align.score import Idf
 from overlap.engine.choice import Engine
 from overlap.engine.local import LocalEngine
-from overlap.jobs.batch import ScanBatch, prepare_batch
-from overlap.jobs.candidates import peer_candidates
-from overlap.jobs.clusters import cluster_shared
-from overlap.jobs.common import with_common_bar
-from overlap.jobs.findings import (
+from overlap.model import Document, FileError, Finding, ScanResult
+from overlap.scanning.batch import ScanBatch, prepare_batch
+from overlap.scanning.candidates import peer_candidates
+from overlap.scanning.clusters import cluster_shared
+from overlap.scanning.common import with_common_bar
+from overlap.scanning.findings import (
     Unscored,
     common_phrasing,
     drop_shadowed,
     summary,
     unmatched_quotes,
 )
-from overlap.jobs.matching import PEER_SHARD, match_part, match_peers
-from overlap.jobs.sketching import term_frequencies
-from overlap.model import Document, FileError, Finding, ScanResult
+from overlap.scanning.matching import PEER_SHARD, match_part, match_peers
+from overlap.sketch.documents import term_frequencies
 from overlap.store.corpus import CorpusStore
 
 #: Called as ``progress(stage, done, total)``.
@@ -49,7 +49,7 @@ def _stored_df(store: CorpusStore, terms: U64) -> dict[int, int]:
     df = np.zeros(len(terms), dtype=np.int64)
     if len(terms):
         wanted = pa.array(terms, type=pa.uint64())
-        for t in store.scan("terms", lambda t: pc.is_in(t.column("term"), value_set=wanted)):
+        for t in store.tables("terms", lambda t: pc.is_in(t.column("term"), value_set=wanted)):
             at = np.searchsorted(terms, t.column("term").to_numpy())
             np.add.at(df, at, t.column("df").to_numpy())
     return {int(k): int(v) for k, v in zip(terms.tolist(), df.tolist(), strict=True) if v}
@@ -79,7 +79,7 @@ def scan(
 
     ``engine`` runs the matching (in this process by default); the result does not depend
     on it. ``common_phrase`` sets the bar of common phrasing (``N`` submissions or ``P%``,
-    see :func:`~overlap.jobs.common.with_common_bar`) instead of the store's settings; the
+    see :func:`~overlap.scanning.common.with_common_bar`) instead of the store's settings; the
     result records the settings the scan used.
     """
     engine = engine or LocalEngine(1)

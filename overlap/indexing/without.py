@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from overlap.jobs.sketching import term_frequencies
+from overlap.sketch.documents import term_frequencies
 from overlap.store.corpus import CorpusStore
 from overlap.text.shingles import word_hashes
 from overlap.text.tokens import normalised_words
@@ -30,22 +30,22 @@ class StoreWithout(CorpusStore):
         terms, df = term_frequencies([word_hashes(normalised_words(d.text)) for d in present])
         self._negative = pa.table({"term": pa.array(terms, pa.uint64()), "df": pa.array(-df)})
 
-    def scan(
+    def tables(
         self,
         dataset: str,
         keep: Callable[[pa.Table], pa.Array] | None = None,
         columns: list[str] | None = None,
     ) -> Iterator[pa.Table]:
-        """As :meth:`CorpusStore.scan`, less the left-out documents.
+        """As :meth:`CorpusStore.tables`, less the left-out documents.
 
         Term frequencies come with one more table of negative counts, so that summing
         ``df`` per term (how term frequencies are read) gives the counts without them.
         """
         if not self.left_out:
-            yield from super().scan(dataset, keep, columns)
+            yield from super().tables(dataset, keep, columns)
             return
         if dataset == "terms":
-            yield from super().scan(dataset, keep, columns)
+            yield from super().tables(dataset, keep, columns)
             extra = self._negative if keep is None else self._negative.filter(keep(self._negative))
             yield extra.select(columns) if columns else extra
             return
@@ -57,5 +57,5 @@ class StoreWithout(CorpusStore):
             mask = pc.invert(pc.is_in(ids, value_set=self._gone))
             return mask if keep is None else pc.and_(mask, keep(table))
 
-        for table in super().scan(dataset, dropping, wanted):
+        for table in super().tables(dataset, dropping, wanted):
             yield table.select(columns) if columns else table

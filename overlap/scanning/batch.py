@@ -9,12 +9,12 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from overlap.jobs.common import CommonRun, common_bar, common_runs
-from overlap.jobs.prepared import Prepared
-from overlap.jobs.sketching import sketch_content, sketch_hashes
 from overlap.model import Document
+from overlap.scanning.common import CommonRun, common_bar, common_runs
+from overlap.scanning.prepared import Prepared
 from overlap.settings import Settings
 from overlap.sketch.content import content_hashes
+from overlap.sketch.documents import sketch_content, sketch_hashes
 from overlap.sketch.lsh import KeySet
 
 

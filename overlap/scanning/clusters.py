@@ -16,8 +16,8 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 
-from overlap.jobs.prepared import Prepared
 from overlap.model import Finding, Kind
+from overlap.scanning.prepared import Prepared
 from overlap.sharing import Node, SharedPassages, mine
 
 #: A finding adds nothing when kept findings of its cluster already cover this share of it.

@@ -1,0 +1,1 @@
+"""Corpus store operations: adding documents, what is stored, removing, views without some."""
