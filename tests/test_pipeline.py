@@ -359,3 +359,28 @@ def test_weekly_on_dask_reports_what_local_reports(site: Path, tmp_path: Path) -
         assert code == 1, err
         reports[name] = findings(copy / "reports" / "weekly-2025-03-07")
     assert reports["dask"] == reports["local"] and reports["local"]
+
+
+def test_a_jobs_add_step_adds_as_corpus_add_does_and_stamps_its_term(tmp_path: Path) -> None:
+    prior = tmp_path / "prior"
+    prior.mkdir()
+    (prior / "a.txt").write_text(prose(1, 60))
+    (prior / "b.txt").write_text(prose(2, 60))
+    (prior / "metadata.csv").write_text("path,term\nb.txt,Fall 2023\n")
+    (prior / "broken.docx").write_bytes(b"not a zip")
+    job = tmp_path / "nightly.toml"
+    job.write_text(
+        f'[job]\ncorpus = "{tmp_path / "store"}"\n'
+        f'[add]\nprior = ["{prior}"]\nterm = "Spring 2026"\n'
+    )
+    code, out, _ = invoke("run", job, "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["added"] == {"prior": 2}
+    assert [e["path"] for e in report["errors"]] == [str(prior / "broken.docx")]
+    terms = {Path(d.path).name: d.term for d in CorpusStore.open(tmp_path / "store").documents()}
+    assert terms == {"a.txt": "Spring 2026", "b.txt": "Fall 2023"}
+    # The same files through `corpus add` are already there: one rule of what is new.
+    code, out, _ = invoke("corpus", "add", prior, "--role", "prior", "--corpus", tmp_path / "store")
+    assert code == 0
+    assert out.startswith("added 0 prior document(s) (0 words), skipped 2 already in")
