@@ -9,7 +9,7 @@ from clirun import invoke
 from conftest import ROOT, prose
 
 from overlap.errors import JobError
-from overlap.jobs.pipeline import report_folder
+from overlap.jobs.run import report_folder
 from overlap.jobs.spec import load_job
 from overlap.model import FileError
 from overlap.privacy.pseudonyms import KEY_NAME, ensure_key, pseudonym, pseudonymize_error

@@ -21,7 +21,7 @@ from reportcheck import whole_report
 import overlap.report.folder as folder
 from overlap.errors import OverlapError
 from overlap.indexing.add import add_to_corpus
-from overlap.jobs.pipeline import run_job
+from overlap.jobs.run import run_job
 from overlap.jobs.spec import load_job
 from overlap.model import Role, ScanResult
 from overlap.report.folder import write_report_folder

@@ -31,7 +31,7 @@ from overlap.engine.choice import EngineSpec
 from overlap.errors import OverlapError
 from overlap.ingest.errors import count_unread
 from overlap.jobs.logs import job_logging
-from overlap.jobs.pipeline import run_job
+from overlap.jobs.run import run_job
 from overlap.jobs.spec import load_job
 from overlap.model import Severity
 from overlap.report.contract import result_dict
