@@ -90,9 +90,15 @@ def ingest_shard(shard: IngestShard, known: KnownIds) -> StagedShard:
         words += n
     skipped = len(found) - len(documents)
     return StagedShard(
-        tuple(staged), keys[fresh], len(documents), skipped, words, shard.files.files, read.errors,
+        tuple(staged),
+        keys[fresh],
+        len(documents),
+        skipped,
+        words,
+        shard.files.files,
+        read.errors,
         tuple(conflicts),
-    )  # fmt: skip
+    )
 
 
 def add_files(
@@ -165,9 +171,15 @@ def _without_earlier(
     again = ingest_shard(job, known.union(sorted(seen), job.role))
     repeated = done.added - again.added  # read twice in this call: not "already stored"
     return StagedShard(
-        again.staged, again.keys, again.added, again.skipped - repeated,
-        again.words, again.files, again.errors, again.conflicts,
-    )  # fmt: skip
+        again.staged,
+        again.keys,
+        again.added,
+        again.skipped - repeated,
+        again.words,
+        again.files,
+        again.errors,
+        again.conflicts,
+    )
 
 
 def add_to_corpus(

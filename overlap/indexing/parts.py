@@ -34,8 +34,9 @@ def log_partwise(documents: str, parts: int) -> None:
     logger.info(
         "adding %s in %d parts, each committed on its own: if this add is interrupted, the "
         "parts committed stay in the store and running the same add again adds the rest",
-        documents, parts,
-    )  # fmt: skip
+        documents,
+        parts,
+    )
 
 
 def log_interrupted(parts: int) -> None:
@@ -205,6 +206,9 @@ def add_documents(
             log_interrupted(len(parts))
             raise
     return AddReport(
-        len(fresh), len(documents) - len(fresh), total_words, tuple(parts),
+        len(fresh),
+        len(documents) - len(fresh),
+        total_words,
+        tuple(parts),
         conflicts=tuple(conflicts),
-    )  # fmt: skip
+    )

@@ -164,9 +164,13 @@ class _Run:
             if not paths:
                 continue
             done = add_files(
-                self.store, plan_reads(paths, limits), role, engine=self.engine,
-                limits=limits, term=step.term,
-            )  # fmt: skip
+                self.store,
+                plan_reads(paths, limits),
+                role,
+                engine=self.engine,
+                limits=limits,
+                term=step.term,
+            )
             self.errors += done.errors
             self.count(done, role)
 
@@ -182,19 +186,30 @@ class _Run:
             self.errors += errors
         seen = set() if step.rescan else scanned_ids(self.store)
         fresh = [d for d in submissions if d.id not in seen]
-        logger.info("%s: %d submission(s) to scan, %d scanned before",
-                    self.spec.name, len(fresh), len(submissions) - len(fresh))  # fmt: skip
+        logger.info(
+            "%s: %d submission(s) to scan, %d scanned before",
+            self.spec.name,
+            len(fresh),
+            len(submissions) - len(fresh),
+        )
         if not fresh:
             return 0, len(submissions), None, None
         out = report_folder(step.out, self.spec.name, day)
         check_report_folder(out, corpus=self.store.root, inputs=[*step.paths, *step.exclude])
         view = StoreWithout(self.store, {d.id for d in fresh})
         result = scan_into_report(
-            fresh, view, out, templates=templates, errors=errors, engine=self.engine,
-            pseudonymize=step.pseudonymize, common_phrase=step.common_phrase,
-        )  # fmt: skip
-        logger.info("%s: %d finding(s), report written to %s",
-                    self.spec.name, len(result.findings), out)  # fmt: skip
+            fresh,
+            view,
+            out,
+            templates=templates,
+            errors=errors,
+            engine=self.engine,
+            pseudonymize=step.pseudonymize,
+            common_phrase=step.common_phrase,
+        )
+        logger.info(
+            "%s: %d finding(s), report written to %s", self.spec.name, len(result.findings), out
+        )
         if step.add_as == "prior":
             self.add(_stamped(fresh, Role.PRIOR, step.term), Role.PRIOR)
         entries = [LedgerEntry(d.id, self.spec.name, result.generated_at, str(out)) for d in fresh]

@@ -80,6 +80,13 @@ def prepare_batch(
     content = sketch_content([content_hashes(t.tokens.norms) for t in texts], settings)
     by_key = np.argsort(content.keys, kind="stable")
     return ScanBatch(
-        tuple(texts), flat_keys[order], flat_docs, content.keys[by_key], content.doc[by_key],
-        content.pos[by_key], settings, tuple(tuple(r) for r in runs), bar,
-    )  # fmt: skip
+        tuple(texts),
+        flat_keys[order],
+        flat_docs,
+        content.keys[by_key],
+        content.doc[by_key],
+        content.pos[by_key],
+        settings,
+        tuple(tuple(r) for r in runs),
+        bar,
+    )

@@ -58,9 +58,12 @@ def candidate_pairs(store: CorpusStore, batch: ScanBatch) -> dict[int, dict[str,
         keep = uncommon(keys, COMMON_KEY_DOCS)
         q_rows, i_rows = join_rows(batch.content_keys, keys[keep])
         pairs, sizes = clustered_pairs(
-            batch.content_docs[q_rows], batch.content_pos[q_rows],
-            docs[keep][i_rows], pos[keep][i_rows], batch.settings.content_span,
-        )  # fmt: skip
+            batch.content_docs[q_rows],
+            batch.content_pos[q_rows],
+            docs[keep][i_rows],
+            pos[keep][i_rows],
+            batch.settings.content_span,
+        )
         for (q, i), size in zip(pairs.tolist(), sizes.tolist(), strict=True):
             by_doc = out.setdefault(q, {})
             by_doc[names[i]] = max(by_doc.get(names[i], 0), size)

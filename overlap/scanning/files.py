@@ -52,10 +52,16 @@ def scan_paths(
     templates = read_templates(excludes)
     with open_engine(engine) as running:
         return scan_into_report(
-            submissions.documents, store, out, templates=templates, errors=submissions.errors,
-            engine=running, pseudonymize=pseudonymize, common_phrase=common_phrase,
+            submissions.documents,
+            store,
+            out,
+            templates=templates,
+            errors=submissions.errors,
+            engine=running,
+            pseudonymize=pseudonymize,
+            common_phrase=common_phrase,
             progress=progress,
-        )  # fmt: skip
+        )
 
 
 def read_templates(paths: Sequence[Path]) -> tuple[Document, ...]:
@@ -92,9 +98,14 @@ def scan_into_report(
     the store's ``pseudonym.key``. Returns the result as written (printable names).
     """
     result = scan(
-        submissions, store, excludes=templates, errors=errors, progress=progress,
-        engine=engine, common_phrase=common_phrase,
-    )  # fmt: skip
+        submissions,
+        store,
+        excludes=templates,
+        errors=errors,
+        progress=progress,
+        engine=engine,
+        common_phrase=common_phrase,
+    )
     if pseudonymize:
         result = pseudonymize_result(result, ensure_key(store.root))
     return write_report_folder(result, out)

@@ -89,12 +89,23 @@ def unmatched_quotes(sub: Prepared, findings: Sequence[Finding]) -> list[Finding
         )
         out.append(
             Finding(
-                submission=sub.doc.id, kind=Kind.UNMATCHED_QUOTE, start=q.start, end=q.end,
-                text=sub.doc.text[q.start : q.end], source=None, source_path=None,
-                source_start=None, source_end=None, words=b - a, tfidf=0.0, containment=0.0,
-                quote=quote_dict(q), citation=citation_dict(near), evidence=None,
+                submission=sub.doc.id,
+                kind=Kind.UNMATCHED_QUOTE,
+                start=q.start,
+                end=q.end,
+                text=sub.doc.text[q.start : q.end],
+                source=None,
+                source_path=None,
+                source_start=None,
+                source_end=None,
+                words=b - a,
+                tfidf=0.0,
+                containment=0.0,
+                quote=quote_dict(q),
+                citation=citation_dict(near),
+                evidence=None,
             )
-        )  # fmt: skip
+        )
     return out
 
 
@@ -107,12 +118,22 @@ def common_phrasing(sub: Prepared, runs: Sequence[CommonRun], least: int) -> lis
         start, end = int(sub.tokens.starts[run.start]), int(sub.tokens.ends[run.stop - 1])
         out.append(
             Finding(
-                submission=sub.doc.id, kind=Kind.COMMON_PHRASING, start=start, end=end,
-                text=sub.doc.text[start:end], source=None, source_path=None, source_start=None,
-                source_end=None, words=run.stop - run.start, tfidf=0.0, containment=0.0,
-                cluster=run.cluster, shared_by=run.shared_by,
+                submission=sub.doc.id,
+                kind=Kind.COMMON_PHRASING,
+                start=start,
+                end=end,
+                text=sub.doc.text[start:end],
+                source=None,
+                source_path=None,
+                source_start=None,
+                source_end=None,
+                words=run.stop - run.start,
+                tfidf=0.0,
+                containment=0.0,
+                cluster=run.cluster,
+                shared_by=run.shared_by,
             )
-        )  # fmt: skip
+        )
     return out
 
 

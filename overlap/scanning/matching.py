@@ -65,9 +65,13 @@ def aligned(a: Prepared, b: Prepared, shared_keys: int, settings: Settings) -> l
         return align(a.tokens, b.tokens, settings)
     mode = Mode.SUMMARY if b.doc.role is Role.SOURCE else Mode.PARAPHRASE
     return align(
-        a.tokens, b.tokens, settings, texts=(a.doc.text, b.doc.text), mode=mode,
+        a.tokens,
+        b.tokens,
+        settings,
+        texts=(a.doc.text, b.doc.text),
+        mode=mode,
         only_if_copied=shared_keys < PARAPHRASE_KEYS,
-    )  # fmt: skip
+    )
 
 
 def _kept(sub: Prepared, p: Passage, least: int, shared: bool) -> bool:

@@ -44,9 +44,12 @@ def sketch_hashes(hash_lists: Sequence[Hashes], settings: Settings) -> WindowKey
     if not shingles:
         empty = np.zeros(0, dtype=np.int32)
         return WindowKeys(
-            np.zeros(0, dtype=np.int64), empty, empty, empty,
+            np.zeros(0, dtype=np.int64),
+            empty,
+            empty,
+            empty,
             np.zeros((0, settings.bands), dtype=np.uint64),
-        )  # fmt: skip
+        )
     sigs, offsets = batch_signatures(shingles, ranges, settings.num_perm, settings.seed)
     doc = np.concatenate(docs)
     return WindowKeys(
