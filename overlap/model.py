@@ -182,6 +182,9 @@ class Finding:
     evidence: Evidence | None = Evidence.EXACT
     cluster: str | None = None
     shared_by: int | None = None
+    #: Cosine of the sentence vectors of a restatement (paraphrase evidence from the
+    #: semantic pass); None for every other finding.
+    semantic: float | None = None
 
     @property
     def severity(self) -> Severity:

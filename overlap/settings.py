@@ -73,6 +73,8 @@ class Settings:
             as information, never as peer or prior overlap, and not counted in similarity.
         common_share: When above 0, the same bar as a share of the scan's submissions
             (``0.05``: more than 5% of them), used instead of ``common_posts``.
+        semantic_threshold: Least cosine of sentence vectors for a submission sentence to be
+            a restatement of a source sentence (semantic pass, when a model is installed).
     """
 
     shingle: int = 4
@@ -103,6 +105,7 @@ class Settings:
     scan_paraphrase: bool = True
     common_posts: int = 10
     common_share: float = 0.0
+    semantic_threshold: float = 0.54
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -129,7 +132,7 @@ class Settings:
                 raise SettingsError(f"{name} must be >= 0, got {getattr(self, name)}")
         shares = (
             "sentence_cosine", "sentence_dice", "passage_similarity", "single_sentence_similarity",
-            "common_share",
+            "common_share", "semantic_threshold",
         )  # fmt: skip
         for name in shares:
             if not 0 <= getattr(self, name) <= 1:

@@ -64,15 +64,17 @@ def year_agrees(citation: Citation, source: Document) -> bool:
 
 
 def judge_citations(
-    context: Attribution, start: int, end: int, source: Document
+    context: Attribution, start: int, end: int, source: Document, *, inner: bool = False
 ) -> tuple[Citation | None, Citation | None]:
     """Return (correct citation, wrong citation) nearest to a passage, either may be None.
 
     A correct one names the source's first author with its year or none; it wins wherever it
     is in the window (previous, same and next sentence). Otherwise the nearest citation that
     names another work is the wrong one; a tentative one (``As CBT suggests``) is never wrong.
+    With ``inner``, citations inside the passage count too (see
+    :meth:`~overlap.attribution.context.Attribution.citations_near`).
     """
-    rings = context.citations_near(start, end)
+    rings = context.citations_near(start, end, inner=inner)
     for ring in rings:
         for c in ring:
             if names_source(c, source) and year_agrees(c, source):
@@ -103,8 +105,9 @@ def classify(
         return Verdict(KIND_OF_ROLE[source.role], None, None)
     quote = context.quote_over(start, end)
     span = (quote.start, quote.end) if quote else (start, end)
-    correct, wrong = judge_citations(context, *span, source)
-    if evidence is Evidence.PARAPHRASE and quote is None:
+    reworded = evidence is Evidence.PARAPHRASE and quote is None
+    correct, wrong = judge_citations(context, *span, source, inner=reworded)
+    if reworded:
         if correct:
             return Verdict(Kind.ATTRIBUTED_PARAPHRASE, None, correct)
         return Verdict(Kind.UNCITED_PARAPHRASE, None, wrong)

@@ -43,13 +43,14 @@ class Attribution:
         last = max(bisect.bisect_left(starts, end) - 1, first)
         return first, last
 
-    def citations_near(self, start: int, end: int) -> list[list[Citation]]:
+    def citations_near(self, start: int, end: int, *, inner: bool = False) -> list[list[Citation]]:
         """Citations by distance from ``[start, end)``: same sentence(s), next, previous.
 
         When ``[start, end)`` is a block quote introduced by a lead-in paragraph, a fourth
         ring holds the citations of that whole paragraph: ``Halloran (2006) followed forty
         families. She concludes:`` names the source of the block that follows. Citations
-        inside ``[start, end)`` are left out: they belong to the copied text.
+        inside ``[start, end)`` are left out (they belong to the copied text) unless ``inner``:
+        inside a restatement in the writer's own words, a citation is the writer's own.
         """
         first, last = self.sentence_range(start, end)
         rings: list[list[Citation]] = []
@@ -62,7 +63,9 @@ class Attribution:
                 [
                     c
                     for c in self.citations
-                    if c.group_start < b and a < c.group_end and not (start <= c.start < end)
+                    if c.group_start < b
+                    and a < c.group_end
+                    and (inner or not (start <= c.start < end))
                 ]
             )
         rings.append(self._lead_in_citations(start, end))

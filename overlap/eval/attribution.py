@@ -71,7 +71,11 @@ def _scan(set_dir: Path) -> tuple[Any, float]:
         add_to_corpus([set_dir / "sources"], Role.SOURCE, store)
         add_to_corpus([set_dir / "prior"], Role.PRIOR, store)
         result = scan_paths(
-            [batch], store, Path(tmp) / "report", excludes=[prompt] if prompt.exists() else []
+            [batch],
+            store,
+            Path(tmp) / "report",
+            excludes=[prompt] if prompt.exists() else [],
+            paraphrase=None,
         )
     return result, time.perf_counter() - started
 

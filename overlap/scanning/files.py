@@ -14,6 +14,7 @@ from overlap.privacy.pseudonyms import ensure_key, pseudonymize_result
 from overlap.report.folder import check_report_folder, write_report_folder
 from overlap.scanning.common import with_common_bar
 from overlap.scanning.scan import Progress, scan
+from overlap.semantic.encoder import Encoder, choose_encoder
 from overlap.settings import Settings
 from overlap.store.corpus import CorpusStore
 
@@ -29,13 +30,19 @@ def scan_paths(
     engine: EngineSpec | None = None,
     settings: Settings | None = None,
     common_phrase: str | None = None,
+    paraphrase: bool | None = False,
+    paraphrase_model: Path | None = None,
 ) -> ScanResult:
     """Scan submission files against the store at ``corpus``; write the report to ``out``.
 
     ``settings`` (the store's own by default) may change how the scan aligns, not what the
     store holds: index settings must agree with the store's. ``common_phrase`` sets the bar
     of common phrasing, as ``N`` submissions or ``P%`` of them (see
-    :func:`~overlap.scanning.common.with_common_bar`).
+    :func:`~overlap.scanning.common.with_common_bar`). ``paraphrase`` and
+    ``paraphrase_model`` choose the sentence encoder of the semantic pass
+    (:func:`~overlap.semantic.encoder.choose_encoder`; None: the installed model, if any). The
+    library's default is off, so that a result never depends on what else is installed;
+    ``overlap scan`` and ``overlap eval`` ask for the installed model.
 
     The ``excludes`` files are templates, never submissions, even inside a folder scanned.
     With ``pseudonymize``, the result and the report name students by stable pseudonyms
@@ -48,6 +55,7 @@ def scan_paths(
     if common_phrase is not None:
         with_common_bar(store.settings, common_phrase)  # a bad bar fails before any reading
     check_report_folder(out, corpus=store.root, inputs=[*paths, *excludes])
+    encoder = choose_encoder(paraphrase, paraphrase_model)
     submissions = read_documents(paths, Role.SUBMISSION, skip=excludes)
     templates = read_templates(excludes)
     with open_engine(engine) as running:
@@ -61,6 +69,7 @@ def scan_paths(
             pseudonymize=pseudonymize,
             common_phrase=common_phrase,
             progress=progress,
+            encoder=encoder,
         )
 
 
@@ -91,6 +100,7 @@ def scan_into_report(
     pseudonymize: bool = False,
     common_phrase: str | None = None,
     progress: Progress | None = None,
+    encoder: Encoder | None = None,
 ) -> ScanResult:
     """Scan read submissions and write the report folder: what ``scan`` and a job's scan run.
 
@@ -105,6 +115,7 @@ def scan_into_report(
         progress=progress,
         engine=engine,
         common_phrase=common_phrase,
+        encoder=encoder,
     )
     if pseudonymize:
         result = pseudonymize_result(result, ensure_key(store.root))

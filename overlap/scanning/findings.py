@@ -45,7 +45,9 @@ class Unscored:
         return replace(self.finding, tfidf=round(cosine, 4))
 
 
-def unscored_finding(sub: Prepared, other: Prepared, p: Passage) -> Unscored:
+def unscored_finding(
+    sub: Prepared, other: Prepared, p: Passage, *, semantic: float | None = None
+) -> Unscored:
     """A finding for passage ``p`` of ``sub`` matched in ``other``, classified, not yet scored."""
     a0, a1 = sub.word_range(p.start, p.end)
     b0, b1 = other.word_range(p.other_start, p.other_end)
@@ -70,6 +72,7 @@ def unscored_finding(sub: Prepared, other: Prepared, p: Passage) -> Unscored:
         quote=quote_dict(verdict.quote),
         citation=citation_dict(verdict.citation),
         evidence=p.evidence,
+        semantic=semantic,
     )
     return Unscored(finding, mine, theirs)
 

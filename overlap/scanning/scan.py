@@ -30,8 +30,12 @@ from overlap.scanning.findings import (
     drop_shadowed,
     summary,
     unmatched_quotes,
+    unscored_finding,
 )
 from overlap.scanning.matching import PEER_SHARD, match_part, match_peers
+from overlap.semantic.encoder import Encoder
+from overlap.semantic.passages import restatements
+from overlap.semantic.sources import embedded_sources
 from overlap.sketch.documents import term_frequencies
 from overlap.store.corpus import CorpusStore
 
@@ -65,6 +69,11 @@ def _idf(store: CorpusStore, n_stored: int, batch: ScanBatch, found: list[list[U
     )
 
 
+def _model(encoder: Encoder | None) -> dict[str, str] | None:
+    """What the result records of the encoder: its name and digest, or None (checking off)."""
+    return None if encoder is None else {"name": encoder.name, "sha256": encoder.digest}
+
+
 def scan(
     submissions: Sequence[Document],
     store: CorpusStore,
@@ -74,8 +83,13 @@ def scan(
     progress: Progress | None = None,
     engine: Engine | None = None,
     common_phrase: str | None = None,
+    encoder: Encoder | None = None,
 ) -> ScanResult:
     """Find every verified passage that submissions share with the corpus and each other.
+
+    With an ``encoder``, sentences that restate a stored source in other words are found
+    too (:mod:`overlap.semantic.passages`); without one, the result records that
+    paraphrase checking was off.
 
     ``engine`` runs the matching (in this process by default); the result does not depend
     on it. ``common_phrase`` sets the bar of common phrasing (``N`` submissions or ``P%``,
@@ -124,6 +138,14 @@ def scan(
                 found[i].append(mine)
                 found[j].append(theirs)
         step()
+    if encoder is not None:
+        sources = embedded_sources(store, encoder)
+        for t, pending in zip(batch.texts, found, strict=True):
+            covered = t.covered([(u.finding.start, u.finding.end) for u in pending])
+            threshold = settings.semantic_threshold
+            for source, p, cosine in restatements(t, sources, covered, encoder, threshold):
+                pending.append(unscored_finding(t, source, p, semantic=round(cosine, 4)))
+                others.setdefault(source.doc.id, source.doc)
     idf = _idf(store, n_stored, batch, found)
     findings: list[Finding] = []
     summaries = []
@@ -137,7 +159,7 @@ def scan(
         findings.extend(fs)
         summaries.append(summary(t, fs, ()))
     return ScanResult(
-        settings=settings.to_dict(),
+        settings={**settings.to_dict(), "paraphrase_model": _model(encoder)},
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         submissions=tuple(summaries),
         findings=tuple(findings),

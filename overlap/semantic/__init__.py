@@ -1,0 +1,1 @@
+"""Meaning, not words: restatements of source sentences found with a sentence encoder."""
