@@ -76,6 +76,21 @@ def scan(
             "such as 5%) is common phrasing: reported once per submission, for information only.",
         ),
     ] = None,
+    paraphrase: Annotated[
+        bool | None,
+        typer.Option(
+            "--paraphrase/--no-paraphrase",
+            help="Look for sentences restating a source in other words (needs make "
+            "install-paraphrase); by default on when the model is installed.",
+            show_default=False,
+        ),
+    ] = None,
+    paraphrase_model: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE", help="Sentence model (ONNX) to use instead of the installed one."
+        ),
+    ] = None,
     engine: EngineOption = EngineName.local,
     scheduler: SchedulerOption = None,
     workers: WorkersOption = None,
@@ -95,7 +110,8 @@ def scan(
             result = scan_paths(
                 paths, corpus, out_dir, excludes=exclude or [], progress=progress,
                 pseudonymize=pseudonymize, engine=EngineSpec(engine.value, scheduler, workers),
-                common_phrase=common_phrase,
+                common_phrase=common_phrase, paraphrase=paraphrase,
+                paraphrase_model=paraphrase_model,
             )  # fmt: skip
     except OverlapError as exc:
         fail(str(exc))

@@ -44,8 +44,8 @@ _HEDGE = re.compile(
 _OWN_VOICE = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|mine|myself|we|our|us)\b", re.I)
 #: "According to Hale and Okonkwo," / "As Hale (2018) notes," at the start of a sentence.
 _LEAD_IN = re.compile(
-    r"^\s*(?:according to|as)\s+[^,.;:]{1,80}?(?:\s(?:notes?|notes|explains?|states?|"
-    r"argues?|writes?|puts? it|points? out|suggests?|describes?))?,\s*",
+    r"^\s*(?:according to\b[^,.;:]{0,80}|as\b[^,.;:]{0,80}?\s(?:notes?|explains?|states?|"
+    r"argues?|writes?|puts it|points out|suggests?|describes?|says))\s*,\s*",
     re.I,
 )
 
@@ -68,7 +68,7 @@ def embedding_text(text: str, sentence: Sentence, cuts: Sequence[tuple[int, int]
         pieces.append(text[at : max(start, at)])
         at = max(at, end)
     pieces.append(text[at : sentence.end])
-    plain = re.sub(r"\s+", " ", "".join(pieces)).strip()
+    plain = re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"\s+", " ", "".join(pieces))).strip()
     return _HEDGE.sub("", _LEAD_IN.sub("", plain, count=1), count=1)
 
 

@@ -108,6 +108,8 @@ def _scores(f: Finding) -> str:
     scores = [("words", str(f.words)), ("characters", span(f.start, f.end))]
     if f.source is not None:
         scores += [("TF-IDF cosine", f"{f.tfidf:.2f}"), ("containment", f"{f.containment:.2f}")]
+        if f.semantic is not None:
+            scores.append(("meaning similarity", f"{f.semantic:.2f}"))
         scores.append(("source characters", span(f.source_start, f.source_end)))
     items = "".join(f"<div><dt>{esc(n)}</dt><dd>{esc(v)}</dd></div>" for n, v in scores)
     return f'<dl class="scores">{items}</dl>'

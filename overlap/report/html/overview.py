@@ -127,6 +127,21 @@ def _cluster(site: Site, cluster: Cluster, short: dict[str, str]) -> str:
     )
 
 
+def _paraphrase_note(settings: dict[str, object]) -> str:
+    """Whether the scan looked for restatements in other words, and with which model."""
+    model = settings.get("paraphrase_model")
+    if isinstance(model, dict):
+        return (
+            f'<p class="note">Paraphrase checking was on: sentences restating a source in '
+            f"other words were looked for with {esc(model.get('name'))} (SHA-256 "
+            f"{esc(str(model.get('sha256'))[:12])}…).</p>"
+        )
+    return (
+        '<p class="note">Paraphrase checking was off: sentences restating a source in other '
+        "words were not looked for (install the model with make install-paraphrase).</p>"
+    )
+
+
 def _bar(settings: dict[str, object], submissions: int) -> str:
     """The common-phrasing bar of a scan's settings, in words."""
     share, posts = settings.get("common_share"), settings.get("common_posts")
@@ -209,6 +224,7 @@ def overview_page(site: Site) -> str:
         '<ul class="stats">'
         + "".join(f"<li><b>{n}</b><span>{esc(label)}</span></li>" for n, label in stats)
         + "</ul>",
+        _paraphrase_note(result.settings),
         "<h2>Submissions, most similar first</h2>",
         '<p class="note">Similarity is the share of a submission\'s words inside findings that '
         "are not info; overlap is the share matched in another text, info findings included "
