@@ -32,6 +32,7 @@ from corpus_gen import write_corpus, write_reworded
 from overlap.indexing.add import AddReport, add_to_corpus
 from overlap.model import Finding, Role, ScanResult
 from overlap.scanning.files import scan_paths
+from overlap.semantic.encoder import bundled_model
 from overlap.settings import Settings
 from overlap.store.corpus import CorpusStore
 from overlap.store.inventory import list_documents
@@ -105,7 +106,17 @@ def _stage(name: str, root: str, queue: Any) -> None:
     store = base / ("store-old" if name.endswith("-old") else "store")
     settings = OLD if name.endswith("-old") else None
     t0 = time.perf_counter()
-    if name.startswith("index"):
+    if name == "scan-semantic":
+        # The semantic pass compares with sources: 20 of the prior posts, added as sources.
+        sources = base / "sources"
+        sources.mkdir(exist_ok=True)
+        for path in sorted((base / "prior").glob("*.txt"))[:20]:
+            shutil.copy(path, sources / path.name)
+        add_to_corpus([sources], Role.SOURCE, store)
+        t0 = time.perf_counter()
+        result = scan_paths([base / "week"], store, base / "report-semantic", paraphrase=True)
+        figures = {"seconds": time.perf_counter() - t0, "findings": len(result.findings)}
+    elif name.startswith("index"):
         report = build_store([base / "prior"], Role.PRIOR, store, settings)
         figures: dict[str, Any] = {"words": report.words, "documents": report.added}
         figures["seconds"] = time.perf_counter() - t0
@@ -175,6 +186,7 @@ def main() -> None:
         index_old = run_stage("index-old", root)
         scan = run_stage("scan", root)
         scan_old = run_stage("scan-old", root)
+        semantic = run_stage("scan-semantic", root) if bundled_model() else None
     figures = {
         "signatures_docs_per_s": round(sig["signatures"]),
         "sketch_end_to_end_docs_per_s": round(sig["end_to_end"]),
@@ -212,6 +224,11 @@ def main() -> None:
         "scan_peak_rss_gib": round(scan["peak_rss_gib"], 3),
         "index_old_peak_rss_gib": round(index_old["peak_rss_gib"], 3),
         "scan_old_peak_rss_gib": round(scan_old["peak_rss_gib"], 3),
+        "semantic_scan_seconds": round(semantic["seconds"], 2)
+        if semantic
+        else "model not installed",
+        "semantic_scan_peak_rss_gib": round(semantic["peak_rss_gib"], 3) if semantic else None,
+        "semantic_scan_findings": semantic["findings"] if semantic else None,
     }
     if args.json:
         print(json.dumps(figures, indent=2))
