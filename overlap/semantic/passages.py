@@ -82,11 +82,14 @@ def source_sentences(source: Prepared, encoder: Encoder) -> SourceSentences:
     return SourceSentences(source, sentences, vectors)
 
 
-def _candidates(sub: Prepared, covered: npt.NDArray[np.bool_]) -> list[Sentence]:
-    """The submission's sentences worth comparing: see the module's list of what is left out."""
+def _candidates(sub: Prepared, covered: npt.NDArray[np.bool_]) -> list[tuple[int, Sentence]]:
+    """The submission's sentences worth comparing, with their place among all its sentences.
+
+    See the module's list of what is left out.
+    """
     text, att = sub.doc.text, sub.attribution
     out = []
-    for s in att.sentences:
+    for place, s in enumerate(att.sentences):
         a, b = sub.word_range(s.start, s.end)
         if b - a < MIN_WORDS:
             continue
@@ -96,7 +99,7 @@ def _candidates(sub: Prepared, covered: npt.NDArray[np.bool_]) -> list[Sentence]
             continue
         if _OWN_VOICE.search(_HEDGE.sub("", text[s.start : s.end].strip(), count=1)):
             continue
-        out.append(s)
+        out.append((place, s))
     return out
 
 
@@ -117,7 +120,8 @@ def restatements(
         threshold: Least cosine of a restatement.
     """
     pool = [s for s in sources if len(s.sentences)]
-    mine = _candidates(sub, covered)
+    placed = _candidates(sub, covered)
+    mine = [s for _, s in placed]
     if not pool or not mine:
         return []
     text = sub.doc.text
@@ -139,7 +143,7 @@ def restatements(
         j = int(row.argmax())
         if row[j] >= threshold:
             hits.append((k, int(owner[j]), int(which[j]), float(row[j])))
-    return _passages(sub, mine, pool, hits)
+    return _passages(sub, placed, pool, hits)
 
 
 def _named(
@@ -158,15 +162,21 @@ def _named(
 
 def _passages(
     sub: Prepared,
-    mine: list[Sentence],
+    placed: list[tuple[int, Sentence]],
     pool: Sequence[SourceSentences],
     hits: list[tuple[int, int, int, float]],
 ) -> list[tuple[Prepared, Passage, float]]:
-    """Join hits on consecutive candidate sentences restating one source into passages."""
+    """Join hits on sentences next to each other restating one source into passages."""
+    mine = [s for _, s in placed]
     out: list[tuple[Prepared, Passage, float]] = []
     run: list[tuple[int, int, int, float]] = []
     for hit in [*hits, (-2, -1, -1, 0.0)]:
-        if run and (hit[0] != run[-1][0] + 1 or hit[1] != run[-1][1]):
+        last = run[-1] if run else None
+        if last and (
+            hit[0] != last[0] + 1
+            or hit[1] != last[1]
+            or placed[hit[0]][0] != placed[last[0]][0] + 1
+        ):
             src = pool[run[0][1]]
             spans = [src.sentences[h[2]] for h in run]
             start, end = mine[run[0][0]].start, mine[run[-1][0]].end
