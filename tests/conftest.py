@@ -75,3 +75,16 @@ def tiny_set(tmp_path: Path) -> Path:
     (sub / "metadata.csv").write_text("path,student,submitted_at\na.txt,Ann,2025-01-01T10:00:00\n")
     (tmp_path / "prompt.txt").write_text(prompt + "\n")
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _no_installed_paraphrase_model(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scans in tests see no installed sentence model unless a test asks for it.
+
+    The command line uses the installed model when there is one; a developer's machine with
+    ``make install-paraphrase`` must give the same results as CI, which has none.
+    """
+    if "installed_model" not in request.keywords:
+        monkeypatch.setattr("overlap.semantic.encoder.bundled_model", lambda: None)

@@ -217,6 +217,7 @@ def test_a_model_file_with_another_digest_is_refused(tmp_path: Path) -> None:
         OnnxSentenceEncoder(fake)
 
 
+@pytest.mark.installed_model
 @pytest.mark.skipif(bundled_model() is None, reason="no paraphrase model installed")
 def test_the_installed_model_tells_a_restatement_from_a_different_claim() -> None:
     enc = choose_encoder(True)

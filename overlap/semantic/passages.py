@@ -23,13 +23,16 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from overlap.align.sentences import stem
 from overlap.attribution.citations import Citation
 from overlap.attribution.classify import names_source, year_agrees
 from overlap.attribution.sentences import Sentence, split_sentences
 from overlap.model import Evidence, Passage
 from overlap.scanning.prepared import Prepared
 from overlap.semantic.encoder import Encoder, Vectors
+from overlap.text.stopwords import STOPWORDS
 
+_WORDS = re.compile(r"[^\W\d_]+")
 #: Shorter sentences are greetings, headings and fragments.
 MIN_WORDS = 6
 #: A hedge that opens a restatement ("From what I understand, ...", "I think that ..."): it
@@ -140,10 +143,27 @@ def restatements(
             row = np.where(near[owner], row, -1.0)  # the writer says which source they used
         elif own.any():
             continue  # cited in itself, and not a restatement of what it cites: not judged
-        j = int(row.argmax())
-        if row[j] >= threshold:
-            hits.append((k, int(owner[j]), int(which[j]), float(row[j])))
+        words = content_stems(embedding_text(text, s, cuts))
+        for j in np.argsort(-row).tolist():
+            if row[j] < threshold:
+                break
+            src = pool[int(owner[j])]
+            theirs = src.sentences[int(which[j])]
+            if len(words & content_stems(src.source.doc.text[theirs.start : theirs.end])) >= 2:
+                hits.append((k, int(owner[j]), int(which[j]), float(row[j])))
+                break
     return _passages(sub, placed, pool, hits)
+
+
+def content_stems(text: str) -> set[str]:
+    """Stems of the words of ``text`` that carry content (no stopwords, three letters or more).
+
+    A restatement keeps a few of its source's content words (a term, a name, the thing it is
+    about) even when it rewords the rest: every restatement of the paraphrase set keeps two
+    or more. Sentences of an encoder's unknown words (codes, lists of names) can be close in
+    its space while sharing nothing; two shared stems keep those out.
+    """
+    return {stem(w) for w in _WORDS.findall(text.lower()) if len(w) > 2 and w not in STOPWORDS}
 
 
 def _named(
