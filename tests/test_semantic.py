@@ -63,7 +63,7 @@ SOURCE = (
     "Rising seas will flood coastal towns during storms within a few decades. "
     "Farmers already report smaller harvests in the driest valleys of the region."
 )
-RESTATED = "Ice is shrinking quickly as heat waves make summer longer and hotter in the mountains."
+RESTATED = "Glaciers are shrinking quickly as heat makes summers longer in the mountains."
 OWN = "I saw ice shrinking quickly in hot summer weeks when I hiked there with my family."
 OTHER = "The committee voted to publish the annual report on the first Monday of spring."
 
@@ -106,13 +106,18 @@ def test_which_sentences_are_restatements(post: str, restates: bool) -> None:
     assert bool(hits) is restates
     for text, path, score in hits:
         assert path == "varga.txt" and score >= 0.6
-        assert "ice is shrinking" in text.lower()
+        assert "glaciers are shrinking" in text.lower()
 
 
 def test_consecutive_restatements_of_one_source_are_one_passage() -> None:
     flood = "Storms will soon flood towns along coasts as sea levels rise."
     hits = found(f"{OTHER} {RESTATED} {flood} {OTHER}")
     assert len(hits) == 1 and hits[0][0] == f"{RESTATED} {flood}"
+
+
+def test_a_restatement_keeps_two_content_words_of_its_source() -> None:
+    # Alike in the toy encoder's space (ice, melt, fast, heat), but only "summer" is shared.
+    assert found(f"{OTHER} Ice is shrinking quickly as heat makes summer longer here.") == []
 
 
 def test_words_other_findings_hold_are_not_compared_again() -> None:
@@ -137,7 +142,7 @@ def test_the_source_a_writer_names_wins_over_a_closer_one() -> None:
     echo = source_doc(
         "Summers grow warmer and glaciers melt faster every decade now.", "Okafor, B."
     )
-    text = f"{OTHER} Ice is shrinking quickly as summer heat grows (Varga, 2019)."
+    text = f"{OTHER} Glaciers are shrinking quickly as summers heat up (Varga, 2019)."
     hits = found(text, echo, source_doc())
     assert [path for _, path, _ in hits] == ["varga.txt"]
 
@@ -173,7 +178,7 @@ def test_a_scan_reports_restatements_uncited_and_cited(tmp_path: Path) -> None:
         tmp_path,
         {
             "uncited.txt": f"{prose(1, 30)} {RESTATED} {prose(2, 30)}",
-            "cited.txt": f"{prose(3, 30)} Summers heat up, so ice is melting fast (Varga, 2019).",
+            "cited.txt": f"{prose(3, 30)} Summers heat up, so glaciers melt fast (Varga, 2019).",
             "own.txt": f"{prose(4, 30)} {OWN}",
         },
     )
