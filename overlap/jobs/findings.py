@@ -12,9 +12,9 @@ from overlap.align.score import Idf, containment
 from overlap.attribution.classify import (
     KIND_OF_ROLE,
     Verdict,
-    citation_dict,
     classify,
-    quote_dict,
+    finding_citation,
+    finding_quote,
 )
 from overlap.jobs.common import CommonRun
 from overlap.jobs.prepared import Prepared
@@ -67,8 +67,8 @@ def unscored_finding(sub: Prepared, other: Prepared, p: Passage) -> Unscored:
         words=a1 - a0,
         tfidf=0.0,
         containment=round(containment(mine.tolist(), theirs.tolist()), 4),
-        quote=quote_dict(verdict.quote),
-        citation=citation_dict(verdict.citation),
+        quote=finding_quote(verdict.quote),
+        citation=finding_citation(verdict.citation),
         evidence=p.evidence,
     )
     return Unscored(finding, mine, theirs)
@@ -92,7 +92,7 @@ def unmatched_quotes(sub: Prepared, findings: Sequence[Finding]) -> list[Finding
                 submission=sub.doc.id, kind=Kind.UNMATCHED_QUOTE, start=q.start, end=q.end,
                 text=sub.doc.text[q.start : q.end], source=None, source_path=None,
                 source_start=None, source_end=None, words=b - a, tfidf=0.0, containment=0.0,
-                quote=quote_dict(q), citation=citation_dict(near), evidence=None,
+                quote=finding_quote(q), citation=finding_citation(near), evidence=None,
             )
         )  # fmt: skip
     return out

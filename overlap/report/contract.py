@@ -4,9 +4,40 @@ from __future__ import annotations
 
 from typing import Any
 
-from overlap.model import Finding, ScanResult, SubmissionSummary
+from overlap.model import Finding, FindingCitation, FindingQuote, ScanResult, SubmissionSummary
 
 SCHEMA = "overlap.findings/1"
+
+
+def quote_dict(quote: FindingQuote | None) -> dict[str, Any] | None:
+    """A finding's quote in contract form."""
+    if quote is None:
+        return None
+    return {
+        "start": quote.start,
+        "end": quote.end,
+        "mark": quote.mark,
+        "closed": quote.closed,
+        "bound": quote.bound,
+    }
+
+
+def citation_dict(citation: FindingCitation | None) -> dict[str, Any] | None:
+    """A finding's citation in contract form."""
+    if citation is None:
+        return None
+    return {
+        "start": citation.start,
+        "end": citation.end,
+        "group_start": citation.group_start,
+        "group_end": citation.group_end,
+        "authors": list(citation.authors),
+        "et_al": citation.et_al,
+        "year": citation.year,
+        "locator": citation.locator,
+        "narrative": citation.narrative,
+        "problems": list(citation.problems),
+    }
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
@@ -25,8 +56,8 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "words": f.words,
         "tfidf": f.tfidf,
         "containment": f.containment,
-        "quote": f.quote,
-        "citation": f.citation,
+        "quote": quote_dict(f.quote),
+        "citation": citation_dict(f.citation),
         "evidence": None if f.evidence is None else str(f.evidence),
         "cluster": f.cluster,
         "shared_by": f.shared_by,

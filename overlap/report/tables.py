@@ -65,18 +65,13 @@ def finding_rows(result: ScanResult) -> list[dict[str, Any]]:
     for f in result.findings:
         row = finding_dict(f)
         summary = subs.get(f.submission)
-        citation = f.citation or {}
-        authors = citation.get("authors")
-        year = citation.get("year")
         row.update(
             submission_path=summary.path if summary else None,
             student=summary.student if summary else None,
-            quote=_json_or_none(f.quote),
-            citation=_json_or_none(f.citation),
-            cited_authors=LIST_SEPARATOR.join(map(str, authors))
-            if isinstance(authors, list)
-            else None,
-            cited_year=str(year) if year is not None else None,
+            quote=_json_or_none(row["quote"]),
+            citation=_json_or_none(row["citation"]),
+            cited_authors=LIST_SEPARATOR.join(f.citation.authors) if f.citation else None,
+            cited_year=f.citation.year if f.citation else None,
         )
         rows.append({name: row[name] for name in FINDINGS_SCHEMA.names})
     return rows
