@@ -1,12 +1,32 @@
-"""The findings contract (DESIGN.md §4): a scan result as a JSON-ready dictionary."""
+"""The findings contract: a scan result as a JSON-ready dictionary, and the contract's schema.
+
+The contract is described field by field in ``findings.schema.json`` (JSON Schema, draft
+2020-12) next to this module, shipped with the package; ``CHANGELOG.md`` at the root of the
+repository lists its changes.
+"""
 
 from __future__ import annotations
 
+import json
+from importlib import resources
 from typing import Any
 
 from overlap.model import Finding, FindingCitation, FindingQuote, ScanResult, SubmissionSummary
 
 SCHEMA = "overlap.findings/1"
+#: The contract's JSON Schema, a data file of this package.
+SCHEMA_FILE = "findings.schema.json"
+
+
+def findings_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the findings document, as shipped with the package.
+
+    Its descriptions document every field: what each kind and severity means, which fields a
+    kind gives, how offsets, shares and scores are defined.
+    """
+    text = resources.files("overlap.report").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def quote_dict(quote: FindingQuote | None) -> dict[str, Any] | None:
