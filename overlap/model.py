@@ -263,7 +263,12 @@ class FileError:
 
 @dataclass(frozen=True)
 class SubmissionSummary:
-    """Per-submission figures of a scan."""
+    """Per-submission figures of a scan.
+
+    ``errors`` is reserved and always empty: a submission is read whole or not at all, and a
+    file (or row) that cannot be read is no submission but a :class:`FileError` of the scan.
+    The findings contract keeps the field for problems found in a submission that was read.
+    """
 
     id: str
     path: str

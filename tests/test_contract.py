@@ -201,6 +201,8 @@ BROKEN = [
     ("a flag twice", _set("submissions.0.flags", ["homoglyphs", "homoglyphs"]),
      "$.submissions[0].flags"),
     ("words that are not a count", _set("submissions.1.words", 90.5), "$.submissions[1].words"),
+    ("a submission error while they are reserved", _set("submissions.1.errors", ["damaged"]),
+     "$.submissions[1].errors"),
     ("a file error without its reason", _drop("errors.0.error"), "$.errors[0]"),
 ]  # fmt: skip
 
