@@ -16,6 +16,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from overlap.attribution.citations import find_citations
+from overlap.attribution.classify import finding_citation, finding_quote
+from overlap.attribution.quotes import find_quotes
 from overlap.jobs.run import add_to_corpus, scan_paths
 from overlap.model import (
     SEVERITY_OF,
@@ -30,7 +33,14 @@ from overlap.model import (
     Severity,
     SubmissionSummary,
 )
-from overlap.report.contract import SCHEMA, SCHEMA_FILE, findings_schema, result_dict
+from overlap.report.contract import (
+    SCHEMA,
+    SCHEMA_FILE,
+    citation_dict,
+    findings_schema,
+    quote_dict,
+    result_dict,
+)
 from tests.conftest import ATTRIBUTION_DEV, DEMO, ROOT
 from tests.contractcheck import check_findings, contract_errors
 
@@ -90,6 +100,27 @@ def test_the_findings_documents_fields_are_the_schemas() -> None:
     quoted = document["findings"][0]
     assert set(quoted["quote"]) == set(defs["quote"]["required"])
     assert set(quoted["citation"]) == set(defs["citation"]["required"])
+
+
+def test_a_findings_quote_and_citation_carry_what_attribution_read() -> None:
+    text = 'The review put it plainly: "warmth predicts outcome" (Hale & Okonkwo, 2018, p. 4.).'
+    (quote,) = find_quotes(text)
+    (citation,) = find_citations(text)
+    written_quote = quote_dict(finding_quote(quote))
+    written_citation = citation_dict(finding_citation(citation))
+    assert written_quote is not None and written_citation is not None
+    assert text[written_quote["start"] : written_quote["end"]] == "warmth predicts outcome"
+    for name, value in written_quote.items():
+        assert getattr(quote, name) == value, name
+    for name, value in written_citation.items():
+        read = getattr(citation, name)
+        assert (list(read) if isinstance(read, tuple) else read) == value, name
+    group = text[written_citation["group_start"] : written_citation["group_end"]]
+    assert group == "(Hale & Okonkwo, 2018, p. 4.)"
+    assert written_citation["authors"] == ["Hale", "Okonkwo"]
+    assert "stray_period" in written_citation["problems"]
+    assert finding_quote(None) is None and finding_citation(None) is None
+    assert quote_dict(None) is None and citation_dict(None) is None
 
 
 # ---------------------------------------------------------------- documents it admits
