@@ -155,6 +155,61 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class FindingQuote:
+    """The quotation a finding's passage lies in, as the findings contract gives it.
+
+    Attributes:
+        start: First character of the quoted content, marks excluded; ``[start, end)`` is
+            half-open, into the submission's original text.
+        end: End of the quoted content.
+        mark: ``double``, ``curly_double``, ``low_high``, ``guillemets``, ``curly_single``,
+            ``single`` (named after the opening mark), ``block`` (an indented paragraph or
+            run of them) or ``markdown`` (``>`` lines).
+        closed: Whether a closing mark was found.
+        bound: Why an unclosed quotation ends: ``paragraph``, ``citation``, ``next_quote`` or
+            ``length``; None when closed.
+    """
+
+    start: int
+    end: int
+    mark: str
+    closed: bool
+    bound: str | None
+
+
+@dataclass(frozen=True)
+class FindingCitation:
+    """The cited work a finding was judged by, as the findings contract gives it.
+
+    Offsets are half-open, into the submission's original text.
+
+    Attributes:
+        start: Start of the cited work (``Pincus & Cain, 2008, p. 113``).
+        end: Its end.
+        group_start: Start of the whole citation it stands in, parentheses included
+            (``(Anchin, 1982a; Pincus & Cain, 2008, p. 113)``), or of a narrative name.
+        group_end: End of the whole citation.
+        authors: Surnames or group names as a reader reads them, ``et al.`` dropped.
+        et_al: Whether ``et al.`` was written.
+        year: ``"2008"``, ``"1982a"``, ``"n.d."``, or None when no year is given.
+        locator: ``"p. 113"``, ``"pp. 4-5"``, ``"para. 2"`` or None.
+        narrative: Whether the names stand in the sentence, as in ``Author (2008)``.
+        problems: Malformations a marker would notice (``missing_year``, ``lower_case`` ...).
+    """
+
+    start: int
+    end: int
+    group_start: int
+    group_end: int
+    authors: tuple[str, ...]
+    et_al: bool
+    year: str | None
+    locator: str | None
+    narrative: bool
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Finding:
     """One reported passage of a submission, in the shape of the findings contract.
 
@@ -176,8 +231,8 @@ class Finding:
     words: int
     tfidf: float
     containment: float
-    quote: dict[str, object] | None = None
-    citation: dict[str, object] | None = None
+    quote: FindingQuote | None = None
+    citation: FindingCitation | None = None
     #: What the match rests on; None for a quotation that matches no source.
     evidence: Evidence | None = Evidence.EXACT
     cluster: str | None = None
@@ -211,7 +266,12 @@ class FileError:
 
 @dataclass(frozen=True)
 class SubmissionSummary:
-    """Per-submission figures of a scan."""
+    """Per-submission figures of a scan.
+
+    ``errors`` is reserved and always empty: a submission is read whole or not at all, and a
+    file (or row) that cannot be read is no submission but a :class:`FileError` of the scan.
+    The findings contract keeps the field for problems found in a submission that was read.
+    """
 
     id: str
     path: str

@@ -1,8 +1,11 @@
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from tests.contractcheck import check_findings_files
 
 # CI runs the same examples every time, so a submission's result does not depend on luck;
 # locally every run explores new ones.
@@ -19,6 +22,34 @@ WORDS = (
     "ember canyon willow beacon marble falcon prairie cobalt summit velvet tundra glacier "
     "saffron juniper lagoon"
 ).split()
+
+
+#: Folders of pytest's temporary folder whose findings.json files were validated.
+_CHECKED: set[str] = set()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "not_findings: the test writes files named findings.json that are no report"
+    )
+
+
+@pytest.fixture(autouse=True)
+def findings_keep_the_contract(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """After each test, every findings.json it wrote keeps the contract (the package's schema).
+
+    The folders checked are those made in pytest's temporary folder since the last test:
+    the test's ``tmp_path`` and any a fixture made for it with ``tmp_path_factory``.
+    """
+    yield
+    base = tmp_path_factory.getbasetemp()
+    fresh = sorted(set(os.listdir(base)) - _CHECKED)
+    _CHECKED.update(fresh)
+    if request.node.get_closest_marker("not_findings") is None:
+        for name in fresh:
+            check_findings_files(base / name)
 
 
 def prose(seed: int, n: int) -> str:

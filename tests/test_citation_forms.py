@@ -214,9 +214,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> ScanResult:
 def problems(f: Finding) -> tuple[str, ...] | None:
     if f.citation is None:
         return None
-    listed = f.citation["problems"]
-    assert isinstance(listed, list)
-    return tuple(listed)
+    return f.citation.problems
 
 
 def findings_of(result: ScanResult, name: str) -> list[tuple[str, tuple[str, ...] | None]]:
@@ -254,15 +252,15 @@ def test_citation_forms_in_docx_and_html(
 def test_the_finding_names_the_author_as_the_post_does(scanned: ScanResult) -> None:
     names = {s.id: Path(s.path).name for s in scanned.submissions}
     cited = {
-        names[f.submission]: f.citation["authors"]
+        names[f.submission]: f.citation.authors
         for f in scanned.findings
         if f.citation and f.kind is not Kind.PEER_OVERLAP
     }
-    assert cited["group_no_year.txt"] == ["American Counseling Association"]
-    assert cited["abbreviation_defined.txt"] == ["American Counseling Association"]
-    assert cited["abbreviation_initials.txt"] == ["ACA"]
-    assert cited["other_group.txt"] == ["World Health Organization"]
-    assert cited["person_wrong_source.txt"] == ["Ostrander"]
+    assert cited["group_no_year.txt"] == ("American Counseling Association",)
+    assert cited["abbreviation_defined.txt"] == ("American Counseling Association",)
+    assert cited["abbreviation_initials.txt"] == ("ACA",)
+    assert cited["other_group.txt"] == ("World Health Organization",)
+    assert cited["person_wrong_source.txt"] == ("Ostrander",)
 
 
 def test_the_citation_of_a_group_author_points_at_its_name(scanned: ScanResult) -> None:
@@ -270,7 +268,6 @@ def test_the_citation_of_a_group_author_points_at_its_name(scanned: ScanResult) 
     (finding,) = [f for f in scanned.findings if f.submission == post.id]
     assert finding.text == PRESSED
     assert finding.citation is not None
-    start, end = finding.citation["start"], finding.citation["end"]
-    assert isinstance(start, int) and isinstance(end, int)
+    start, end = finding.citation.start, finding.citation.end
     text = Path(post.path).read_text(encoding="utf-8")
     assert text[start:end] == "American Counseling Association"

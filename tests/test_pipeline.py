@@ -301,6 +301,7 @@ def test_defaults_then_file_then_command_line(tmp_path: Path) -> None:
     assert spec.corpus == Path("c") and spec.lock_timeout == 5  # None: not given
 
 
+@pytest.mark.not_findings  # stand-ins: a folder holding a findings.json is taken
 def test_report_folder_never_overwrites(tmp_path: Path) -> None:
     template = str(tmp_path / "r" / "{job}-{week}-{date}")
     first = report_folder(template, "weekly", date(2025, 1, 1))

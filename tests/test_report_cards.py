@@ -12,7 +12,8 @@ import pytest
 from rich.console import Console
 
 from overlap.indexing.add import add_to_corpus
-from overlap.model import Finding, Kind, Role, ScanResult
+from overlap.model import Finding, FindingQuote, Kind, Role, ScanResult
+from overlap.report.contract import citation_dict
 from overlap.report.html.legend import QUOTED_MISCITED_HELP, UNQUOTED_MISCITED_HELP, legend
 from overlap.report.html.text import Marked, excerpt
 from overlap.report.kinds import also_wrong, kind_words
@@ -203,7 +204,10 @@ def test_the_command_line_says_both_problems(store: Path, tmp_path: Path) -> Non
     assert "miscited, no quotation marks" in " ".join(stdout.split())
 
 
-def finding_of(kind: Kind, quote: dict[str, object] | None) -> Finding:
+IN_MARKS = FindingQuote(0, 1, "double", closed=True, bound=None)
+
+
+def finding_of(kind: Kind, quote: FindingQuote | None) -> Finding:
     return Finding("s", kind, 0, 1, "x", "src", "src.txt", 0, 1, 9, 1.0, 1.0, quote=quote)
 
 
@@ -211,14 +215,14 @@ def finding_of(kind: Kind, quote: dict[str, object] | None) -> Finding:
     ("kind", "quote", "words"),
     [
         (Kind.MISCITED, None, "miscited, no quotation marks"),
-        (Kind.MISCITED, {"start": 0, "end": 1}, "miscited"),
+        (Kind.MISCITED, IN_MARKS, "miscited"),
         (Kind.MISSING_QUOTATION_MARKS, None, "missing quotation marks"),
         (Kind.UNATTRIBUTED_COPY, None, "unattributed copy"),
         (Kind.PEER_OVERLAP, None, "peer overlap"),
-        (Kind.ATTRIBUTED_QUOTE, {"start": 0, "end": 1}, "attributed quote"),
+        (Kind.ATTRIBUTED_QUOTE, IN_MARKS, "attributed quote"),
     ],
 )  # fmt: skip
-def test_kind_words(kind: Kind, quote: dict[str, object] | None, words: str) -> None:
+def test_kind_words(kind: Kind, quote: FindingQuote | None, words: str) -> None:
     f = finding_of(kind, quote)
     assert kind_words(f) == words
     assert len(also_wrong(f)) == words.count(",")
@@ -260,9 +264,9 @@ def test_the_card_outlines_the_whole_citation_and_marks_the_work_that_matched(
     # the contract: the work judged and the whole citation it stands in
     group = text.index(citation)
     assert f.citation is not None
-    assert (f.citation["group_start"], f.citation["group_end"]) == (group, group + len(citation))
+    assert (f.citation.group_start, f.citation.group_end) == (group, group + len(citation))
     (written,) = json.loads((out / "findings.json").read_text())["findings"]
-    assert written["citation"] == f.citation
+    assert written["citation"] == citation_dict(f.citation)
     with (out / "findings.csv").open(encoding="utf-8", newline="") as fh:
         (row,) = csv.DictReader(fh)
     assert json.loads(row["citation"])["group_start"] == group

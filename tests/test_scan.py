@@ -81,7 +81,7 @@ def test_summary_figures(tiny_set: Path, tmp_path: Path) -> None:
     assert set(doc["findings"][0]) == {
         "submission", "kind", "severity", "start", "end", "text", "source", "source_path",
         "source_start", "source_end", "words", "tfidf", "containment", "quote", "citation",
-        "evidence", "cluster", "shared_by",
+        "evidence", "cluster", "shared_by", "semantic",
     }  # fmt: skip
     csv = (tmp_path / "report" / "findings.csv").read_text().splitlines()
     assert len(csv) == 1 + len(doc["findings"])

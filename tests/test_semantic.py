@@ -232,3 +232,19 @@ def test_the_installed_model_tells_a_restatement_from_a_different_claim() -> Non
     different = "The city plans to buy electric buses to cut fuel costs next year."
     v = enc.encode([source, restated, different])
     assert v[0] @ v[1] > 0.54 > v[0] @ v[2]
+
+
+@pytest.mark.installed_model
+@pytest.mark.skipif(bundled_model() is None, reason="no paraphrase model installed")
+def test_loading_the_model_leaves_nothing_in_the_temporary_folder(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    code = "from overlap.semantic.encoder import load_encoder; load_encoder().encode(['a b c'])"
+    done = subprocess.run(
+        [sys.executable, "-c", code], env={"TMPDIR": str(tmp), "PATH": ""}, check=False
+    )
+    assert done.returncode == 0
+    assert list(tmp.iterdir()) == []

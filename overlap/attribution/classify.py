@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from overlap.attribution.citation_names import corporate_initials
 from overlap.attribution.citations import Citation, surname_key
 from overlap.attribution.context import Attribution
 from overlap.attribution.quotes import Quote
-from overlap.model import Document, Evidence, Kind, Role
+from overlap.model import Document, Evidence, FindingCitation, FindingQuote, Kind, Role
 
 #: Kind of a match by the role of the other document, before quotes and citations are read.
 KIND_OF_ROLE: dict[Role, Kind] = {
@@ -129,21 +128,15 @@ def classify(
     return Verdict(Kind.UNATTRIBUTED_COPY, None, None)
 
 
-def quote_dict(quote: Quote | None) -> dict[str, Any] | None:
-    """A quote in findings-contract form."""
+def finding_quote(quote: Quote | None) -> FindingQuote | None:
+    """A quote as a finding holds it (the parts the findings contract gives)."""
     if quote is None:
         return None
-    return {
-        "start": quote.start,
-        "end": quote.end,
-        "mark": quote.mark,
-        "closed": quote.closed,
-        "bound": quote.bound,
-    }
+    return FindingQuote(quote.start, quote.end, quote.mark, quote.closed, quote.bound)
 
 
-def citation_dict(citation: Citation | None) -> dict[str, Any] | None:
-    """A citation in findings-contract form.
+def finding_citation(citation: Citation | None) -> FindingCitation | None:
+    """A citation as a finding holds it (the parts the findings contract gives).
 
     ``start``/``end`` hold the cited work (``Pincus & Cain, 2008, p. 113``); ``group_start``/
     ``group_end`` the whole citation it stands in, parentheses included (``(Anchin, 1982a;
@@ -151,15 +144,15 @@ def citation_dict(citation: Citation | None) -> dict[str, Any] | None:
     """
     if citation is None:
         return None
-    return {
-        "start": citation.start,
-        "end": citation.end,
-        "group_start": citation.group_start,
-        "group_end": citation.group_end,
-        "authors": list(citation.authors),
-        "et_al": citation.et_al,
-        "year": citation.year,
-        "locator": citation.locator,
-        "narrative": citation.narrative,
-        "problems": list(citation.problems),
-    }
+    return FindingCitation(
+        start=citation.start,
+        end=citation.end,
+        group_start=citation.group_start,
+        group_end=citation.group_end,
+        authors=citation.authors,
+        et_al=citation.et_al,
+        year=citation.year,
+        locator=citation.locator,
+        narrative=citation.narrative,
+        problems=citation.problems,
+    )

@@ -1,12 +1,63 @@
-"""The findings contract (DESIGN.md §4): a scan result as a JSON-ready dictionary."""
+"""The findings contract: a scan result as a JSON-ready dictionary, and the contract's schema.
+
+The contract is described field by field in ``findings.schema.json`` (JSON Schema, draft
+2020-12) next to this module, shipped with the package; ``CHANGELOG.md`` at the root of the
+repository lists its changes.
+"""
 
 from __future__ import annotations
 
+import json
+from importlib import resources
 from typing import Any
 
-from overlap.model import Finding, ScanResult, SubmissionSummary
+from overlap.model import Finding, FindingCitation, FindingQuote, ScanResult, SubmissionSummary
 
 SCHEMA = "overlap.findings/1"
+#: The contract's JSON Schema, a data file of this package.
+SCHEMA_FILE = "findings.schema.json"
+
+
+def findings_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the findings document, as shipped with the package.
+
+    Its descriptions document every field: what each kind and severity means, which fields a
+    kind gives, how offsets, shares and scores are defined.
+    """
+    text = resources.files("overlap.report").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def quote_dict(quote: FindingQuote | None) -> dict[str, Any] | None:
+    """A finding's quote in contract form."""
+    if quote is None:
+        return None
+    return {
+        "start": quote.start,
+        "end": quote.end,
+        "mark": quote.mark,
+        "closed": quote.closed,
+        "bound": quote.bound,
+    }
+
+
+def citation_dict(citation: FindingCitation | None) -> dict[str, Any] | None:
+    """A finding's citation in contract form."""
+    if citation is None:
+        return None
+    return {
+        "start": citation.start,
+        "end": citation.end,
+        "group_start": citation.group_start,
+        "group_end": citation.group_end,
+        "authors": list(citation.authors),
+        "et_al": citation.et_al,
+        "year": citation.year,
+        "locator": citation.locator,
+        "narrative": citation.narrative,
+        "problems": list(citation.problems),
+    }
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
@@ -25,11 +76,12 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "words": f.words,
         "tfidf": f.tfidf,
         "containment": f.containment,
-        "quote": f.quote,
-        "citation": f.citation,
+        "quote": quote_dict(f.quote),
+        "citation": citation_dict(f.citation),
         "evidence": None if f.evidence is None else str(f.evidence),
         "cluster": f.cluster,
         "shared_by": f.shared_by,
+        "semantic": f.semantic,
     }
 
 

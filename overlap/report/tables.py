@@ -27,7 +27,7 @@ FINDINGS_SCHEMA = pa.schema(
         ("source_start", pa.int64()), ("source_end", pa.int64()), ("text", pa.string()),
         ("quote", pa.string()), ("citation", pa.string()), ("cited_authors", pa.string()),
         ("cited_year", pa.string()), ("evidence", pa.string()), ("cluster", pa.string()),
-        ("shared_by", pa.int64()),
+        ("shared_by", pa.int64()), ("semantic", pa.float64()),
     ]
 )  # fmt: skip
 
@@ -65,18 +65,13 @@ def finding_rows(result: ScanResult) -> list[dict[str, Any]]:
     for f in result.findings:
         row = finding_dict(f)
         summary = subs.get(f.submission)
-        citation = f.citation or {}
-        authors = citation.get("authors")
-        year = citation.get("year")
         row.update(
             submission_path=summary.path if summary else None,
             student=summary.student if summary else None,
-            quote=_json_or_none(f.quote),
-            citation=_json_or_none(f.citation),
-            cited_authors=LIST_SEPARATOR.join(map(str, authors))
-            if isinstance(authors, list)
-            else None,
-            cited_year=str(year) if year is not None else None,
+            quote=_json_or_none(row["quote"]),
+            citation=_json_or_none(row["citation"]),
+            cited_authors=LIST_SEPARATOR.join(f.citation.authors) if f.citation else None,
+            cited_year=f.citation.year if f.citation else None,
         )
         rows.append({name: row[name] for name in FINDINGS_SCHEMA.names})
     return rows

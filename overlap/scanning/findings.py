@@ -12,9 +12,9 @@ from overlap.align.score import Idf, containment
 from overlap.attribution.classify import (
     KIND_OF_ROLE,
     Verdict,
-    citation_dict,
     classify,
-    quote_dict,
+    finding_citation,
+    finding_quote,
 )
 from overlap.model import Finding, Kind, Passage, Role, Severity, SubmissionSummary
 from overlap.scanning.common import CommonRun
@@ -69,8 +69,8 @@ def unscored_finding(
         words=a1 - a0,
         tfidf=0.0,
         containment=round(containment(mine.tolist(), theirs.tolist()), 4),
-        quote=quote_dict(verdict.quote),
-        citation=citation_dict(verdict.citation),
+        quote=finding_quote(verdict.quote),
+        citation=finding_citation(verdict.citation),
         evidence=p.evidence,
         semantic=semantic,
     )
@@ -104,8 +104,8 @@ def unmatched_quotes(sub: Prepared, findings: Sequence[Finding]) -> list[Finding
                 words=b - a,
                 tfidf=0.0,
                 containment=0.0,
-                quote=quote_dict(q),
-                citation=citation_dict(near),
+                quote=finding_quote(q),
+                citation=finding_citation(near),
                 evidence=None,
             )
         )

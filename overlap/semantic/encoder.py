@@ -14,8 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import os
+import shutil
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -72,6 +76,27 @@ def bundled_model() -> Path | None:
     return candidate if candidate.is_file() else None
 
 
+@contextmanager
+def _private_tmpdir() -> Iterator[None]:
+    """Point ``TMPDIR`` at a folder of our own for a while, and remove it afterwards.
+
+    Loading onnxruntime writes a session file (``.ses``) for its telemetry into ``$TMPDIR``
+    whether or not telemetry is sent; a scan writes nothing outside its report folder, so
+    the file goes into a folder that is removed at once.
+    """
+    private = tempfile.mkdtemp(prefix="overlap-onnx-")
+    before = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = private
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = before
+        shutil.rmtree(private, ignore_errors=True)
+
+
 def unit_rows(vectors: npt.NDArray[Any]) -> Vectors:
     """Rows scaled to unit length (a zero row stays zero)."""
     out = np.asarray(vectors, dtype=np.float32)
@@ -96,8 +121,9 @@ class OnnxSentenceEncoder:
                 is not such a graph.
         """
         try:  # optional: the paraphrase extra
-            ort = importlib.import_module("onnxruntime")
-            extensions = importlib.import_module("onnxruntime_extensions")
+            with _private_tmpdir():
+                ort = importlib.import_module("onnxruntime")
+                extensions = importlib.import_module("onnxruntime_extensions")
         except ImportError as exc:
             raise EncoderError(
                 "paraphrase checking needs the paraphrase extra: "

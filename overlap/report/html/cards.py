@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from overlap.model import Document, Evidence, Finding, Kind, Role
+from overlap.model import Document, Evidence, Finding, FindingQuote, Kind, Role
 from overlap.report.html.characters import disguises
 from overlap.report.html.citing import citation_ranges, citation_words
 from overlap.report.html.diff import WordDiff, diff_html, word_diff
@@ -98,10 +98,10 @@ def source_label(doc: Document | None, f: Finding) -> str:
     return f"prior post by {who}" if doc.role is Role.PRIOR else who
 
 
-def _quote(quote: dict[str, object]) -> str:
-    mark = _MARKS.get(str(quote.get("mark")), str(quote.get("mark", "quotation marks")))
-    closed = "" if quote.get("closed", True) else ', <span class="problem">not closed</span>'
-    return f"{esc(mark)}{closed}, characters {esc(span(quote.get('start'), quote.get('end')))}"
+def _quote(quote: FindingQuote) -> str:
+    mark = _MARKS.get(quote.mark, quote.mark)
+    closed = "" if quote.closed else ', <span class="problem">not closed</span>'
+    return f"{esc(mark)}{closed}, characters {esc(span(quote.start, quote.end))}"
 
 
 def _scores(f: Finding) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from overlap.model import Finding, Kind
+from overlap.model import Finding, FindingCitation, Kind
 from overlap.report.html.markup import esc
 from overlap.report.html.text import Marked
 
@@ -44,12 +44,12 @@ def cited(f: Finding, text: str) -> Cited | None:
     A citation with no group range of its own (or one that does not hold the work) is its
     own group.
     """
-    citation = f.citation or {}
-    start, end = citation.get("start"), citation.get("end")
-    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text)):
+    citation = f.citation
+    if citation is None or not 0 <= citation.start <= citation.end <= len(text):
         return None
-    g0, g1 = citation.get("group_start"), citation.get("group_end")
-    if not (isinstance(g0, int) and isinstance(g1, int) and 0 <= g0 <= start <= end <= g1):
+    start, end = citation.start, citation.end
+    g0, g1 = citation.group_start, citation.group_end
+    if not 0 <= g0 <= start <= end <= g1:
         g0, g1 = start, end
     g1 = min(g1, len(text))
     rest = text[g0:start] + text[end:g1]
@@ -72,15 +72,14 @@ def citation_ranges(f: Finding, text: str) -> list[Marked]:
     return ranges
 
 
-def _details(citation: dict[str, object]) -> list[str]:
+def _details(citation: FindingCitation) -> list[str]:
     """The parsed work, in words: its authors, year, locator and form."""
-    authors = citation.get("authors") or []
-    names = ", ".join(map(str, authors)) if isinstance(authors, list) else str(authors)
-    parts = [f"authors {esc(names + (' et al.' if citation.get('et_al') else ''))}"]
-    parts.append(f"year {esc(citation.get('year') or 'none')}")
-    if citation.get("locator"):
-        parts.append(esc(citation["locator"]))
-    parts.append("narrative" if citation.get("narrative") else "parenthetical")
+    names = ", ".join(citation.authors)
+    parts = [f"authors {esc(names + (' et al.' if citation.et_al else ''))}"]
+    parts.append(f"year {esc(citation.year or 'none')}")
+    if citation.locator:
+        parts.append(esc(citation.locator))
+    parts.append("narrative" if citation.narrative else "parenthetical")
     return parts
 
 
@@ -96,9 +95,11 @@ def citation_words(f: Finding, text: str, actual: str) -> str:
         The whole citation as written; for one of several works, which work matched the
         source (or that none did); the parsed authors, year, locator and form of the work
         the finding was judged by; its problems; and for a wrong citation where the passage
-        is really from.
+        is really from. Empty for a finding without a citation.
     """
-    citation = f.citation or {}
+    citation = f.citation
+    if citation is None:
+        return ""
     c = cited(f, text)
     written = f"“{esc(text[c.group_start : c.group_end])}”" if c else ""
     if c is not None and c.several and f.kind in CITED_RIGHT:
@@ -108,9 +109,8 @@ def citation_words(f: Finding, text: str, actual: str) -> str:
         parts = ["none of the works it names is the source"] if f.kind in CITED_WRONG else []
     else:
         parts = _details(citation)
-    problems = citation.get("problems") or []
-    if isinstance(problems, list) and problems:
-        listed = ", ".join(str(p).replace("_", " ") for p in problems)
+    if citation.problems:
+        listed = ", ".join(p.replace("_", " ") for p in citation.problems)
         parts.append(f'<span class="problem">problems: {esc(listed)}</span>')
     shown = " — ".join(x for x in (written, "; ".join(parts)) if x)
     if f.kind in CITED_WRONG:
