@@ -41,6 +41,7 @@ def start(job: Path, *args: str) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.slow
 def test_two_concurrent_runs_lose_and_duplicate_nothing(tmp_path: Path) -> None:
     drop = tmp_path / "drop"
     posts(drop / "a", 150, 1000)

@@ -346,6 +346,7 @@ def test_engine_from_job_file_then_command_line(tmp_path: Path) -> None:
     assert load_job(job).engine.name == "local"  # the default
 
 
+@pytest.mark.slow
 def test_weekly_on_dask_reports_what_local_reports(site: Path, tmp_path: Path) -> None:
     pytest.importorskip("distributed")
     reports = {}

@@ -82,6 +82,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ScanResult]:
     return build_report(tmp_path_factory.mktemp("browser"))
 
 
+@pytest.mark.slow
 def test_demo_report_renders_and_hostile_posts_run_nothing(
     dump_dom: DumpDom, report: tuple[Path, ScanResult]
 ) -> None:

@@ -212,6 +212,7 @@ def test_killing_corpus_add_leaves_no_worker_and_a_whole_store(
     assert state(store) == got
 
 
+@pytest.mark.slow
 def test_a_command_started_ignoring_sigint_keeps_ignoring_it(tmp_path: Path, batch: Path) -> None:
     """As under ``nohup`` or ``&`` in a script: Ctrl-C in the terminal is not for it."""
     store = tmp_path / "store"
