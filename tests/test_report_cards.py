@@ -216,7 +216,7 @@ def finding_of(kind: Kind, quote: dict[str, object] | None) -> Finding:
         (Kind.PEER_OVERLAP, None, "peer overlap"),
         (Kind.ATTRIBUTED_QUOTE, {"start": 0, "end": 1}, "attributed quote"),
     ],
-)  # fmt: skip
+)
 def test_kind_words(kind: Kind, quote: dict[str, object] | None, words: str) -> None:
     f = finding_of(kind, quote)
     assert kind_words(f) == words
