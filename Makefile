@@ -12,7 +12,7 @@ SHOTS    ?= reports/screenshots
 CHROMIUM_FLAGS := --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 	--disable-background-networking --disable-component-update --disable-sync --hide-scrollbars
 
-.PHONY: install install-paraphrase demo test lint fuzz bench bench-copies bench-scale eval eval-pan clean report-screenshot
+.PHONY: install install-paraphrase demo test test-fast lint fuzz bench bench-copies bench-scale eval eval-pan clean report-screenshot
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ report-screenshot: demo
 
 test: install
 	$(BIN)/pytest
+
+# The suite without the tests marked slow (a browser, a Dask cluster, processes killed at
+# random moments, fuzzed files): for working locally; .ci/run runs them all.
+test-fast: install
+	$(BIN)/pytest -m "not slow"
 
 # 10,000 generated and mutated files of every format through `overlap scan`, 50 a scan: each
 # must be read or named in the report's errors; no traceback, exit 0/1/2, nothing written

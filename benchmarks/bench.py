@@ -122,9 +122,12 @@ def _stage(name: str, root: str, queue: Any) -> None:
         figures["seconds"] = time.perf_counter() - t0
     else:
         result = scan_store([base / "week"], store, base / f"report-{name}", settings)
-        figures = {"seconds": time.perf_counter() - t0, "findings": len(result.findings),
-                   "with_findings": len({f.submission for f in result.findings}),
-                   "candidates": len(result.candidates)}  # fmt: skip
+        figures = {
+            "seconds": time.perf_counter() - t0,
+            "findings": len(result.findings),
+            "with_findings": len({f.submission for f in result.findings}),
+            "candidates": len(result.candidates),
+        }
         plan = json.loads((base / "plan.json").read_text(encoding="utf-8"))
         figures.update(_reworded_figures(result, store, plan))
     # Worker processes (the index stage runs a pool) count as well: the sum of this

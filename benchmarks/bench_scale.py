@@ -61,8 +61,10 @@ def _run(name: str, root: str, engine: dict[str, Any], queue: Any) -> None:
     else:
         out = base / f"report-{tag}"
         result = scan_paths([base / "week"], base / f"store-{tag}", out, engine=spec)
-        figures = {"findings": len(result.findings),
-                   "with_findings": len({f.submission for f in result.findings})}  # fmt: skip
+        figures = {
+            "findings": len(result.findings),
+            "with_findings": len({f.submission for f in result.findings}),
+        }
     figures["seconds"] = time.perf_counter() - t0
     figures["client_peak"] = peak_rss()
     figures["pool_peak"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024

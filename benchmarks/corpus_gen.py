@@ -142,9 +142,15 @@ def write_reworded(
         text = " ".join(part for part in (before, " ".join(copy), after) if part)
         name = f"r{k:04d}.txt"
         (root / "week" / name).write_text(text + "\n", encoding="utf-8")
-        planted.append({"post": name, "prior": prior_path(root, src_i).name,
-                        "strength": strength, "start": start,
-                        "end": start + len(" ".join(copy))})  # fmt: skip
+        planted.append(
+            {
+                "post": name,
+                "prior": prior_path(root, src_i).name,
+                "strength": strength,
+                "start": start,
+                "end": start + len(" ".join(copy)),
+            }
+        )
     return planted
 
 

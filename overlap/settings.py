@@ -16,9 +16,17 @@ SCHEMES = ("affine32",)
 #: Settings that determine what is written to a corpus store; a store made with
 #: other values for any of these cannot be searched with the current ones.
 INDEX_KEYS = (
-    "shingle", "window", "stride", "num_perm", "bands", "seed", "scheme", "normaliser",
-    "content_ngram", "content_scheme",
-)  # fmt: skip
+    "shingle",
+    "window",
+    "stride",
+    "num_perm",
+    "bands",
+    "seed",
+    "scheme",
+    "normaliser",
+    "content_ngram",
+    "content_scheme",
+)
 #: Versions of the content-word keys (stopword list and stemmer); bumped when either changes.
 CONTENT_SCHEMES = ("sorted-stems-1",)
 
@@ -121,9 +129,18 @@ class Settings:
             ):
                 raise SettingsError(f"{f.name} must be a number, got {value!r}")
         positive = (
-            "shingle", "window", "stride", "num_perm", "bands", "min_words", "min_shared_words",
-            "seed_words", "min_paraphrase_words", "content_span", "common_posts",
-        )  # fmt: skip
+            "shingle",
+            "window",
+            "stride",
+            "num_perm",
+            "bands",
+            "min_words",
+            "min_shared_words",
+            "seed_words",
+            "min_paraphrase_words",
+            "content_span",
+            "common_posts",
+        )
         for name in positive:
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be >= 1, got {getattr(self, name)}")
@@ -131,9 +148,13 @@ class Settings:
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name} must be >= 0, got {getattr(self, name)}")
         shares = (
-            "sentence_cosine", "sentence_dice", "passage_similarity", "single_sentence_similarity",
-            "common_share", "semantic_threshold",
-        )  # fmt: skip
+            "sentence_cosine",
+            "sentence_dice",
+            "passage_similarity",
+            "single_sentence_similarity",
+            "common_share",
+            "semantic_threshold",
+        )
         for name in shares:
             if not 0 <= getattr(self, name) <= 1:
                 raise SettingsError(f"{name} must be in [0, 1], got {getattr(self, name)}")

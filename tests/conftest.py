@@ -13,6 +13,18 @@ settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the tests marked `long` unless the run asks for them by name (`-m long`)."""
+    if "long" in (config.getoption("markexpr") or ""):
+        return
+    for item in items:
+        marker = item.get_closest_marker("long")
+        if marker is not None:
+            why = marker.args[0] if marker.args else "takes a minute or more"
+            item.add_marker(pytest.mark.skip(reason=f"{why}: run with -m long"))
+
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "corpus" / "demo"
 ATTRIBUTION_DEV = ROOT.parent / "shared" / "data" / "attribution-dev"

@@ -93,9 +93,16 @@ TOKENS: dict[str, list[bytes]] = {
     ],
 }  # fmt: skip
 KIND_TOKENS = {
-    ".txt": "text", ".docx": "xml", ".odt": "xml", ".pdf": "pdf", ".rtf": "rtf",
-    ".html": "html", ".csv": "csv", ".jsonl": "jsonl", ".zip": "text",
-}  # fmt: skip
+    ".txt": "text",
+    ".docx": "xml",
+    ".odt": "xml",
+    ".pdf": "pdf",
+    ".rtf": "rtf",
+    ".html": "html",
+    ".csv": "csv",
+    ".jsonl": "jsonl",
+    ".zip": "text",
+}
 
 
 @dataclass(frozen=True)
@@ -124,8 +131,9 @@ def babble(rng: random.Random, n: int) -> str:
             word = word.capitalize()
         sentence += 1
         if sentence > rng.randrange(4, 16) or i == n - 1:
-            word += rng.choice([".", ".", ".", "?", "!", f" ({word.capitalize()}, 20{i % 25:02}).",
-                                '."', ","])  # fmt: skip
+            word += rng.choice(
+                [".", ".", ".", "?", "!", f" ({word.capitalize()}, 20{i % 25:02}).", '."', ","]
+            )
             sentence = 0
         out.append(word)
     if out and rng.random() < 0.1:
@@ -167,7 +175,7 @@ def make_html(rng: random.Random) -> bytes:
         "<!-- a comment with <p>markup</p> -->",
         f"<table><tr><td>{words(rng, 5)}</td><td>&amp; &eacute; &#233; &#x1F600;</td></tr></table>",
         f'<span style="color:#fff;font-size:1px">{words(rng, 6)}</span>',
-    ]  # fmt: skip
+    ]
     body += "".join(rng.sample(extras, rng.randrange(len(extras))))
     head = '<meta charset="utf-8">' if rng.random() < 0.5 else ""
     page = f"<html><head>{head}<title>t</title></head><body>{body}</body></html>"
@@ -240,9 +248,12 @@ def make_csv(rng: random.Random) -> bytes:
     writer = csv.writer(out, delimiter=rng.choice([",", ",", ";", "\t"]))
     writer.writerow(header)
     for i in range(rng.randrange(1, 6)):
-        values = {author: f"Student {rng.randrange(50)}", body: words(rng, rng.randrange(0, 40)),
-                  stamp: rng.choice(["2025-02-03T09:00:00", "03/02/2025 9:00", "yesterday", ""]),
-                  "id": str(rng.choice([i, i, "", "x/y", -1]))}  # fmt: skip
+        values = {
+            author: f"Student {rng.randrange(50)}",
+            body: words(rng, rng.randrange(0, 40)),
+            stamp: rng.choice(["2025-02-03T09:00:00", "03/02/2025 9:00", "yesterday", ""]),
+            "id": str(rng.choice([i, i, "", "x/y", -1])),
+        }
         if rng.random() < 0.2:
             values[body] = f"<p>{values[body]}</p><script>x</script>"
         writer.writerow([values[h] for h in header])
@@ -275,10 +286,13 @@ def make_zip(rng: random.Random, depth: int = 0) -> bytes:
         kind = rng.choice(kinds)
         data = make_zip(rng, depth + 1) if kind == ".zip" else MAKERS[kind](rng)
         names = [
-            f"m{i}{kind}", f"folder/m{i}{kind}", f"doejane_{100 + i}_{500 + i}_e{kind}",
-            f"Jane Doe_{1234 + i}_assignsubmission_file_/e{kind}", f"__MACOSX/._m{i}{kind}",
+            f"m{i}{kind}",
+            f"folder/m{i}{kind}",
+            f"doejane_{100 + i}_{500 + i}_e{kind}",
+            f"Jane Doe_{1234 + i}_assignsubmission_file_/e{kind}",
+            f"__MACOSX/._m{i}{kind}",
             f".hidden{i}{kind}",
-        ]  # fmt: skip
+        ]
         name = rng.choice(names)
         members.append((name, data))
     compression = rng.choice([zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
@@ -286,9 +300,16 @@ def make_zip(rng: random.Random, depth: int = 0) -> bytes:
 
 
 MAKERS: dict[str, Callable[[random.Random], bytes]] = {
-    ".txt": make_txt, ".docx": make_docx, ".pdf": make_pdf, ".odt": make_odt, ".rtf": make_rtf,
-    ".html": make_html, ".csv": make_csv, ".jsonl": make_jsonl, ".zip": make_zip,
-}  # fmt: skip
+    ".txt": make_txt,
+    ".docx": make_docx,
+    ".pdf": make_pdf,
+    ".odt": make_odt,
+    ".rtf": make_rtf,
+    ".html": make_html,
+    ".csv": make_csv,
+    ".jsonl": make_jsonl,
+    ".zip": make_zip,
+}
 
 
 # --- mutations -----------------------------------------------------------------------------
@@ -304,8 +325,21 @@ def mutate_bytes(rng: random.Random, data: bytes, tokens: list[bytes]) -> tuple[
     if not data:
         return rng.choice(tokens), "token"
     start, end = _span(rng, data)
-    op = rng.choice(["flip", "set", "insert", "delete", "duplicate", "truncate", "token",
-                     "token", "token", "repeat", "swap"])  # fmt: skip
+    op = rng.choice(
+        [
+            "flip",
+            "set",
+            "insert",
+            "delete",
+            "duplicate",
+            "truncate",
+            "token",
+            "token",
+            "token",
+            "repeat",
+            "swap",
+        ]
+    )
     if op == "flip":
         at = rng.randrange(len(data))
         return data[:at] + bytes([data[at] ^ (1 << rng.randrange(8))]) + data[at + 1 :], op
@@ -355,8 +389,16 @@ def mutate_package(rng: random.Random, data: bytes) -> tuple[bytes, str]:
         tokens = TOKENS[KIND_TOKENS.get(kind, "text")]
         members[i] = (name, mutate_bytes(rng, content, tokens)[0])
     elif op == "rename":
-        names = ["../evil.txt", "/abs.txt", "a//b.txt", name.upper(), name + ".txt",
-                 "x" * 300 + ".txt", "dup.txt", members[0][0]]  # fmt: skip
+        names = [
+            "../evil.txt",
+            "/abs.txt",
+            "a//b.txt",
+            name.upper(),
+            name + ".txt",
+            "x" * 300 + ".txt",
+            "dup.txt",
+            members[0][0],
+        ]
         members[i] = (rng.choice(names), content)
     elif op == "drop":
         del members[i]

@@ -279,9 +279,13 @@ class Fuzzer:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(self.root / "tmp")}
         try:
             done = subprocess.run(
-                [sys.executable, "-m", "overlap", *args], cwd=self.root / "cwd", env=env,
-                capture_output=True, text=True, timeout=timeout,
-            )  # fmt: skip
+                [sys.executable, "-m", "overlap", *args],
+                cwd=self.root / "cwd",
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
         except subprocess.TimeoutExpired:
             return 0, "", [Failure(None, "timeout", f"scan ran past {timeout} s")]
         return done.returncode, done.stderr, []
@@ -325,8 +329,13 @@ class Fuzzer:
                 shutil.copy2(files[n], self.save / files[n].name)
                 kept.append(files[n].name)
         with (self.save / "failures.jsonl").open("a") as log:
-            note = {"seed": self.seed, "case": failure.case, "rule": failure.rule,
-                    "detail": failure.detail, "files": kept}  # fmt: skip
+            note = {
+                "seed": self.seed,
+                "case": failure.case,
+                "rule": failure.rule,
+                "detail": failure.detail,
+                "files": kept,
+            }
             log.write(json.dumps(note) + "\n")
 
 
@@ -377,9 +386,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{path}: {' '.join(c.recipe)}")
         return 0
     report = run_fuzz(
-        args.cases, args.seed, batch=args.batch, subprocess_every=args.subprocess_every,
-        timeout=args.timeout, save=args.save, verbose=True,
-    )  # fmt: skip
+        args.cases,
+        args.seed,
+        batch=args.batch,
+        subprocess_every=args.subprocess_every,
+        timeout=args.timeout,
+        save=args.save,
+        verbose=True,
+    )
     print(report.summary())
     for f in report.failures:
         print(f"FAIL case {f.case} ({f.suffix or 'batch'}): {f.rule}: {f.detail}")

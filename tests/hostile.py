@@ -119,6 +119,7 @@ class Page(HTMLParser):
     def all(self, tag: str, cls: str | None = None) -> list[dict[str, str]]:
         """Attributes of every ``tag`` element, only those with class ``cls`` if given."""
         return [
-            a for t, a in self.tags
+            a
+            for t, a in self.tags
             if t == tag and (cls is None or cls in a.get("class", "").split())
-        ]  # fmt: skip
+        ]

@@ -414,8 +414,9 @@ def test_moved_clauses_are_one_edited_passage() -> None:
     assert (p.matched_words, p.evidence) == (19, Evidence.EDITED)
     apart = run(a_text, b_text, Settings(join_gap=-1))
     assert [(q.matched_words, q.evidence) for q in apart] == [
-        (10, Evidence.EXACT), (9, Evidence.EDITED)
-    ]  # fmt: skip
+        (10, Evidence.EXACT),
+        (9, Evidence.EDITED),
+    ]
 
 
 def test_two_verbatim_quotations_stay_apart() -> None:
@@ -688,9 +689,16 @@ def test_long_sentences_are_cut_into_even_pieces() -> None:
 
 @pytest.mark.parametrize(
     ("word", "expected"),
-    [("studies", "stud"), ("studied", "stud"), ("running", "runn"), ("cat", "cat"),
-     ("governments", "govern"), ("covid19", "covid19"), ("organisation", "organi")],
-)  # fmt: skip
+    [
+        ("studies", "stud"),
+        ("studied", "stud"),
+        ("running", "runn"),
+        ("cat", "cat"),
+        ("governments", "govern"),
+        ("covid19", "covid19"),
+        ("organisation", "organi"),
+    ],
+)
 def test_stem(word: str, expected: str) -> None:
     assert stem(word) == expected
 
@@ -771,8 +779,14 @@ def test_only_if_copied_looks_at_sentences_only_after_a_copy() -> None:
     assert not align(a, b, long_runs, texts=texts, mode=Mode.PARAPHRASE, only_if_copied=True)
     copied = f"{a_text} {COPY_TEXT}."
     b_copy = f"{b_text} {COPY_TEXT}."
-    found = align(tokenise(copied), tokenise(b_copy), DEFAULT, texts=(copied, b_copy),
-                  mode=Mode.PARAPHRASE, only_if_copied=True)  # fmt: skip
+    found = align(
+        tokenise(copied),
+        tokenise(b_copy),
+        DEFAULT,
+        texts=(copied, b_copy),
+        mode=Mode.PARAPHRASE,
+        only_if_copied=True,
+    )
     at = copied.rindex(COPY_TEXT)
     assert any(p.start <= at and at + len(COPY_TEXT) <= p.end for p in found)
     assert Evidence.PARAPHRASE in {p.evidence for p in found}  # the sentences were looked at

@@ -9,10 +9,20 @@ from clirun import invoke
 
 from overlap.cli import app
 
-COMMANDS = [[], ["scan"], ["run"], ["corpus"], ["corpus", "add"], ["corpus", "remove"],
-            ["corpus", "list"], ["corpus", "stats"], ["corpus", "verify"], ["eval"],
-            ["eval", "attribution"],
-            ["eval", "pan"]]  # fmt: skip
+COMMANDS = [
+    [],
+    ["scan"],
+    ["run"],
+    ["corpus"],
+    ["corpus", "add"],
+    ["corpus", "remove"],
+    ["corpus", "list"],
+    ["corpus", "stats"],
+    ["corpus", "verify"],
+    ["eval"],
+    ["eval", "attribution"],
+    ["eval", "pan"],
+]
 
 
 def test_every_command_is_listed() -> None:
@@ -50,9 +60,16 @@ def test_help_reads_in_80_columns(command: list[str], monkeypatch: pytest.Monkey
 def test_scan_and_run_share_their_flags(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "80")
     pages = {name: invoke(name, "--help")[1] for name in ("scan", "run")}
-    shared = ["--out DIR", "--corpus DIR", "--fail-on SEVERITY", "--json",
-              "--pseudonymize / --no-pseudonymize", "--engine NAME", "--scheduler ADDRESS",
-              "--workers N"]  # fmt: skip
+    shared = [
+        "--out DIR",
+        "--corpus DIR",
+        "--fail-on SEVERITY",
+        "--json",
+        "--pseudonymize / --no-pseudonymize",
+        "--engine NAME",
+        "--scheduler ADDRESS",
+        "--workers N",
+    ]
     for flag in shared:
         for name, page in pages.items():
             assert f"\n  {flag} " in page or f"\n  {flag}\n" in page, (name, flag)
@@ -68,8 +85,9 @@ def build(tiny_set: Path, store: Path) -> None:
 def test_add_then_scan_exit_codes(tiny_set: Path, tmp_path: Path) -> None:
     store, out = tmp_path / "store", tmp_path / "out"
     build(tiny_set, store)
-    code, stdout, _ = invoke("corpus", "add", tiny_set / "sources", "--role", "source",
-                             "--corpus", store)  # fmt: skip
+    code, stdout, _ = invoke(
+        "corpus", "add", tiny_set / "sources", "--role", "source", "--corpus", store
+    )
     assert code == 0 and "added 0" in stdout and "skipped 1" in stdout
     scan = ["scan", tiny_set / "submissions", "--corpus", store, "--out", out,
             "--exclude", tiny_set / "prompt.txt"]  # fmt: skip
@@ -89,8 +107,9 @@ def test_json_prints_only_the_findings_document(tiny_set: Path, tmp_path: Path) 
 def test_fail_on_is_quiet_when_nothing_reaches_it(tiny_set: Path, tmp_path: Path) -> None:
     build(tiny_set, tmp_path / "store")
     clean = tiny_set / "submissions" / "c.txt"
-    code, _, _ = invoke("scan", clean, "--corpus", tmp_path / "store", "--out", tmp_path / "o",
-                        "--fail-on", "info")  # fmt: skip
+    code, _, _ = invoke(
+        "scan", clean, "--corpus", tmp_path / "store", "--out", tmp_path / "o", "--fail-on", "info"
+    )
     assert code == 0
 
 
@@ -145,8 +164,9 @@ def test_settings_mismatch_is_exit_2(tiny_set: Path, tmp_path: Path) -> None:
     doc = json.loads(manifest.read_text())
     doc["settings"]["window"] = "thirty"
     manifest.write_text(json.dumps(doc))
-    code, _, stderr = invoke("scan", tiny_set / "submissions", "--corpus", tmp_path / "store",
-                             "--out", tmp_path / "o")  # fmt: skip
+    code, _, stderr = invoke(
+        "scan", tiny_set / "submissions", "--corpus", tmp_path / "store", "--out", tmp_path / "o"
+    )
     assert code == 2 and "window must be an integer" in stderr
 
 

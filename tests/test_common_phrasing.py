@@ -132,9 +132,11 @@ def test_below_the_bar_a_shared_passage_is_peer_overlap_once_per_post(tmp_path: 
     # Without submission times, the earliest other member is the first by path.
     against = {named[f.submission]: named[f.source] for f in result.findings}
     assert against == {
-        "p000.txt": "p001.txt", "p001.txt": "p000.txt", "p002.txt": "p000.txt",
+        "p000.txt": "p001.txt",
+        "p001.txt": "p000.txt",
+        "p002.txt": "p000.txt",
         "p003.txt": "p000.txt",
-    }  # fmt: skip
+    }
     page = next((tmp_path / "report" / "submissions").glob("p002-*.html")).read_text()
     assert "One of 4 submissions that share this passage" in page
     raised = scan(week(tmp_path / "again", stock_posts(4)), common_phrase="3")

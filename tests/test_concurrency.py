@@ -41,6 +41,7 @@ def start(job: Path, *args: str) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.slow
 def test_two_concurrent_runs_lose_and_duplicate_nothing(tmp_path: Path) -> None:
     drop = tmp_path / "drop"
     posts(drop / "a", 150, 1000)
@@ -49,8 +50,10 @@ def test_two_concurrent_runs_lose_and_duplicate_nothing(tmp_path: Path) -> None:
     posts(drop / "week", 30, 4000, student="Student")
     jobs = tmp_path / "jobs"
     jobs.mkdir()
-    for name, folders in [("one", '["../drop/a", "../drop/shared"]'),
-                          ("two", '["../drop/b", "../drop/shared"]')]:  # fmt: skip
+    for name, folders in [
+        ("one", '["../drop/a", "../drop/shared"]'),
+        ("two", '["../drop/b", "../drop/shared"]'),
+    ]:
         (jobs / f"{name}.toml").write_text(
             f'[job]\ncorpus = "../store"\n[add]\nprior = {folders}\n'
             '[scan]\npaths = ["../drop/week"]\nout = "../reports/{date}"\n'
@@ -150,8 +153,12 @@ time.sleep(30)
 
 
 def test_a_dead_holders_lock_is_recovered(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path), "hold"], env=ENV,
-                            stdout=subprocess.PIPE, text=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(tmp_path), "hold"],
+        env=ENV,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
@@ -163,8 +170,12 @@ def test_a_dead_holders_lock_is_recovered(tmp_path: Path, caplog: pytest.LogCapt
 
 
 def test_a_forked_worker_does_not_keep_the_lock(tmp_path: Path) -> None:
-    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path), "fork"], env=ENV,
-                            stdout=subprocess.PIPE, text=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(tmp_path), "fork"],
+        env=ENV,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None
     child = int(proc.stdout.readline())
     proc.wait()

@@ -100,8 +100,12 @@ def test_clustered_pairs(
     assert [(p, s) for p, s in zip(pairs.tolist(), sizes.tolist(), strict=True)] == expected
 
 
-@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 40), st.integers(0, 3),
-                          st.integers(0, 40)), max_size=30))  # fmt: skip
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.integers(0, 40), st.integers(0, 3), st.integers(0, 40)),
+        max_size=30,
+    )
+)
 def test_clustered_pairs_only_join_documents_with_two_near_keys(
     shared: list[tuple[int, int, int, int]],
 ) -> None:
@@ -135,8 +139,15 @@ def test_hash_words_gives_both_hashes_of_new_and_known_words() -> None:
     assert [len(h) for h in hash_words([])] == [0, 0]
 
 
-@given(st.lists(st.lists(st.sampled_from(["the", "a", "river", "delta", "farm", "flood", "x"]),
-                         max_size=12), max_size=6), st.integers(1, 3))  # fmt: skip
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["the", "a", "river", "delta", "farm", "flood", "x"]), max_size=12
+        ),
+        max_size=6,
+    ),
+    st.integers(1, 3),
+)
 def test_batch_content_keys_equal_the_keys_of_each_document(docs: list[list[str]], n: int) -> None:
     doc, keys, pos = batch_content_keys([content_hashes(d) for d in docs], n)
     for i, words in enumerate(docs):

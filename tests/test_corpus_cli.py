@@ -45,8 +45,9 @@ def test_list(store: Path) -> None:
     assert code == 0 and lines[0] == "id\trole\tterm\tstudent\twords\tpath"
     rows = [line.split("\t") for line in lines[1:]]
     assert sorted((r[1], r[2], r[3]) for r in rows) == [
-        ("prior", "Fall 2023", "Old Student"), ("source", "", "")
-    ]  # fmt: skip
+        ("prior", "Fall 2023", "Old Student"),
+        ("source", "", ""),
+    ]
     code, out, _ = invoke("corpus", "list", "--corpus", store, "--role", "prior", "--json")
     (doc,) = [json.loads(line) for line in out.splitlines()]
     assert doc["student"] == "Old Student" and "text" not in doc and doc["words"] > 30
@@ -100,8 +101,9 @@ def test_ledger_dedups_compacts_and_forgets(tmp_path: Path) -> None:
         assert forget_scanned(store, {"id0", "id1", "nope"}) == 2
     assert len(list((tmp_path / "ledger").iterdir())) == len(store.ledger_files) == 1
     assert sorted(read_ledger(CorpusStore.open(tmp_path)).column("id").to_pylist())[:2] == [
-        "id10", "id2"
-    ]  # fmt: skip
+        "id10",
+        "id2",
+    ]
 
 
 def test_writes_outside_the_lock_are_refused(tmp_path: Path) -> None:
@@ -130,10 +132,15 @@ def _file_modes_bind() -> None:
 def _overlap(*args: object, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run ``python -m overlap`` as a user to whom file modes apply (root included)."""
     return subprocess.run(
-        [sys.executable, "-m", "overlap", *map(str, args)], cwd=cwd, capture_output=True,
-        text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, preexec_fn=_file_modes_bind,
-        timeout=120, check=False,
-    )  # fmt: skip
+        [sys.executable, "-m", "overlap", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        preexec_fn=_file_modes_bind,
+        timeout=120,
+        check=False,
+    )
 
 
 def _set_writable(root: Path, writable: bool) -> None:
@@ -153,8 +160,10 @@ def read_only(store: Path, tiny_set: Path) -> Iterator[Path]:
     try:
         check = subprocess.run(
             [sys.executable, "-c", f"open({str(store / 'manifest.json')!r}, 'a')"],
-            preexec_fn=_file_modes_bind, capture_output=True, check=False,
-        )  # fmt: skip
+            preexec_fn=_file_modes_bind,
+            capture_output=True,
+            check=False,
+        )
         if check.returncode == 0:
             pytest.skip("file modes cannot be made to bind here (no CAP_SETPCAP?)")
         yield store
@@ -185,8 +194,9 @@ def test_a_store_that_cannot_be_written_is_a_one_line_error(
 def test_a_store_that_cannot_be_written_can_still_be_scanned(
     read_only: Path, tiny_set: Path
 ) -> None:
-    done = _overlap("scan", "submissions", "--corpus", "store", "--out", "report", "--quiet",
-                    cwd=tiny_set)  # fmt: skip
+    done = _overlap(
+        "scan", "submissions", "--corpus", "store", "--out", "report", "--quiet", cwd=tiny_set
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads((tiny_set / "report" / "findings.json").read_text())["findings"]
     assert _overlap("corpus", "verify", "--corpus", "store", cwd=tiny_set).returncode == 0
@@ -229,15 +239,23 @@ def test_a_write_refused_by_the_system_is_a_one_line_error(
 @pytest.mark.parametrize("parts", [None, "missing", 7, ["part-0a", 3]], ids=str)
 @pytest.mark.parametrize(
     "command",
-    [["corpus", "stats"], ["corpus", "list"], ["corpus", "add", "prior", "--role", "prior"],
-     ["corpus", "verify"], ["corpus", "remove", "--term", "x"],
-     ["scan", "submissions", "--out", "report"]],
+    [
+        ["corpus", "stats"],
+        ["corpus", "list"],
+        ["corpus", "add", "prior", "--role", "prior"],
+        ["corpus", "verify"],
+        ["corpus", "remove", "--term", "x"],
+        ["scan", "submissions", "--out", "report"],
+    ],
     ids=lambda c: " ".join(c[:2]),
-)  # fmt: skip
+)
 def test_a_manifest_with_bad_parts_is_a_one_line_error(
-    store: Path, tiny_set: Path, monkeypatch: pytest.MonkeyPatch, parts: object,
+    store: Path,
+    tiny_set: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    parts: object,
     command: list[str],
-) -> None:  # fmt: skip
+) -> None:
     manifest = json.loads((store / "manifest.json").read_text())
     if parts == "missing":
         del manifest["parts"]
@@ -256,11 +274,13 @@ def test_a_manifest_with_bad_parts_is_a_one_line_error(
 
 def test_adding_documents_stored_under_the_other_role_says_so(store: Path, tiny_set: Path) -> None:
     digest = content_digest(CorpusStore.open(store))
-    code, out, err = invoke("corpus", "add", tiny_set / "prior", "--role", "source",
-                            "--corpus", store)  # fmt: skip
+    code, out, err = invoke(
+        "corpus", "add", tiny_set / "prior", "--role", "source", "--corpus", store
+    )
     assert code == 0
-    assert out.startswith(f"added 0 source document(s) (0 words), skipped 1 already in {store} "
-                          "(1 under another role)")  # fmt: skip
+    assert out.startswith(
+        f"added 0 source document(s) (0 words), skipped 1 already in {store} (1 under another role)"
+    )
     assert err == (
         "warning: 1 document(s) not added: the store already holds them under another role "
         f"(1 as prior, not source; e.g. {tiny_set / 'prior' / 'p1.txt'}); a document has one "
@@ -270,16 +290,18 @@ def test_adding_documents_stored_under_the_other_role_says_so(store: Path, tiny_
     assert content_digest(CorpusStore.open(store)) == digest
     # ... and the way it offers changes the role.
     assert invoke("corpus", "remove", "--path", tiny_set / "prior", "--corpus", store)[0] == 0
-    code, out, err = invoke("corpus", "add", tiny_set / "prior", "--role", "source",
-                            "--corpus", store)  # fmt: skip
+    code, out, err = invoke(
+        "corpus", "add", tiny_set / "prior", "--role", "source", "--corpus", store
+    )
     assert code == 0 and out.startswith("added 1 source document(s)") and err == ""
     roles = {d.path: d.role for d in CorpusStore.open(store).documents()}
     assert roles[str(tiny_set / "prior" / "p1.txt")] == Role.SOURCE
 
 
 def test_adding_the_same_role_again_is_not_a_conflict(store: Path, tiny_set: Path) -> None:
-    code, out, err = invoke("corpus", "add", tiny_set / "prior", "--role", "prior",
-                            "--corpus", store)  # fmt: skip
+    code, out, err = invoke(
+        "corpus", "add", tiny_set / "prior", "--role", "prior", "--corpus", store
+    )
     assert code == 0 and err == ""
     assert out.endswith(f"skipped 1 already in {store}, 0 file(s) could not be read\n")
 

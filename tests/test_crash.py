@@ -53,6 +53,7 @@ def posts(folder: Path, n: int, first_seed: int, words: int = 30) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_sigkill_during_corpus_add_leaves_before_or_after(tmp_path: Path) -> None:
     """SIGKILL `python -m overlap corpus add` of 300 posts at 20 random moments."""
     base = tmp_path / "base"

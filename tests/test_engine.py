@@ -150,6 +150,7 @@ def add_and_scan(root: Path, tmp: Path, engine: list[str]) -> tuple[dict[str, An
     return findings, texts
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("root", [DEMO, ATTRIBUTION_DEV], ids=["demo", "attribution-dev"])
 def test_local_and_dask_engines_write_the_same_findings(
     root: Path, tmp_path: Path, scheduler: str, monkeypatch: pytest.MonkeyPatch
@@ -167,6 +168,7 @@ def test_local_and_dask_engines_write_the_same_findings(
     assert dask_texts == local_texts
 
 
+@pytest.mark.slow
 def test_dask_scan_matches_an_in_process_scan_through_a_store_view(
     tmp_path: Path, scheduler: str
 ) -> None:

@@ -56,9 +56,11 @@ def layout(tmp_path: Path) -> Path:
 
 def x_needles(layout: Path) -> list[str]:
     """Snippets of each of X's texts, X's name and the name in a path."""
-    texts = [(layout / "prior" / "x1.txt").read_text(),
-             (layout / "prior" / "xavier-quill-essay.txt").read_text(),
-             (layout / "prior2" / "x3.txt").read_text()]  # fmt: skip
+    texts = [
+        (layout / "prior" / "x1.txt").read_text(),
+        (layout / "prior" / "xavier-quill-essay.txt").read_text(),
+        (layout / "prior2" / "x3.txt").read_text(),
+    ]
     snippets = [t[i : i + 40] for t in texts for i in (0, len(t) // 2, len(t) - 41)]
     return [*snippets, X, "xavier-quill"]
 
@@ -161,12 +163,17 @@ def test_remove_needs_a_selection(tmp_path: Path) -> None:
 TABLE = pa.table(
     {
         "id": ["a", "b", "c", "d", "e"],
-        "path": ["w/Jane Doe_1_assignsubmission_file_/e.docx", "lms.zip!x/y.txt", "posts.csv#7",
-                 "w2/e.txt", "w/other.txt"],
+        "path": [
+            "w/Jane Doe_1_assignsubmission_file_/e.docx",
+            "lms.zip!x/y.txt",
+            "posts.csv#7",
+            "w2/e.txt",
+            "w/other.txt",
+        ],
         "student": ["Jane Doe", "jane doe", None, "Jane  Doe", "Bob"],
         "term": ["Fall 2023", "Spring 2024", "Fall 2023", None, "fall 2023"],
     }
-)  # fmt: skip
+)
 
 
 @pytest.mark.parametrize(
@@ -257,6 +264,10 @@ def test_dry_run_counts_what_the_removal_does(layout: Path, tmp_path: Path) -> N
     dry = remove_documents(CorpusStore.open(store), Selection(students=(X,)), dry_run=True)
     real = remove_documents(CorpusStore.open(store), Selection(students=(X,)))
     assert (dry.ids, dry.words, dry.parts_rewritten, dry.parts_dropped, dry.ledger_entries) == (
-        real.ids, real.words, real.parts_rewritten, real.parts_dropped, real.ledger_entries
-    )  # fmt: skip
+        real.ids,
+        real.words,
+        real.parts_rewritten,
+        real.parts_dropped,
+        real.ledger_entries,
+    )
     assert real.ledger_entries == len(real.ids) == 3

@@ -167,8 +167,11 @@ def test_usage_errors_from_the_installed_entry_point(tmp_path: Path) -> None:
     assert len(bad.stderr.splitlines()) == 2 and "Traceback" not in bad.stderr
     version = subprocess.run(
         [sys.executable, "-m", "overlap", "--version"],
-        capture_output=True, text=True, check=False, env=ENV,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+        env=ENV,
+    )
     assert version.returncode == 0
     assert version.stdout == f"overlap {importlib.metadata.version('overlap')}\n"
 

@@ -400,9 +400,15 @@ def test_every_format_in_one_folder(tmp_path: Path) -> None:
     result = read_documents([tmp_path], Role.SOURCE)
     assert result.errors == ()
     assert [d.text for d in result.documents] == [
-        "plain text", "# markdown", "word text", "pdf text", "html text", "htm text",
-        "odt text", "rtf text",
-    ]  # fmt: skip
+        "plain text",
+        "# markdown",
+        "word text",
+        "pdf text",
+        "html text",
+        "htm text",
+        "odt text",
+        "rtf text",
+    ]
     assert set(READERS) == {Path(name).suffix for name in files}
 
 

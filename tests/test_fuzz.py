@@ -14,6 +14,7 @@ def test_cases_are_reproducible_and_cover_every_format() -> None:
     assert any(len(c.recipe) == 1 for c in cases)  # as generated
 
 
+@pytest.mark.slow
 def test_fuzz_scan_small(tmp_path: Path) -> None:
     """200 cases (make fuzz runs 10,000): read or named in errors; no traceback, no stray file."""
     report = run_fuzz(200, seed=20, batch=50, subprocess_every=100, save=tmp_path / "failed")

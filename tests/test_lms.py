@@ -238,8 +238,11 @@ def test_receipt_parsing() -> None:
     receipt = parse_receipt(RECEIPT.format(field=NO_TEXT))
     assert receipt is not None
     assert (receipt.student, receipt.user_id, receipt.submitted_at, receipt.text) == (
-        "Jane Doe", "jdoe", "2026-11-20T10:11:12", None,
-    )  # fmt: skip
+        "Jane Doe",
+        "jdoe",
+        "2026-11-20T10:11:12",
+        None,
+    )
     typed = parse_receipt(RECEIPT.format(field="Line one\n\nLine two"))
     assert typed is not None and typed.text == "Line one\n\nLine two"
     assert parse_receipt(RECEIPT.format(field="<p>Typed &amp; <b>marked</b></p>")) is not None
@@ -251,8 +254,10 @@ def test_receipt_that_is_not_a_receipt_is_an_ordinary_file(tmp_path: Path) -> No
     write(tmp_path, {"Essay 1_jdoe_attempt_2026-11-20-10-11-12.txt": b"An essay, not a receipt."})
     [doc] = read_documents([tmp_path], Role.SUBMISSION).documents
     assert (doc.text, doc.student, doc.submitted_at) == (
-        "An essay, not a receipt.", "jdoe", "2026-11-20T10:11:12",
-    )  # fmt: skip
+        "An essay, not a receipt.",
+        "jdoe",
+        "2026-11-20T10:11:12",
+    )
 
 
 @pytest.mark.parametrize(

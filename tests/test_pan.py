@@ -318,11 +318,6 @@ def test_cli_errors_are_one_line(
 needs_pan = pytest.mark.skipif(not PAN.is_dir(), reason="PAN training corpus not present")
 
 
-def only_with_slow(request: pytest.FixtureRequest, why: str) -> None:
-    if "slow" not in (request.config.getoption("markexpr") or ""):
-        pytest.skip(f"{why}: run with -m slow")
-
-
 def sample_corpus(root: Path, pairs_per_subset: int) -> Path:
     """A corpus folder holding the first pairs of each subset of the real corpus."""
     root.mkdir()
@@ -375,9 +370,8 @@ def test_pan_sample_pairs_given(tmp_path: Path) -> None:
 
 
 @needs_pan
-@pytest.mark.slow
-def test_pan_sample_through_scan(tmp_path: Path, request: pytest.FixtureRequest) -> None:
-    only_with_slow(request, "indexes all 3,230 sources")
+@pytest.mark.long("indexes all 3,230 sources")
+def test_pan_sample_through_scan(tmp_path: Path) -> None:
     report = evaluate_scan(sample_corpus(tmp_path / "c", 10), tmp_path / "out")
     rows = {r.name: r for r in report.subsets}
     assert report.entire.pairs == 50
@@ -389,11 +383,8 @@ def test_pan_sample_through_scan(tmp_path: Path, request: pytest.FixtureRequest)
 
 
 @needs_pan
-@pytest.mark.slow
-def test_pan_training_corpus_reaches_the_targets(
-    tmp_path: Path, request: pytest.FixtureRequest
-) -> None:
-    only_with_slow(request, "aligns 5,185 pairs (about a minute on two cores)")
+@pytest.mark.long("aligns 5,185 pairs (about a minute on two cores)")
+def test_pan_training_corpus_reaches_the_targets(tmp_path: Path) -> None:
     report = evaluate_given_pairs(PAN, tmp_path / "out")
     rows = {r.name: r.figures.plagdet for r in report.subsets}
     assert rows["02-no-obfuscation"] >= 0.90

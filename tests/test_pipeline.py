@@ -30,8 +30,18 @@ def site(tiny_set: Path, tmp_path: Path) -> Path:
 
 def findings(folder: Path) -> list[tuple[object, ...]]:
     data = json.loads((folder / "findings.json").read_text())
-    return [(f["submission"], f["kind"], f["start"], f["end"], f["source"], f["tfidf"],
-             f["containment"]) for f in data["findings"]]  # fmt: skip
+    return [
+        (
+            f["submission"],
+            f["kind"],
+            f["start"],
+            f["end"],
+            f["source"],
+            f["tfidf"],
+            f["containment"],
+        )
+        for f in data["findings"]
+    ]
 
 
 def test_weekly_twice_adds_nothing_and_reports_the_same(site: Path, tmp_path: Path) -> None:
@@ -115,9 +125,17 @@ def test_json_and_log_file(site: Path) -> None:
     )
     code, out, _ = invoke("run", site / "pipelines" / "nightly.toml", "--json")
     assert code == 0
-    assert json.loads(out) == {"job": "nightly", "added": {}, "skipped": 2, "words": 0,
-                               "scanned": 0, "already_scanned": 0, "findings": None,
-                               "report": None, "errors": []}  # fmt: skip
+    assert json.loads(out) == {
+        "job": "nightly",
+        "added": {},
+        "skipped": 2,
+        "words": 0,
+        "scanned": 0,
+        "already_scanned": 0,
+        "findings": None,
+        "report": None,
+        "errors": [],
+    }
 
 
 def test_a_run_logs_each_add_once(site: Path) -> None:
@@ -194,8 +212,10 @@ def test_pseudonymized_reports_name_no_student(tmp_path: Path) -> None:
     # The same name gets the same pseudonym in every report of this store: also from `scan`.
     code, _, _ = invoke("scan", week, "--corpus", tmp_path / "store", "--out", tmp_path / "scan",
                         "--pseudonymize", "--quiet")  # fmt: skip
-    students = {s["student"] for s in json.loads((tmp_path / "scan" / "findings.json").read_text())[
-        "submissions"]}  # fmt: skip
+    students = {
+        s["student"]
+        for s in json.loads((tmp_path / "scan" / "findings.json").read_text())["submissions"]
+    }
     assert students <= aliases
     assert (tmp_path / "store" / KEY_NAME).read_bytes() == key
 
@@ -257,9 +277,19 @@ def test_bad_job_file_on_the_command_line(tmp_path: Path, monkeypatch: pytest.Mo
 
 @pytest.mark.parametrize(
     "template",
-    ["reports/{nope}", "{date", "r/}", "{0}", "{}", "{date.year}", "{date[0]}", "{date!r}",
-     "{date:>12}", "{job:{date}}"],
-)  # fmt: skip
+    [
+        "reports/{nope}",
+        "{date",
+        "r/}",
+        "{0}",
+        "{}",
+        "{date.year}",
+        "{date[0]}",
+        "{date!r}",
+        "{date:>12}",
+        "{job:{date}}",
+    ],
+)
 def test_a_bad_out_template_on_the_command_line_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: str
 ) -> None:
@@ -294,8 +324,16 @@ def test_defaults_then_file_then_command_line(tmp_path: Path) -> None:
     assert spec.scan.paths == (tmp_path / "drop",)  # relative to the job file's folder
     assert (spec.scan.fail_on, spec.scan.rescan, spec.scan.add_as) == ("low", False, "prior")
     assert spec.scan.out == str(tmp_path / "jobs" / "reports" / "{job}-{date}")
-    spec = load_job(job, {"scan.fail_on": "high", "scan.out": "x/{date}", "job.corpus": Path("c"),
-                          "scan.rescan": True, "job.lock_timeout": None})  # fmt: skip
+    spec = load_job(
+        job,
+        {
+            "scan.fail_on": "high",
+            "scan.out": "x/{date}",
+            "job.corpus": Path("c"),
+            "scan.rescan": True,
+            "job.lock_timeout": None,
+        },
+    )
     assert spec.scan is not None
     assert (spec.scan.fail_on, spec.scan.out, spec.scan.rescan) == ("high", "x/{date}", True)
     assert spec.corpus == Path("c") and spec.lock_timeout == 5  # None: not given
@@ -347,6 +385,7 @@ def test_engine_from_job_file_then_command_line(tmp_path: Path) -> None:
     assert load_job(job).engine.name == "local"  # the default
 
 
+@pytest.mark.slow
 def test_weekly_on_dask_reports_what_local_reports(site: Path, tmp_path: Path) -> None:
     pytest.importorskip("distributed")
     reports = {}
@@ -355,8 +394,9 @@ def test_weekly_on_dask_reports_what_local_reports(site: Path, tmp_path: Path) -
         shutil.copytree(site, copy)
         weekly, nightly = copy / "pipelines" / "weekly.toml", copy / "pipelines" / "nightly.toml"
         assert invoke("run", nightly, "--engine", name, "--workers", 2)[0] == 0
-        code, _, err = invoke("run", weekly, "--date", "2025-03-07", "--engine", name,
-                              "--workers", 2)  # fmt: skip
+        code, _, err = invoke(
+            "run", weekly, "--date", "2025-03-07", "--engine", name, "--workers", 2
+        )
         assert code == 1, err
         reports[name] = findings(copy / "reports" / "weekly-2025-03-07")
     assert reports["dask"] == reports["local"] and reports["local"]

@@ -20,9 +20,15 @@ from overlap.report.html.site import page_name
 from tests.hostile import BROKEN_NAME, IMG, PWNED, SCRIPT, Page, build_report
 
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 TIMEOUT = 30
 
 DumpDom = Callable[[list[Path]], list[Page]]
@@ -82,6 +88,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ScanResult]:
     return build_report(tmp_path_factory.mktemp("browser"))
 
 
+@pytest.mark.slow
 def test_demo_report_renders_and_hostile_posts_run_nothing(
     dump_dom: DumpDom, report: tuple[Path, ScanResult]
 ) -> None:

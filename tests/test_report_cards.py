@@ -221,7 +221,7 @@ def finding_of(kind: Kind, quote: FindingQuote | None) -> Finding:
         (Kind.PEER_OVERLAP, None, "peer overlap"),
         (Kind.ATTRIBUTED_QUOTE, IN_MARKS, "attributed quote"),
     ],
-)  # fmt: skip
+)
 def test_kind_words(kind: Kind, quote: FindingQuote | None, words: str) -> None:
     f = finding_of(kind, quote)
     assert kind_words(f) == words

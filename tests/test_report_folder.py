@@ -86,9 +86,13 @@ def test_a_lone_surrogate_in_an_export_does_not_stop_the_report(
 
 @pytest.mark.parametrize(
     ("name", "shown"),
-    [("plain.txt", "plain.txt"), ("Zoë.txt", "Zoë.txt"),
-     ("bad\udcff\udc80.txt", "bad\\xff\\x80.txt"), ("lone\ud800.txt", "lone\ufffd.txt")],
-)  # fmt: skip
+    [
+        ("plain.txt", "plain.txt"),
+        ("Zoë.txt", "Zoë.txt"),
+        ("bad\udcff\udc80.txt", "bad\\xff\\x80.txt"),
+        ("lone\ud800.txt", "lone\ufffd.txt"),
+    ],
+)
 def test_printable_path(name: str, shown: str) -> None:
     assert printable_path(name) == shown
 
@@ -144,8 +148,9 @@ def test_out_that_would_replace_other_files_is_refused(
     assert tree(tmp_path) == before
 
 
-def test_a_report_folder_keeps_hidden_files_of_its_own(store: Path, tiny_set: Path,
-                                                      tmp_path: Path) -> None:  # fmt: skip
+def test_a_report_folder_keeps_hidden_files_of_its_own(
+    store: Path, tiny_set: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     scan_paths([tiny_set / "submissions"], store, out)
     (out / ".htaccess").write_text("Require all granted\n")

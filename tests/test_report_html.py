@@ -45,15 +45,29 @@ def doc(doc_id: str, text: str, role: Role = Role.SUBMISSION, **kw: object) -> D
     return Document(id=doc_id, path=path, role=role, text=text, **kw)  # type: ignore[arg-type]
 
 
-def finding(sub: Document, start: int, end: int, kind: Kind, other: Document | None = None,
-            other_range: tuple[int, int] | None = None) -> Finding:  # fmt: skip
+def finding(
+    sub: Document,
+    start: int,
+    end: int,
+    kind: Kind,
+    other: Document | None = None,
+    other_range: tuple[int, int] | None = None,
+) -> Finding:
     o0, o1 = other_range or (start, end)
     return Finding(
-        submission=sub.id, kind=kind, start=start, end=end, text=sub.text[start:end],
-        source=other.id if other else None, source_path=other.path if other else None,
-        source_start=o0 if other else None, source_end=o1 if other else None,
-        words=len(sub.text[start:end].split()), tfidf=1.0, containment=1.0,
-    )  # fmt: skip
+        submission=sub.id,
+        kind=kind,
+        start=start,
+        end=end,
+        text=sub.text[start:end],
+        source=other.id if other else None,
+        source_path=other.path if other else None,
+        source_start=o0 if other else None,
+        source_end=o1 if other else None,
+        words=len(sub.text[start:end].split()),
+        tfidf=1.0,
+        containment=1.0,
+    )
 
 
 def result_of(docs: list[Document], findings: list[Finding], **kw: object) -> ScanResult:
@@ -63,9 +77,13 @@ def result_of(docs: list[Document], findings: list[Finding], **kw: object) -> Sc
         if d.role is Role.SUBMISSION
     )
     return ScanResult(
-        settings={}, generated_at="2025-02-10T08:00:00+00:00", submissions=subs,
-        findings=tuple(findings), documents={d.id: d for d in docs}, **kw,  # type: ignore[arg-type]
-    )  # fmt: skip
+        settings={},
+        generated_at="2025-02-10T08:00:00+00:00",
+        submissions=subs,
+        findings=tuple(findings),
+        documents={d.id: d for d in docs},
+        **kw,  # type: ignore[arg-type]
+    )
 
 
 def strip_markup(rendered: str) -> str:
@@ -253,9 +271,16 @@ def test_links_and_attributes_cannot_be_smuggled() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ['eve"><svg onload=alert(1)>.txt', "javascript:alert(1).txt", "../../etc/passwd",
-     "C:\\x\\<b>.docx", "forum.csv#<i>7</i>", "\u6f22\u5b57.txt", ""],
-)  # fmt: skip
+    [
+        'eve"><svg onload=alert(1)>.txt',
+        "javascript:alert(1).txt",
+        "../../etc/passwd",
+        "C:\\x\\<b>.docx",
+        "forum.csv#<i>7</i>",
+        "\u6f22\u5b57.txt",
+        "",
+    ],
+)
 def test_page_names_are_safe(path: str) -> None:
     name = page_name(SubmissionSummary("0123456789abcdef", path, None, 1, 0.0, 0.0))
     assert re.fullmatch(r"[\w.-]+-0123456789abcdef\.html", name)
@@ -328,15 +353,22 @@ def test_clusters_say_who_shares_a_passage_and_who_was_first() -> None:
 
 def test_peer_cards_link_to_the_mirror_finding(tmp_path: Path) -> None:
     text = "one two three four five six seven eight nine ten eleven twelve thirteen"
-    a = doc("aaaaaaaaaaaaaaaa", "intro " + text, path="a.txt", student="A",
-            submitted_at="2025-02-03T10:00")  # fmt: skip
+    a = doc(
+        "aaaaaaaaaaaaaaaa",
+        "intro " + text,
+        path="a.txt",
+        student="A",
+        submitted_at="2025-02-03T10:00",
+    )
     b = doc("bbbbbbbbbbbbbbbb", text, path="b.txt", student="B", submitted_at="2025-02-01T10:00")
     n = len(text)
     result = result_of(
         [a, b],
-        [finding(a, 6, n + 6, Kind.PEER_OVERLAP, b, (0, n)),
-         finding(b, 0, n, Kind.PEER_OVERLAP, a, (6, n + 6))],
-    )  # fmt: skip
+        [
+            finding(a, 6, n + 6, Kind.PEER_OVERLAP, b, (0, n)),
+            finding(b, 0, n, Kind.PEER_OVERLAP, a, (6, n + 6)),
+        ],
+    )
     write_html(result, tmp_path)
     page_a = (tmp_path / "submissions" / "a-aaaaaaaaaaaaaaaa.html").read_text(encoding="utf-8")
     assert 'href="b-bbbbbbbbbbbbbbbb.html#f1"' in page_a
@@ -462,7 +494,7 @@ def test_hostile_words_inside_a_diff_are_text() -> None:
         ("a b", "", (0, 0, 2, 0)),
         ("", "", (0, 0, 0, 0)),
     ],
-)  # fmt: skip
+)
 def test_word_diff_counts(mine: str, theirs: str, counts: tuple[int, int, int, int]) -> None:
     diff = word_diff(mine, theirs)
     assert (diff.shared, diff.changed, diff.inserted, diff.dropped) == counts

@@ -200,16 +200,10 @@ def _scan(layout: Path, batch: str, out: Path) -> list[str]:
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
-def only_with_slow(request: pytest.FixtureRequest, why: str) -> None:
-    if "slow" not in (request.config.getoption("markexpr") or ""):
-        pytest.skip(f"{why}: run with -m slow")
-
-
-@pytest.mark.slow
+@pytest.mark.long("40 scans, about a minute on two cores")
 def test_twenty_pairs_of_concurrent_scans_leave_one_whole_report(
-    layout: Path, tmp_path: Path, request: pytest.FixtureRequest
+    layout: Path, tmp_path: Path
 ) -> None:
-    only_with_slow(request, "40 scans, about a minute on two cores")
     ids = {b: whole_report(_made(layout, b, tmp_path / f"ref-{b}")) for b in "ade"}
     outcomes: Counter[str] = Counter()
     for trial in range(20):
@@ -236,11 +230,10 @@ def _made(layout: Path, batch: str, out: Path) -> Path:
     return out
 
 
-@pytest.mark.slow
+@pytest.mark.long("40 scans, about 40 s on two cores")
 def test_twenty_ctrl_c_at_random_moments_leave_the_old_or_the_new_report(
-    layout: Path, tmp_path: Path, request: pytest.FixtureRequest
+    layout: Path, tmp_path: Path
 ) -> None:
-    only_with_slow(request, "40 scans, about 40 s on two cores")
     old = whole_report(_made(layout, "a", tmp_path / "old"))
 
     def launch(out: Path) -> tuple[subprocess.Popen[bytes], float]:

@@ -93,8 +93,9 @@ def test_two_students_sharing_a_reworded_passage_are_peers(store: CorpusStore) -
 
 
 def test_unrelated_posts_propose_nothing(store: CorpusStore) -> None:
-    posts = [doc(f"p{i}.txt", sentences(words(f"u{i}x", 200, 20 + i)), Role.SUBMISSION)
-             for i in range(3)]  # fmt: skip
+    posts = [
+        doc(f"p{i}.txt", sentences(words(f"u{i}x", 200, 20 + i)), Role.SUBMISSION) for i in range(3)
+    ]
     batch = prepare_batch(posts, [], store.settings)
     assert candidate_pairs(store, batch) == {}
     assert scan(posts, store).findings == ()

@@ -81,8 +81,9 @@ def test_unmappable_export_is_in_the_report(tiny_set: Path, store: Path, tmp_pat
 @pytest.mark.parametrize("flags", [[], ["--quiet"], ["--json"]])
 def test_empty_folder_is_a_warning(store: Path, tmp_path: Path, flags: list[str]) -> None:
     (tmp_path / "empty").mkdir()
-    code, out, err = invoke("scan", tmp_path / "empty", "--corpus", store, "--out", tmp_path / "o",
-                            *flags)  # fmt: skip
+    code, out, err = invoke(
+        "scan", tmp_path / "empty", "--corpus", store, "--out", tmp_path / "o", *flags
+    )
     assert code == 0
     assert err.startswith(f"warning: no submission found in {tmp_path / 'empty'} (files read: ")
     assert err.endswith("; the report is empty\n") and err.count("\n") == 1

@@ -39,13 +39,22 @@ def result() -> ScanResult:
     )
     findings = tuple(
         Finding(
-            submission=f"id{i}", kind=kind, start=123456, end=124789 + i, text="...",
-            source=source and "src", source_path=source, source_start=source and 98765,
-            source_end=source and 99990 + i, words=200 + i, tfidf=0.81 + i / 100,
-            containment=0.71 + i / 100, evidence=evidence,
+            submission=f"id{i}",
+            kind=kind,
+            start=123456,
+            end=124789 + i,
+            text="...",
+            source=source and "src",
+            source_path=source,
+            source_start=source and 98765,
+            source_end=source and 99990 + i,
+            words=200 + i,
+            tfidf=0.81 + i / 100,
+            containment=0.71 + i / 100,
+            evidence=evidence,
         )
         for i, (_, kind, evidence, source, _) in enumerate(CASES)
-    )  # fmt: skip
+    )
     return ScanResult({}, "2025-02-10T08:00:00+00:00", subs, findings)
 
 
@@ -114,8 +123,10 @@ def test_every_value_is_visible(width: int) -> None:
                 else "(nosourcefound)"
             )
             assert [row[0], " ".join(row[1].split()), row[2]] == [
-                f.severity.value, kind_words(f), f.evidence or ""
-            ]  # fmt: skip
+                f.severity.value,
+                kind_words(f),
+                f.evidence or "",
+            ]
             assert unfold(row[3]) == unfold(names[path]) + f"{f.start}-{f.end}"
             assert unfold(row[4]) == source
             assert row[5:] == [str(f.words), f"{f.tfidf:.2f}", f"{f.containment:.2f}"]
@@ -132,16 +143,27 @@ def test_every_value_is_visible(width: int) -> None:
     else:  # a block of lines per row, which wraps but cuts nothing
         words = text.split()
         for f in ordered:
-            values = [f.severity.value, *kind_words(f).split(), str(f.words), f"{f.tfidf:.2f}",
-                      f"{f.containment:.2f}", f"{f.start}-{f.end}"]  # fmt: skip
+            values = [
+                f.severity.value,
+                *kind_words(f).split(),
+                str(f.words),
+                f"{f.tfidf:.2f}",
+                f"{f.containment:.2f}",
+                f"{f.start}-{f.end}",
+            ]
             if f.source_path:
                 values += [*names[f.source_path].split(), f"{f.source_start}-{f.source_end}"]
             if f.evidence:
                 values.append(f.evidence)
             assert all(v in words or f"{v}," in words for v in values), (f, values)
         for s in scan.submissions:
-            values = [*names[s.path].split(), *(s.student or "").split(), str(s.words),
-                      f"{s.similarity:.0%},", f"{s.overlap:.0%}"]  # fmt: skip
+            values = [
+                *names[s.path].split(),
+                *(s.student or "").split(),
+                str(s.words),
+                f"{s.similarity:.0%},",
+                f"{s.overlap:.0%}",
+            ]
             values += [word for flag in s.flags for word in flag.split("_")]
             assert all(v in words or f"{v}," in words for v in values), (s, values)
 

@@ -60,8 +60,11 @@ def test_write_texts_round_trips_offsets(tmp_path: Path) -> None:
         assert written == document.text
         assert written[2:7] == document.text[2:7]
         assert (entry["file"], entry["student"], entry["role"], entry["chars"]) == (
-            document.path, document.student, "submission", len(document.text),
-        )  # fmt: skip
+            document.path,
+            document.student,
+            "submission",
+            len(document.text),
+        )
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         ["index.json", *(Path(e["path"]).name for e in index["documents"].values())]
     )
@@ -74,8 +77,10 @@ def test_write_texts_replaces_a_previous_run_only(tmp_path: Path) -> None:
     (folder / "notes-by-a-person.txt").write_text("keep me")
     write_texts([new], tmp_path)
     assert sorted(p.name for p in folder.iterdir()) == [
-        "index.json", "new-2222222222222222.txt", "notes-by-a-person.txt",
-    ]  # fmt: skip
+        "index.json",
+        "new-2222222222222222.txt",
+        "notes-by-a-person.txt",
+    ]
 
 
 def test_write_texts_error_is_typed(tmp_path: Path) -> None:

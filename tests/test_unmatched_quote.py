@@ -119,8 +119,13 @@ def labelled_set(tmp_path: Path, truth: list[dict[str, object]]) -> Path:
 
 def quote_truth() -> dict[str, object]:
     start = QUOTED_AND_CITED.index(COPIED)
-    return {"submission": "submissions/s2.txt", "kind": "attributed_quote",
-            "source": "sources/okafor.txt", "start": start, "end": start + len(COPIED)}  # fmt: skip
+    return {
+        "submission": "submissions/s2.txt",
+        "kind": "attributed_quote",
+        "source": "sources/okafor.txt",
+        "start": start,
+        "end": start + len(COPIED),
+    }
 
 
 def test_eval_lists_unlabelled_info_findings_without_a_precision(tmp_path: Path) -> None:

@@ -58,10 +58,14 @@ def rewrite(path: Path, change: Callable[[pa.Table], pa.Table]) -> None:
 
 def foreign_window(table: pa.Table) -> pa.Table:
     extra = pa.table(
-        {"doc": pa.array(["not-in-this-part"]).dictionary_encode().cast(table.schema[0].type),
-         "window": [0], "first_word": [0], "end_word": [16]},
+        {
+            "doc": pa.array(["not-in-this-part"]).dictionary_encode().cast(table.schema[0].type),
+            "window": [0],
+            "first_word": [0],
+            "end_word": [16],
+        },
         schema=table.schema,
-    )  # fmt: skip
+    )
     return pa.concat_tables([table, extra])
 
 
@@ -135,8 +139,9 @@ def test_drop_damaged_parts_and_add_their_files_again(store: Path, tmp_path: Pat
     assert after.parts == [s.parts[0]] and after.document_ids() == kept
     assert not list(store.rglob(f"{damaged}*"))  # its files are gone, text and all
     assert invoke("corpus", "verify", "--corpus", store)[0] == 0
-    code, _, err = invoke("corpus", "add", tmp_path / "posts", "--role", "prior",
-                          "--corpus", store, "--quiet")  # fmt: skip
+    code, _, err = invoke(
+        "corpus", "add", tmp_path / "posts", "--role", "prior", "--corpus", store, "--quiet"
+    )
     assert code == 0, err
     assert len(CorpusStore.open(store).document_ids()) == 6
     assert verify_store(CorpusStore.open(store)).ok

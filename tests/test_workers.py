@@ -74,8 +74,9 @@ def gone_within(pids: list[int], seconds: float) -> list[int]:
     [("kernel", signal.SIGKILL), ("thread", signal.SIGKILL), ("kernel", signal.SIGTERM)],
 )
 def test_pool_workers_die_with_their_parent(watch: str, signum: int) -> None:
-    proc = subprocess.Popen([sys.executable, "-c", POOL, watch], env=ENV, cwd=ROOT,
-                            stdout=subprocess.PIPE, text=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-c", POOL, watch], env=ENV, cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout is not None
     busy = [int(proc.stdout.readline()) for _ in range(2)]  # both workers are in a task
     try:
@@ -155,8 +156,14 @@ def add(batch: Path, store: Path, log: Path) -> subprocess.Popen[str]:
                "--corpus", str(store), "--quiet", "--workers", "2"]  # fmt: skip
     # Output to a file: workers that outlive the command would hold a pipe open.
     with log.open("w") as stderr:
-        return subprocess.Popen(command, env=ENV, stdout=subprocess.DEVNULL, stderr=stderr,
-                                text=True, start_new_session=True)  # fmt: skip
+        return subprocess.Popen(
+            command,
+            env=ENV,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            text=True,
+            start_new_session=True,
+        )
 
 
 def pool_of(proc: subprocess.Popen[str]) -> list[int]:
@@ -212,6 +219,7 @@ def test_killing_corpus_add_leaves_no_worker_and_a_whole_store(
     assert state(store) == got
 
 
+@pytest.mark.slow
 def test_a_command_started_ignoring_sigint_keeps_ignoring_it(tmp_path: Path, batch: Path) -> None:
     """As under ``nohup`` or ``&`` in a script: Ctrl-C in the terminal is not for it."""
     store = tmp_path / "store"
@@ -220,9 +228,13 @@ def test_a_command_started_ignoring_sigint_keeps_ignoring_it(tmp_path: Path, bat
                "--corpus", str(store), "--quiet", "--workers", "2"]  # fmt: skip
     with log.open("w") as stderr:
         proc = subprocess.Popen(
-            command, env=ENV, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True,
+            command,
+            env=ENV,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
-        )  # fmt: skip
+        )
     pool = pool_of(proc)
     try:
         assert pool, "the add ended before its pool started"
@@ -258,6 +270,9 @@ main()
 def test_a_signal_while_the_command_line_loads_is_one_line(name: str, status: int) -> None:
     child = subprocess.run(
         [sys.executable, "-c", SIGNAL_WHILE_LOADING.format(signal=name)],
-        env=ENV, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert (child.returncode, child.stderr, child.stdout) == (status, f"interrupted ({name})\n", "")

@@ -150,9 +150,14 @@ def join_touching(fragments: list[Fragment], exact: dict[Range, int]) -> list[Fr
         if out and f.a_start <= out[-1].a_end and not both_exact:
             p = out[-1]
             out[-1] = Fragment(
-                p.a_start, f.a_end, min(p.b_start, f.b_start), max(p.b_end, f.b_end),
-                min(p.similarity, f.similarity), p.seeds + f.seeds, exact=False,
-            )  # fmt: skip
+                p.a_start,
+                f.a_end,
+                min(p.b_start, f.b_start),
+                max(p.b_end, f.b_end),
+                min(p.similarity, f.similarity),
+                p.seeds + f.seeds,
+                exact=False,
+            )
         else:
             out.append(f)
     return out

@@ -98,10 +98,19 @@ def sentence_seeds(
     ok &= cos >= cos.max(axis=1, keepdims=True)
     ok &= cos >= cos.max(axis=0, keepdims=True)
     return [
-        Seed(int(sa.starts[i]), int(sa.ends[i]), int(sb.starts[j]), int(sb.ends[j]),
-             i, i, j, j, exact=False)
+        Seed(
+            int(sa.starts[i]),
+            int(sa.ends[i]),
+            int(sb.starts[j]),
+            int(sb.ends[j]),
+            i,
+            i,
+            j,
+            j,
+            exact=False,
+        )
         for i, j in zip(*(x.tolist() for x in np.nonzero(ok)), strict=True)
-    ]  # fmt: skip
+    ]
 
 
 def run_seeds(
@@ -112,10 +121,19 @@ def run_seeds(
         return []
     of_a, of_b = sa.of_tokens(), sb.of_tokens()
     return [
-        Seed(a0, a1, b0, b1, int(of_a[a0]), int(of_a[a1 - 1]), int(of_b[b0]), int(of_b[b1 - 1]),
-             exact=True)
+        Seed(
+            a0,
+            a1,
+            b0,
+            b1,
+            int(of_a[a0]),
+            int(of_a[a1 - 1]),
+            int(of_b[b0]),
+            int(of_b[b1 - 1]),
+            exact=True,
+        )
         for a0, a1, b0, b1 in runs
-    ]  # fmt: skip
+    ]
 
 
 def trim_to_runs(seeds: Sequence[Seed], runs: Sequence[Seed]) -> list[Seed]:

@@ -162,9 +162,12 @@ def join_reordered(chains: Sequence[Chain], gap: int) -> list[Chain]:
             near = c.a_start - p.a_end <= gap and apart_b <= gap
             if near and not (_verbatim(p) and _verbatim(c)):
                 out[-1] = Chain(
-                    p.a_start, c.a_end, min(p.b_start, c.b_start), max(p.b_end, c.b_end),
+                    p.a_start,
+                    c.a_end,
+                    min(p.b_start, c.b_start),
+                    max(p.b_end, c.b_end),
                     p.matched + c.matched,
-                )  # fmt: skip
+                )
                 continue
         out.append(c)
     return out

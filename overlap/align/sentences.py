@@ -20,9 +20,22 @@ MIN_SENTENCE_WORDS = 3
 MAX_SENTENCE_WORDS = 60
 #: Suffixes stripped by :func:`stem`, longest first.
 _SUFFIXES = (
-    "ations", "ation", "ments", "ment", "ness", "ings", "ing", "ies", "ied", "ers", "er",
-    "ed", "ly", "es", "s",
-)  # fmt: skip
+    "ations",
+    "ation",
+    "ments",
+    "ment",
+    "ness",
+    "ings",
+    "ing",
+    "ies",
+    "ied",
+    "ers",
+    "er",
+    "ed",
+    "ly",
+    "es",
+    "s",
+)
 #: Stems are cut to this many characters, which folds most derivations of one word.
 STEM_CHARS = 6
 

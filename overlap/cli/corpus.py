@@ -73,24 +73,34 @@ def corpus_add(
     try:
         with progress_bar(not quiet and err.is_terminal) as progress:
             report = add_to_corpus(
-                paths, Role(role.value), corpus, progress=progress, lock_timeout=lock_timeout,
+                paths,
+                Role(role.value),
+                corpus,
+                progress=progress,
+                lock_timeout=lock_timeout,
                 engine=EngineSpec(engine.value, scheduler, workers),
-            )  # fmt: skip
+            )
     except OverlapError as exc:
         fail(str(exc))
     for e in report.errors:
         err.print(f"error: {e.path}: {e.error}", markup=False, highlight=False, soft_wrap=True)
     if report.conflicts:
-        err.print(f"warning: {describe_conflicts(report.conflicts)}",
-                  markup=False, highlight=False, soft_wrap=True)  # fmt: skip
+        err.print(
+            f"warning: {describe_conflicts(report.conflicts)}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     if not quiet:
         other = f" ({len(report.conflicts)} under another role)" if report.conflicts else ""
         out.print(
             f"added {report.added} {role.value} document(s) ({report.words} words), "
             f"skipped {report.skipped} already in {corpus}{other}, "
             f"{count_unread(report.errors)} could not be read",
-            markup=False, highlight=False, soft_wrap=True,
-        )  # fmt: skip
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @corpus_app.command("remove")
@@ -130,18 +140,23 @@ def corpus_remove(
         fail(str(exc))
     if not removed.ids:
         options = " ".join(
-            f"--{name} {value!r}" for name, values in zip(("student", "term", "path"), asked,
-                                                          strict=True) for value in values
-        )  # fmt: skip
-        fail(f"nothing matched {options}: nothing removed from {corpus} "
-             "('overlap corpus list' shows the stored students, terms and paths)")  # fmt: skip
+            f"--{name} {value!r}"
+            for name, values in zip(("student", "term", "path"), asked, strict=True)
+            for value in values
+        )
+        fail(
+            f"nothing matched {options}: nothing removed from {corpus} "
+            "('overlap corpus list' shows the stored students, terms and paths)"
+        )
     verb = "would remove" if dry_run else "removed"
     out.print(
         f"{verb} {len(removed.ids)} document(s) ({removed.words} words): "
         f"{removed.parts_rewritten} part(s) rewritten, {removed.parts_dropped} dropped, "
         f"{removed.ledger_entries} scan-ledger entries forgotten",
-        markup=False, highlight=False, soft_wrap=True,
-    )  # fmt: skip
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @corpus_app.command("list")

@@ -97,9 +97,12 @@ def eval_pan(
                 )
             else:
                 report = evaluate_scan(
-                    corpus_dir, out_dir, subsets=subset or [], progress=progress,
+                    corpus_dir,
+                    out_dir,
+                    subsets=subset or [],
+                    progress=progress,
                     engine=EngineSpec("local", None, workers),
-                )  # fmt: skip
+                )
     except OverlapError as exc:
         fail(str(exc))
     if json_out:

@@ -108,11 +108,17 @@ def scan(
     try:
         with progress_bar(not (quiet or json_out) and err.is_terminal) as progress:
             result = scan_paths(
-                paths, corpus, out_dir, excludes=exclude or [], progress=progress,
-                pseudonymize=pseudonymize, engine=EngineSpec(engine.value, scheduler, workers),
-                common_phrase=common_phrase, paraphrase=paraphrase,
+                paths,
+                corpus,
+                out_dir,
+                excludes=exclude or [],
+                progress=progress,
+                pseudonymize=pseudonymize,
+                engine=EngineSpec(engine.value, scheduler, workers),
+                common_phrase=common_phrase,
+                paraphrase=paraphrase,
                 paraphrase_model=paraphrase_model,
-            )  # fmt: skip
+            )
     except OverlapError as exc:
         fail(str(exc))
     if json_out:
@@ -126,8 +132,12 @@ def scan(
     if result.errors and not json_out:
         err.print(f"{count_unread(result.errors)} could not be read", highlight=False)
     if not result.submissions:
-        err.print(f"warning: {nothing_scanned(paths, result)}", markup=False, highlight=False,
-                  soft_wrap=True)  # fmt: skip
+        err.print(
+            f"warning: {nothing_scanned(paths, result)}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     if strict and result.errors:
         raise typer.Exit(2)
     if fail_on is not FailOn.never:
@@ -200,11 +210,18 @@ def run(
     file, then these options, whose help ends with the key they override. Exit status: 0 no
     finding at or above fail_on, 1 some, 2 error (bad job file, missing input, store locked).
     """
-    given = {"job.corpus": corpus, "scan.out": out_dir, "scan.fail_on": fail_on and fail_on.value,
-             "scan.rescan": rescan or None, "scan.pseudonymize": pseudonymize,
-             "job.lock_timeout": lock_timeout, "job.log_file": log_file,
-             "engine.name": engine and engine.value, "engine.scheduler": scheduler,
-             "engine.workers": workers}  # fmt: skip
+    given = {
+        "job.corpus": corpus,
+        "scan.out": out_dir,
+        "scan.fail_on": fail_on and fail_on.value,
+        "scan.rescan": rescan or None,
+        "scan.pseudonymize": pseudonymize,
+        "job.lock_timeout": lock_timeout,
+        "job.log_file": log_file,
+        "engine.name": engine and engine.value,
+        "engine.scheduler": scheduler,
+        "engine.workers": workers,
+    }
     try:
         spec = load_job(job, given)
         if scheduler is not None and spec.engine.name != "dask" and typed(ctx, "scheduler"):

@@ -118,10 +118,15 @@ def evaluate_attribution(set_dir: Path) -> dict[str, Any]:
 
     sub_path = {s.id: rel(s.path) for s in result.submissions}
     found = [
-        _Span(sub_path[f.submission], rel(f.source_path) if f.source_path else None,
-              str(f.kind), f.start, f.end)
+        _Span(
+            sub_path[f.submission],
+            rel(f.source_path) if f.source_path else None,
+            str(f.kind),
+            f.start,
+            f.end,
+        )
         for f in result.findings
-    ]  # fmt: skip
+    ]
     severity = {id(s): f.severity for s, f in zip(found, result.findings, strict=True)}
     truths = [
         _Span(t["submission"], t.get("source"), t["kind"], t["start"], t["end"])
@@ -144,11 +149,15 @@ def evaluate_attribution(set_dir: Path) -> dict[str, Any]:
             >= COVER
         ]
         kinds[kind] = {
-            "truth": len(ts), "findings": len(fs), "measured": measured,
-            "right": len(right) if measured else None, "found": len(hit),
+            "truth": len(ts),
+            "findings": len(fs),
+            "measured": measured,
+            "right": len(right) if measured else None,
+            "found": len(hit),
             "precision": _ratio(len(right), len(fs)) if measured else None,
-            "recall": _ratio(len(hit), len(ts)), "found_any_kind": len(any_kind),
-        }  # fmt: skip
+            "recall": _ratio(len(hit), len(ts)),
+            "found_any_kind": len(any_kind),
+        }
     flags_truth = {(t["submission"], t["flag"]) for t in truth if "flag" in t}
     flagged = {(rel(s.path), fl) for s in result.submissions for fl in s.flags}
     labelled = {t["submission"] for t in truth}

@@ -144,10 +144,15 @@ def detections_xml(susp: str, source: str, spans: Iterable[Span]) -> str:
     root = ET.Element("document", reference=susp)
     for this_offset, this_length, source_offset, source_length in spans:
         ET.SubElement(
-            root, "feature", name=DETECTION_TAG, this_offset=str(this_offset),
-            this_length=str(this_length), source_reference=source,
-            source_offset=str(source_offset), source_length=str(source_length),
-        )  # fmt: skip
+            root,
+            "feature",
+            name=DETECTION_TAG,
+            this_offset=str(this_offset),
+            this_length=str(this_length),
+            source_reference=source,
+            source_offset=str(source_offset),
+            source_length=str(source_length),
+        )
     ET.indent(root)
     return ET.tostring(root, encoding="unicode") + "\n"
 

@@ -103,6 +103,12 @@ def evaluate_given_pairs(
     seconds = round(time.perf_counter() - started, 1)
     rows, entire, listed, false, false_pairs = score_detections(corpus, out, pairs, found)
     return PanReport(
-        "pairs-given", tuple(rows), entire, false, false_pairs, {"align": seconds}, workers,
+        "pairs-given",
+        tuple(rows),
+        entire,
+        false,
+        false_pairs,
+        {"align": seconds},
+        workers,
         listed=listed,
-    )  # fmt: skip
+    )

@@ -43,13 +43,28 @@ class ExportColumns:
     """
 
     author: tuple[str, ...] = (
-        "author", "user", "name", "user_name", "username", "student", "userfullname",
-        "author_name", "full_name", "display_name",
-    )  # fmt: skip
+        "author",
+        "user",
+        "name",
+        "user_name",
+        "username",
+        "student",
+        "userfullname",
+        "author_name",
+        "full_name",
+        "display_name",
+    )
     timestamp: tuple[str, ...] = (
-        "created_at", "timestamp", "posted_at", "date", "created", "time", "posted",
-        "submitted_at", "date_posted",
-    )  # fmt: skip
+        "created_at",
+        "timestamp",
+        "posted_at",
+        "date",
+        "created",
+        "time",
+        "posted",
+        "submitted_at",
+        "date_posted",
+    )
     body: tuple[str, ...] = ("message", "body", "text", "content", "post")
     id: tuple[str, ...] = ("id", "post_id", "message_id", "entry_id")
 

@@ -20,26 +20,50 @@ from overlap.report.contract import SCHEMA, finding_dict, submission_dict
 
 FINDINGS_SCHEMA = pa.schema(
     [
-        ("submission", pa.string()), ("submission_path", pa.string()), ("student", pa.string()),
-        ("kind", pa.string()), ("severity", pa.string()), ("start", pa.int64()),
-        ("end", pa.int64()), ("words", pa.int64()), ("tfidf", pa.float64()),
-        ("containment", pa.float64()), ("source", pa.string()), ("source_path", pa.string()),
-        ("source_start", pa.int64()), ("source_end", pa.int64()), ("text", pa.string()),
-        ("quote", pa.string()), ("citation", pa.string()), ("cited_authors", pa.string()),
-        ("cited_year", pa.string()), ("evidence", pa.string()), ("cluster", pa.string()),
-        ("shared_by", pa.int64()), ("semantic", pa.float64()),
+        ("submission", pa.string()),
+        ("submission_path", pa.string()),
+        ("student", pa.string()),
+        ("kind", pa.string()),
+        ("severity", pa.string()),
+        ("start", pa.int64()),
+        ("end", pa.int64()),
+        ("words", pa.int64()),
+        ("tfidf", pa.float64()),
+        ("containment", pa.float64()),
+        ("source", pa.string()),
+        ("source_path", pa.string()),
+        ("source_start", pa.int64()),
+        ("source_end", pa.int64()),
+        ("text", pa.string()),
+        ("quote", pa.string()),
+        ("citation", pa.string()),
+        ("cited_authors", pa.string()),
+        ("cited_year", pa.string()),
+        ("evidence", pa.string()),
+        ("cluster", pa.string()),
+        ("shared_by", pa.int64()),
+        ("semantic", pa.float64()),
     ]
-)  # fmt: skip
+)
 
 SUBMISSIONS_SCHEMA = pa.schema(
     [
-        ("id", pa.string()), ("path", pa.string()), ("student", pa.string()),
-        ("submitted_at", pa.string()), ("words", pa.int64()), ("similarity", pa.float64()),
-        ("overlap", pa.float64()), ("findings", pa.int64()), ("high", pa.int64()),
-        ("medium", pa.int64()), ("low", pa.int64()), ("info", pa.int64()),
-        ("flags", pa.string()), ("errors", pa.string()),
+        ("id", pa.string()),
+        ("path", pa.string()),
+        ("student", pa.string()),
+        ("submitted_at", pa.string()),
+        ("words", pa.int64()),
+        ("similarity", pa.float64()),
+        ("overlap", pa.float64()),
+        ("findings", pa.int64()),
+        ("high", pa.int64()),
+        ("medium", pa.int64()),
+        ("low", pa.int64()),
+        ("info", pa.int64()),
+        ("flags", pa.string()),
+        ("errors", pa.string()),
     ]
-)  # fmt: skip
+)
 
 #: Lists (flags, errors, cited authors) become one cell, items separated by this.
 LIST_SEPARATOR = "; "

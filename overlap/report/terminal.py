@@ -121,9 +121,13 @@ def _block(head: Text, lines: list[str]) -> Group:
 def _table(title: str) -> Table:
     """A table with a rule under its header and no outer edges (room for eight columns)."""
     return Table(
-        title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False,
-        collapse_padding=True, pad_edge=False,
-    )  # fmt: skip
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        collapse_padding=True,
+        pad_edge=False,
+    )
 
 
 def summary_table(result: ScanResult) -> Fitted:
@@ -220,9 +224,13 @@ def findings_table(result: ScanResult, limit: int = 50) -> Fitted:
             if theirs is not None:
                 source = Group(Name(theirs), CharRange(f.source_start, f.source_end))
             table.add_row(
-                severity, kind_words(f), str(f.evidence or ""),
-                Group(Name(mine), CharRange(f.start, f.end)), source, *scores,
-            )  # fmt: skip
+                severity,
+                kind_words(f),
+                str(f.evidence or ""),
+                Group(Name(mine), CharRange(f.start, f.end)),
+                source,
+                *scores,
+            )
         if len(ordered) > limit:
             table.caption = f"{len(ordered) - limit} more in findings.json"
         return table

@@ -13,7 +13,6 @@ SHA-256, or a user points to a model of their own. Nothing is downloaded at run 
 from __future__ import annotations
 
 import hashlib
-import importlib
 import os
 import shutil
 import sys
@@ -122,8 +121,8 @@ class OnnxSentenceEncoder:
         """
         try:  # optional: the paraphrase extra
             with _private_tmpdir():
-                ort = importlib.import_module("onnxruntime")
-                extensions = importlib.import_module("onnxruntime_extensions")
+                import onnxruntime as ort
+                import onnxruntime_extensions as extensions
         except ImportError as exc:
             raise EncoderError(
                 "paraphrase checking needs the paraphrase extra: "

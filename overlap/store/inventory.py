@@ -82,10 +82,12 @@ def store_stats(store: CorpusStore, *, digest: bool = False) -> StoreStats:
         [("words", "count"), ("words", "sum")]
     )
     groups = sorted(
-        (Group(r["role"], r["term"], r["words_count"], r["words_sum"] or 0)
-         for r in grouped.to_pylist()),
+        (
+            Group(r["role"], r["term"], r["words_count"], r["words_sum"] or 0)
+            for r in grouped.to_pylist()
+        ),
         key=lambda g: (g.role, g.term or ""),
-    )  # fmt: skip
+    )
     files = [store.root / d / f"{p}.parquet" for p in store.parts for d in DATASETS]
     files += [store.root / LEDGER / f"{n}.parquet" for n in store.ledger_files]
     manifest = store.manifest

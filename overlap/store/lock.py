@@ -156,8 +156,9 @@ class StoreLock:
         if stale is not None:
             logger.warning(
                 "recovered a stale lock on %s: %s ended without releasing it",
-                self.path.parent, stale.describe(),
-            )  # fmt: skip
+                self.path.parent,
+                stale.describe(),
+            )
         return stale
 
     def release(self) -> None:

@@ -61,13 +61,15 @@ def _check_names(path: Path, key: str, names: object, shape: re.Pattern[str]) ->
     """Check that ``names`` is a list of distinct file names of the given shape."""
     example = shape.pattern.split("-")[0] + "-<hex>"
     if not isinstance(names, list):
-        raise StoreError(f'{path}: "{key}" must be a list of names like {example}, '
-                         f"got {_shown(names)}")  # fmt: skip
+        raise StoreError(
+            f'{path}: "{key}" must be a list of names like {example}, got {_shown(names)}'
+        )
     seen: set[str] = set()
     for i, name in enumerate(names, 1):
         if not (isinstance(name, str) and shape.fullmatch(name)):
-            raise StoreError(f'{path}: entry {i} of "{key}" must be a name like {example}, '
-                             f"got {_shown(name)}")  # fmt: skip
+            raise StoreError(
+                f'{path}: entry {i} of "{key}" must be a name like {example}, got {_shown(name)}'
+            )
         if name in seen:
             raise StoreError(f'{path}: "{key}" lists {name} twice')
         seen.add(name)

@@ -107,8 +107,11 @@ def _read(store: CorpusStore, dataset: str, part: str) -> tuple[pa.Table | None,
     if stored is None:
         return damage("records no settings")
     if stored != store.settings.index_dict():
-        changed = sorted(k for k in {*stored, *store.settings.index_dict()}
-                         if stored.get(k) != store.settings.index_dict().get(k))  # fmt: skip
+        changed = sorted(
+            k
+            for k in {*stored, *store.settings.index_dict()}
+            if stored.get(k) != store.settings.index_dict().get(k)
+        )
         return damage(f"made with other settings than the manifest's ({', '.join(changed)})")
     for want in DATASETS[dataset]:
         if want.name not in schema.names:
@@ -280,16 +283,22 @@ def drop_damaged_parts(store: CorpusStore) -> tuple[VerifyReport, Dropped]:
         if ledger:
             store.publish_ledger([], list(ledger))
     if parts or ledger:
-        logger.warning("took %d damaged part(s) and %d ledger file(s) out of %s",
-                       len(parts), len(ledger), store.root)  # fmt: skip
+        logger.warning(
+            "took %d damaged part(s) and %d ledger file(s) out of %s",
+            len(parts),
+            len(ledger),
+            store.root,
+        )
     return report, Dropped(parts, ledger, tuple(paths), unlisted)
 
 
 def format_report(report: VerifyReport) -> str:
     """The report as lines of text: one per thing found wrong, then a summary."""
     lines = [f"damaged: {d.path}: {d.problem}" for d in report.damage]
-    read = (f"{report.parts} part(s), {report.ledger_files} scan-ledger file(s) "
-            f"({report.files} files, {report.documents} documents)")  # fmt: skip
+    read = (
+        f"{report.parts} part(s), {report.ledger_files} scan-ledger file(s) "
+        f"({report.files} files, {report.documents} documents)"
+    )
     if report.ok:
         lines.append(f"ok: {report.root}: read {read}; nothing damaged")
         return "\n".join(lines)

@@ -26,11 +26,36 @@ from overlap.ingest.limits import IngestLimits
 # Containers of block content that hold no text of their own.
 _BLOCK_SKIP = frozenset({"sectPr", "tblPr", "tblGrid", "trPr", "tcPr", "sdtPr", "sdtEndPr"})
 # Inline content a reader does not see: deletions, field codes, the twin of a text box.
-_INLINE_SKIP = frozenset({"pPr", "rPr", "del", "moveFrom", "Fallback", "delText", "instrText",
-                          "delInstrText", "sdtPr", "sdtEndPr"})  # fmt: skip
+_INLINE_SKIP = frozenset(
+    {
+        "pPr",
+        "rPr",
+        "del",
+        "moveFrom",
+        "Fallback",
+        "delText",
+        "instrText",
+        "delInstrText",
+        "sdtPr",
+        "sdtEndPr",
+    }
+)
 _CHARS = {"tab": "\t", "ptab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "-"}
-_ROMAN = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 90), ("l", 50),
-          ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))  # fmt: skip
+_ROMAN = (
+    ("m", 1000),
+    ("cm", 900),
+    ("d", 500),
+    ("cd", 400),
+    ("c", 100),
+    ("xc", 90),
+    ("l", 50),
+    ("xl", 40),
+    ("x", 10),
+    ("ix", 9),
+    ("v", 5),
+    ("iv", 4),
+    ("i", 1),
+)
 
 
 def _roman(number: int) -> str:

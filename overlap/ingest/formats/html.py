@@ -21,10 +21,26 @@ _BLOCK = frozenset({
     "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 })  # fmt: skip
 #: Elements whose content is never text for a reader.
-_SKIP = frozenset({"script", "style", "noscript", "template", "title", "svg", "object", "iframe",
-                   "select"})  # fmt: skip
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                   "source", "track", "wbr"})  # fmt: skip
+_SKIP = frozenset(
+    {"script", "style", "noscript", "template", "title", "svg", "object", "iframe", "select"}
+)
+_VOID = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
+)
 _SPACE = re.compile(r"[ \t\n\r\f]+")
 _HIDDEN_STYLE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0*(?:\.\d+)?(?:px|pt|em)?\s*(?:;|$)"

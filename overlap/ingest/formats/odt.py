@@ -16,9 +16,21 @@ from overlap.ingest.formats.package import local, open_package
 from overlap.ingest.limits import IngestLimits
 
 _MIMETYPE = b"application/vnd.oasis.opendocument.text"
-_SKIP = frozenset({"tracked-changes", "sequence-decls", "variable-decls", "user-field-decls",
-                   "forms", "annotation", "annotation-end", "soft-page-break", "note-citation",
-                   "table-columns", "table-column"})  # fmt: skip
+_SKIP = frozenset(
+    {
+        "tracked-changes",
+        "sequence-decls",
+        "variable-decls",
+        "user-field-decls",
+        "forms",
+        "annotation",
+        "annotation-end",
+        "soft-page-break",
+        "note-citation",
+        "table-columns",
+        "table-column",
+    }
+)
 _SPACE = re.compile(r"[ \t\r\n]+")
 _POINTS = re.compile(r"([\d.]+)pt")
 _LENGTH = re.compile(r"(-?\d*\.?\d+)(in|cm|mm|pt|pc|px)")

@@ -26,8 +26,19 @@ logging.getLogger("pypdf").addHandler(logging.NullHandler())
 #: The reason given for a PDF whose pages hold no text, as a scanned one.
 NO_TEXT_LAYER = "no text layer (scanned?)"
 # Damaged PDFs make pypdf raise all sorts of things from deep inside its parser.
-_DAMAGED = (PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError, OSError,
-            RecursionError, ZeroDivisionError, AssertionError, UnicodeError)  # fmt: skip
+_DAMAGED = (
+    PyPdfError,
+    ValueError,
+    KeyError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    OSError,
+    RecursionError,
+    ZeroDivisionError,
+    AssertionError,
+    UnicodeError,
+)
 
 
 def read_pdf(data: bytes, shown: str, limits: IngestLimits) -> Extracted:

@@ -13,12 +13,16 @@ from overlap.report.html.site import Site
 from overlap.report.html.text import Marked, excerpt
 from overlap.report.kinds import also_wrong
 
-_MARKS = {"double": "double quotation marks", "single": "single quotation marks",
-          "curly_double": "curly double quotation marks",
-          "curly_single": "curly single quotation marks",
-          "low_high": "low-high quotation marks („…“)", "guillemets": "guillemets («…»)",
-          "block": "a block quote (set off by indentation, without quotation marks)",
-          "markdown": "a block quote (lines starting with >)"}  # fmt: skip
+_MARKS = {
+    "double": "double quotation marks",
+    "single": "single quotation marks",
+    "curly_double": "curly double quotation marks",
+    "curly_single": "curly single quotation marks",
+    "low_high": "low-high quotation marks („…“)",
+    "guillemets": "guillemets («…»)",
+    "block": "a block quote (set off by indentation, without quotation marks)",
+    "markdown": "a block quote (lines starting with >)",
+}
 
 
 #: Kinds of a copy standing outside quotation marks.
@@ -26,8 +30,11 @@ _COPIES = (Kind.UNATTRIBUTED_COPY, Kind.MISSING_QUOTATION_MARKS)
 
 _HEADINGS = {Role.SOURCE: "Source", Role.PRIOR: "Prior-term post", Role.SUBMISSION: "Other student"}
 #: The other side of a finding as the word-by-word comparison names it.
-_OTHER = {Role.SOURCE: "the source", Role.PRIOR: "the prior-term post",
-          Role.SUBMISSION: "the other submission"}  # fmt: skip
+_OTHER = {
+    Role.SOURCE: "the source",
+    Role.PRIOR: "the prior-term post",
+    Role.SUBMISSION: "the other submission",
+}
 
 
 def _authors(doc: Document) -> str:

@@ -9,8 +9,9 @@ from overlap.report.html.markup import esc
 from overlap.report.html.text import Marked
 
 #: Kinds whose citation names the passage's source: one work of it matched.
-CITED_RIGHT = frozenset((Kind.ATTRIBUTED_QUOTE, Kind.ATTRIBUTED_PARAPHRASE,
-                         Kind.MISSING_QUOTATION_MARKS))  # fmt: skip
+CITED_RIGHT = frozenset(
+    (Kind.ATTRIBUTED_QUOTE, Kind.ATTRIBUTED_PARAPHRASE, Kind.MISSING_QUOTATION_MARKS)
+)
 #: Kinds whose citation nearby names other works only.
 CITED_WRONG = frozenset((Kind.MISCITED, Kind.UNCITED_PARAPHRASE))
 #: What screen readers hear around the whole citation and around the work that matched.

@@ -18,11 +18,17 @@ from overlap.report.terminal import short_names
 QUOTED_CHARS = 400
 
 _COLUMNS = [
-    ("Submission", "text", ""), ("Submitted", "text", ""), ("Words", "number", "num"),
-    ("Similarity", "number", "num"), ("Overlap", "number", "num"), ("High", "number", "num"),
-    ("Medium", "number", "num"), ("Low", "number", "num"), ("Info", "number", "num"),
+    ("Submission", "text", ""),
+    ("Submitted", "text", ""),
+    ("Words", "number", "num"),
+    ("Similarity", "number", "num"),
+    ("Overlap", "number", "num"),
+    ("High", "number", "num"),
+    ("Medium", "number", "num"),
+    ("Low", "number", "num"),
+    ("Info", "number", "num"),
     ("Findings by kind", "", ""),
-]  # fmt: skip
+]
 
 
 def _href(site: Site, submission: str, number: int | None = None) -> str:
