@@ -119,6 +119,8 @@ class OnnxSentenceEncoder:
             EncoderError: The runtime is not installed, the file is missing or altered, or it
                 is not such a graph.
         """
+        if not path.is_file():
+            raise EncoderError(f"{path}: no such model file")
         try:  # optional: the paraphrase extra
             with _private_tmpdir():
                 import onnxruntime as ort
@@ -128,8 +130,6 @@ class OnnxSentenceEncoder:
                 "paraphrase checking needs the paraphrase extra: "
                 "pip install 'overlap[paraphrase]' (or make install-paraphrase)"
             ) from exc
-        if not path.is_file():
-            raise EncoderError(f"{path}: no such model file")
         self._digest = file_sha256(path)
         if expect_sha256 is not None and self._digest != expect_sha256:
             raise EncoderError(
