@@ -14,6 +14,7 @@ from overlap.indexing.add import add_to_corpus
 from overlap.model import Document, Evidence, Role, ScanResult, Severity
 from overlap.scanning.files import scan_paths
 from overlap.scanning.prepared import Prepared
+from overlap.scanning.restatements import embedding_text, restatements, source_sentences
 from overlap.scanning.scan import scan
 from overlap.semantic.encoder import (
     EncoderError,
@@ -22,7 +23,6 @@ from overlap.semantic.encoder import (
     choose_encoder,
     unit_rows,
 )
-from overlap.semantic.passages import embedding_text, restatements, source_sentences
 from overlap.store.corpus import CorpusStore
 from tests.conftest import prose
 

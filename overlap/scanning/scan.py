@@ -33,9 +33,9 @@ from overlap.scanning.findings import (
     unscored_finding,
 )
 from overlap.scanning.matching import PEER_SHARD, match_part, match_peers
+from overlap.scanning.restatements import restatements
+from overlap.scanning.sources import embedded_sources
 from overlap.semantic.encoder import Encoder
-from overlap.semantic.passages import restatements
-from overlap.semantic.sources import embedded_sources
 from overlap.sketch.documents import term_frequencies
 from overlap.store.corpus import CorpusStore
 
@@ -88,7 +88,7 @@ def scan(
     """Find every verified passage that submissions share with the corpus and each other.
 
     With an ``encoder``, sentences that restate a stored source in other words are found
-    too (:mod:`overlap.semantic.passages`); without one, the result records that
+    too (:mod:`overlap.scanning.restatements`); without one, the result records that
     paraphrase checking was off.
 
     ``engine`` runs the matching (in this process by default); the result does not depend

@@ -1,1 +1,1 @@
-"""Meaning, not words: restatements of source sentences found with a sentence encoder."""
+"""Sentence encoders: the model behind the semantic pass (overlap.scanning.restatements)."""

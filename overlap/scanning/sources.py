@@ -6,8 +6,8 @@ import pyarrow.compute as pc
 
 from overlap.model import Document, Role
 from overlap.scanning.prepared import Prepared
+from overlap.scanning.restatements import SourceSentences, source_sentences
 from overlap.semantic.encoder import Encoder
-from overlap.semantic.passages import SourceSentences, source_sentences
 from overlap.store.corpus import CorpusStore
 from overlap.store.schema import table_to_documents
 
