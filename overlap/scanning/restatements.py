@@ -202,9 +202,14 @@ def _passages(
             start, end = mine[run[0][0]].start, mine[run[-1][0]].end
             a, b = sub.word_range(start, end)
             passage = Passage(
-                start, end, min(s.start for s in spans), max(s.end for s in spans),
-                b - a, b - a, Evidence.PARAPHRASE,
-            )  # fmt: skip
+                start,
+                end,
+                min(s.start for s in spans),
+                max(s.end for s in spans),
+                b - a,
+                b - a,
+                Evidence.PARAPHRASE,
+            )
             out.append((src.source, passage, min(h[3] for h in run)))
             run = []
         if hit[0] >= 0:
