@@ -251,6 +251,7 @@ JOB_ERRORS = [
     ('[scan]\npaths = ["w"]\ncommon_phrase = "lots"\n', "scan.common_phrase: common-phrase bar"),
     ('[scan]\npaths = ["w"]\ncommon_phrase = 0\n', "scan.common_phrase: common-phrase bar"),
     ('[scan]\npaths = ["w"]\ncommon_phrase = true\n', "scan.common_phrase must be a number"),
+    ('[scan]\npaths = ["w"]\nparaphrase = "yes"\n', "scan.paraphrase must be true or false"),
 ]  # fmt: skip
 
 
@@ -425,3 +426,26 @@ def test_a_jobs_add_step_adds_as_corpus_add_does_and_stamps_its_term(tmp_path: P
     code, out, _ = invoke("corpus", "add", prior, "--role", "prior", "--corpus", tmp_path / "store")
     assert code == 0
     assert out.startswith("added 0 prior document(s) (0 words), skipped 2 already in")
+
+
+def test_a_job_asking_for_a_missing_paraphrase_model_fails_before_reading(tmp_path: Path) -> None:
+    week = tmp_path / "week"
+    week.mkdir()
+    (week / "a.txt").write_text(prose(1, 40))
+    job = tmp_path / "weekly.toml"
+    job.write_text(
+        f'[job]\ncorpus = "{tmp_path / "store"}"\n'
+        f'[scan]\npaths = ["{week}"]\nout = "{tmp_path / "r"}"\nparaphrase_model = "nope.onnx"\n'
+    )
+    code, _, err = invoke("run", job)
+    assert code == 2
+    assert err.strip() == f"error: {tmp_path / 'nope.onnx'}: no such model file"
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_job_records_that_paraphrase_checking_was_off(site: Path) -> None:
+    weekly = site / "pipelines" / "weekly.toml"
+    code, _, err = invoke("run", weekly, "--out", site / "r", "--fail-on", "never")
+    assert code == 0, err
+    doc = json.loads((site / "r" / "findings.json").read_text())
+    assert doc["settings"]["paraphrase_model"] is None

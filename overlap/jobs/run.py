@@ -28,6 +28,7 @@ from overlap.model import Document, FileError, Role, ScanResult, Severity
 from overlap.privacy.pseudonyms import ensure_key, pseudonymize_error
 from overlap.report.folder import check_report_folder
 from overlap.scanning.files import read_templates, scan_into_report
+from overlap.semantic.encoder import choose_encoder
 from overlap.store.corpus import CorpusStore
 from overlap.store.ledger import LedgerEntry, record_scanned, scanned_ids
 
@@ -177,6 +178,7 @@ class _Run:
     def scan_step(
         self, step: ScanStep, day: date
     ) -> tuple[int, int, Path | None, ScanResult | None]:
+        encoder = choose_encoder(step.paraphrase, step.paraphrase_model)  # fails before reading
         submissions, errors = _read(step.paths, Role.SUBMISSION, skip=step.exclude)
         templates = read_templates(step.exclude)
         if step.pseudonymize:  # the log and the summary name no student either
@@ -206,6 +208,7 @@ class _Run:
             engine=self.engine,
             pseudonymize=step.pseudonymize,
             common_phrase=step.common_phrase,
+            encoder=encoder,
         )
         logger.info(
             "%s: %d finding(s), report written to %s", self.spec.name, len(result.findings), out

@@ -55,6 +55,8 @@ class ScanStep:
     add_as: str = "prior"
     term: str | None = None
     common_phrase: str | None = None
+    paraphrase: bool | None = None  # None: on when a paraphrase model is installed
+    paraphrase_model: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -173,7 +175,8 @@ def _checks(base: Path) -> dict[str, dict[str, Check]]:
         "add": {"source": _paths(base), "prior": _paths(base), "term": _text},
         "scan": {"paths": _paths(base), "out": _template(base), "exclude": _paths(base),
                  "fail_on": _choice(FAIL_ON), "pseudonymize": _flag, "rescan": _flag,
-                 "add_as": _choice(ADD_AS), "term": _text, "common_phrase": _bar},
+                 "add_as": _choice(ADD_AS), "term": _text, "common_phrase": _bar,
+                 "paraphrase": _flag, "paraphrase_model": _path(base)},
         "engine": {"name": _choice(ENGINES), "scheduler": _text, "workers": _count},
     }  # fmt: skip
 
