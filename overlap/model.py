@@ -246,6 +246,29 @@ class Finding:
         """Severity that follows from the kind."""
         return SEVERITY_OF[self.kind]
 
+    @property
+    def id(self) -> str:
+        """A name for this finding that a re-scan of the same texts gives again.
+
+        Sixteen hexadecimal digits of the SHA-256 of what the finding is: the submission's id,
+        the other side's (the other document's id, or the shared passage's cluster for
+        common phrasing, or nothing for an unmatched quote), the kind, and the character
+        offsets on both sides. Any change to the passage, its attribution or what it matches
+        gives another id; scores, evidence and the words' frequencies in the corpus do not.
+        """
+        other = self.source or self.cluster or ""
+        parts = (
+            self.submission,
+            other,
+            self.kind.value,
+            self.start,
+            self.end,
+            self.source_start,
+            self.source_end,
+        )
+        key = "\x1f".join("" if p is None else str(p) for p in parts)
+        return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
 
 @dataclass(frozen=True)
 class FileError:

@@ -79,7 +79,7 @@ def test_summary_figures(tiny_set: Path, tmp_path: Path) -> None:
     assert doc["schema"] == "overlap.findings/1"
     assert set(doc) == {"schema", "settings", "generated_at", "submissions", "errors", "findings"}
     assert set(doc["findings"][0]) == {
-        "submission", "kind", "severity", "start", "end", "text", "source", "source_path",
+        "id", "submission", "kind", "severity", "start", "end", "text", "source", "source_path",
         "source_start", "source_end", "words", "tfidf", "containment", "quote", "citation",
         "evidence", "cluster", "shared_by", "semantic",
     }  # fmt: skip

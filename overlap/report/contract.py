@@ -63,6 +63,7 @@ def citation_dict(citation: FindingCitation | None) -> dict[str, Any] | None:
 def finding_dict(f: Finding) -> dict[str, Any]:
     """One finding in contract form."""
     return {
+        "id": f.id,
         "submission": f.submission,
         "kind": str(f.kind),
         "severity": str(f.severity),

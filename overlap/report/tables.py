@@ -20,6 +20,7 @@ from overlap.report.contract import SCHEMA, finding_dict, submission_dict
 
 FINDINGS_SCHEMA = pa.schema(
     [
+        ("id", pa.string()),
         ("submission", pa.string()),
         ("submission_path", pa.string()),
         ("student", pa.string()),

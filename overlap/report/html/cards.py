@@ -112,7 +112,11 @@ def _quote(quote: FindingQuote) -> str:
 
 
 def _scores(f: Finding) -> str:
-    scores = [("words", str(f.words)), ("characters", span(f.start, f.end))]
+    scores = [
+        ("finding id", f.id),
+        ("words", str(f.words)),
+        ("characters", span(f.start, f.end)),
+    ]
     if f.source is not None:
         scores += [("TF-IDF cosine", f"{f.tfidf:.2f}"), ("containment", f"{f.containment:.2f}")]
         if f.semantic is not None:
