@@ -55,11 +55,12 @@ _LEAD_IN = re.compile(
 
 @dataclass(frozen=True)
 class SourceSentences:
-    """The sentences of one candidate source and their vectors."""
+    """The sentences of one candidate source, their vectors and their content stems."""
 
     source: Prepared
     sentences: tuple[Sentence, ...]
     vectors: Vectors
+    stems: tuple[frozenset[str], ...]
 
 
 def embedding_text(text: str, sentence: Sentence, cuts: Sequence[tuple[int, int]]) -> str:
@@ -81,8 +82,9 @@ def source_sentences(source: Prepared, encoder: Encoder) -> SourceSentences:
     sentences = tuple(
         s for s in split_sentences(text) if len(text[s.start : s.end].split()) >= MIN_WORDS
     )
-    vectors = encoder.encode([text[s.start : s.end] for s in sentences])
-    return SourceSentences(source, sentences, vectors)
+    plain = [text[s.start : s.end] for s in sentences]
+    stems = tuple(frozenset(content_stems(t)) for t in plain)
+    return SourceSentences(source, sentences, encoder.encode(plain), stems)
 
 
 def _candidates(sub: Prepared, covered: npt.NDArray[np.bool_]) -> list[tuple[int, Sentence]]:
@@ -147,9 +149,7 @@ def restatements(
         for j in np.argsort(-row).tolist():
             if row[j] < threshold:
                 break
-            src = pool[int(owner[j])]
-            theirs = src.sentences[int(which[j])]
-            if len(words & content_stems(src.source.doc.text[theirs.start : theirs.end])) >= 2:
+            if len(words & pool[int(owner[j])].stems[int(which[j])]) >= 2:
                 hits.append((k, int(owner[j]), int(which[j]), float(row[j])))
                 break
     return _passages(sub, placed, pool, hits)
