@@ -148,7 +148,7 @@ def _paraphrase_note(settings: dict[str, object]) -> str:
     )
 
 
-def _bar(settings: dict[str, object], submissions: int) -> str:
+def _bar(settings: dict[str, object]) -> str:
     """The common-phrasing bar of a scan's settings, in words."""
     share, posts = settings.get("common_share"), settings.get("common_posts")
     if isinstance(share, int | float) and share > 0:
@@ -244,7 +244,7 @@ def overview_page(site: Site) -> str:
         ),
         f"<h2>Common phrasing ({len(common)})</h2>",
         '<p class="note">Passages more submissions share than the scan\'s bar ('
-        f"{esc(_bar(result.settings, len(result.submissions)))}): stock replies and templates. "
+        f"{esc(_bar(result.settings))}): stock replies and templates. "
         "Each submission reports its part once, for information; none counts toward "
         "similarity or as shared between students.</p>",
         *(
