@@ -248,3 +248,14 @@ def test_loading_the_model_leaves_nothing_in_the_temporary_folder(tmp_path: Path
     )
     assert done.returncode == 0
     assert list(tmp.iterdir()) == []
+
+
+def test_the_card_of_a_restatement_says_it_rests_on_meaning(tmp_path: Path) -> None:
+    from overlap.report.folder import write_report_folder
+
+    root = write_set(tmp_path, {"uncited.txt": f"{prose(1, 30)} {RESTATED} {prose(2, 30)}"})
+    result = write_report_folder(scanned(root, ToyEncoder()), tmp_path / "report")
+    (f,) = result.findings
+    page = next((tmp_path / "report" / "submissions").glob("uncited-*.html")).read_text()
+    assert f"meaning similarity {f.semantic:.2f} by the sentence model" in page
+    assert "sentences alike in their words" not in page

@@ -192,6 +192,14 @@ def _evidence(f: Finding, diff: WordDiff | None, other: str) -> str:
         rests, detail = "edited copy", "some words changed, inserted, dropped or moved"
         if diff is not None:
             detail = _edits(diff)
+    elif f.evidence is Evidence.PARAPHRASE and f.semantic is not None:
+        rests = "paraphrase"
+        detail = (
+            f"the sentence says what a sentence of {other} says, in other words (meaning "
+            f"similarity {f.semantic:.2f} by the sentence model)"
+        )
+        if diff is not None:
+            detail += f"; {diff.shared} of its {diff.words} words match {other} in order"
     elif f.evidence is Evidence.PARAPHRASE:
         rests, detail = "paraphrase", "sentences alike in their words, reworded"
         if diff is not None:
