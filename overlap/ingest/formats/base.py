@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from overlap.ingest.limits import IngestLimits
 
@@ -39,3 +40,22 @@ def set_off(paragraph: str) -> str:
     return "\n".join(
         SET_OFF_INDENT + line if line.strip() else line for line in paragraph.split("\n")
     )
+
+
+T = TypeVar("T")
+
+
+def style_chain(styles: Mapping[str, tuple[str | None, T]], name: str | None) -> list[T]:
+    """A style's own properties, then those of the style it is based on, and so on.
+
+    ``styles`` maps a style's name to (the style it is based on, its own properties), as
+    .docx (``w:basedOn``) and .odt (``style:parent-style-name``) define styles. A cycle or a
+    style that is not defined ends the chain.
+    """
+    chain: list[T] = []
+    seen: set[str] = set()
+    while name and name in styles and name not in seen:
+        seen.add(name)
+        name, props = styles[name]
+        chain.append(props)
+    return chain

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from xml.etree.ElementTree import Element
 
+from overlap.ingest.formats.base import style_chain
 from overlap.ingest.formats.docx_styles import attr, child
 from overlap.ingest.formats.package import local
 
@@ -86,14 +87,8 @@ class SetOffStyles:
             self._raw[style_id] = (attr(child(style, "basedOn"), "val"), props)
 
     def _style(self, style_id: str | None) -> _Paragraph:
-        chain: list[_Paragraph] = []
-        seen: set[str] = set()
-        while style_id and style_id in self._raw and style_id not in seen:
-            seen.add(style_id)
-            style_id, props = self._raw[style_id]
-            chain.append(props)
         resolved = self._default
-        for props in reversed(chain):
+        for props in reversed(style_chain(self._raw, style_id)):
             resolved = props.over(resolved)
         return resolved
 

@@ -6,6 +6,7 @@ import posixpath
 from dataclasses import dataclass, fields, replace
 from xml.etree.ElementTree import Element
 
+from overlap.ingest.formats.base import style_chain
 from overlap.ingest.formats.package import local
 
 _FALSE = frozenset({"0", "false", "off"})
@@ -91,15 +92,8 @@ class Styles:
         if not style_id or style_id not in self._raw:
             return RunStyle()
         if style_id not in self._resolved:
-            chain: list[RunStyle] = []
-            seen: set[str] = set()
-            current: str | None = style_id
-            while current and current in self._raw and current not in seen:
-                seen.add(current)
-                current, props = self._raw[current]
-                chain.append(props)
             resolved = RunStyle()
-            for props in reversed(chain):
+            for props in reversed(style_chain(self._raw, style_id)):
                 resolved = props.over(resolved)
             self._resolved[style_id] = resolved
         return self._resolved[style_id]

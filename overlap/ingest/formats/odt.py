@@ -9,7 +9,13 @@ import re
 from xml.etree.ElementTree import Element
 
 from overlap.ingest.errors import ExtractError
-from overlap.ingest.formats.base import HIDDEN_TEXT, Extracted, join_paragraphs, set_off
+from overlap.ingest.formats.base import (
+    HIDDEN_TEXT,
+    Extracted,
+    join_paragraphs,
+    set_off,
+    style_chain,
+)
 from overlap.ingest.formats.docx_styles import RunStyle, attr, child
 from overlap.ingest.formats.hidden import hex_colour, invisible
 from overlap.ingest.formats.package import local, open_package
@@ -80,14 +86,15 @@ class _Styles:
 
     def __init__(self, roots: list[Element]) -> None:
         self.raw: dict[str, tuple[str | None, RunStyle]] = {}
-        self.indents: dict[str, _Indent] = {}
+        self.indents: dict[str, tuple[str | None, _Indent]] = {}
         self.default = RunStyle()
         for root in roots:
             for style in root.iter():
                 name = local(style.tag)
                 if name == "style" and attr(style, "name"):
-                    self.raw[attr(style, "name") or ""] = _props(style)
-                    self.indents[attr(style, "name") or ""] = _indent(style)
+                    parent, props = _props(style)
+                    self.raw[attr(style, "name") or ""] = (parent, props)
+                    self.indents[attr(style, "name") or ""] = (parent, _indent(style))
                 elif name == "default-style" and attr(style, "family") == "paragraph":
                     self.default = _props(style)[1]
 
@@ -100,27 +107,17 @@ class _Styles:
         left: float | None = None
         first: float | None = None
         kind: bool | None = None
-        seen: set[str] = set()
-        while name and name in self.raw and name not in seen:
-            seen.add(name)
-            own_left, own_first, own_kind = self.indents[name]
+        for own_left, own_first, own_kind in style_chain(self.indents, name):
             left = own_left if left is None else left
             first = own_first if first is None else first
             kind = own_kind if kind is None else kind
-            name = self.raw[name][0]
         if kind is not None:
             return kind
         left = left or 0
         return left >= _MIN_INDENT and left + (first or 0) >= _MIN_INDENT
 
     def resolve(self, name: str | None, base: RunStyle) -> RunStyle:
-        chain: list[RunStyle] = []
-        seen: set[str] = set()
-        while name and name in self.raw and name not in seen:
-            seen.add(name)
-            name, props = self.raw[name]
-            chain.append(props)
-        for props in reversed(chain):
+        for props in reversed(style_chain(self.raw, name)):
             base = props.over(base)
         return base
 
