@@ -9,6 +9,7 @@ submission; the report draws each once.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Generic, TypeVar
 
 from overlap.model import Finding
 
@@ -16,13 +17,46 @@ from overlap.model import Finding
 Node = tuple[str, int, int]
 
 
-class SharedPassages:
-    """Union-find over the passages of peer findings, joined as the module says."""
+K = TypeVar("K", str, int, tuple[str, int, int])
+
+
+class UnionFind(Generic[K]):
+    """Disjoint sets of keys; each set is named by its smallest key."""
+
+    def __init__(self) -> None:
+        self.parent: dict[K, K] = {}
+
+    def root(self, key: K) -> K:
+        """The smallest key of ``key``'s set (a key not seen before is a set of its own)."""
+        parent = self.parent
+        top = parent.setdefault(key, key)
+        while parent[top] != top:
+            top = parent[top]
+        while parent[key] != top:
+            parent[key], key = top, parent[key]
+        return top
+
+    def union(self, a: K, b: K) -> None:
+        """Join the sets of ``a`` and ``b``."""
+        ra, rb = self.root(a), self.root(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def groups(self) -> dict[K, list[K]]:
+        """Every set's keys, by the key that names it."""
+        out: dict[K, list[K]] = {}
+        for key in list(self.parent):
+            out.setdefault(self.root(key), []).append(key)
+        return out
+
+
+class SharedPassages(UnionFind[Node]):
+    """Passages of peer findings, joined as the module says."""
 
     def __init__(self, findings: Iterable[Finding]) -> None:
-        self.parent: dict[Node, Node] = {}
+        super().__init__()
         for f in findings:
-            self._union(mine(f), theirs(f))
+            self.union(mine(f), theirs(f))
         by_doc: dict[str, list[Node]] = {}
         for node in self.parent:
             by_doc.setdefault(node[0], []).append(node)
@@ -31,33 +65,9 @@ class SharedPassages:
             reach = spans[0]
             for node in spans[1:]:
                 if node[1] < reach[2]:
-                    self._union(node, reach)
+                    self.union(node, reach)
                 if node[2] > reach[2]:
                     reach = node
-
-    def root(self, node: Node) -> Node:
-        """The node that stands for ``node``'s cluster."""
-        parent = self.parent
-        top = node
-        while parent[top] != top:
-            top = parent[top]
-        while parent[node] != top:
-            parent[node], node = top, parent[node]
-        return top
-
-    def groups(self) -> dict[Node, list[Node]]:
-        """Every cluster's passages, by the node that stands for it."""
-        out: dict[Node, list[Node]] = {}
-        for node in self.parent:
-            out.setdefault(self.root(node), []).append(node)
-        return out
-
-    def _union(self, a: Node, b: Node) -> None:
-        self.parent.setdefault(a, a)
-        self.parent.setdefault(b, b)
-        ra, rb = self.root(a), self.root(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
 
 
 def mine(f: Finding) -> Node:

@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from overlap.errors import SettingsError
 from overlap.settings import Settings
+from overlap.sharing import UnionFind
 
 #: Words per run counted across submissions; shorter runs ("I agree with you that") are
 #: shared by chance and too short to be reported anyway.
@@ -99,27 +100,6 @@ def ngram_hashes(
     return acc[whole], starts
 
 
-class _Clusters:
-    """Union-find over run hashes; a cluster is named after its smallest hash."""
-
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
-
-    def find(self, x: int) -> int:
-        parent = self.parent
-        root = parent.setdefault(x, x)
-        while root != parent[root]:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
-        return root
-
-    def join(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def common_runs(
     hashes: Sequence[U64], usable: Sequence[Mask], bar: int, n: int = COMMON_NGRAM
 ) -> list[list[CommonRun]]:
@@ -138,19 +118,19 @@ def common_runs(
     common = values[held > bar]
     if not len(common):
         return [[] for _ in hashes]
-    clusters = _Clusters()
+    clusters: UnionFind[int] = UnionFind()
     per_text: list[tuple[npt.NDArray[np.int64], U64]] = []
     for g, starts in grams:
         is_common = np.isin(g, common)
         at, keys = starts[is_common], g[is_common]
         for k in range(1, len(at)):
             if at[k] <= at[k - 1] + n:  # overlapping or touching runs: one passage
-                clusters.join(int(keys[k - 1]), int(keys[k]))
+                clusters.union(int(keys[k - 1]), int(keys[k]))
         per_text.append((at, keys))
     members: dict[int, set[int]] = {}
     for text, (_, keys) in enumerate(per_text):
         for key in set(keys.tolist()):
-            members.setdefault(clusters.find(key), set()).add(text)
+            members.setdefault(clusters.root(key), set()).add(text)
     out: list[list[CommonRun]] = []
     for at, keys in per_text:
         runs: list[CommonRun] = []
@@ -159,7 +139,7 @@ def common_runs(
             j = k
             while j + 1 < len(at) and at[j + 1] <= at[j] + n:
                 j += 1
-            root = clusters.find(int(keys[k]))
+            root = clusters.root(int(keys[k]))
             runs.append(CommonRun(int(at[k]), int(at[j]) + n, f"{root:016x}", len(members[root])))
             k = j + 1
         out.append(runs)
