@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -209,6 +210,26 @@ class FindingCitation:
     problems: tuple[str, ...]
 
 
+class Verdict(StrEnum):
+    """What a person decided about a finding."""
+
+    #: Looked at and cleared: shown as dismissed, counted toward neither similarity nor
+    #: ``--fail-on``.
+    DISMISSED = "dismissed"
+    #: Looked at and upheld.
+    CONFIRMED = "confirmed"
+
+
+@dataclass(frozen=True)
+class FindingDecision:
+    """The standing decision about a finding: the latest one, unless it was reopened since."""
+
+    decision: Verdict
+    by: str
+    at: str
+    note: str
+
+
 @dataclass(frozen=True)
 class Finding:
     """One reported passage of a submission, in the shape of the findings contract.
@@ -240,6 +261,19 @@ class Finding:
     #: Cosine of the sentence vectors of a restatement (paraphrase evidence from the
     #: semantic pass); None for every other finding.
     semantic: float | None = None
+    #: What a person decided about this finding (in this or an earlier scan); None when
+    #: nobody has, or the decision was reopened.
+    decision: FindingDecision | None = None
+
+    @property
+    def dismissed(self) -> bool:
+        """Whether a person cleared it: then it counts toward neither similarity nor --fail-on."""
+        return self.decision is not None and self.decision.decision is Verdict.DISMISSED
+
+    @property
+    def counts(self) -> bool:
+        """Whether the finding counts toward similarity: not info, and not dismissed."""
+        return self.severity is not Severity.INFO and not self.dismissed
 
     @property
     def severity(self) -> Severity:
@@ -268,6 +302,11 @@ class Finding:
         )
         key = "\x1f".join("" if p is None else str(p) for p in parts)
         return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def at_or_above(findings: Iterable[Finding], least: Severity) -> int:
+    """How many findings, not dismissed, are at or above a severity (what ``--fail-on`` asks)."""
+    return sum(1 for f in findings if f.severity.rank >= least.rank and not f.dismissed)
 
 
 @dataclass(frozen=True)

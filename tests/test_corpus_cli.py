@@ -17,7 +17,8 @@ from overlap.ingest.files import read_documents
 from overlap.model import Role
 from overlap.store.corpus import CorpusStore
 from overlap.store.inventory import content_digest
-from overlap.store.ledger import MAX_FILES, LedgerEntry, forget_scanned, read_ledger, record_scanned
+from overlap.store.ledger import LedgerEntry, forget_scanned, read_ledger, record_scanned
+from overlap.store.sides import MAX_FILES
 
 
 @pytest.mark.parametrize(

@@ -81,7 +81,8 @@ def test_summary_figures(tiny_set: Path, tmp_path: Path) -> None:
     assert set(doc["findings"][0]) == {
         "id", "submission", "kind", "severity", "start", "end", "text", "source", "source_path",
         "source_start", "source_end", "words", "tfidf", "containment", "quote", "citation",
-        "evidence", "cluster", "shared_by", "semantic",
+        "evidence", "cluster", "shared_by", "semantic", "decision", "decided_by", "decided_at",
+        "note",
     }  # fmt: skip
     csv = (tmp_path / "report" / "findings.csv").read_text().splitlines()
     assert len(csv) == 1 + len(doc["findings"])

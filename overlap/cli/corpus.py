@@ -125,7 +125,9 @@ def corpus_remove(
 ) -> None:
     """Erase documents, and everything the store derived from them.
 
-    Their windows, band keys, term counts and scan-ledger entries go with them. Different
+    Their windows, band keys, term counts and scan-ledger entries go with them, and so do
+    the review decisions about them or about submissions of the student, term or path
+    given (stored or not). Different
     options must all match (--student X --term T: X's documents of term T). Paths match as
     stored or as absolute paths (relative ones taken from the current folder). The parts
     holding them are checked, then rewritten without them and the old files deleted, so no
@@ -138,7 +140,7 @@ def corpus_remove(
         removed = remove_documents(store, Selection(*asked), dry_run=dry_run)
     except OverlapError as exc:
         fail(str(exc))
-    if not removed.ids:
+    if not removed.ids and not removed.decisions:
         options = " ".join(
             f"--{name} {value!r}"
             for name, values in zip(("student", "term", "path"), asked, strict=True)
@@ -152,7 +154,8 @@ def corpus_remove(
     out.print(
         f"{verb} {len(removed.ids)} document(s) ({removed.words} words): "
         f"{removed.parts_rewritten} part(s) rewritten, {removed.parts_dropped} dropped, "
-        f"{removed.ledger_entries} scan-ledger entries forgotten",
+        f"{removed.ledger_entries} scan-ledger entries and {removed.decisions} review "
+        "decision(s) forgotten",
         markup=False,
         highlight=False,
         soft_wrap=True,
@@ -252,7 +255,9 @@ def corpus_verify(
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     else:
         out.print(format_report(report), markup=False, highlight=False, soft_wrap=True)
-        if dropped is not None and (dropped.parts or dropped.ledger_files):
+        if dropped is not None and (
+            dropped.parts or dropped.ledger_files or dropped.decision_files
+        ):
             out.print(format_dropped(dropped), markup=False, highlight=False, soft_wrap=True)
     if not report.ok and dropped is None:
         raise typer.Exit(DAMAGED_EXIT)

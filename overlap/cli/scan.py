@@ -33,7 +33,7 @@ from overlap.ingest.errors import count_unread
 from overlap.jobs.logs import job_logging
 from overlap.jobs.run import run_job
 from overlap.jobs.spec import load_job
-from overlap.model import Severity
+from overlap.model import Severity, at_or_above
 from overlap.report.contract import result_dict
 from overlap.report.terminal import findings_table, summary_table
 from overlap.scanning.files import nothing_scanned, scan_paths
@@ -140,10 +140,8 @@ def scan(
         )
     if strict and result.errors:
         raise typer.Exit(2)
-    if fail_on is not FailOn.never:
-        threshold = Severity(fail_on.value).rank
-        if any(f.severity.rank >= threshold for f in result.findings):
-            raise typer.Exit(1)
+    if fail_on is not FailOn.never and at_or_above(result.findings, Severity(fail_on.value)):
+        raise typer.Exit(1)
 
 
 def run(

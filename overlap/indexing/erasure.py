@@ -21,6 +21,7 @@ from overlap.errors import InputError, StoreError
 from overlap.privacy.pseudonyms import PREFIX, normalise_name, pseudonym, read_key
 from overlap.sketch.documents import term_frequencies
 from overlap.store.corpus import DAMAGED, DATASETS, CorpusStore, StagedPart, stage_part
+from overlap.store.decisions import Select, about_documents, count_decisions, forget_decisions
 from overlap.store.ledger import count_scanned, forget_scanned
 from overlap.store.schema import DOC_ID
 from overlap.store.verify import verify_part
@@ -88,6 +89,9 @@ class Selection:
             if ok and self.terms:
                 ok = normalise_name(row["term"] or "") in terms
             if ok and self.paths:
+                if row["path"] is None:  # a review rule that names no submission
+                    out.append(False)
+                    continue
                 stored = _norm_path(row["path"])
                 ok = any(_inside(stored, p) for p in paths)
                 if not ok:
@@ -106,6 +110,7 @@ class Removed:
     parts_rewritten: int
     parts_dropped: int
     ledger_entries: int
+    decisions: int = 0
     dry_run: bool = False
 
 
@@ -151,7 +156,10 @@ def _rewrite(store: CorpusStore, part: str, gone: pa.Array) -> StagedPart | None
 
 
 def remove_documents(store: CorpusStore, selection: Selection, *, dry_run: bool = False) -> Removed:
-    """Remove the selected documents with their windows, band keys, terms and ledger entries.
+    """Remove the selected documents with everything derived from them, and their decisions.
+
+    Their windows, band keys, terms and ledger entries go, and the review decisions about
+    them (see :func:`_decisions_of`).
 
     Holds the store's write lock throughout. Before anything is written, each part to
     rewrite is read in full and checked as ``overlap corpus verify`` does, so a damaged part
@@ -186,10 +194,30 @@ def remove_documents(store: CorpusStore, selection: Selection, *, dry_run: bool 
                 f"nothing removed: {damage[0].path}: {damage[0].problem}{more}; {DAMAGED}"
             )
         ledger = count_scanned(store, set(ids))
+        about = _decisions_of(selection, ids, key)
+        decisions = count_decisions(store, about)
         if not dry_run and ids:
             replacements: dict[str, StagedPart | None] = dict.fromkeys(dropped)
             for part, gone in rewrite.items():
                 replacements[part] = _rewrite(store, part, pa.array(gone, pa.string()))
             store.replace_parts(replacements)
             ledger = forget_scanned(store, set(ids))
-    return Removed(tuple(ids), words, len(rewrite), len(dropped), ledger, dry_run)
+        if not dry_run and decisions:
+            decisions = forget_decisions(store, about)
+    return Removed(tuple(ids), words, len(rewrite), len(dropped), ledger, decisions, dry_run)
+
+
+def _decisions_of(selection: Selection, ids: Sequence[str], key: bytes | None) -> Select:
+    """Select the review decisions an erasure removes.
+
+    Those about a removed document (either side of the finding), and those about a
+    submission the selection names by its path, student or term, stored or not: a week's
+    posts are often scanned without being added.
+    """
+    of_documents = about_documents(ids)
+
+    def select(table: pa.Table) -> pa.Array:
+        named = pa.array(selection.mask(table, key), pa.bool_())
+        return pc.or_(of_documents(table), named)
+
+    return select

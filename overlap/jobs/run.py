@@ -24,7 +24,7 @@ from overlap.ingest.files import read_documents
 from overlap.ingest.limits import IngestLimits
 from overlap.ingest.shards import plan_reads
 from overlap.jobs.spec import AddStep, JobSpec, ScanStep
-from overlap.model import Document, FileError, Role, ScanResult, Severity
+from overlap.model import Document, FileError, Role, ScanResult, Severity, at_or_above
 from overlap.privacy.pseudonyms import ensure_key, pseudonymize_error
 from overlap.report.folder import check_report_folder
 from overlap.scanning.files import read_templates, scan_into_report
@@ -103,8 +103,7 @@ class JobReport:
         """Findings of this run at or above a severity (``never``: none)."""
         if fail_on == "never" or self.result is None:
             return 0
-        least = Severity(fail_on).rank
-        return sum(1 for f in self.result.findings if f.severity.rank >= least)
+        return at_or_above(self.result.findings, Severity(fail_on))
 
 
 def report_folder(template: str, name: str, day: date) -> Path:

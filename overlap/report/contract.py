@@ -11,7 +11,14 @@ import json
 from importlib import resources
 from typing import Any
 
-from overlap.model import Finding, FindingCitation, FindingQuote, ScanResult, SubmissionSummary
+from overlap.model import (
+    Finding,
+    FindingCitation,
+    FindingDecision,
+    FindingQuote,
+    ScanResult,
+    SubmissionSummary,
+)
 
 SCHEMA = "overlap.findings/1"
 #: The contract's JSON Schema, a data file of this package.
@@ -83,6 +90,19 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "cluster": f.cluster,
         "shared_by": f.shared_by,
         "semantic": f.semantic,
+        **decision_dict(f.decision),
+    }
+
+
+def decision_dict(decision: FindingDecision | None) -> dict[str, Any]:
+    """A finding's standing decision as the contract's four fields (all null when none)."""
+    if decision is None:
+        return {"decision": None, "decided_by": None, "decided_at": None, "note": None}
+    return {
+        "decision": str(decision.decision),
+        "decided_by": decision.by,
+        "decided_at": decision.at,
+        "note": decision.note,
     }
 
 

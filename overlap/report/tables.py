@@ -44,6 +44,10 @@ FINDINGS_SCHEMA = pa.schema(
         ("cluster", pa.string()),
         ("shared_by", pa.int64()),
         ("semantic", pa.float64()),
+        ("decision", pa.string()),
+        ("decided_by", pa.string()),
+        ("decided_at", pa.string()),
+        ("note", pa.string()),
     ]
 )
 

@@ -16,7 +16,7 @@ from overlap.attribution.classify import (
     finding_citation,
     finding_quote,
 )
-from overlap.model import Finding, Kind, Passage, Role, Severity, SubmissionSummary
+from overlap.model import Finding, Kind, Passage, Role, SubmissionSummary
 from overlap.scanning.common import CommonRun
 from overlap.scanning.prepared import Prepared
 
@@ -170,7 +170,7 @@ def summary(
     toward neither share.
     """
     n = len(sub.tokens)
-    serious = sub.covered([(f.start, f.end) for f in findings if f.severity is not Severity.INFO])
+    serious = sub.covered([(f.start, f.end) for f in findings if f.counts])
     matched = sub.covered(
         [(f.start, f.end) for f in findings if f.kind is not Kind.UNMATCHED_QUOTE]
     )

@@ -20,6 +20,7 @@ from overlap.align.score import Idf
 from overlap.engine.choice import Engine
 from overlap.engine.local import LocalEngine
 from overlap.model import Document, FileError, Finding, ScanResult
+from overlap.review.rules import Review
 from overlap.scanning.batch import ScanBatch, prepare_batch
 from overlap.scanning.candidates import peer_candidates
 from overlap.scanning.clusters import cluster_shared
@@ -38,6 +39,7 @@ from overlap.scanning.sources import embedded_sources
 from overlap.semantic.encoder import Encoder
 from overlap.sketch.documents import term_frequencies
 from overlap.store.corpus import CorpusStore
+from overlap.store.decisions import read_decisions
 
 #: Called as ``progress(stage, done, total)``.
 Progress = Callable[[str, int, int], None]
@@ -87,6 +89,10 @@ def scan(
 ) -> ScanResult:
     """Find every verified passage that submissions share with the corpus and each other.
 
+    The store's review decisions apply (:class:`~overlap.review.rules.Review`): allowed
+    passages are templates, excluded sources are not reported, and each finding carries its
+    standing decision (a dismissed one counts toward neither similarity nor ``--fail-on``).
+
     With an ``encoder``, sentences that restate a stored source in other words are found
     too (:mod:`overlap.scanning.restatements`); without one, the result records that
     paraphrase checking was off.
@@ -100,7 +106,8 @@ def scan(
     settings = store.settings
     if common_phrase is not None:
         settings = with_common_bar(settings, common_phrase)
-    batch = prepare_batch(submissions, excludes, settings)
+    review = Review.of(read_decisions(store))
+    batch = prepare_batch(submissions, [*excludes, *review.allowed_passages()], settings)
     peer_pairs = [(i, j, n) for (i, j), n in peer_candidates(batch).items()]
     peer_shards = [peer_pairs[k : k + PEER_SHARD] for k in range(0, len(peer_pairs), PEER_SHARD)]
     parts = store.parts
@@ -151,11 +158,18 @@ def scan(
     summaries = []
     least = settings.min_shared_words
     kept = [
-        drop_shadowed(t, [u.scored(idf) for u in pending] + common_phrasing(t, runs, least))
+        [
+            f
+            for f in drop_shadowed(
+                t, [u.scored(idf) for u in pending] + common_phrasing(t, runs, least)
+            )
+            if not review.excludes(t.doc, f)
+        ]
         for t, pending, runs in zip(batch.texts, found, batch.common, strict=True)
     ]
     for t, fs in zip(batch.texts, cluster_shared(batch.texts, kept), strict=True):
         fs = sorted(fs + unmatched_quotes(t, fs), key=lambda f: (f.start, f.end, f.source or ""))
+        fs = [review.decided(f) for f in fs]
         findings.extend(fs)
         summaries.append(summary(t, fs, ()))
     return ScanResult(

@@ -20,8 +20,10 @@ from overlap.model import Document
 from overlap.settings import Settings
 from overlap.store.lock import DEFAULT_LOCK_TIMEOUT, StoreLock
 from overlap.store.manifest import (
+    DECISIONS,
     LEDGER,
     MANIFEST,
+    SIDE_DATASETS,
     manifest_leftovers,
     new_manifest,
     read_manifest,
@@ -47,11 +49,20 @@ DAMAGED = (
     "files again"
 )
 
-__all__ = ["DATASETS", "LEDGER", "MANIFEST", "CorpusStore", "StagedPart", "stage_part"]
+__all__ = [
+    "DATASETS",
+    "DECISIONS",
+    "LEDGER",
+    "MANIFEST",
+    "SIDE_DATASETS",
+    "CorpusStore",
+    "StagedPart",
+    "stage_part",
+]
 
 
 class CorpusStore:
-    """A folder of Parquet datasets (documents, windows, bands, content, terms), ledger, manifest.
+    """Parquet datasets (documents, windows, bands, content, terms), ledger, decisions, manifest.
 
     Part files are written under temporary names and renamed, then the manifest that lists
     them is replaced atomically, so a crash leaves either the old or the new corpus, never a
@@ -127,7 +138,19 @@ class CorpusStore:
     @property
     def ledger_files(self) -> list[str]:
         """Names of the committed ledger files (see :mod:`overlap.store.ledger`)."""
-        return list(self._manifest.get(LEDGER, []))
+        return self.side_files(LEDGER)
+
+    @property
+    def decision_files(self) -> list[str]:
+        """Names of the committed decision files (see :mod:`overlap.store.decisions`)."""
+        return self.side_files(DECISIONS)
+
+    def side_files(self, key: str) -> list[str]:
+        """Names of the committed files of a side dataset (``ledger`` or ``decisions``)."""
+        return list(self._manifest.get(key, []))
+
+    def _sides(self) -> dict[str, list[str]]:
+        return {key: self.side_files(key) for key in SIDE_DATASETS}
 
     @property
     def manifest(self) -> dict[str, Any]:
@@ -167,15 +190,15 @@ class CorpusStore:
             lock.release()
 
     def cleanup(self) -> list[Path]:
-        """Delete staged files and part or ledger files the manifest does not list.
+        """Delete staged files and part, ledger or decision files the manifest does not list.
 
         Call inside :meth:`locked`. Returns the files deleted.
         """
         self._check_locked()
-        listed = {*self.parts, *self.ledger_files}
+        listed = {*self.parts, *(n for key in SIDE_DATASETS for n in self.side_files(key))}
         removed = []
         try:
-            for folder in [*DATASETS, LEDGER]:
+            for folder in [*DATASETS, *SIDE_DATASETS]:
                 path = self.root / folder
                 if not path.is_dir():
                     continue
@@ -199,9 +222,7 @@ class CorpusStore:
 
         Call inside :meth:`locked`.
         """
-        self._publish(
-            staged_renames(self.root, staged), [*self.parts, staged.name], self.ledger_files
-        )
+        self._publish(staged_renames(self.root, staged), [*self.parts, staged.name], self._sides())
         return staged.name
 
     def replace_parts(self, replacements: dict[str, StagedPart | None]) -> None:
@@ -219,24 +240,27 @@ class CorpusStore:
             if new is not None:
                 parts.append(new.name)
         old = [self.root / d / f"{p}.parquet" for p in replacements for d in DATASETS]
-        self._publish(renames, parts, self.ledger_files, old)
+        self._publish(renames, parts, self._sides(), old)
 
-    def publish_ledger(self, staged: list[str], drop: list[str]) -> None:
-        """Commit staged ledger files and drop others, in one manifest write; delete dropped.
+    def publish_side(self, key: str, staged: list[str], drop: list[str]) -> None:
+        """Commit staged files of a side dataset and drop others, in one manifest write.
 
-        Call inside :meth:`locked`.
+        The dropped files are deleted once the manifest no longer lists them. Call inside
+        :meth:`locked`.
         """
-        folder = self.root / LEDGER
+        if key not in SIDE_DATASETS:
+            raise StoreError(f"no side dataset {key!r} in a store (known: {SIDE_DATASETS})")
+        folder = self.root / key
         renames = [(folder / f".{n}.parquet.tmp", folder / f"{n}.parquet") for n in staged]
-        kept = [n for n in self.ledger_files if n not in drop]
+        kept = [n for n in self.side_files(key) if n not in drop]
         old = [folder / f"{n}.parquet" for n in drop]
-        self._publish(renames, self.parts, [*kept, *staged], old)
+        self._publish(renames, self.parts, {**self._sides(), key: [*kept, *staged]}, old)
 
     def _publish(
         self,
         renames: list[tuple[Path, Path]],
         parts: list[str],
-        ledger: list[str],
+        sides: dict[str, list[str]],
         delete: Sequence[Path] = (),
     ) -> None:
         self._check_locked()
@@ -246,7 +270,7 @@ class CorpusStore:
             for folder in {final.parent for _, final in renames}:
                 fsync_dir(folder)
             self._manifest["parts"] = parts
-            self._manifest[LEDGER] = ledger
+            self._manifest.update(sides)
             self._write_manifest()
             for path in delete:
                 path.unlink(missing_ok=True)

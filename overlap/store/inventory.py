@@ -10,7 +10,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from overlap.store.corpus import DATASETS, LEDGER, CorpusStore
+from overlap.store.corpus import DATASETS, SIDE_DATASETS, CorpusStore
 from overlap.store.ledger import read_ledger
 
 #: Columns of the documents dataset that ``corpus list`` shows.
@@ -89,7 +89,7 @@ def store_stats(store: CorpusStore, *, digest: bool = False) -> StoreStats:
         key=lambda g: (g.role, g.term or ""),
     )
     files = [store.root / d / f"{p}.parquet" for p in store.parts for d in DATASETS]
-    files += [store.root / LEDGER / f"{n}.parquet" for n in store.ledger_files]
+    files += [store.root / k / f"{n}.parquet" for k in SIDE_DATASETS for n in store.side_files(k)]
     manifest = store.manifest
     return StoreStats(
         root=str(store.root),

@@ -1,4 +1,4 @@
-"""The store manifest: which part and ledger files make up the store, replaced in one rename."""
+"""The store manifest: which part, ledger and decision files make up the store, in one rename."""
 
 from __future__ import annotations
 
@@ -17,10 +17,14 @@ from overlap.store.parts import fsync_dir
 MANIFEST = "manifest.json"
 #: Manifest key and folder of the scan ledger (see :mod:`overlap.store.ledger`).
 LEDGER = "ledger"
+#: Manifest key and folder of the review decisions (see :mod:`overlap.store.decisions`).
+DECISIONS = "decisions"
+#: Small datasets beside the parts, each a folder of files the manifest lists under its key.
+SIDE_DATASETS = (LEDGER, DECISIONS)
 STORE_SCHEMA = "overlap.store/1"
 #: Names the manifest may list: plain file names, so that no entry points outside its folder.
 PART_NAME = re.compile(r"part-[0-9A-Za-z_-]+")
-LEDGER_NAME = re.compile(r"ledger-[0-9A-Za-z_-]+")
+SIDE_NAMES = {key: re.compile(rf"{key}-[0-9A-Za-z_-]+") for key in SIDE_DATASETS}
 
 
 def new_manifest(settings: Settings) -> dict[str, Any]:
@@ -30,7 +34,7 @@ def new_manifest(settings: Settings) -> dict[str, Any]:
         "settings": settings.index_dict(),
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "parts": [],
-        LEDGER: [],
+        **{key: [] for key in SIDE_DATASETS},
     }
 
 
@@ -51,8 +55,9 @@ def read_manifest(root: Path) -> dict[str, Any]:
         raise StoreError(f"{path}: the store manifest records no settings")
     if "parts" not in manifest:
         raise StoreError(f'{path}: the store manifest has no "parts" list')
-    manifest.setdefault(LEDGER, [])  # stores made before the scan ledger existed
-    for key, shape in (("parts", PART_NAME), (LEDGER, LEDGER_NAME)):
+    for key in SIDE_DATASETS:  # stores made before the ledger or the decisions existed
+        manifest.setdefault(key, [])
+    for key, shape in (("parts", PART_NAME), *SIDE_NAMES.items()):
         _check_names(path, key, manifest[key], shape)
     return manifest
 

@@ -22,9 +22,11 @@ DATASETS: dict[str, pa.Schema] = {
     "content": CONTENT,
     "terms": TERMS,
 }
-#: Files a writer may leave behind when it dies: staged parts, and committed-looking parts or
-#: ledger files that no manifest lists. Only names of these shapes are ever cleaned up.
-LEFTOVER = re.compile(r"\.(part|ledger)-[0-9a-f]+\.parquet\.tmp|(part|ledger)-[0-9a-f]+\.parquet")
+#: Files a writer may leave behind when it dies: staged parts, and committed-looking parts,
+#: ledger or decision files that no manifest lists. Only names of these shapes are cleaned up.
+LEFTOVER = re.compile(
+    r"\.(part|ledger|decisions)-[0-9a-f]+\.parquet\.tmp|(part|ledger|decisions)-[0-9a-f]+\.parquet"
+)
 
 
 def write_error(root: Path, exc: OSError) -> StoreError:

@@ -19,13 +19,16 @@ import pyarrow.parquet as pq
 
 from overlap.errors import OverlapError, StoreError
 from overlap.model import Role
-from overlap.store.corpus import DATASETS, LEDGER, CorpusStore
+from overlap.store.corpus import DATASETS, DECISIONS, LEDGER, SIDE_DATASETS, CorpusStore
+from overlap.store.decisions import DECISIONS_SCHEMA
 from overlap.store.ledger import LEDGER_SCHEMA
 from overlap.store.manifest import read_manifest
 from overlap.store.schema import settings_of
 
 logger = logging.getLogger(__name__)
 
+#: Side datasets: their schema and what they are called in a message.
+SIDES = {LEDGER: (LEDGER_SCHEMA, "scan ledger"), DECISIONS: (DECISIONS_SCHEMA, "review decisions")}
 #: Roles a stored document may have.
 STORED_ROLES = frozenset({str(Role.SOURCE), str(Role.PRIOR)})
 
@@ -35,8 +38,10 @@ class Damage:
     """One thing wrong with one file of a store.
 
     Attributes:
-        part: The part (or scan-ledger file) the file belongs to, as the manifest names it.
-        dataset: ``documents``, ``windows``, ``bands``, ``content``, ``terms`` or ``ledger``.
+        part: The part (or scan-ledger or decisions file) the file belongs to, as the manifest
+            names it.
+        dataset: ``documents``, ``windows``, ``bands``, ``content``, ``terms``, ``ledger`` or
+            ``decisions``.
         path: The file.
         problem: What is wrong, e.g. ``missing, though the manifest lists its part``.
     """
@@ -56,6 +61,7 @@ class VerifyReport:
         parts: Parts the manifest lists.
         ledger_files: Scan-ledger files the manifest lists.
         files: Files read in full.
+        decision_files: Review-decision files the manifest lists.
         documents: Documents in the parts that could be read.
         damage: Everything found wrong, in manifest order; empty if the store is sound.
     """
@@ -66,6 +72,7 @@ class VerifyReport:
     files: int
     documents: int
     damage: tuple[Damage, ...]
+    decision_files: int = 0
 
     @property
     def ok(self) -> bool:
@@ -74,13 +81,13 @@ class VerifyReport:
 
     @property
     def damaged(self) -> tuple[str, ...]:
-        """Names of the damaged parts and ledger files, each once, in manifest order."""
+        """Names of the damaged parts, ledger and decision files, each once, in manifest order."""
         return tuple(dict.fromkeys(d.part for d in self.damage))
 
     @property
     def damaged_parts(self) -> int:
         """How many parts are damaged."""
-        return len({d.part for d in self.damage if d.dataset != LEDGER})
+        return len({d.part for d in self.damage if d.dataset not in SIDE_DATASETS})
 
 
 def _read(store: CorpusStore, dataset: str, part: str) -> tuple[pa.Table | None, list[Damage]]:
@@ -196,18 +203,19 @@ def verify_part(
     return damage, len(tables), docs.num_rows
 
 
-def _ledger_damage(store: CorpusStore) -> Iterator[Damage]:
-    for name in store.ledger_files:
-        path = store.root / LEDGER / f"{name}.parquet"
+def _side_damage(store: CorpusStore, key: str) -> Iterator[Damage]:
+    schema, what = SIDES[key]
+    for name in store.side_files(key):
+        path = store.root / key / f"{name}.parquet"
         if not path.is_file():
-            yield Damage(name, LEDGER, str(path), "missing, though the manifest lists it")
+            yield Damage(name, key, str(path), "missing, though the manifest lists it")
             continue
         try:
-            pq.ParquetFile(path, page_checksum_verification=True).read().cast(LEDGER_SCHEMA)
+            pq.ParquetFile(path, page_checksum_verification=True).read().cast(schema)
         except PermissionError:
-            raise StoreError(f"{path}: cannot read the scan ledger: permission denied") from None
+            raise StoreError(f"{path}: cannot read the {what}: permission denied") from None
         except (OSError, ValueError, pa.ArrowException) as exc:
-            yield Damage(name, LEDGER, str(path), f"cannot be read as a scan ledger: {exc}")
+            yield Damage(name, key, str(path), f"cannot be read as {what}: {exc}")
 
 
 def verify_store(store: CorpusStore) -> VerifyReport:
@@ -228,14 +236,21 @@ def verify_store(store: CorpusStore) -> VerifyReport:
         damage += found
         files += read
         documents += docs
-    damage += _ledger_damage(store)
-    files += len(store.ledger_files)
+    for key in SIDE_DATASETS:
+        damage += _side_damage(store, key)
+        files += len(store.side_files(key))
     if damage:  # a writer may have replaced parts while they were read: those are not damage
         now = read_manifest(store.root)
-        listed = {*now["parts"], *now[LEDGER]}
+        listed = {*now["parts"], *(n for key in SIDE_DATASETS for n in now[key])}
         damage = [d for d in damage if d.part in listed]
     return VerifyReport(
-        str(store.root), len(store.parts), len(store.ledger_files), files, documents, tuple(damage)
+        str(store.root),
+        len(store.parts),
+        len(store.ledger_files),
+        files,
+        documents,
+        tuple(damage),
+        len(store.decision_files),
     )
 
 
@@ -250,12 +265,15 @@ class Dropped:
         paths: Stored paths of the documents in those parts, where their documents file
             could still be read: the files to add again.
         unlisted: Parts taken out whose documents could not be read, so not listed in paths.
+        decision_files: The damaged review-decision files taken out (their decisions are
+            lost: restore them from a backup).
     """
 
     parts: tuple[str, ...]
     ledger_files: tuple[str, ...]
     paths: tuple[str, ...]
     unlisted: int
+    decision_files: tuple[str, ...] = ()
 
 
 def drop_damaged_parts(store: CorpusStore) -> tuple[VerifyReport, Dropped]:
@@ -271,6 +289,7 @@ def drop_damaged_parts(store: CorpusStore) -> tuple[VerifyReport, Dropped]:
         damaged = set(report.damaged)
         parts = tuple(p for p in store.parts if p in damaged)
         ledger = tuple(n for n in store.ledger_files if n in damaged)
+        decisions = tuple(n for n in store.decision_files if n in damaged)
         paths: list[str] = []
         unlisted = 0
         for part in parts:
@@ -281,30 +300,37 @@ def drop_damaged_parts(store: CorpusStore) -> tuple[VerifyReport, Dropped]:
         if parts:
             store.replace_parts(dict.fromkeys(parts))
         if ledger:
-            store.publish_ledger([], list(ledger))
-    if parts or ledger:
+            store.publish_side(LEDGER, [], list(ledger))
+        if decisions:
+            store.publish_side(DECISIONS, [], list(decisions))
+    if parts or ledger or decisions:
         logger.warning(
-            "took %d damaged part(s) and %d ledger file(s) out of %s",
+            "took %d damaged part(s), %d ledger and %d decision file(s) out of %s",
             len(parts),
             len(ledger),
+            len(decisions),
             store.root,
         )
-    return report, Dropped(parts, ledger, tuple(paths), unlisted)
+    return report, Dropped(parts, ledger, tuple(paths), unlisted, decisions)
 
 
 def format_report(report: VerifyReport) -> str:
     """The report as lines of text: one per thing found wrong, then a summary."""
     lines = [f"damaged: {d.path}: {d.problem}" for d in report.damage]
+    decisions = (
+        f", {report.decision_files} review-decision file(s)" if report.decision_files else ""
+    )
     read = (
-        f"{report.parts} part(s), {report.ledger_files} scan-ledger file(s) "
+        f"{report.parts} part(s), {report.ledger_files} scan-ledger file(s){decisions} "
         f"({report.files} files, {report.documents} documents)"
     )
     if report.ok:
         lines.append(f"ok: {report.root}: read {read}; nothing damaged")
         return "\n".join(lines)
     ledger = len(report.damaged) - report.damaged_parts
+    sides = "scan-ledger or review-decision" if report.decision_files else "scan-ledger"
     lines.append(
-        f"DAMAGED: {report.root}: {report.damaged_parts} part(s) and {ledger} scan-ledger "
+        f"DAMAGED: {report.root}: {report.damaged_parts} part(s) and {ledger} {sides} "
         f"file(s) damaged, of {read}; restore the store from a backup, or take the damaged "
         "parts out with 'overlap corpus verify --drop-damaged' and add their files again"
     )
@@ -313,9 +339,14 @@ def format_report(report: VerifyReport) -> str:
 
 def format_dropped(dropped: Dropped) -> str:
     """What :func:`drop_damaged_parts` took out, and the stored paths of the files to add again."""
+    decisions = (
+        f", {len(dropped.decision_files)} review-decision file(s) (their decisions are lost)"
+        if dropped.decision_files
+        else ""
+    )
     lines = [
         f"dropped {len(dropped.parts)} damaged part(s) and {len(dropped.ledger_files)} "
-        f"scan-ledger file(s); add these {len(dropped.paths)} file(s) again:"
+        f"scan-ledger file(s){decisions}; add these {len(dropped.paths)} file(s) again:"
     ]
     lines += [f"  {p}" for p in dropped.paths]
     if dropped.unlisted:
