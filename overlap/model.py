@@ -361,3 +361,6 @@ class ScanResult:
     #: (a stored document or another submission), sorted; for measuring what the index
     #: finds before alignment. Not part of the findings contract.
     candidates: tuple[tuple[str, str], ...] = field(default_factory=tuple, repr=False)
+    #: The corpus store the scan read, as it was given (for commands a report prints, such as
+    #: ``overlap review --corpus``); None when unknown. Not part of the findings contract.
+    store: str | None = field(default=None, repr=False)

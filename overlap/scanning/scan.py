@@ -180,4 +180,5 @@ def scan(
         errors=tuple(errors),
         documents={d.id: d for d in [*submissions, *others.values()]},
         candidates=tuple(sorted(candidates)),
+        store=str(store.root),
     )
