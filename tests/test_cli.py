@@ -22,6 +22,13 @@ COMMANDS = [
     ["eval"],
     ["eval", "attribution"],
     ["eval", "pan"],
+    ["review"],
+    ["review", "dismiss"],
+    ["review", "confirm"],
+    ["review", "reopen"],
+    ["review", "exclude-source"],
+    ["review", "allow-passage"],
+    ["review", "list"],
 ]
 
 

@@ -17,7 +17,7 @@ from overlap.indexing.erasure import Selection, remove_documents
 from overlap.indexing.parts import add_documents
 from overlap.ingest.files import read_documents
 from overlap.model import Role
-from overlap.store.corpus import DATASETS, LEDGER, CorpusStore
+from overlap.store.corpus import DATASETS, SIDE_DATASETS, CorpusStore
 from overlap.store.inventory import content_digest
 from overlap.store.ledger import LedgerEntry, record_scanned
 from overlap.store.lock import read_holder
@@ -35,10 +35,10 @@ def stray_files(root: Path) -> list[str]:
     """Files in the store's data folders that its manifest does not list."""
     store = CorpusStore.open(root)
     listed = {f"{p}.parquet" for p in store.parts}
-    ledger = {f"{n}.parquet" for n in store.ledger_files}
+    sides = {k: {f"{n}.parquet" for n in store.side_files(k)} for k in SIDE_DATASETS}
     out = [p.name for p in root.glob(".manifest.json.*")]
-    for folder in [*DATASETS, LEDGER]:
-        allowed = ledger if folder == LEDGER else listed
+    for folder in [*DATASETS, *SIDE_DATASETS]:
+        allowed = sides.get(folder, listed)
         if (root / folder).is_dir():
             out += [
                 f"{folder}/{p.name}" for p in (root / folder).iterdir() if p.name not in allowed
@@ -146,8 +146,12 @@ def crash_at(monkeypatch: pytest.MonkeyPatch, n: int | None) -> Callable[[], int
 
 
 def every_crash(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, base: Path, update: Callable[[Path], None]
-) -> tuple[State, State, int]:
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    base: Path,
+    update: Callable[[Path], None],
+    state: Callable[[Path], object] = state,
+) -> tuple[object, object, int]:
     """Run ``update`` on a copy of ``base`` crashing at each file operation in turn."""
     before = state(base)
     shutil.copytree(base, tmp_path / "full")

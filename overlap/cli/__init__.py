@@ -8,6 +8,7 @@ import typer
 
 from overlap.cli.corpus import corpus_app
 from overlap.cli.evaluate import eval_app
+from overlap.cli.review import review_app
 from overlap.cli.scan import run, scan
 from overlap.cli.usage import Group, print_version, use_plain_commands
 
@@ -38,4 +39,5 @@ app.command()(scan)
 app.command("run")(run)
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(eval_app, name="eval")
+app.add_typer(review_app, name="review")
 use_plain_commands(app)

@@ -18,19 +18,19 @@ class Review:
     """The decisions of a store, read for a scan.
 
     Attributes:
-        standing: Per finding id, its standing decision (the latest, unless reopened since).
+        standing: Per finding id, the decision that stands (the latest, unless reopened since).
         history: Per finding id, every decision about it, oldest first.
         rules: The rules in force (exclusions and allowed passages not lifted), oldest first.
     """
 
-    standing: dict[str, FindingDecision] = field(default_factory=dict)
+    standing: dict[str, Decision] = field(default_factory=dict)
     history: dict[str, tuple[Decision, ...]] = field(default_factory=dict)
     rules: tuple[Decision, ...] = ()
 
     @classmethod
     def of(cls, decisions: Sequence[Decision]) -> Review:
         """Read decisions in the order they were made (later ones override earlier ones)."""
-        standing: dict[str, FindingDecision] = {}
+        standing: dict[str, Decision] = {}
         history: dict[str, list[Decision]] = {}
         rules: dict[str, Decision] = {}
         for d in decisions:
@@ -43,12 +43,18 @@ class Review:
                 if d.action is Action.REOPEN:
                     standing.pop(d.target, None)
                 else:
-                    standing[d.target] = FindingDecision(VERDICTS[d.action], d.by, d.at, d.note)
+                    standing[d.target] = d
         return cls(standing, {k: tuple(v) for k, v in history.items()}, tuple(rules.values()))
 
     def decided(self, finding: Finding) -> Finding:
         """The finding with its standing decision (or none)."""
-        return dataclasses.replace(finding, decision=self.standing.get(finding.id))
+        d = self.standing.get(finding.id)
+        made = None if d is None else FindingDecision(VERDICTS[d.action], d.by, d.at, d.note)
+        return dataclasses.replace(finding, decision=made)
+
+    def in_force(self) -> list[Decision]:
+        """The decisions that stand and the rules in force, in the order they were made."""
+        return sorted([*self.standing.values(), *self.rules], key=lambda d: d.at)
 
     def excludes(self, submission: Document, finding: Finding) -> bool:
         """Whether a rule says never to report this match of this submission."""

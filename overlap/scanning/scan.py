@@ -158,18 +158,14 @@ def scan(
     summaries = []
     least = settings.min_shared_words
     kept = [
-        [
-            f
-            for f in drop_shadowed(
-                t, [u.scored(idf) for u in pending] + common_phrasing(t, runs, least)
-            )
-            if not review.excludes(t.doc, f)
-        ]
+        drop_shadowed(t, [u.scored(idf) for u in pending] + common_phrasing(t, runs, least))
         for t, pending, runs in zip(batch.texts, found, batch.common, strict=True)
     ]
     for t, fs in zip(batch.texts, cluster_shared(batch.texts, kept), strict=True):
         fs = sorted(fs + unmatched_quotes(t, fs), key=lambda f: (f.start, f.end, f.source or ""))
-        fs = [review.decided(f) for f in fs]
+        # Excluded only now: text matched to an excluded source still shadows what others
+        # share of it, and a quotation of it is no unmatched quote.
+        fs = [review.decided(f) for f in fs if not review.excludes(t.doc, f)]
         findings.extend(fs)
         summaries.append(summary(t, fs, ()))
     return ScanResult(
