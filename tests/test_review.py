@@ -364,3 +364,18 @@ def test_a_job_stops_alerting_on_what_was_dismissed(tmp_path: Path) -> None:
     assert code == 0, err
     doc = json.loads((tmp_path / "r-2026-12-02" / "findings.json").read_text())
     assert {f["id"] for f in doc["findings"] if f["decision"] == "dismissed"} == set(high)
+
+
+def test_list_shows_notes_and_names_on_one_line_without_terminal_codes(tmp_path: Path) -> None:
+    store, week = make_week(tmp_path)
+    _, first = scan([week], store, tmp_path / "r1")
+    code, _, err = invoke("review", "dismiss", first["findings"][0]["id"], "--report",
+                          tmp_path / "r1", "--corpus", store, "--note", "two\nlines \x1b[31mred",
+                          "--by", "Zoë\u2028Ñ")  # fmt: skip
+    assert code == 0, err
+    code, out, _ = invoke("review", "list", "--corpus", store)
+    assert code == 0
+    assert "\x1b" not in out and "\u2028" not in out and len(out.strip().splitlines()) == 1
+    assert "two\\nlines \\x1b[31mred" in out and "Zoë\\u2028Ñ" in out
+    (d,) = read_decisions(CorpusStore.open(store))
+    assert d.note == "two\nlines \x1b[31mred"  # kept as typed

@@ -19,6 +19,7 @@ from overlap.cli.common import (
     out,
 )
 from overlap.errors import OverlapError
+from overlap.report.terminal import decision_line, one_line
 from overlap.review.acts import allow_passage, decide, exclude_source
 from overlap.review.decisions import Action, Decision
 from overlap.review.rules import Review
@@ -59,7 +60,7 @@ def _who(by: str | None) -> str:
 def _print(made: list[Decision], what: str) -> None:
     for d in made:
         target = d.target or d.source_path or "passage"
-        out.print(f"{what} {target} (decision {d.id})", markup=False, highlight=False)
+        out.print(one_line(f"{what} {target} (decision {d.id})"), markup=False, highlight=False)
 
 
 def _decide(
@@ -226,10 +227,4 @@ def review_list(
     if not decisions:
         out.print("no decisions", markup=False, highlight=False)
     for d in decisions:
-        what = d.target or d.source_path or (d.passage or "")[:40].replace("\n", " ")
-        out.print(
-            f"{d.id}  {d.action:<14} {what}  {d.by} {d.at}  {d.note}",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
-        )
+        out.print(decision_line(d), markup=False, highlight=False, soft_wrap=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from rich.text import Text
 
 from overlap.model import Finding, Kind, ScanResult, Severity
 from overlap.report.kinds import kind_words
+from overlap.review.decisions import Action, Decision
 
 
 def short_names(paths: Iterable[str]) -> dict[str, str]:
@@ -236,3 +238,24 @@ def findings_table(result: ScanResult, limit: int = 50) -> Fitted:
         return table
 
     return Fitted(build, blocks)
+
+
+def one_line(text: str) -> str:
+    r"""Text for one terminal line: control characters shown as escapes (``\n``, ``\x1b``).
+
+    A note or a name typed by someone must not move the cursor or colour the terminal.
+    """
+    out = []
+    for char in text:
+        if unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+            out.append(repr(char)[1:-1])
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def decision_line(d: Decision) -> str:
+    """One recorded review decision as ``overlap review list`` prints it."""
+    what = d.target or d.source_path or (d.passage or "")[:40]
+    scope = f" (term {d.term})" if d.action is Action.EXCLUDE_SOURCE and d.term else ""
+    return one_line(f"{d.id}  {d.action:<14} {what}{scope}  {d.by} {d.at}  {d.note}")
