@@ -18,8 +18,11 @@ CASE_CSS = """
 .facts dt, .settings dt { color: var(--muted); }
 .facts dd, .settings dd { margin: 0; overflow-wrap: anywhere; min-width: 0; }
 .settings { columns: 3 19em; column-gap: 28px; margin: 8px 0 4px; font-size: 12.5px; }
-.settings div { display: flex; gap: 10px; break-inside: avoid; padding: 1px 0; }
-.settings dt { flex: 0 0 13em; }
+.settings div { display: flex; gap: 10px; break-inside: avoid; padding: 1px 0;
+  border-bottom: 1px dotted var(--line); }
+.settings dt { flex: 1 1 auto; }
+.settings dd { flex: 0 0 auto; white-space: nowrap; }
+.settings .code { font-size: inherit; word-break: normal; overflow-wrap: normal; }
 .facts .flag-notes { margin: 0; }
 .raw { color: var(--muted); font-size: 12.5px; }
 .code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono",
@@ -62,7 +65,11 @@ CASE_CSS = """
   .hl, .chip, .tag, ins, del, .glyph { -webkit-print-color-adjust: exact;
     print-color-adjust: exact; }
   .side { background: #fff; }
-  .finding { border-left-width: 4px; }
+  .side blockquote { font-size: 10.5pt; line-height: 1.55; }
+  .finding { border-left-width: 4px; padding: 10px 14px; }
+  .settings { columns: 3; column-gap: 18px; font-size: 8.5pt; }
+  .facts { font-size: 10pt; }
+  h2 { margin-top: 22px; }
 }
 """
 
