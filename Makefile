@@ -8,11 +8,12 @@ SET    ?= ../shared/data/attribution-dev
 PAN    ?= ../shared/data/pan13-text-alignment-training-corpus-2013-01-21
 CHROMIUM ?= chromium
 SHOTS    ?= reports/screenshots
+CASES    ?= reports/case
 # Flags that let headless chromium run as root in a container and stay off the network.
 CHROMIUM_FLAGS := --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 	--disable-background-networking --disable-component-update --disable-sync --hide-scrollbars
 
-.PHONY: install install-paraphrase demo test test-fast lint fuzz bench bench-copies bench-scale eval eval-pan clean report-screenshot
+.PHONY: install install-paraphrase demo test test-fast lint fuzz bench bench-copies bench-scale eval eval-pan clean report-screenshot case-pdf
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +59,30 @@ report-screenshot: demo
 		--screenshot=$(abspath $(SHOTS))/submission.png file://$(abspath .)/$$page 2>/dev/null; \
 	status=$$?; rm -rf $$profile; exit $$status
 	@ls -l $(SHOTS)/overview.png $(SHOTS)/submission.png
+
+# The case file of one demo submission (w08: a copy, a passage shared with w03, look-alike
+# letters) printed to PDF by headless chromium, with a PNG of the page on screen and, where
+# pdftoppm is installed (apt-get install -y poppler-utils), a PNG of every printed page.
+case-pdf: demo
+	@command -v $(CHROMIUM) >/dev/null || \
+		{ echo "error: case-pdf needs chromium: apt-get install -y chromium" >&2; exit 2; }
+	mkdir -p $(CASES)
+	rm -f $(CASES)/w08-page-*.png
+	$(BIN)/overlap case corpus/demo/week/w08.txt --report reports/demo --corpus $(STORE) \
+		--out $(CASES)/w08.html
+	@profile=$$(mktemp -d) && \
+	$(CHROMIUM) $(CHROMIUM_FLAGS) --user-data-dir=$$profile/a --no-pdf-header-footer \
+		--print-to-pdf=$(abspath $(CASES))/w08.pdf file://$(abspath $(CASES))/w08.html \
+		2>/dev/null && \
+	$(CHROMIUM) $(CHROMIUM_FLAGS) --user-data-dir=$$profile/b --window-size=1280,2400 \
+		--screenshot=$(abspath $(CASES))/w08.png file://$(abspath $(CASES))/w08.html 2>/dev/null; \
+	status=$$?; rm -rf $$profile; exit $$status
+	@if command -v pdftoppm >/dev/null; then \
+		pdftoppm -r 80 -png $(CASES)/w08.pdf $(CASES)/w08-page && ls $(CASES)/w08-page-*.png; \
+	else echo "pdftoppm not found (apt-get install -y poppler-utils): no PNG of the printed pages"; fi
+	@$(BIN)/python -c "import sys; from pypdf import PdfReader; \
+		print(sys.argv[1] + ':', len(PdfReader(sys.argv[1]).pages), 'pages')" $(CASES)/w08.pdf
+	@ls -l $(CASES)/w08.html $(CASES)/w08.pdf $(CASES)/w08.png
 
 test: install
 	$(BIN)/pytest

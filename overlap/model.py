@@ -364,3 +364,7 @@ class ScanResult:
     #: The corpus store the scan read, as it was given (for commands a report prints, such as
     #: ``overlap review --corpus``); None when unknown. Not part of the findings contract.
     store: str | None = field(default=None, repr=False)
+    #: What the scan read of that store: ``state`` (a digest of its manifest), ``covers``
+    #: (what the digest covers) and ``updated_at``; see :mod:`overlap.store.state`. None
+    #: when unknown. Not part of the findings contract.
+    store_state: dict[str, object] | None = field(default=None, repr=False)

@@ -13,6 +13,7 @@ COMMANDS = [
     [],
     ["scan"],
     ["run"],
+    ["case"],
     ["corpus"],
     ["corpus", "add"],
     ["corpus", "remove"],

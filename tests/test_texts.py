@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -65,6 +66,11 @@ def test_write_texts_round_trips_offsets(tmp_path: Path) -> None:
             "submission",
             len(document.text),
         )
+        assert entry["sha256"] == hashlib.sha256(written.encode("utf-8")).hexdigest()
+        for key in ("title", "year", "term", "submitted_at"):
+            assert entry[key] == getattr(document, key)
+        assert entry["authors"] == list(document.authors)
+    assert index["store"] is None
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         ["index.json", *(Path(e["path"]).name for e in index["documents"].values())]
     )
@@ -87,3 +93,35 @@ def test_write_texts_error_is_typed(tmp_path: Path) -> None:
     (tmp_path / "out").write_text("a file where the folder should be")
     with pytest.raises(OverlapError, match="cannot write texts"):
         write_texts([doc("a.txt")], tmp_path / "out")
+
+
+def test_the_index_keeps_metadata_and_what_the_scan_read_of_the_store(tmp_path: Path) -> None:
+    source = Document(
+        id="5555555555555555",
+        path="sources/okafor.pdf",
+        role=Role.SOURCE,
+        text="caf\u00e9 \u2014 a source",
+        authors=("Okafor, N.", "Lund, B."),
+        year="2021",
+        title="Listening <well>",
+    )
+    post = doc("prior/p1.txt", "a post", "6666666666666666", term="Fall 2024")
+    post = Document(**{**vars(post), "role": Role.PRIOR, "submitted_at": "2024-10-01T09:00:00"})
+    store = {"path": "corpus/store", "state": "ab" * 32, "updated_at": "2025-01-01T00:00:00+00:00"}
+    folder = write_texts([source, post], tmp_path, store=store)
+    index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    assert index["store"] == store
+    entry = index["documents"][source.id]
+    assert (entry["title"], entry["authors"], entry["year"]) == (
+        "Listening <well>",
+        ["Okafor, N.", "Lund, B."],
+        "2021",
+    )
+    assert entry["sha256"] == hashlib.sha256(source.text.encode("utf-8")).hexdigest()
+    assert entry["sha256"] == hashlib.sha256((tmp_path / entry["path"]).read_bytes()).hexdigest()
+    entry = index["documents"][post.id]
+    assert (entry["role"], entry["term"], entry["submitted_at"]) == (
+        "prior",
+        "Fall 2024",
+        "2024-10-01T09:00:00",
+    )

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from overlap.cli.case import case
 from overlap.cli.corpus import corpus_app
 from overlap.cli.evaluate import eval_app
 from overlap.cli.review import review_app
@@ -37,6 +38,7 @@ def options(
 
 app.command()(scan)
 app.command("run")(run)
+app.command("case")(case)
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(eval_app, name="eval")
 app.add_typer(review_app, name="review")

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from overlap.errors import InputError
-from overlap.model import ScanResult
+from overlap.model import Document, ScanResult
 from overlap.report.files import REPORT_FILES, write_atomic, write_report
 from overlap.report.html import write_html
 from overlap.report.html.site import PAGES_FOLDER
@@ -90,14 +90,28 @@ def check_report_folder(
     _check_replaceable(real, out)
 
 
+def _texts_of(result: ScanResult) -> list[Document]:
+    """The documents whose texts a report keeps: the submissions, then what findings point to."""
+    pointed = {f.source for f in result.findings if f.source is not None}
+    others = [d for i, d in result.documents.items() if i in pointed]
+    return [result.documents[s.id] for s in result.submissions] + others
+
+
+def _store_read(result: ScanResult) -> dict[str, object] | None:
+    """What the scan read of the corpus store: its path and state, or None when unknown."""
+    if result.store is None:
+        return None
+    return {"path": result.store, **(result.store_state or {})}
+
+
 def write_report_folder(result: ScanResult, out: Path) -> ScanResult:
-    """Write findings/submissions tables, the submissions' texts and the HTML report to ``out``.
+    """Write findings/submissions tables, the extracted texts and the HTML report to ``out``.
 
     The new report replaces the folder whole (a second writer of ``out`` waits its turn), so
     the folder always holds one whole report. Strings that are not valid Unicode are written
     as :func:`~overlap.report.printable.printable_result` shows them. The texts are taken
-    from ``result.documents``, so a pseudonymised result writes pseudonymised names
-    everywhere.
+    from ``result.documents`` (the submissions', and those of the documents findings point
+    to), so a pseudonymised result writes pseudonymised names everywhere.
 
     Returns:
         The result as written (printable), for the caller to print the same.
@@ -110,7 +124,7 @@ def write_report_folder(result: ScanResult, out: Path) -> ScanResult:
     result = printable_result(result)
     with replacing(out, _check_replaceable, _carried) as fresh:
         write_report(result, fresh)
-        write_texts([result.documents[s.id] for s in result.submissions], fresh)
+        write_texts(_texts_of(result), fresh, store=_store_read(result))
         write_html(result, fresh)
         marker = {
             "schema": MARKER_SCHEMA,

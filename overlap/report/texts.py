@@ -6,10 +6,11 @@ from a .docx, .pdf or post, not of the file the user gave; these files are that 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from overlap.errors import OverlapError
@@ -64,18 +65,47 @@ def _previous(folder: Path) -> set[str]:
         return set()
 
 
-def write_texts(documents: Iterable[Document], out: Path) -> Path:
+def text_digest(text: str) -> str:
+    """SHA-256 (hex) of a text as compared and written: its UTF-8 bytes."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def index_entry(document: Document, name: str) -> dict[str, object]:
+    """What ``index.json`` says of one document whose text is in ``texts/<name>``."""
+    return {
+        "path": f"{TEXTS_FOLDER}/{name}",
+        "file": document.path,
+        "student": document.student,
+        "role": document.role.value,
+        "chars": len(document.text),
+        "sha256": text_digest(document.text),
+        "title": document.title,
+        "authors": list(document.authors),
+        "year": document.year,
+        "term": document.term,
+        "submitted_at": document.submitted_at,
+    }
+
+
+def write_texts(
+    documents: Iterable[Document], out: Path, *, store: Mapping[str, object] | None = None
+) -> Path:
     """Write each document's text to ``out/texts/<stem>-<id>.txt`` and an ``index.json``.
 
     Texts are UTF-8 with line endings as extracted, so reading one back with
     ``newline=""`` gives the exact string that offsets index. ``index.json`` maps each
     document id to ``path`` (the text file, relative to ``out``), ``file`` (the document's
-    path as in findings.json), ``student``, ``role`` and ``chars``. Text files that a
-    previous run's index listed and this run does not are removed; nothing else is.
+    path as in findings.json), ``student``, ``role``, ``chars``, ``sha256`` (of the text's
+    UTF-8 bytes, the file's exact content), and the metadata ``title``, ``authors`` (a
+    list), ``year``, ``term`` and ``submitted_at`` (null when unknown). Its ``store`` is
+    what the scan read of the corpus store (``path``, ``state``, ``covers``,
+    ``updated_at``; see :mod:`overlap.store.state`), or null. Text files that a previous
+    run's index listed and this run does not are removed; nothing else is.
 
     Args:
         documents: The documents of a scan (submissions, sources, prior posts).
         out: The report folder.
+        store: What the scan read of the corpus store, recorded as given.
 
     Returns:
         The ``texts`` folder.
@@ -94,14 +124,13 @@ def write_texts(documents: Iterable[Document], out: Path) -> Path:
             name = text_file_name(document)
             write_atomic(folder / name, document.text)
             stale.discard(name)
-            entries[document.id] = {
-                "path": f"{TEXTS_FOLDER}/{name}",
-                "file": document.path,
-                "student": document.student,
-                "role": document.role.value,
-                "chars": len(document.text),
-            }
-        index = {"schema": SCHEMA, "encoding": "utf-8", "documents": entries}
+            entries[document.id] = index_entry(document, name)
+        index = {
+            "schema": SCHEMA,
+            "encoding": "utf-8",
+            "store": None if store is None else dict(store),
+            "documents": entries,
+        }
         write_atomic(folder / INDEX_NAME, json.dumps(index, indent=2))
         for name in stale:
             if name != INDEX_NAME and not name.startswith("."):

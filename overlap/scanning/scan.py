@@ -40,6 +40,7 @@ from overlap.semantic.encoder import Encoder
 from overlap.sketch.documents import term_frequencies
 from overlap.store.corpus import CorpusStore
 from overlap.store.decisions import read_decisions
+from overlap.store.state import store_state
 
 #: Called as ``progress(stage, done, total)``.
 Progress = Callable[[str, int, int], None]
@@ -177,4 +178,5 @@ def scan(
         documents={d.id: d for d in [*submissions, *others.values()]},
         candidates=tuple(sorted(candidates)),
         store=str(store.root),
+        store_state=store_state(store),
     )
