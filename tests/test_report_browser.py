@@ -6,17 +6,21 @@ Needs Debian's ``chromium`` (``apt-get install -y chromium``; another binary wit
 
 from __future__ import annotations
 
+import html
+import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 
 from overlap.model import ScanResult
 from overlap.report.html.site import page_name
+from overlap.report.html.style import COPY_SCRIPT
 from tests.hostile import BROKEN_NAME, IMG, PWNED, SCRIPT, Page, build_report
 
 FLAGS = [
@@ -40,12 +44,13 @@ def chromium() -> str | None:
     return found or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 
 
-def dump_doms(binary: str, pages: list[Path]) -> list[str]:
+def dump_doms(binary: str, pages: list[Path], extra: Sequence[str] = ()) -> list[str]:
     """The DOM of each page after it loaded and ran its scripts, all browsers in parallel."""
+    flags = [*FLAGS, *extra, "--dump-dom"]
     with tempfile.TemporaryDirectory(prefix="overlap-chromium-") as profiles:
         procs = [
             subprocess.Popen(
-                [binary, *FLAGS, f"--user-data-dir={profiles}/{i}", "--dump-dom", p.as_uri()],
+                [binary, *flags, f"--user-data-dir={profiles}/{i}", p.as_uri()],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
                 text=True,
@@ -62,8 +67,8 @@ def dump_doms(binary: str, pages: list[Path]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def dump_dom(tmp_path_factory: pytest.TempPathFactory) -> DumpDom:
-    """Render pages in chromium; skip the module where it cannot run, after checking that a
+def browser(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The chromium to run; skip the module where it cannot run, after checking that a
     payload like ours does run in it when nothing stops it (so the checks below mean
     something)."""
     binary = chromium()
@@ -76,9 +81,15 @@ def dump_dom(tmp_path_factory: pytest.TempPathFactory) -> DumpDom:
     except (OSError, RuntimeError, subprocess.TimeoutExpired) as exc:
         pytest.skip(f"chromium cannot run here: {exc}")
     assert f"<title>{PWNED}</title>" in dom, "a payload must run in an unprotected page"
+    return binary
+
+
+@pytest.fixture(scope="module")
+def dump_dom(browser: str) -> DumpDom:
+    """Render pages in chromium."""
 
     def render(pages: list[Path]) -> list[Page]:
-        return [Page(dom) for dom in dump_doms(binary, pages)]
+        return [Page(dom) for dom in dump_doms(browser, pages)]
 
     return render
 
@@ -131,8 +142,82 @@ def test_demo_report_renders_and_hostile_posts_run_nothing(
         assert PWNED not in page.title.replace(SCRIPT, "").replace(IMG, "")
         body = page.all("body")[0]
         assert "data-pwned" not in body
-        assert not page.all("img") and not page.all("script")
+        assert not page.all("img")
+        assert len(page.all("script")) == 1 and page.scripts == [COPY_SCRIPT]  # its own alone
         assert not [a for a in page.all("a") if a["href"].startswith("javascript:")]
         assert len(page.all("mark", "hl")) >= 2 and page.all("section", "theirs")
     shown = "".join(hostile[0].text)
     assert SCRIPT in shown and IMG in shown
+
+
+#: A page (not ours) that loads a report page in a frame, clicks every Copy button in it as a
+#: person would, and writes what happened into its own DOM: how many buttons there were and
+#: showed, what each said after its click, and any error the page's script raised.
+CLICKER = """<!DOCTYPE html><title>clicker</title><body><pre id="result"></pre>
+<iframe id="frame" src="{src}"></iframe>
+<script>
+var frame = document.getElementById("frame");
+frame.addEventListener("load", function () {{
+  var out = document.getElementById("result"), errors = [];
+  try {{
+    var win = frame.contentWindow, doc = frame.contentDocument;
+    win.addEventListener("error", function (e) {{ errors.push(String(e.message)); }});
+    win.addEventListener("unhandledrejection", function (e) {{ errors.push(String(e.reason)); }});
+    var buttons = Array.prototype.slice.call(doc.querySelectorAll("button.copy"));
+    var shown = buttons.filter(function (b) {{ return !b.hidden; }}).length;
+    buttons.forEach(function (b) {{ b.click(); }});
+    setTimeout(function () {{
+      var said = Array.prototype.map.call(doc.querySelectorAll(".copied"),
+        function (s) {{ return s.textContent; }});
+      out.textContent = JSON.stringify({{buttons: buttons.length, shown: shown, said: said,
+        errors: errors, selected: String(win.getSelection())}});
+    }}, 500);
+  }} catch (e) {{
+    out.textContent = JSON.stringify({{errors: [String(e)]}});
+  }}
+}});
+</script></body>
+"""
+
+
+@pytest.mark.slow
+def test_copy_buttons_show_with_script_work_from_disk_and_hide_without(
+    browser: str, dump_dom: DumpDom, report: tuple[Path, ScanResult], tmp_path: Path
+) -> None:
+    out, result = report
+    subs = {Path(s.path).name: s for s in result.submissions}
+    page = out / "submissions" / page_name(subs["w08.txt"])
+    commands = 2 * sum(f.submission == subs["w08.txt"].id for f in result.findings)
+    # the page's own script shows a Copy button beside each command
+    (shown,) = dump_dom([page])
+    buttons = shown.all("button", "copy")
+    assert len(buttons) == commands > 0
+    assert not [b for b in buttons if "hidden" in b]
+    assert shown.all("body")[0].get("data-copy") == "ready"
+    # clicked, each button copies the command or selects it, and the script raises nothing
+    clicker = tmp_path / "clicker.html"
+    clicker.write_text(CLICKER.format(src=page.as_uri()), encoding="utf-8")
+    (dom,) = dump_doms(
+        browser, [clicker], ["--allow-file-access-from-files", "--virtual-time-budget=5000"]
+    )
+    found = re.search(r'<pre id="result">(.*?)</pre>', dom, re.S)
+    assert found, dom
+    clicked = json.loads(html.unescape(found.group(1)))
+    assert clicked["errors"] == []
+    assert clicked["buttons"] == clicked["shown"] == commands
+    assert len(clicked["said"]) == commands
+    assert set(clicked["said"]) <= {"Copied", "Select and copy"} and all(clicked["said"])
+    if "Select and copy" in clicked["said"]:  # the last command is left selected to copy
+        assert clicked["selected"].startswith("overlap review ")
+    # where the page's script cannot run (here: a policy that allows none), the buttons stay
+    # hidden and the commands are there to select
+    blocked = tmp_path / "blocked.html"
+    source = page.read_text(encoding="utf-8")
+    policy = re.sub(r"script-src &#x27;sha256-[^&]+&#x27;", "script-src &#x27;none&#x27;", source)
+    assert policy != source
+    blocked.write_text(policy, encoding="utf-8")
+    (still,) = dump_dom([blocked])
+    buttons = still.all("button", "copy")
+    assert len(buttons) == commands and all("hidden" in b for b in buttons)
+    assert "data-copy" not in still.all("body")[0]
+    assert len(still.all("code", "line")) == commands

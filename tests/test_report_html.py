@@ -32,7 +32,7 @@ from overlap.report.html.legend import legend
 from overlap.report.html.markup import attrs, content_security_policy, page_href
 from overlap.report.html.segments import Close, Open, Run, split
 from overlap.report.html.site import Site, page_name
-from overlap.report.html.style import CSS, SORT_SCRIPT
+from overlap.report.html.style import COPY_SCRIPT, CSS, SORT_SCRIPT
 from overlap.report.html.text import excerpt, highlighted
 from overlap.text.tokens import tokenise
 from tests.hostile import BROKEN_NAME, IMG, LINK, PWNED, SCRIPT, Page, build_report
@@ -243,10 +243,15 @@ def test_hostile_strings_are_text_everywhere(hostile: tuple[Path, ScanResult]) -
 
 
 def test_each_page_allows_only_its_own_style_and_script(hostile: tuple[Path, ScanResult]) -> None:
-    out, _ = hostile
+    out, result = hostile
+    found = {f.submission for f in result.findings}
+    pages = {page_name(s): s.id in found for s in result.submissions}
+    assert any(pages.values()) and not all(pages.values())  # pages with cards and without
     for path in [out / "index.html", *(out / "submissions").glob("*.html")]:
         page = Page(path.read_text(encoding="utf-8"))
-        script = SORT_SCRIPT if path.name == "index.html" else None
+        script = (
+            SORT_SCRIPT if path.name == "index.html" else COPY_SCRIPT if pages[path.name] else None
+        )
         assert page.styles == [CSS]
         assert page.scripts == ([script] if script else [])
         (meta,) = [m for m in page.all("meta") if m.get("http-equiv") == "Content-Security-Policy"]

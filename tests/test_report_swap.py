@@ -78,11 +78,11 @@ def test_two_writers_of_one_folder_take_turns(
     paused, second_done = threading.Event(), threading.Event()
     real = folder.write_html
 
-    def stalling(result: ScanResult, where: Path) -> object:
+    def stalling(result: ScanResult, where: Path, *, report: str | None = None) -> object:
         if result.submissions == first.submissions:
             paused.set()
             second_done.wait(timeout=1.0)  # the second writer's whole run fits in here
-        return real(result, where)
+        return real(result, where, report=report)
 
     monkeypatch.setattr(folder, "write_html", stalling)
     writer = threading.Thread(target=write_report_folder, args=(first, out))
@@ -151,7 +151,7 @@ def test_a_killed_writer_is_tidied_and_a_report_it_moved_aside_is_put_back(
     (tmp_path / ".out.lock").write_text('{"pid": 2, "host": "h", "since": "s"}')
     new = scanned(layout, "c", tmp_path / "scratch")
 
-    def broken(*args: object) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise OverlapError("cannot write the HTML report: disk full")
 
     with pytest.MonkeyPatch.context() as patch:
@@ -174,7 +174,7 @@ def test_an_interrupted_run_leaves_no_half_report_and_the_next_takes_its_name(
     spec = load_job(site / "pipelines" / "weekly.toml")
     day = date(2025, 3, 7)
 
-    def interrupted(*args: object) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patch:

@@ -3,6 +3,7 @@
 import io
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,15 @@ from typer.testing import CliRunner
 
 from overlap.cli import app
 from overlap.cli.common import out as stdout_console
-from overlap.model import Evidence, Finding, Kind, ScanResult, SubmissionSummary
+from overlap.model import (
+    Evidence,
+    Finding,
+    FindingDecision,
+    Kind,
+    ScanResult,
+    SubmissionSummary,
+    Verdict,
+)
 from overlap.report.kinds import kind_words
 from overlap.report.terminal import findings_table, short_names, summary_table
 
@@ -213,3 +222,78 @@ def test_scan_prints_the_tables_in_80_columns(
     assert sorted((r[0], r[2], r[5]) for r in rows) == sorted(
         (f["severity"], f["evidence"] or "", str(f["words"])) for f in document["findings"]
     )
+
+
+DISMISSED = FindingDecision(Verdict.DISMISSED, "Ana Ruiz", "2025-02-11T09:14:00+00:00", "why")
+CONFIRMED = FindingDecision(Verdict.CONFIRMED, "Ana Ruiz", "2025-02-12T16:05:00+00:00", "why")
+
+
+def decided() -> ScanResult:
+    """The hard cases, the longest copy dismissed and the edited copy confirmed."""
+    scan = result()
+    verdicts = {"id0": CONFIRMED, "id1": DISMISSED}  # high and low
+    findings = tuple(replace(f, decision=verdicts.get(f.submission)) for f in scan.findings)
+    return replace(scan, findings=findings)
+
+
+def rendered(scan: ScanResult, width: int) -> str:
+    console = Console(width=width, file=io.StringIO(), record=True)
+    console.print(summary_table(scan))
+    console.print(findings_table(scan))
+    return console.export_text()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_decisions_are_marked_and_dismissed_findings_counted_apart(width: int) -> None:
+    scan = decided()
+    text = rendered(scan, width)
+    assert max(len(line) for line in text.splitlines()) <= width
+    assert "…" not in text
+    (gone,) = [f for f in scan.findings if f.dismissed]
+    (kept,) = [f for f in scan.findings if f.decision and not f.dismissed]
+    if width >= 80:
+        found = cells(text, "Overlapping passages", FINDINGS, key=0)
+        kinds = [" ".join(row[1].split()) for row in found]
+        # the dismissed finding comes last, whatever its severity; each says its decision
+        assert kinds[-1] == f"{kind_words(gone)} — dismissed"
+        assert f"{kind_words(kept)} — confirmed" in kinds
+        assert sum("—" in k for k in kinds) == 2
+        rows = cells(text, "Submissions by similarity", SUMMARY, key=2)
+        subs = sorted(scan.submissions, key=lambda s: (-s.similarity, -s.overlap, s.path))
+        for row, s in zip(rows, subs, strict=True):
+            flags = [f"flag: {flag.replace('_', ' ')}" for flag in s.flags]
+            kind = CASES[int(s.id[2:])][1].replace("_", " ")
+            counted = "1 dismissed" if s.id == gone.submission else f"1 {kind}"
+            assert row[5].splitlines() == [counted, *flags]
+    else:
+        heads = [line for line in text.splitlines() if line and not line.startswith(" ")]
+        assert heads[-1].endswith(" — dismissed") and heads[-1].startswith(gone.severity.value)
+        assert sum(h.endswith(" — confirmed") for h in heads) == 1
+        assert "findings: 1 dismissed" in " ".join(text.split())
+
+
+def test_dismissed_findings_come_last() -> None:
+    def finding(i: int, kind: Kind, decision: FindingDecision | None) -> Finding:
+        return Finding("s", kind, i, i + 5, "x", "o", "o.txt", 0, 5, 50 - i, 1.0, 1.0,
+                       decision=decision)  # fmt: skip
+
+    findings = (
+        finding(0, Kind.UNATTRIBUTED_COPY, DISMISSED),
+        finding(1, Kind.MISSING_QUOTATION_MARKS, None),
+        finding(2, Kind.UNATTRIBUTED_COPY, CONFIRMED),
+    )
+    subs = (SubmissionSummary("s", "wk/s.txt", None, 100, 0.5, 0.5),)
+    text = rendered(ScanResult({}, "2025-02-10T08:00:00+00:00", subs, findings), 80)
+    found = cells(text, "Overlapping passages", FINDINGS, key=0)
+    # the confirmed copy, the low finding, then the dismissed copy, longer as it is
+    assert [(row[0], " ".join(row[1].split()), row[5]) for row in found] == [
+        ("high", "unattributed copy — confirmed", "48"),
+        ("low", "missing quotation marks", "49"),
+        ("high", "unattributed copy — dismissed", "50"),
+    ]
+    summary = cells(text, "Submissions by similarity", SUMMARY, key=2)
+    assert summary[0][5].splitlines() == [
+        "1 missing quotation marks",
+        "1 unattributed copy",
+        "1 dismissed",
+    ]

@@ -125,7 +125,7 @@ def write_report_folder(result: ScanResult, out: Path) -> ScanResult:
     with replacing(out, _check_replaceable, _carried) as fresh:
         write_report(result, fresh)
         write_texts(_texts_of(result), fresh, store=_store_read(result))
-        write_html(result, fresh)
+        write_html(result, fresh, report=str(out))
         marker = {
             "schema": MARKER_SCHEMA,
             "generated_at": result.generated_at,

@@ -31,3 +31,11 @@ def kind_words(f: Finding, names: Mapping[Kind, str] | None = None) -> str:
     """
     name = names[f.kind] if names is not None else f.kind.value.replace("_", " ")
     return ", ".join((name, *also_wrong(f)))
+
+
+def decided(f: Finding) -> str:
+    """What a finding's label adds for its standing decision: `` — dismissed``, or nothing.
+
+    The word itself says it, so the mark reads without colour and to screen readers.
+    """
+    return f" — {f.decision.decision.value}" if f.decision else ""

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from overlap.model import Finding, Kind, ScanResult, Severity
-from overlap.report.kinds import kind_words
+from overlap.report.kinds import decided, kind_words
 from overlap.review.decisions import Action, Decision
 
 
@@ -133,15 +133,25 @@ def _table(title: str) -> Table:
 
 
 def summary_table(result: ScanResult) -> Fitted:
-    """One row per submission, most similar first: counts per finding kind, then its flags."""
+    """One row per submission, most similar first: counts per finding kind, then its flags.
+
+    Findings a person dismissed are counted apart (``2 dismissed``), not by kind.
+    """
     kinds: dict[str, Counter[str]] = {}
+    dismissed: Counter[str] = Counter()
     for f in result.findings:
-        kinds.setdefault(f.submission, Counter())[_words(f.kind)] += 1
+        if f.dismissed:
+            dismissed[f.submission] += 1
+        else:
+            kinds.setdefault(f.submission, Counter())[_words(f.kind)] += 1
     names = short_names(s.path for s in result.submissions)
     rows: list[tuple[str, str, tuple[str, str, str], list[str]]] = []
     blocks: list[RenderableType] = []
     for s in sorted(result.submissions, key=lambda s: (-s.similarity, -s.overlap, s.path)):
-        found = [f"{n} {k}" for k, n in sorted(kinds.get(s.id, Counter()).items())] or ["-"]
+        found = [f"{n} {k}" for k, n in sorted(kinds.get(s.id, Counter()).items())]
+        if dismissed[s.id]:
+            found.append(f"{dismissed[s.id]} dismissed")
+        found = found or ["-"]
         found += [f"flag: {_words(flag)}" for flag in s.flags]
         figures = (str(s.words), f"{s.similarity:.0%}", f"{s.overlap:.0%}")
         rows.append((names[s.path], s.student or "", figures, found))
@@ -180,14 +190,16 @@ def findings_table(result: ScanResult, limit: int = 50) -> Fitted:
 
     Each passage's character range stands under its document's name, kinds are in words
     (``unattributed copy``) and long names fold rather than being cut, so the table reads in
-    an 80-column terminal; in a narrower one each finding is a block of lines.
+    an 80-column terminal; in a narrower one each finding is a block of lines. A finding a
+    person decided about says so under its kind (``— dismissed``); the dismissed ones come
+    last, dimmed.
     """
     names = short_names(
         [s.path for s in result.submissions]
         + [f.source_path for f in result.findings if f.source_path]
     )
     paths = {s.id: s.path for s in result.submissions}
-    ordered = sorted(result.findings, key=lambda f: (-f.severity.rank, -f.words))
+    ordered = sorted(result.findings, key=lambda f: (f.dismissed, -f.severity.rank, -f.words))
     rows: list[tuple[Finding, Text, str, str | None, tuple[str, str, str]]] = []
     blocks: list[RenderableType] = []
     for f in ordered[:limit]:
@@ -199,6 +211,7 @@ def findings_table(result: ScanResult, limit: int = 50) -> Fitted:
         head = Text.assemble(severity, f"  {kind_words(f)}")
         if f.evidence:
             head.append(f", {f.evidence}")
+        head.append(decided(f))
         found = (
             f"{theirs} chars {f.source_start}-{f.source_end}"
             if theirs
@@ -227,11 +240,12 @@ def findings_table(result: ScanResult, limit: int = 50) -> Fitted:
                 source = Group(Name(theirs), CharRange(f.source_start, f.source_end))
             table.add_row(
                 severity,
-                kind_words(f),
+                "\n".join(filter(None, (kind_words(f), decided(f).strip()))),
                 str(f.evidence or ""),
                 Group(Name(mine), CharRange(f.start, f.end)),
                 source,
                 *scores,
+                style="dim" if f.dismissed else None,
             )
         if len(ordered) > limit:
             table.caption = f"{len(ordered) - limit} more in findings.json"

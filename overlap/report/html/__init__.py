@@ -1,7 +1,8 @@
-"""The HTML report: index.html and one page per submission, self-contained and script-free.
+"""The HTML report: index.html and one page per submission, self-contained.
 
-Pages open from disk with a double click, load nothing from the network and escape every
-string that came from a submission, a source, metadata or a file name.
+Pages open from disk with a double click, load nothing from the network, run no script but
+their own (allowed by hash) and read the same without it, and escape every string that came
+from a submission, a source, metadata or a file name.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def _ours(name: str) -> bool:
     return _OUR_PAGE.fullmatch(name) is not None and all(map(is_name_char, name))
 
 
-def write_html(result: ScanResult, out: Path) -> list[Path]:
+def write_html(result: ScanResult, out: Path, *, report: str | None = None) -> list[Path]:
     """Write ``index.html`` and ``submissions/<name>.html`` for each submission into ``out``.
 
     Pages of submissions that a previous run into the same folder wrote and this run does
@@ -34,6 +35,9 @@ def write_html(result: ScanResult, out: Path) -> list[Path]:
     Args:
         result: A scan result; its ``documents`` supply the texts shown.
         out: The report folder.
+        report: The report folder as the scan was given it, for the ``overlap review``
+            commands each finding's card shows (``out`` may be a folder it is written in
+            before being swapped in); None shows a placeholder.
 
     Returns:
         The pages written, the overview first.
@@ -41,7 +45,7 @@ def write_html(result: ScanResult, out: Path) -> list[Path]:
     Raises:
         OverlapError: The folder or a page cannot be written.
     """
-    site = Site.of(result)
+    site = Site.of(result, report)
     folder = out / PAGES_FOLDER
     written = [out / "index.html"]
     try:

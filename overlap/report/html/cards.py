@@ -6,9 +6,10 @@ from overlap.model import Document, Evidence, Finding, FindingQuote, Kind, Role
 from overlap.report.html.characters import disguises
 from overlap.report.html.citing import citation_ranges, citation_words
 from overlap.report.html.diff import WordDiff, diff_html, word_diff
-from overlap.report.html.legend import diff_key, finding_help, kind_class, marker
+from overlap.report.html.legend import decision_class, diff_key, finding_help, kind_class, marker
 from overlap.report.html.markup import attrs, css_class, esc, page_href
 from overlap.report.html.page import span, when
+from overlap.report.html.review import decision_line, review_section
 from overlap.report.html.site import Site
 from overlap.report.html.text import Marked, excerpt
 from overlap.report.kinds import also_wrong
@@ -113,7 +114,6 @@ def _quote(quote: FindingQuote) -> str:
 
 def _scores(f: Finding) -> str:
     scores = [
-        ("finding id", f.id),
         ("words", str(f.words)),
         ("characters", span(f.start, f.end)),
     ]
@@ -227,9 +227,10 @@ def card(f: Finding, number: int, site: Site) -> str:
         site: The report's shared names and numbers.
 
     Returns:
-        HTML: the kind and severity, what the match rests on, the scores, the passage beside
-        the text it matches (with context), for an edited copy or a paraphrase the two
-        compared word by word, and the parsed quotation and citation.
+        HTML: the kind and severity, the standing decision (who, when, why), what the match
+        rests on, the scores, the passage beside the text it matches (with context), for an
+        edited copy or a paraphrase the two compared word by word, the parsed quotation and
+        citation, and last the finding's id with the commands that decide it.
     """
     me, other = site.document(f.submission), site.document(f.source)
     diff, compared = None, ""
@@ -243,10 +244,12 @@ def card(f: Finding, number: int, site: Site) -> str:
         f"<header><h3>{esc(marker(number, f))}</h3>"
         f'<span class="sev sev-{css_class(f.severity.value)}">{esc(f.severity.value)}</span>'
         f'<a class="back"{attrs(href=f"#m{number}")}>↑ back to the text</a></header>'
+        f"{decision_line(f)}"
         f'<p class="help">{esc(finding_help(f))}</p>{_evidence(f, diff, named)}'
     )
+    classes = " ".join(c for c in ("finding", kind_class(f.kind), decision_class(f)) if c)
     return (
-        f"<article{attrs(class_=f'finding {kind_class(f.kind)}', id=f'f{number}')}>{head}"
+        f"<article{attrs(class_=classes, id=f'f{number}')}>{head}"
         f'{_scores(f)}<div class="sides">{_mine(f, me)}{_theirs(f, site, me, other)}</div>'
-        f"{compared}{_attribution(f, me, other)}</article>"
+        f"{compared}{_attribution(f, me, other)}{review_section(f, number, site)}</article>"
     )

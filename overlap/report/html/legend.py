@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from overlap.model import SEVERITY_OF, Finding, Kind, Severity
 from overlap.report.html.markup import attrs, css_class, esc
-from overlap.report.kinds import also_wrong, kind_words
+from overlap.report.kinds import also_wrong, decided, kind_words
 
 #: Short labels shown in markers, e.g. ``[1 unattributed copy]``.
 KIND_LABEL: dict[Kind, str] = {
@@ -60,6 +60,17 @@ FLAG_HELP: dict[str, str] = {
 }
 
 
+#: What the marks of review decisions mean, and how to make one.
+DECISIONS_NOTE = (
+    '<p class="note">A finding a person looked at and cleared is marked '
+    "<b>— dismissed</b> in its marker (<b>[1 unattributed copy — dismissed]</b>), greyed "
+    "and dashed in the text, and says on its card who dismissed it, when and why; it counts "
+    "toward neither the similarity nor the numbers of findings, which list it apart. One a "
+    "person upheld is marked <b>— confirmed</b> and counts as before. Each card gives the "
+    "finding's id and the <b>overlap review</b> commands that record a decision.</p>"
+)
+
+
 def diff_key(other: str = "the other text") -> str:
     """What the marks of a word-by-word comparison mean, with a sample of each, as HTML."""
     return (
@@ -91,8 +102,16 @@ def finding_help(f: Finding) -> str:
 
 
 def marker(number: int, f: Finding) -> str:
-    """The visible text of a finding's start marker: ``[1 unattributed copy]``."""
-    return f"[{number} {kind_label(f)}]"
+    """The visible text of a finding's start marker: ``[1 unattributed copy]``.
+
+    A finding a person decided about says so: ``[1 unattributed copy — dismissed]``.
+    """
+    return f"[{number} {kind_label(f)}{decided(f)}]"
+
+
+def decision_class(f: Finding) -> str:
+    """The CSS class of a finding's standing decision (``dismissed``), or ``""``."""
+    return css_class(f.decision.decision.value) if f.decision else ""
 
 
 def flag_list(flags: tuple[str, ...]) -> str:
@@ -136,5 +155,5 @@ def legend(kinds: set[Kind] | None = None) -> str:
         "<b>bold and underlined</b>. The card of an "
         f"edited copy or a paraphrase compares it with the other text word by word: {diff_key()}"
         "</p>"
-        "</section>"
+        f"{DECISIONS_NOTE}</section>"
     )

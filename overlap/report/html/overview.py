@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from overlap.model import Finding, Kind, Severity, SubmissionSummary
+from overlap.model import Finding, Kind, Severity, SubmissionSummary, Verdict
 from overlap.report.html.clusters import Cluster, Member, common_clusters, peer_clusters
 from overlap.report.html.legend import KIND_LABEL, colour_class, flag_list, legend
 from overlap.report.html.markup import attrs, esc, page_href
@@ -37,10 +37,17 @@ def _href(site: Site, submission: str, number: int | None = None) -> str:
 
 
 def _kinds(site: Site, s: SubmissionSummary, findings: list[Finding]) -> str:
-    """One chip per kind present, most severe first, linking to the first such finding."""
+    """One chip per kind present, most severe first, linking to the first such finding.
+
+    Dismissed findings are left out of the kinds and get a grey chip of their own.
+    """
     first: dict[Kind, int] = {}
     counts: Counter[Kind] = Counter()
+    dismissed: list[int] = []
     for n, f in enumerate(findings, start=1):
+        if f.dismissed:
+            dismissed.append(n)
+            continue
         first.setdefault(f.kind, n)
         counts[f.kind] += 1
     order = sorted(counts, key=lambda k: (-findings[first[k] - 1].severity.rank, k.value))
@@ -49,6 +56,11 @@ def _kinds(site: Site, s: SubmissionSummary, findings: list[Finding]) -> str:
         f"{counts[k]} {esc(KIND_LABEL[k])}</a>"
         for k in order
     ]
+    if dismissed:
+        href = _href(site, s.id, dismissed[0])
+        chips.append(
+            f"<a{attrs(class_='chip dismissed', href=href)}>{len(dismissed)} dismissed</a>"
+        )
     return (
         f'<div class="chips">{"".join(chips)}</div>' if chips else '<span class="zero">none</span>'
     )
@@ -64,7 +76,7 @@ def _flags(s: SubmissionSummary) -> str:
 def _row(site: Site, s: SubmissionSummary, short: str) -> str:
     doc = site.document(s.id)
     findings = site.findings.get(s.id, [])
-    per = Counter(f.severity for f in findings)
+    per = Counter(f.severity for f in findings if not f.dismissed)
     name = esc(s.student or s.path)
     submitted = doc.submitted_at if doc and doc.submitted_at else ""
     cells = [
@@ -211,13 +223,15 @@ def overview_page(site: Site) -> str:
         A self-contained page; its one script only adds sorting by other columns.
     """
     result = site.result
-    per = Counter(f.severity for f in result.findings)
-    review = sum(n for sev, n in per.items() if sev is not Severity.INFO)
+    per = Counter(f.severity for f in result.findings if not f.dismissed)
+    review = sum(1 for f in result.findings if f.counts)
+    verdicts = Counter(f.decision.decision for f in result.findings if f.decision)
     stats = [
         (len(result.submissions), "submissions"),
         (review, "findings to review"),
         *((per[s], f"{s.value}") for s in (Severity.HIGH, Severity.MEDIUM, Severity.LOW)),
         (per[Severity.INFO], "info"),
+        *((verdicts[v], v.value) for v in Verdict if verdicts[v]),
         (len(result.errors), "files not read"),
     ]
     clusters = peer_clusters(result)
@@ -234,8 +248,9 @@ def overview_page(site: Site) -> str:
         "<h2>Submissions, most similar first</h2>",
         '<p class="note">Similarity is the share of a submission\'s words inside findings that '
         "are not info; overlap is the share matched in another text, info findings included "
-        "(an unmatched quote matches no text and counts in neither). Open a submission to read "
-        "its text with every passage marked and shown beside its source.</p>",
+        "(an unmatched quote matches no text and counts in neither); findings a person "
+        "dismissed count in neither the similarity nor the numbers by severity. Open a "
+        "submission to read its text with every passage marked and shown beside its source.</p>",
         _table(site),
         f"<h2>Passages shared between students ({len(clusters)})</h2>",
         *(

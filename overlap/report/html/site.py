@@ -31,9 +31,12 @@ class Site:
     pages: dict[str, str]
     #: Submission id to its findings in reading order; a finding's number is its index + 1.
     findings: dict[str, list[Finding]]
+    #: The report folder as the scan was given it (for the commands a card shows); None
+    #: when the writer did not say.
+    report: str | None = None
 
     @classmethod
-    def of(cls, result: ScanResult) -> Site:
+    def of(cls, result: ScanResult, report: str | None = None) -> Site:
         """Number each submission's findings and name each submission's page."""
         findings: dict[str, list[Finding]] = {s.id: [] for s in result.submissions}
         for f in result.findings:
@@ -41,7 +44,7 @@ class Site:
         for fs in findings.values():
             fs.sort(key=reading_order)
         pages = {s.id: page_name(s) for s in result.submissions}
-        return cls(result, pages, findings)
+        return cls(result, pages, findings, report)
 
     def document(self, doc_id: str | None) -> Document | None:
         """A document of the scan by id, or None when the result does not carry it."""

@@ -1,7 +1,9 @@
-"""The report's one stylesheet and its one script (column sorting on the overview).
+"""The report's one stylesheet and its two scripts: sorting and copying commands.
 
-Both are inlined into each page and allowed by hash in the page's Content-Security-Policy;
-no page loads anything from anywhere. The pages read the same without the script.
+Each is inlined into the pages that use it and allowed by hash in the page's
+Content-Security-Policy; no page loads anything from anywhere. The pages read the same
+without script: the overview's table is sorted by similarity, and a card's commands are
+text to select (their Copy buttons stay hidden).
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ h3 { font-size: 16px; margin: 0; }
 .note { color: var(--muted); font-size: 13.5px; max-width: 60em; }
 .stats { display: flex; flex-wrap: wrap; gap: 10px; margin: 14px 0 4px; padding: 0;
   list-style: none; }
-.stats li { border: 1px solid var(--line); border-radius: 8px; padding: 8px 14px; min-width: 120px;
+.stats li { border: 1px solid var(--line); border-radius: 8px; padding: 8px 14px; min-width: 96px;
   background: var(--soft); }
 .stats b { display: block; font-size: 22px; font-variant-numeric: tabular-nums; }
 .stats span { color: var(--muted); font-size: 13px; }
@@ -164,7 +166,40 @@ del { text-decoration: line-through 1.5px; background: #fbdcd7; color: #5b636e; 
 .empty { color: var(--muted); font-style: italic; }
 details summary { cursor: pointer; color: var(--muted); }
 footer { margin-top: 48px; color: var(--muted); font-size: 12.5px; }
-@media print { .back, .crumbs { display: none; } .finding { break-inside: avoid; } }
+[hidden] { display: none !important; }
+.decision { margin: 6px 0 8px; padding: 5px 10px; border-left: 4px solid; border-radius: 4px;
+  font-size: 14px; overflow-wrap: anywhere; }
+.decision.dismissed { border-color: #8a9099; background: #f1f2f4; }
+.decision.confirmed { border-color: #1e7a3c; background: #e9f5ed; }
+.finding.dismissed { border-left: 6px dashed #9aa1ab; background: #fcfcfd; }
+.finding.dismissed h3, .finding.dismissed .sev { color: var(--muted); }
+mark.hl.dismissed, .finding.dismissed mark.hl { background: none;
+  text-decoration-color: #9aa1ab; text-decoration-thickness: 1.5px; }
+.tag.dismissed, .tag.dismissed.end { color: var(--muted); border: 1px dashed #9aa1ab; }
+a.tag.dismissed:hover, a.tag.dismissed:focus { background: var(--muted); color: #fff; }
+.chip.dismissed { border-left-color: #9aa1ab; background: #f1f2f4; color: var(--muted); }
+.review { margin-top: 14px; padding-top: 10px; border-top: 1px solid var(--line);
+  font-size: 13.5px; }
+.review h4 { margin: 0 0 4px; font-size: 12px; text-transform: uppercase; letter-spacing: .05em;
+  color: var(--muted); }
+.review code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas,
+  "DejaVu Sans Mono", monospace; font-size: 12.5px; }
+.fid { margin: 0 0 6px; color: var(--muted); }
+.fid code { color: var(--ink); user-select: all; }
+.cmd { display: flex; align-items: flex-start; gap: 8px; margin: 4px 0; }
+.cmd-what { flex: 0 0 4.5em; color: var(--muted); padding-top: 3px; }
+.cmd code.line { flex: 1 1 auto; min-width: 0; padding: 3px 8px; background: var(--soft);
+  border: 1px solid var(--line); border-radius: 4px; white-space: pre-wrap;
+  overflow-wrap: anywhere; user-select: all; }
+.copy { flex: 0 0 auto; font: inherit; font-size: 12.5px; padding: 3px 10px; cursor: pointer;
+  color: var(--ink); background: #fff; border: 1px solid #aab1ba; border-radius: 4px; }
+.copy:hover, .copy:focus-visible { border-color: var(--link); color: var(--link); }
+.copied { flex: 0 0 7.5em; color: var(--muted); font-size: 12.5px; padding-top: 3px; }
+.copy[hidden] + .copied { display: none; }
+.hint { margin: 6px 0 0; color: var(--muted); font-size: 12.5px; }
+@media (max-width: 640px) { .cmd { flex-wrap: wrap; } .cmd-what { flex-basis: 100%; } }
+@media print { .back, .crumbs, .copy, .copied { display: none; }
+  .finding { break-inside: avoid; } }
 """
     + _KINDS
     + "\n"
@@ -208,5 +243,53 @@ SORT_SCRIPT = """
     });
   });
   table.setAttribute("data-sortable", "ready");
+})();
+"""
+
+#: A Copy button beside each command of a card (hidden until this runs): the clipboard where
+#: the browser allows it, else the command selected and copied the old way, else selected for
+#: the reader to copy. Works on a page opened from disk.
+COPY_SCRIPT = """
+(function () {
+  function say(button, words) {
+    var status = button.nextElementSibling;
+    if (status) { status.textContent = words; }
+  }
+  function select(node) {
+    var range = document.createRange();
+    range.selectNodeContents(node);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+  function fallback(button, node) {
+    var copied = false;
+    try {
+      select(node);
+      copied = document.execCommand("copy");
+    } catch (error) {
+      copied = false;
+    }
+    say(button, copied ? "Copied" : "Select and copy");
+  }
+  var buttons = document.querySelectorAll("button[data-copy]");
+  Array.prototype.forEach.call(buttons, function (button) {
+    var node = document.getElementById(button.getAttribute("data-copy"));
+    if (!node) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      say(button, "");
+      var text = node.textContent;
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(
+          function () { say(button, "Copied"); },
+          function () { fallback(button, node); }
+        );
+      } else {
+        fallback(button, node);
+      }
+    });
+  });
+  document.body.setAttribute("data-copy", "ready");
 })();
 """

@@ -8,13 +8,19 @@ from typing import NamedTuple
 
 from overlap.model import Finding
 from overlap.report.html.characters import show
-from overlap.report.html.legend import kind_class, kind_label, marker
+from overlap.report.html.legend import decision_class, kind_class, kind_label, marker
 from overlap.report.html.markup import attrs, esc
 from overlap.report.html.segments import Close, Open, clamp, split
+from overlap.report.kinds import decided
 
 
 def _most_severe(findings: Sequence[Finding], active: tuple[int, ...]) -> int:
-    return min(active, key=lambda i: (-findings[i].severity.rank, i))
+    """The finding whose colour text inside several takes: one not dismissed, if any."""
+    return min(active, key=lambda i: (findings[i].dismissed, -findings[i].severity.rank, i))
+
+
+def _classes(f: Finding, *extra: str) -> str:
+    return " ".join(c for c in (*extra, kind_class(f.kind), decision_class(f)) if c)
 
 
 def highlighted(text: str, findings: Sequence[Finding], marks: dict[int, str]) -> str:
@@ -22,7 +28,8 @@ def highlighted(text: str, findings: Sequence[Finding], marks: dict[int, str]) -
 
     Finding ``i`` (numbered ``i + 1``) opens with a link ``[n kind]`` to ``#f<n>`` that has
     the id ``m<n>``, and closes with ``[end n]``. Text inside several findings takes the
-    colour of the most severe and an outline; its tooltip names them all.
+    colour of the most severe and an outline; its tooltip names them all. A dismissed
+    finding's marker says so and its text is greyed, unless a finding not dismissed covers it.
 
     Args:
         text: The submission's text.
@@ -34,20 +41,22 @@ def highlighted(text: str, findings: Sequence[Finding], marks: dict[int, str]) -
     for piece in pieces:
         if isinstance(piece, Open):
             f, n = findings[piece.index], piece.index + 1
-            tip = f"{kind_label(f)} ({f.severity.value}), {f.words} words"
-            link = attrs(class_=f"tag {kind_class(f.kind)}", id=f"m{n}", href=f"#f{n}", title=tip)
+            tip = f"{kind_label(f)} ({f.severity.value}), {f.words} words{decided(f)}"
+            link = attrs(class_=_classes(f, "tag"), id=f"m{n}", href=f"#f{n}", title=tip)
             out.append(f"<a{link}>{esc(marker(n, f))}</a>")
         elif isinstance(piece, Close):
             f, n = findings[piece.index], piece.index + 1
-            out.append(f'<span class="tag end {kind_class(f.kind)}">[end {n}]</span>')
+            out.append(f"<span{attrs(class_=_classes(f, 'tag', 'end'))}>[end {n}]</span>")
         elif not piece.active:
             out.append(show(text, piece.start, piece.end, marks))
         else:
             top = findings[_most_severe(findings, piece.active)]
-            names = "; ".join(f"{i + 1} {kind_label(findings[i])}" for i in piece.active)
+            names = "; ".join(
+                f"{i + 1} {kind_label(findings[i])}{decided(findings[i])}" for i in piece.active
+            )
             multi = " multi" if len(piece.active) > 1 else ""
             numbers = " ".join(str(i + 1) for i in piece.active)
-            classes = f"hl {kind_class(top.kind)}{multi}"
+            classes = _classes(top, "hl") + multi
             mark = attrs(class_=classes, title=names, data_findings=numbers)
             out.append(f"<mark{mark}>{show(text, piece.start, piece.end, marks)}</mark>")
     return "".join(out)
