@@ -531,3 +531,12 @@ def test_the_printed_case_file_keeps_every_passage_and_starts_each_finding_on_a_
     compared = {case.ann.id} | {f.source for f in findings if f.source}
     for doc_id in compared:
         assert hashlib.sha256(case.result.documents[doc_id].text.encode()).hexdigest() in whole
+
+
+def test_a_case_file_shows_no_review_commands(case: Case) -> None:
+    """A case file is a record for a panel: the report's review commands are left out."""
+    page = page_of(case)
+    assert "overlap review" not in page and "--note" not in page
+    assert "overlap review dismiss" in (case.report / "index.html").read_text() or any(
+        "overlap review dismiss" in p.read_text() for p in case.report.rglob("*.html")
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -110,7 +112,7 @@ def case_file(
         findings=mine,
         documents={d.id: d for d in docs},
     )
-    site = Site.of(result)
+    site = dataclasses.replace(Site.of(result), review_commands=False)
     findings = site.findings.get(summary.id, [])
     history = Review.of(decisions).history
     stamp = (written_at or datetime.now(UTC)).isoformat(timespec="seconds")
@@ -131,7 +133,7 @@ def case_file(
         "</header>",
         f"<section><h2>Findings ({len(findings)})</h2>{overview(findings, site)}</section>",
         f'<section class="case-textual"><h2>Text</h2>{text}'
-        f"{legend({f.kind for f in findings}) if findings else ''}</section>",
+        f"{legend({f.kind for f in findings}, commands=False) if findings else ''}</section>",
     ]
     parts += [
         finding_section(f, n, len(findings), site, history.get(f.id, ()))

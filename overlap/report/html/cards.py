@@ -230,7 +230,8 @@ def card(f: Finding, number: int, site: Site) -> str:
         HTML: the kind and severity, the standing decision (who, when, why), what the match
         rests on, the scores, the passage beside the text it matches (with context), for an
         edited copy or a paraphrase the two compared word by word, the parsed quotation and
-        citation, and last the finding's id with the commands that decide it.
+        citation, and last the finding's id with the commands that decide it (unless
+        ``site.review_commands`` is off).
     """
     me, other = site.document(f.submission), site.document(f.source)
     diff, compared = None, ""
@@ -248,8 +249,9 @@ def card(f: Finding, number: int, site: Site) -> str:
         f'<p class="help">{esc(finding_help(f))}</p>{_evidence(f, diff, named)}'
     )
     classes = " ".join(c for c in ("finding", kind_class(f.kind), decision_class(f)) if c)
+    review = review_section(f, number, site) if site.review_commands else ""
     return (
         f"<article{attrs(class_=classes, id=f'f{number}')}>{head}"
         f'{_scores(f)}<div class="sides">{_mine(f, me)}{_theirs(f, site, me, other)}</div>'
-        f"{compared}{_attribution(f, me, other)}{review_section(f, number, site)}</article>"
+        f"{compared}{_attribution(f, me, other)}{review}</article>"
     )

@@ -66,8 +66,12 @@ DECISIONS_NOTE = (
     "<b>— dismissed</b> in its marker (<b>[1 unattributed copy — dismissed]</b>), greyed "
     "and dashed in the text, and says on its card who dismissed it, when and why; it counts "
     "toward neither the similarity nor the numbers of findings, which list it apart. One a "
-    "person upheld is marked <b>— confirmed</b> and counts as before. Each card gives the "
-    "finding's id and the <b>overlap review</b> commands that record a decision.</p>"
+    "person upheld is marked <b>— confirmed</b> and counts as before."
+)
+#: How to make a review decision, for pages whose cards show the commands.
+COMMANDS_NOTE = (
+    " Each card gives the finding's id and the <b>overlap review</b> commands that record a "
+    "decision."
 )
 
 
@@ -128,11 +132,12 @@ def flag_notes(flags: tuple[str, ...]) -> str:
     return f'<ul class="flag-notes">{items}</ul>'
 
 
-def legend(kinds: set[Kind] | None = None) -> str:
+def legend(kinds: set[Kind] | None = None, *, commands: bool = True) -> str:
     """The legend: one row per kind (sample, severity, meaning), then what the marks mean.
 
     Args:
         kinds: The kinds to list (those on a page), most severe first; None lists all.
+        commands: Whether the page's cards show the review commands (a case file's do not).
     """
     listed = set(Kind) if kinds is None else kinds
     ordered = sorted(listed, key=lambda k: (-SEVERITY_OF[k].rank, list(Kind).index(k)))
@@ -155,5 +160,5 @@ def legend(kinds: set[Kind] | None = None) -> str:
         "<b>bold and underlined</b>. The card of an "
         f"edited copy or a paraphrase compares it with the other text word by word: {diff_key()}"
         "</p>"
-        f"{DECISIONS_NOTE}</section>"
+        f"{DECISIONS_NOTE}{COMMANDS_NOTE if commands else ''}</p></section>"
     )

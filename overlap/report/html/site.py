@@ -34,6 +34,9 @@ class Site:
     #: The report folder as the scan was given it (for the commands a card shows); None
     #: when the writer did not say.
     report: str | None = None
+    #: Whether cards end with the ``overlap review`` commands (not in a case file, which is
+    #: a record for people who do not run them).
+    review_commands: bool = True
 
     @classmethod
     def of(cls, result: ScanResult, report: str | None = None) -> Site:
