@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
