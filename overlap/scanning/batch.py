@@ -9,6 +9,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
+from overlap.align.screen import Grams, gram_keys
 from overlap.model import Document
 from overlap.scanning.common import CommonRun, common_bar, common_runs
 from overlap.scanning.prepared import Prepared
@@ -46,7 +47,14 @@ class ScanBatch:
 
     def __getstate__(self) -> dict[str, object]:
         # Key sets are rebuilt where they are used: shipping their bitmaps would cost 16 MiB.
-        return {k: v for k, v in self.__dict__.items() if k not in ("keyset", "content_keyset")}
+        rebuilt = ("keyset", "content_keyset", "grams")
+        return {k: v for k, v in self.__dict__.items() if k not in rebuilt}
+
+    @cached_property
+    def grams(self) -> Grams:
+        """The seed n-gram keys of every submission, for screening pairs before alignment."""
+        n = self.settings.seed_words
+        return Grams([gram_keys(t.hashes, n) for t in self.texts])
 
     @cached_property
     def keyset(self) -> KeySet:

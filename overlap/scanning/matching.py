@@ -16,7 +16,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
 from overlap.align.passages import Mode, align
+from overlap.align.screen import Grams, could_chain, gram_keys
 from overlap.model import Document, Passage, Role
 from overlap.scanning.batch import ScanBatch
 from overlap.scanning.candidates import candidate_pairs
@@ -24,6 +28,8 @@ from overlap.scanning.findings import Unscored, unscored_finding
 from overlap.scanning.prepared import Prepared
 from overlap.settings import Settings
 from overlap.store.corpus import CorpusStore
+from overlap.text.shingles import word_hashes
+from overlap.text.tokens import normalised_words
 
 #: Submission pairs per shard of peer alignment.
 PEER_SHARD = 256
@@ -80,27 +86,73 @@ def _kept(sub: Prepared, p: Passage, least: int, shared: bool) -> bool:
     )
 
 
+def screened(
+    a: Grams, b: Grams, pairs: Sequence[tuple[int, int, int]], settings: Settings
+) -> list[bool]:
+    """Which pairs ``(index into a, index into b, shared content keys)`` to align.
+
+    A pair the sentence pass looks at whatever its runs (shared content keys cluster, see
+    :func:`aligned`) is always aligned; the others only where runs of the same words could
+    make a passage (:func:`overlap.align.screen.could_chain`): none is lost.
+    """
+    sentences = settings.scan_paraphrase
+    checked = [k for k, (_, _, keys) in enumerate(pairs) if not sentences or keys < PARAPHRASE_KEYS]
+    keep = [True] * len(pairs)
+    if checked:
+        rows = np.array([pairs[k][:2] for k in checked], dtype=np.int64)
+        mask = could_chain(
+            a,
+            b,
+            rows,
+            n=settings.seed_words,
+            max_gap=settings.max_gap,
+            min_words=settings.min_words,
+        )
+        for k, ok in zip(checked, mask.tolist(), strict=True):
+            keep[k] = ok
+    return keep
+
+
+def _hashes(doc: Document) -> npt.NDArray[np.uint64]:
+    return word_hashes(normalised_words(doc.text))
+
+
 def match_part(part: str, shared: tuple[CorpusStore, ScanBatch]) -> PartMatches:
-    """Candidates of one store part, aligned with their submissions: a worker's job."""
+    """Candidates of one store part, aligned with their submissions: a worker's job.
+
+    Pairs that cannot hold a passage are screened out first (:func:`screened`), so only the
+    documents of the rest are tokenised.
+    """
     store, batch = shared
     view = store.only([part])
     settings = batch.settings
     proposed = candidate_pairs(view, batch)
     stored = sum(t.num_rows for t in view.tables("documents", columns=["id"]))
     wanted = {doc_id for by_doc in proposed.values() for doc_id in by_doc}
-    others = {d.id: Prepared.of(d) for d in view.documents(wanted)} if wanted else {}
+    docs = {d.id: d for d in view.documents(wanted)} if wanted else {}
+    ids = sorted(docs)
+    index = {doc_id: k for k, doc_id in enumerate(ids)}
+    listed = [
+        (i, doc_id, keys)
+        for i, by_doc in sorted(proposed.items())
+        for doc_id, keys in sorted(by_doc.items())
+    ]
+    grams = Grams([gram_keys(_hashes(docs[d]), settings.seed_words) for d in ids])
+    keep = screened(batch.grams, grams, [(i, index[d], k) for i, d, k in listed], settings)
+    others = {d: Prepared.of(docs[d]) for (_, d, _), ok in zip(listed, keep, strict=True) if ok}
     found: list[tuple[int, str, Unscored]] = []
     pairs: list[tuple[int, str]] = []
-    for i, by_doc in sorted(proposed.items()):
+    for (i, doc_id, shared_keys), ok in zip(listed, keep, strict=True):
+        pairs.append((i, doc_id))
+        if not ok:
+            continue
         sub = batch.texts[i]
-        for doc_id, shared_keys in sorted(by_doc.items()):
-            other = others[doc_id]
-            shared_text = other.doc.role is not Role.SOURCE
-            least = settings.min_shared_words if shared_text else settings.min_words
-            for p in aligned(sub, other, shared_keys, settings):
-                if _kept(sub, p, least, shared_text):
-                    found.append((i, doc_id, unscored_finding(sub, other, p)))
-            pairs.append((i, doc_id))
+        other = others[doc_id]
+        shared_text = other.doc.role is not Role.SOURCE
+        least = settings.min_shared_words if shared_text else settings.min_words
+        for p in aligned(sub, other, shared_keys, settings):
+            if _kept(sub, p, least, shared_text):
+                found.append((i, doc_id, unscored_finding(sub, other, p)))
     pointed = sorted({doc_id for _, doc_id, _ in found})
     return PartMatches(tuple(found), tuple(others[d].doc for d in pointed), tuple(pairs), stored)
 
@@ -114,8 +166,12 @@ def match_peers(
 ) -> list[list[tuple[Unscored, Unscored]]]:
     """Passages each pair ``(i, j, shared keys)`` of submissions shares, a finding a side."""
     least = batch.settings.min_shared_words
-    out = []
-    for i, j, shared_keys in pairs:
+    out: list[list[tuple[Unscored, Unscored]]] = []
+    keep = screened(batch.grams, batch.grams, pairs, batch.settings)
+    for (i, j, shared_keys), ok in zip(pairs, keep, strict=True):
+        if not ok:
+            out.append([])
+            continue
         a, b = batch.texts[i], batch.texts[j]
         found = []
         for p in aligned(a, b, shared_keys, batch.settings):

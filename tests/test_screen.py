@@ -1,0 +1,113 @@
+"""The pair screen never drops a pair the aligner would find a passage in."""
+
+import random
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from overlap.align.passages import align
+from overlap.align.screen import MAX_SEEDS, Grams, could_chain, gram_keys
+from overlap.settings import Settings
+from overlap.text.shingles import word_hashes
+from overlap.text.tokens import normalised_words, tokenise
+
+SETTINGS = Settings()
+
+
+def screen(a_texts: list[str], b_texts: list[str], pairs: list[tuple[int, int]]) -> list[bool]:
+    n = SETTINGS.seed_words
+
+    def grams(texts: list[str]) -> Grams:
+        return Grams([gram_keys(word_hashes(normalised_words(t)), n) for t in texts])
+
+    mask = could_chain(
+        grams(a_texts),
+        grams(b_texts),
+        np.array(pairs, dtype=np.int64).reshape(-1, 2),
+        n=n,
+        max_gap=SETTINGS.max_gap,
+        min_words=SETTINGS.min_words,
+    )
+    return mask.tolist()
+
+
+def found(a: str, b: str) -> bool:
+    return bool(align(tokenise(a), tokenise(b), SETTINGS))
+
+
+def noise(rng: random.Random, words: list[str], n: int) -> str:
+    return " ".join(rng.choice(words) for _ in range(n))
+
+
+def test_a_copy_is_kept_and_stock_phrases_far_apart_are_not() -> None:
+    copy = "the reflection slowed the client down enough to hear her own reasons"
+    a = f"alpha beta gamma {copy} delta epsilon"
+    b = f"one two three four {copy} five six"
+    stock = "as well as the"  # shared, but 4 words, twice, far apart
+    c = f"{stock} w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 {stock} z1"
+    d = f"{stock} q1 q2 q3 q4 q5 q6 q7 q8 q9 q10 q11 q12 q13 q14 q15 {stock}"
+    assert screen([a, c], [b, d], [(0, 0), (1, 1), (0, 1), (1, 0)]) == [True, False, False, False]
+    assert found(a, b) and not found(c, d)
+
+
+def test_runs_chained_across_gaps_are_kept() -> None:
+    # Three runs of three words, each a few words apart: a chain of nine matched words.
+    a = "aa bb cc x1 x2 dd ee ff y1 y2 gg hh ii tail"
+    b = "aa bb cc z1 dd ee ff z2 z3 z4 gg hh ii end"
+    assert found(a, b)
+    assert screen([a], [b], [(0, 0)]) == [True]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 10**9), st.integers(2, 12), st.integers(0, 60))
+def test_never_drops_a_pair_with_a_passage(seed: int, vocabulary: int, copied: int) -> None:
+    """Small vocabularies make many short shared runs; planted copies make real passages."""
+    rng = random.Random(seed)
+    words = [f"w{i}" for i in range(vocabulary)] + [f"r{i}" for i in range(200)]
+    shared = noise(rng, words, copied)
+    a = f"{noise(rng, words, rng.randint(0, 80))} {shared} {noise(rng, words, rng.randint(0, 80))}"
+    b = f"{noise(rng, words, rng.randint(0, 80))} {shared} {noise(rng, words, rng.randint(0, 80))}"
+    if found(a, b):
+        assert screen([a], [b], [(0, 0)]) == [True]
+
+
+def test_many_pairs_at_once_match_one_at_a_time() -> None:
+    rng = random.Random(5)
+    common = [f"w{i}" for i in range(3)]
+    rare = [f"r{i}" for i in range(400)]
+    texts = [
+        " ".join(
+            rng.choice(common if rng.random() < 0.7 else rare) for _ in range(rng.randint(5, 120))
+        )
+        for _ in range(30)
+    ]
+    pairs = [(i, j) for i in range(30) for j in range(30) if i != j]
+    together = screen(texts, texts, pairs)
+    alone = [screen([texts[i]], [texts[j]], [(0, 0)])[0] for i, j in pairs]
+    assert together == alone
+    for (i, j), kept in zip(pairs, together, strict=True):
+        if found(texts[i], texts[j]):
+            assert kept
+    assert 0 < sum(together) < len(pairs)  # the case screens some pairs out, not all
+
+
+@pytest.mark.parametrize("text", ["", "one", "one two", "one two three"])
+def test_short_texts(text: str) -> None:
+    long = "one two three four five six seven eight nine ten eleven"
+    assert screen([text], [long], [(0, 0)]) == [found(text, long)]
+    assert screen([], [], []) == []
+
+
+def test_a_text_repeating_one_phrase_is_kept_unexpanded() -> None:
+    n = int(MAX_SEEDS**0.5) + 10
+    a = " ".join(["la"] * n)
+    assert screen([a], [a], [(0, 0)]) == [True]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=0, max_size=300))
+def test_normalised_words_are_the_tokens_norms(text: str) -> None:
+    """The screen hashes normalised_words; the aligner compares tokenise's norms."""
+    assert normalised_words(text) == list(tokenise(text).norms)
