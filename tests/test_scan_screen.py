@@ -13,6 +13,11 @@ from overlap.model import Role
 from overlap.report.contract import result_dict
 from overlap.scanning.scan import scan
 from overlap.store.corpus import CorpusStore
+from overlap.text.stopwords import STOPWORDS
+
+#: Copies made mostly of function words share too few content keys for the sentence pass:
+#: only runs of the same words find them, so they are the pairs the screen decides on.
+FUNCTION = sorted(w for w in STOPWORDS if w.isalpha())
 
 
 def zipf_posts(rng: np.random.Generator, n: int, words: int, vocabulary: int) -> list[str]:
@@ -27,15 +32,16 @@ def crowded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]
     rng = np.random.default_rng(3)
     prior = zipf_posts(rng, 400, 150, 5000)
     week = zipf_posts(rng, 40, 150, 5000)
-    for i in range(0, 40, 3):  # copies of 8 to 30 words from prior posts and from each other
+    for i in range(0, 40, 2):  # copies of 8 to 30 words from prior posts and from each other
+        phrase = [str(w) for w in rng.choice(FUNCTION, size=int(rng.integers(8, 31)))]
         words = prior[i * 7].split()
-        take = int(rng.integers(8, 31))
-        start = int(rng.integers(0, len(words) - take))
+        words[30:30] = phrase
+        prior[i * 7] = " ".join(words)
         mine = week[i].split()
-        mine[20:20] = words[start : start + take]
+        mine[20:20] = phrase
         week[i] = " ".join(mine)
-        if i + 1 < 40:
-            week[i + 1] = week[i + 1] + " " + " ".join(mine[:14])
+        if i + 1 < 40 and len(phrase) >= 12:
+            week[i + 1] = week[i + 1] + " " + " ".join(phrase)
     (root / "prior").mkdir()
     for i, text in enumerate(prior):
         (root / "prior" / f"p{i:03}.txt").write_text(text)
@@ -71,7 +77,7 @@ def test_screening_changes_nothing_found(
         doc.pop("generated_at")
         return doc
 
-    assert screened.findings and contract(screened) == contract(unscreened)
+    assert len(screened.findings) >= 10 and contract(screened) == contract(unscreened)
     assert screened.candidates == unscreened.candidates
     pairs, passed = sum(kept[0::2]), sum(kept[1::2])
     print(f"screened {pairs} pairs, aligned {passed}")
