@@ -76,6 +76,20 @@ class Grams:
         """The distinct keys, sorted (a batch's are computed once, for every part)."""
         return self._sorting[0]
 
+    @cached_property
+    def in_several(self) -> Mask:
+        """Which distinct keys more than one text holds (only those seed a pair of two texts)."""
+        lengths = np.diff(self.offsets)
+        text = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+        inverse = self._sorting[1]
+        order = np.lexsort((text, inverse))
+        key, owner = inverse[order], text[order]
+        fresh = np.ones(len(key), dtype=np.bool_)
+        fresh[1:] = (key[1:] != key[:-1]) | (owner[1:] != owner[:-1])
+        holders = np.bincount(key[fresh], minlength=len(self.distinct))
+        several: Mask = holders > 1
+        return several
+
     def having(self, wanted: Mask) -> Mask:
         """Which keys (rows) are among the distinct keys ``wanted`` flags."""
         return wanted[self._sorting[1]]
@@ -107,8 +121,11 @@ def _seeds(a: Grams, b: Grams, pairs: I64) -> tuple[I64, I64, I64, Mask]:
 
     Also which pairs have too many to expand (:data:`MAX_SEEDS`); their seeds are left out.
     """
-    a_shared = _members(a.distinct, b.distinct)
-    b_shared = _members(b.distinct, a.distinct)
+    if a is b:  # pairs of one set of texts (a batch's submissions): no key is checked twice
+        a_shared = b_shared = a.in_several
+    else:
+        a_shared = _members(a.distinct, b.distinct)
+        b_shared = _members(b.distinct, a.distinct)
     a_pair, a_row = _rows(a, pairs[:, 0], a.having(a_shared))
     b_pair, b_row = _rows(b, pairs[:, 1], b.having(b_shared))
     shift = np.uint64(_KEY_BITS)

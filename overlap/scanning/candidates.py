@@ -74,9 +74,17 @@ def _held_by_few(keys: npt.NDArray[np.uint64], docs: I64, most: int) -> npt.NDAr
     """Mask of the ``(key, doc)`` rows whose key at most ``most`` distinct documents hold."""
     if not len(keys):
         return np.zeros(0, dtype=np.bool_)
-    pairs = np.unique(np.stack([keys, docs.astype(np.uint64)], axis=1), axis=0)
-    held, count = np.unique(pairs[:, 0], return_counts=True)
-    return np.isin(keys, held[count > most], invert=True)
+    order = np.lexsort((docs, keys))
+    key, doc = keys[order], docs[order]
+    fresh = np.ones(len(key), dtype=np.bool_)
+    fresh[1:] = (key[1:] != key[:-1]) | (doc[1:] != doc[:-1])
+    # Each key's rows are together: count the distinct documents in each key's run.
+    starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+    holders = np.add.reduceat(fresh.astype(np.int64), starts)
+    lengths = np.diff(np.append(starts, len(key)))
+    out = np.empty(len(keys), dtype=np.bool_)
+    out[order] = np.repeat(holders <= most, lengths)
+    return out
 
 
 def peer_candidates(batch: ScanBatch) -> dict[tuple[int, int], int]:
