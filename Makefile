@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+comma  := ,
 STAMP  := $(VENV)/.installed
 STORE  ?= corpus/store
 SET    ?= ../shared/data/attribution-dev
@@ -117,8 +118,10 @@ bench-copies: install
 
 # 200,000 generated prior posts built and 500 scanned on a local Dask cluster, then on the
 # local engine; ~4 GB of scratch space in $TMPDIR, deleted afterwards (about 4 minutes).
+# Stores of 20,000 and 200,000 posts (and SIZE=N more) built and scanned with both engines.
+# Generated posts are kept in reports/bench-scale between runs.
 bench-scale: install
-	$(BIN)/python benchmarks/bench_scale.py
+	$(BIN)/python benchmarks/bench_scale.py --sizes 20000,200000$(if $(SIZE),$(comma)$(SIZE))
 
 eval: install
 	$(BIN)/overlap eval attribution $(SET)

@@ -1,11 +1,18 @@
-"""Scale figures for `make bench-scale`: a 200,000-post store built and scanned on Dask.
+"""Scale figures for `make bench-scale`: stores of 20,000 to 1,000,000 posts built and scanned.
 
-Generates prior posts (default 200,000 of ~400 words, Zipf-distributed words as in
-`make bench`) and a week of posts (500), some copying passages from prior posts or from each
-other. Then, on a local Dask cluster of ``--workers`` single-threaded worker processes, it
-builds the store (``corpus add --engine dask``) and scans the week against it (``scan
---engine dask``), each run as the command line runs it, in a fresh client process; and the
-same with the local engine (a process pool of ``--workers``) for comparison.
+For each size (``--sizes``; `make bench-scale SIZE=N` adds N), generates prior posts (~400
+words, Zipf-distributed words as in `make bench`) and a week of posts (500), some copying
+passages from prior posts or from each other. Generated posts are kept in ``--cache`` between
+runs (a size is generated once); the scratch space needed is printed first, and a run the disk
+cannot hold is refused. Then, on a local Dask cluster of ``--workers`` single-threaded worker
+processes, it builds the store (``corpus add --engine dask``) and scans the week against it
+(``scan --engine dask``), each run as the command line runs it, in a fresh client process;
+and the same with the local engine (a process pool of ``--workers``).
+
+Per size and engine it prints: build words/s, store bytes per stored word, scan seconds,
+the scan's CPU utilisation (user + system time of the client and its workers over wall time),
+peak memory, and the store read during the scan (the store's part files, all of which a scan
+reads, over the scan's seconds).
 
 Peak memory: the client's is its own peak RSS (the scheduler runs in another process, as it
 would on a cluster); each Dask worker's is read in the worker (``VmHWM``, as ``getrusage``
@@ -23,7 +30,6 @@ import multiprocessing as mp
 import os
 import resource
 import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -55,6 +61,7 @@ def _run(name: str, root: str, engine: dict[str, Any], queue: Any) -> None:
     base, spec = Path(root), EngineSpec(**engine)
     tag = engine["name"]
     t0 = time.perf_counter()
+    cpu0 = _cpu()
     if name == "build":
         report = add_to_corpus([base / "prior"], Role.PRIOR, base / f"store-{tag}", engine=spec)
         figures: dict[str, Any] = {"words": report.words, "documents": report.added}
@@ -66,9 +73,17 @@ def _run(name: str, root: str, engine: dict[str, Any], queue: Any) -> None:
             "with_findings": len({f.submission for f in result.findings}),
         }
     figures["seconds"] = time.perf_counter() - t0
+    figures["cpu_seconds"] = _cpu() - cpu0  # the local pool's workers: they have ended
     figures["client_peak"] = peak_rss()
     figures["pool_peak"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     queue.put(figures)
+
+
+def _cpu() -> float:
+    """User and system seconds of this process and its ended children."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def run_client(name: str, root: Path, engine: dict[str, Any]) -> dict[str, Any]:
@@ -88,72 +103,93 @@ def findings_doc(path: Path) -> str:
     return json.dumps(doc, sort_keys=True)
 
 
+#: Scratch space per stored post: its text (~2.6 KB), the generator's copy, and one store
+#: at a time (~14 KB measured at 200,000 posts); with room to spare.
+BYTES_PER_POST = 24_000
+
+
+def _worker_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def corpus(cache: Path, size: int, args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
+    """The generated posts of one size, from the cache or written to it (once)."""
+    root = cache / f"prior{size}-week{args.week}-words{args.words}"
+    done = root / "planted.json"
+    if done.is_file():
+        return root, {"generate_seconds": "cached", **json.loads(done.read_text())}
+    shutil.rmtree(root, ignore_errors=True)  # an interrupted generation
+    t0 = time.perf_counter()
+    planted = write_corpus(root, size, args.week, args.words)
+    done.write_text(json.dumps({"planted_copies": planted}))
+    return root, {"generate_seconds": round(time.perf_counter() - t0, 1), "planted_copies": planted}
+
+
+def _engine_runs(root: Path, tag: str, engine: dict[str, Any], cluster: Any) -> dict[str, Any]:
+    figures: dict[str, Any] = {}
+    for name in ("build", "scan"):
+        before = sum(cluster.client.run(_worker_cpu).values()) if cluster else 0.0
+        got = run_client(name, root, engine)
+        if cluster:
+            workers = cluster.peak_memory()
+            got["cpu_seconds"] += sum(cluster.client.run(_worker_cpu).values()) - before
+            figures[f"{tag}_{name}_worker_peak_gib"] = round(max(workers.values()) / GIB, 3)
+            cluster.client.restart()  # fresh worker processes: the next run's peaks are its own
+        else:
+            figures[f"{tag}_{name}_pool_peak_gib"] = round(got["pool_peak"] / GIB, 3)
+        got.pop("pool_peak")
+        figures[f"{tag}_{name}_client_peak_gib"] = round(got.pop("client_peak") / GIB, 3)
+        figures[f"{tag}_{name}_cpu_utilisation"] = f"{got.pop('cpu_seconds') / got['seconds']:.0%}"
+        figures.update({f"{tag}_{name}_{k}": v for k, v in got.items()})
+    figures[f"{tag}_build_words_per_s"] = round(
+        figures[f"{tag}_build_words"] / figures[f"{tag}_build_seconds"]
+    )
+    store = root / f"store-{tag}"
+    parts = [
+        p
+        for d in ("bands", "content", "documents", "windows", "terms")
+        for p in (store / d).glob("*")
+    ]
+    part_bytes = sum(p.stat().st_size for p in parts)
+    store_bytes = sum(p.stat().st_size for p in store.rglob("*") if p.is_file())
+    figures[f"{tag}_store_gib"] = round(store_bytes / GIB, 2)
+    figures[f"{tag}_store_bytes_per_word"] = round(store_bytes / figures[f"{tag}_build_words"], 1)
+    figures[f"{tag}_scan_store_read_mb_per_s"] = round(
+        part_bytes / 1e6 / figures[f"{tag}_scan_seconds"]
+    )
+    shutil.rmtree(store)
+    return figures
+
+
 def measure(root: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """Build and scan one generated corpus with each engine; the figures."""
     from overlap.engine.dask import DaskEngine
 
     figures: dict[str, Any] = {"cores": len(os.sched_getaffinity(0)), "workers": args.workers}
-    t0 = time.perf_counter()
-    planted = write_corpus(root, args.prior, args.week, args.words)
-    figures["generate_seconds"] = round(time.perf_counter() - t0, 1)
-    figures["planted_copies"] = planted
-
-    t0 = time.perf_counter()
-    cluster = DaskEngine.start(None, args.workers)
-    figures["dask_cluster_start_seconds"] = round(time.perf_counter() - t0, 2)
-    dask = {"name": "dask", "scheduler": cluster.client.scheduler_info()["address"]}
-    try:
-        for name in ("build", "scan"):
-            got = run_client(name, root, dask)
-            workers = cluster.peak_memory()
-            figures[f"dask_{name}_client_peak_gib"] = round(got.pop("client_peak") / GIB, 3)
-            figures[f"dask_{name}_worker_peak_gib"] = round(max(workers.values()) / GIB, 3)
-            figures[f"dask_{name}_worker_peaks_gib"] = [round(v / GIB, 3) for v in workers.values()]
-            got.pop("pool_peak")
-            figures.update({f"dask_{name}_{k}": v for k, v in got.items()})
-            cluster.client.restart()  # fresh worker processes: the next run's peaks are its own
-    finally:
-        cluster.close()
-    figures["dask_build_words_per_s"] = round(
-        figures["dask_build_words"] / figures["dask_build_seconds"]
-    )
-    store_bytes = sum(p.stat().st_size for p in (root / "store-dask").rglob("*") if p.is_file())
-    figures["store_gib"] = round(store_bytes / GIB, 2)
-    shutil.rmtree(root / "store-dask")
+    if not args.skip_dask:
+        t0 = time.perf_counter()
+        cluster = DaskEngine.start(None, args.workers)
+        figures["dask_cluster_start_seconds"] = round(time.perf_counter() - t0, 2)
+        dask = {"name": "dask", "scheduler": cluster.client.scheduler_info()["address"]}
+        try:
+            figures.update(_engine_runs(root, "dask", dask, cluster))
+        finally:
+            cluster.close()
     if not args.skip_local:
-        local = {"name": "local", "workers": args.workers}
-        for name in ("build", "scan"):
-            got = run_client(name, root, local)
-            figures[f"local_{name}_client_peak_gib"] = round(got.pop("client_peak") / GIB, 3)
-            figures[f"local_{name}_pool_peak_gib"] = round(got.pop("pool_peak") / GIB, 3)
-            figures.update({f"local_{name}_{k}": v for k, v in got.items()})
-        figures["local_build_words_per_s"] = round(
-            figures["local_build_words"] / figures["local_build_seconds"]
+        figures.update(
+            _engine_runs(root, "local", {"name": "local", "workers": args.workers}, None)
         )
+    if not (args.skip_local or args.skip_dask):
         same = findings_doc(root / "report-dask") == findings_doc(root / "report-local")
         figures["findings_identical_dask_vs_local"] = same
     for key in list(figures):
-        if key.endswith("seconds"):
+        if key.endswith("seconds") and isinstance(figures[key], float):
             figures[key] = round(figures[key], 2)
     return figures
 
 
-def main() -> None:
-    """Generate the corpus, build and scan on both engines, print figures against targets."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--prior", type=int, default=200_000)
-    parser.add_argument("--week", type=int, default=500)
-    parser.add_argument("--words", type=int, default=400)
-    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
-    parser.add_argument("--dir", type=Path, default=None, help="work folder (a temporary one)")
-    parser.add_argument("--skip-local", action="store_true", help="only the Dask engine")
-    parser.add_argument("--json", action="store_true", help="print figures as JSON")
-    args = parser.parse_args()
-
-    with tempfile.TemporaryDirectory(prefix="overlap-scale-", dir=args.dir) as tmp:
-        figures = measure(Path(tmp), args)
-    if args.json:
-        print(json.dumps(figures, indent=2))
-        return
+def _print(figures: dict[str, Any]) -> None:
     for key, value in figures.items():
         target = TARGETS.get(key)
         verdict = ""
@@ -163,7 +199,54 @@ def main() -> None:
             verdict = f"   target {op} {goal:,}: {'met' if met else 'NOT met'}"
         number = isinstance(value, int | float) and not isinstance(value, bool)
         shown = f"{value:,}" if number else value
-        print(f"{key:<34}{shown}{verdict}")
+        print(f"{key:<38}{shown}{verdict}", flush=True)
+
+
+def main() -> None:
+    """Generate (or reuse) each corpus, build and scan it on both engines, print figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="20000,200000", help="stored posts, comma-separated")
+    parser.add_argument("--week", type=int, default=500)
+    parser.add_argument("--words", type=int, default=400)
+    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument(
+        "--cache", type=Path, default=Path("reports/bench-scale"), help="generated posts, kept"
+    )
+    parser.add_argument("--skip-local", action="store_true", help="only the Dask engine")
+    parser.add_argument("--skip-dask", action="store_true", help="only the local engine")
+    parser.add_argument("--json", action="store_true", help="print figures as JSON")
+    args = parser.parse_args()
+    try:
+        sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()})
+    except ValueError:
+        parser.error(f"--sizes: numbers separated by commas, got {args.sizes!r}")
+    if not sizes or min(sizes) < 1:
+        parser.error("--sizes: give at least one size of 1 post or more")
+    args.cache.mkdir(parents=True, exist_ok=True)
+    cached = {
+        s
+        for s in sizes
+        if (args.cache / f"prior{s}-week{args.week}-words{args.words}" / "planted.json").is_file()
+    }
+    need = sum(BYTES_PER_POST * s for s in sizes if s not in cached) + BYTES_PER_POST * max(sizes)
+    free = shutil.disk_usage(args.cache).free
+    print(f"scratch space: {args.cache.resolve()}: about {need / GIB:.1f} GiB needed, "
+          f"{free / GIB:.1f} GiB free", flush=True)  # fmt: skip
+    if need > free:
+        raise SystemExit(
+            f"error: not enough disk space in {args.cache} for sizes {sizes}: free space or "
+            "give --cache on a bigger disk"
+        )
+    results = {}
+    for size in sizes:
+        root, generated = corpus(args.cache, size, args)
+        figures = {"stored_posts": size, **generated, **measure(root, args)}
+        results[size] = figures
+        if not args.json:
+            _print(figures)
+            print(flush=True)
+    if args.json:
+        print(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":
