@@ -140,9 +140,11 @@ class KeySet:
         found = np.zeros(len(values), dtype=np.bool_)
         candidates = np.flatnonzero(maybe)
         if len(candidates) and len(self.sorted):
-            pos = np.searchsorted(self.sorted, values[candidates])
-            pos = np.minimum(pos, len(self.sorted) - 1)
-            found[candidates] = self.sorted[pos] == values[candidates]
+            wanted = values[candidates]
+            order = np.argsort(wanted)  # sorted needles search several times faster
+            wanted = wanted[order]
+            pos = np.minimum(np.searchsorted(self.sorted, wanted), len(self.sorted) - 1)
+            found[candidates[order]] = self.sorted[pos] == wanted
         return found
 
 
