@@ -18,9 +18,11 @@ from overlap.model import (
     FindingDecision,
     Kind,
     ScanResult,
+    Severity,
     SubmissionSummary,
     Verdict,
 )
+from overlap.report.brief import brief, middle_cut
 from overlap.report.kinds import kind_words
 from overlap.report.names import submission_names
 from overlap.report.terminal import findings_table, short_names, summary_table
@@ -297,3 +299,77 @@ def test_dismissed_findings_come_last() -> None:
         "1 unattributed copy",
         "1 dismissed",
     ]
+
+
+def many(n: int) -> ScanResult:
+    """``n`` submissions with long names, flags, findings of every kind, one dismissed."""
+    folder = "/srv/courses/psych-101/week 7/students"
+
+    def sub(i: int) -> SubmissionSummary:
+        name = f"{folder}/{'x' * (i % 50)}-submission-{i:05d}.docx"
+        return SubmissionSummary(f"s{i}", name, None, 300, (n - i) / n, (n - i) / n, FLAGS[: i % 3])
+
+    def finding(i: int, kind: Kind) -> Finding:
+        decision = DISMISSED if i == 0 else None
+        return Finding(f"s{i}", kind, 0, 50, "x", "o", "o.txt", 0, 50, 10, 1.0, 1.0,
+                       decision=decision)  # fmt: skip
+
+    subs = tuple(sub(i) for i in range(n))
+    findings = tuple(finding(i, list(Kind)[i % len(Kind)]) for i in range(0, n, 7))
+    return ScanResult({}, "2025-02-10T08:00:00+00:00", subs, findings)
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 120])
+def test_the_summary_fits_a_screen_whatever_the_batch(width: int) -> None:
+    scan = many(5000)
+    text = rendered_brief(scan, width)
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= width
+    if width >= 80:
+        assert len(lines) <= 40
+        # one line per submission, the 20 most similar: names cut in the middle, not folded
+        rule = next(n for n, line in enumerate(lines) if line.startswith("─"))
+        rows = lines[rule + 1 : rule + 21]
+        assert lines[rule + 21].startswith("Findings:")
+        names = submission_names(scan.submissions)
+        for row, s in zip(rows, scan.submissions[:20], strict=True):
+            head, cut, tail = row.split()[0].partition("…")
+            assert names[s.id].startswith(head) and names[s.id].endswith(tail)
+            assert cut or head == names[s.id]
+    words = " ".join(text.split())
+    assert "5000 submissions scanned" in words and "4980 more submissions" in words
+    live = [f for f in scan.findings if not f.dismissed]
+    for sev in Severity:
+        n = sum(f.severity is sev for f in live)
+        assert re.search(rf"\b{sev.value} +{n} ", text), (sev, n)
+    assert ", 1 dismissed (counted apart)" in words
+
+
+def rendered_brief(scan: ScanResult, width: int) -> str:
+    console = Console(width=width, file=io.StringIO(), record=True)
+    console.print(brief(scan))
+    return console.export_text()
+
+
+def test_a_small_batch_is_listed_whole_and_a_bad_top_is_refused() -> None:
+    scan = result()
+    text = rendered_brief(scan, 80)
+    assert "Submissions by similarity" in text and "more submissions" not in text
+    assert "overlap scan --all prints all 7 and every finding" in " ".join(text.split())
+    with pytest.raises(ValueError, match="top must be >= 1, got 0"):
+        brief(scan, top=0)
+
+
+@pytest.mark.parametrize(
+    ("name", "width", "shown"),
+    [
+        ("student_0400.txt", 16, "student_0400.txt"),
+        ("week7/students/student_0400.txt", 16, "week7/st…400.txt"),
+        ("Ignatius Vandersloot-Okafor", 12, "Ignati…kafor"),
+        ("abc", 1, "…"),
+        ("abc", 0, ""),
+        ("日本語の名前です", 9, "日本…です"),  # wide characters take two cells
+    ],
+)
+def test_names_are_cut_in_the_middle(name: str, width: int, shown: str) -> None:
+    assert middle_cut(name, width) == shown

@@ -20,7 +20,7 @@ from rich.text import Text
 
 from overlap.model import Kind, ScanResult, Severity
 from overlap.report.names import submission_names
-from overlap.report.terminal import SEVERITY_STYLE, by_similarity
+from overlap.report.terminal import SEVERITY_STYLE, Fitted, by_similarity
 
 #: Submissions the summary lists by default.
 TOP = 20
@@ -74,8 +74,12 @@ def _flags(flags: tuple[str, ...]) -> str:
     return ", ".join(_FLAG_WORDS.get(f, f.replace("_", " ")) for f in flags)
 
 
-def _top_table(result: ScanResult, top: int) -> Table:
-    """The ``top`` most similar submissions, one line each: figures and counts per severity."""
+def _top_table(result: ScanResult, top: int) -> Fitted:
+    """The ``top`` most similar submissions, one line each: similarity and counts per severity.
+
+    The flags column is left out when none of them has a flag. In a terminal too narrow for
+    the table, each submission is one line of words, folded where it must be.
+    """
     names = submission_names(result.submissions)
     per: dict[str, Counter[Severity]] = {}
     for f in result.findings:
@@ -87,28 +91,47 @@ def _top_table(result: ScanResult, top: int) -> Table:
         if len(shown) < len(result.submissions)
         else "Submissions by similarity"
     )
-    table = Table(
-        title=title,
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        collapse_padding=True,
-        pad_edge=False,
-    )
-    table.add_column("submission", ratio=1)
-    for head in ("similarity", "overlap", "high", "medium", "low", "info"):
-        table.add_column(head, justify="right", no_wrap=True)
-    table.add_column("flags", no_wrap=True, overflow="ellipsis", max_width=20)
+    flags = any(s.flags for s in shown)
+    blocks: list[RenderableType] = []
     for s in shown:
         counts = per.get(s.id, Counter())
-        table.add_row(
-            OneLine(names[s.id]),
-            f"{s.similarity:.0%}",
-            f"{s.overlap:.0%}",
-            *(str(counts[sev]) if counts[sev] else "-" for sev in _SEVERITIES),
-            _flags(s.flags),
+        found = ", ".join(f"{counts[sev]} {sev.value}" for sev in _SEVERITIES if counts[sev])
+        words = [f"{percent(s.similarity):>4}", names[s.id], found or "no findings"]
+        if s.flags:
+            words.append(f"flags: {_flags(s.flags)}")
+        blocks.append(Text("  ".join(words), overflow="fold"))
+
+    def build(compact: bool) -> Table:
+        table = Table(
+            title=title,
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            show_edge=False,
+            collapse_padding=True,
+            pad_edge=False,
         )
-    return table
+        table.add_column("submission", ratio=1)
+        for head in ("similarity", "high", "medium", "low", "info"):
+            table.add_column(head, justify="right", no_wrap=True)
+        if flags:  # narrower than the names, which tell the rows apart
+            table.add_column("flags", no_wrap=True, overflow="ellipsis", max_width=16)
+        for s in shown:
+            counts = per.get(s.id, Counter())
+            cells = [str(counts[sev]) if counts[sev] else "-" for sev in _SEVERITIES]
+            table.add_row(
+                OneLine(names[s.id]),
+                percent(s.similarity),
+                *cells,
+                *([_flags(s.flags)] if flags else []),
+            )
+        return table
+
+    return Fitted(build, blocks)
+
+
+def percent(share: float) -> str:
+    """A share as a whole percentage, as the report's pages show it (``<1%`` above 0)."""
+    return "<1%" if 0 < share < 0.005 else f"{share:.0%}"
 
 
 def _counts(result: ScanResult) -> list[RenderableType]:
@@ -180,7 +203,7 @@ def brief(result: ScanResult, top: int = TOP) -> RenderableType:
     with_findings = len({f.submission for f in result.findings if f.counts})
     totals = Text(
         f"{subs} submissions scanned: {with_findings} with findings to review, "
-        f"{subs - with_findings} without."
+        f"{subs - with_findings} with nothing to review."
     )
     parts: list[RenderableType] = [totals]
     if result.submissions:
