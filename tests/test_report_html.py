@@ -28,6 +28,7 @@ from overlap.report.html.cards import card
 from overlap.report.html.characters import disguises
 from overlap.report.html.clusters import peer_clusters
 from overlap.report.html.diff import Side, diff_html, word_diff
+from overlap.report.html.figure_style import OVERVIEW_CSS
 from overlap.report.html.legend import legend
 from overlap.report.html.markup import attrs, content_security_policy, page_href
 from overlap.report.html.overview import OVERVIEW_SCRIPT
@@ -264,11 +265,12 @@ def test_each_page_allows_only_its_own_style_and_script(hostile: tuple[Path, Sca
             if pages[path.name]
             else None
         )
-        assert page.styles == [CSS]
+        style = OVERVIEW_CSS if path.name == "index.html" else CSS
+        assert page.styles == [style]
         assert page.scripts == ([script] if script else [])
         (meta,) = [m for m in page.all("meta") if m.get("http-equiv") == "Content-Security-Policy"]
         policy = meta["content"]
-        assert policy == content_security_policy(CSS, script)
+        assert policy == content_security_policy(style, script)
         assert "default-src 'none'" in policy and "unsafe-inline" not in policy
         if script is None:
             assert "script-src 'none'" in policy

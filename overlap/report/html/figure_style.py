@@ -7,6 +7,8 @@ what colour says, so the pictures read in grey and in print.
 
 from __future__ import annotations
 
+from overlap.report.html.style import CSS
+
 FIGURE_CSS = """
 .figure { margin: 8px 0 4px; }
 .figure figcaption { margin-top: 6px; }
@@ -46,6 +48,8 @@ svg.chart { display: block; width: 100%; max-width: 960px; height: auto; overflo
 .chart .who { font-size: 11.5px; text-anchor: middle; fill: var(--link); }
 .chart .when { font-size: 10.5px; text-anchor: middle; fill: var(--muted); }
 .chart .more { font-size: 12px; text-anchor: middle; fill: var(--link); }
+.cluster { scroll-margin-top: 12px; }
+.cluster:target { box-shadow: 0 0 0 3px #ffd54a; }
 .outliers { columns: 2 18em; margin: 8px 0; padding-left: 24px; font-size: 14px; }
 .outliers .pct { min-width: 0; font-weight: 600; }
 table.counts { width: auto; margin-top: 6px; }
@@ -63,3 +67,6 @@ table.counts { width: auto; margin-top: 6px; }
 .filters output { font-weight: 700; color: var(--ink); font-variant-numeric: tabular-nums; }
 .filters .count { flex-basis: 100%; margin: 0; font-size: 13px; color: var(--muted); }
 """
+
+#: The overview's stylesheet: the report's, then its pictures' and filter's.
+OVERVIEW_CSS = CSS + FIGURE_CSS

@@ -17,19 +17,20 @@ from overlap.report.html.markup import attrs, esc
 
 
 def row_data(
-    s: SubmissionSummary, findings: Sequence[Finding], name: str
-) -> dict[str, str | float]:
+    s: SubmissionSummary, findings: Sequence[Finding], name: str, relative: str
+) -> dict[str, str | float | None]:
     """The attributes of a submission's table row that the filter reads.
 
-    Kinds are those of findings not dismissed; the name is matched in lower case against
-    the submission's name, its student and its path.
+    Kinds are those of findings not dismissed (none: no attribute, as for flags); what is
+    typed in the filter's name field is looked for, in lower case, in the submission's name,
+    its student and its path below the folder all submissions lie in.
     """
     kinds = sorted({f.kind.value for f in findings if not f.dismissed})
-    words = " ".join(dict.fromkeys(filter(None, (name, s.student, s.path))))
+    words = " ".join(dict.fromkeys(filter(None, (name, s.student, relative))))
     return {
         "data_similarity": round(s.similarity, 4),
-        "data_kinds": " ".join(kinds),
-        "data_flags": " ".join(s.flags),
+        "data_kinds": " ".join(kinds) or None,
+        "data_flags": " ".join(s.flags) or None,
         "data_name": words.lower(),
     }
 

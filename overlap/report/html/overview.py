@@ -1,4 +1,4 @@
-"""The overview page (index.html): every submission by similarity, shared passages, errors."""
+"""The overview page (index.html): the batch pictured, every submission, shared passages, errors."""
 
 from __future__ import annotations
 
@@ -6,126 +6,23 @@ import json
 from collections import Counter
 from collections.abc import Callable
 
-from overlap.model import Finding, Kind, Severity, SubmissionSummary, Verdict
+from overlap.model import Severity, Verdict
 from overlap.report.html.cluster_map import cluster_anchor, cluster_map
 from overlap.report.html.clusters import Cluster, Member, common_clusters, peer_clusters
 from overlap.report.html.distribution import spread_section
-from overlap.report.html.filters import FILTER_SCRIPT, filter_controls, row_data
-from overlap.report.html.legend import KIND_LABEL, colour_class, flag_list, legend
-from overlap.report.html.markup import attrs, esc, page_href
-from overlap.report.html.page import bar, page, percent, when
-from overlap.report.html.site import PAGES_FOLDER, Site
+from overlap.report.html.figure_style import OVERVIEW_CSS
+from overlap.report.html.filters import FILTER_SCRIPT, filter_controls
+from overlap.report.html.legend import legend
+from overlap.report.html.listing import naming_note, submissions_table
+from overlap.report.html.markup import attrs, esc
+from overlap.report.html.page import page, when
+from overlap.report.html.site import Site
 from overlap.report.html.style import SORT_SCRIPT
-from overlap.report.names import common_folder, relative_names
 
 #: The overview's one script: sorting by any column, then the filter.
 OVERVIEW_SCRIPT = SORT_SCRIPT + FILTER_SCRIPT
 #: Characters of a shared passage quoted in the overview.
 QUOTED_CHARS = 400
-
-_COLUMNS = [
-    ("Submission", "text", ""),
-    ("Submitted", "text", ""),
-    ("Words", "number", "num"),
-    ("Similarity", "number", "num"),
-    ("Overlap", "number", "num"),
-    ("High", "number", "num"),
-    ("Medium", "number", "num"),
-    ("Low", "number", "num"),
-    ("Info", "number", "num"),
-    ("Findings by kind", "", ""),
-]
-
-
-def _href(site: Site, submission: str, number: int | None = None) -> str:
-    fragment = f"f{number}" if number else None
-    return page_href(PAGES_FOLDER, site.pages[submission], fragment=fragment)
-
-
-def _kinds(site: Site, s: SubmissionSummary, findings: list[Finding]) -> str:
-    """One chip per kind present, most severe first, linking to the first such finding.
-
-    Dismissed findings are left out of the kinds and get a grey chip of their own.
-    """
-    first: dict[Kind, int] = {}
-    counts: Counter[Kind] = Counter()
-    dismissed: list[int] = []
-    for n, f in enumerate(findings, start=1):
-        if f.dismissed:
-            dismissed.append(n)
-            continue
-        first.setdefault(f.kind, n)
-        counts[f.kind] += 1
-    order = sorted(counts, key=lambda k: (-findings[first[k] - 1].severity.rank, k.value))
-    chips = [
-        f"<a{attrs(class_=f'chip {colour_class(k)}', href=_href(site, s.id, first[k]))}>"
-        f"{counts[k]} {esc(KIND_LABEL[k])}</a>"
-        for k in order
-    ]
-    if dismissed:
-        href = _href(site, s.id, dismissed[0])
-        chips.append(
-            f"<a{attrs(class_='chip dismissed', href=href)}>{len(dismissed)} dismissed</a>"
-        )
-    return (
-        f'<div class="chips">{"".join(chips)}</div>' if chips else '<span class="zero">none</span>'
-    )
-
-
-def _flags(s: SubmissionSummary) -> str:
-    """Flags and errors of a submission, under its name."""
-    errors = "".join(f'<div class="problem">{esc(e)}</div>' for e in s.errors)
-    flags = f'<div class="flags">{flag_list(s.flags)}</div>' if s.flags else ""
-    return flags + errors
-
-
-def _row(site: Site, s: SubmissionSummary, relative: str) -> str:
-    """A submission's row: its name, its figures, counts per severity and kinds.
-
-    Under a student's name stands the file; the row carries what the filter reads.
-    """
-    doc = site.document(s.id)
-    findings = site.findings.get(s.id, [])
-    per = Counter(f.severity for f in findings if not f.dismissed)
-    name = site.names[s.id]
-    file = (
-        f"<br><span{attrs(class_='path', title=s.path)}>{esc(relative)}</span>"
-        if name != relative
-        else ""
-    )
-    submitted = doc.submitted_at if doc and doc.submitted_at else ""
-    cells = [
-        f"<td{attrs(class_='name', data_value=name.lower())}>"
-        f'<a class="who"{attrs(href=_href(site, s.id), title=s.path)}>{esc(name)}</a>'
-        f"{file}{_flags(s)}</td>",
-        f'<td class="nowrap"{attrs(data_value=submitted)}>{esc(when(submitted))}</td>',
-        f'<td class="num"{attrs(data_value=s.words)}>{s.words}</td>',
-        f'<td class="num nowrap"{attrs(data_value=s.similarity)}>{bar(s.similarity)}'
-        f'<span class="pct">{esc(percent(s.similarity))}</span></td>',
-        f'<td class="num"{attrs(data_value=s.overlap)}>{esc(percent(s.overlap))}</td>',
-    ]
-    for sev in (Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO):
-        n = per[sev]
-        cells.append(f"<td{attrs(class_='num' if n else 'num zero', data_value=n)}>{n}</td>")
-    cells.append(f"<td>{_kinds(site, s, findings)}</td>")
-    return f"<tr{attrs(**row_data(s, findings, name))}>{''.join(cells)}</tr>"
-
-
-def _table(site: Site) -> str:
-    heads = []
-    for label, sort, cls in _COLUMNS:
-        sort_attr = sort or None
-        aria = "descending" if label == "Similarity" else None
-        heads.append(
-            f"<th{attrs(class_=cls or None, data_sort=sort_attr, aria_sort=aria)}>{esc(label)}</th>"
-        )
-    subs = sorted(site.result.submissions, key=lambda s: (-s.similarity, -s.overlap, s.path))
-    relative = relative_names(s.path for s in subs)
-    rows = "".join(_row(site, s, relative[s.path]) for s in subs)
-    return (
-        f'<table id="submissions"><thead><tr>{"".join(heads)}</tr></thead>'
-        f"<tbody>{rows}</tbody></table>"
-    )
 
 
 def _quoted(site: Site, member: Member) -> str:
@@ -144,7 +41,7 @@ def _member_href(site: Site) -> Callable[[Member], str | None]:
     def href(m: Member) -> str | None:
         if m.submission not in site.pages:
             return None
-        return _href(site, m.submission, site.number(m.finding))
+        return site.href(m.submission, site.number(m.finding))
 
     return href
 
@@ -204,7 +101,7 @@ def _common(site: Site, cluster: Cluster) -> str:
     items = []
     for name, m in sorted(named, key=lambda nm: nm[0]):
         number = site.number(m.finding)
-        link = _href(site, m.submission, number) if m.submission in site.pages else None
+        link = site.href(m.submission, number) if m.submission in site.pages else None
         label = esc(name)
         items.append(f"<li><a{attrs(href=link)}>{label}</a></li>" if link else f"<li>{label}</li>")
     quote = _quoted(site, cluster.members[0])
@@ -232,24 +129,10 @@ def _errors(site: Site) -> str:
     return f"<table>{head}<tbody>{rows}</tbody></table>"
 
 
-def _named(site: Site) -> str:
-    """How the report names submissions: by student, else by path below their common folder."""
-    folder = common_folder(s.path for s in site.result.submissions)
-    where = (
-        f'relative to <span class="path">{esc(folder)}</span>, the folder they all lie in'
-        if folder
-        else "as the scan was given them"
-    )
-    return (
-        "Submissions are named by student where the metadata gives one (with the file when "
-        f"a student has several), else by their path {where}."
-    )
-
-
 def _glance(site: Site) -> list[str]:
     """The pictures of the batch: similarity across it, and who shares passages with whom."""
     subs = site.result.submissions
-    hrefs = {s.id: _href(site, s.id) for s in subs}
+    hrefs = {s.id: site.href(s.id) for s in subs}
     clusters = peer_clusters(site.result)
     picture = cluster_map(clusters, site.names, _member_href(site))
     return [
@@ -307,9 +190,9 @@ def overview_page(site: Site) -> str:
         "(an unmatched quote matches no text and counts in neither); findings a person "
         "dismissed count in neither the similarity nor the numbers by severity. Open a "
         f"submission to read its text with every passage marked and shown beside its source. "
-        f"{_named(site)}</p>",
+        f"{naming_note(site)}</p>",
         filter_controls(result.submissions, site.findings),
-        _table(site),
+        submissions_table(site),
         f"<h2>Passages shared between students ({len(clusters)})</h2>",
         *(
             [_cluster(site, n, c) for n, c in enumerate(clusters, start=1)]
@@ -335,4 +218,5 @@ def overview_page(site: Site) -> str:
         "\n".join(body),
         generated_at=result.generated_at,
         script=OVERVIEW_SCRIPT,
+        style=OVERVIEW_CSS,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from overlap.model import Document, Finding, Role, ScanResult, SubmissionSummary
+from overlap.report.html.markup import page_href
 from overlap.report.names import submission_names
 from overlap.report.texts import text_file_name
 
@@ -52,6 +53,11 @@ class Site:
             fs.sort(key=reading_order)
         pages = {s.id: page_name(s) for s in result.submissions}
         return cls(result, pages, findings, submission_names(result.submissions), report)
+
+    def href(self, submission: str, number: int | None = None) -> str:
+        """A link from the overview to a submission's page, or to its finding ``number``."""
+        fragment = f"f{number}" if number else None
+        return page_href(PAGES_FOLDER, self.pages[submission], fragment=fragment)
 
     def document(self, doc_id: str | None) -> Document | None:
         """A document of the scan by id, or None when the result does not carry it."""

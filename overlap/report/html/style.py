@@ -9,7 +9,6 @@ text to select (their Copy buttons stay hidden).
 from __future__ import annotations
 
 from overlap.model import Kind
-from overlap.report.html.figure_style import FIGURE_CSS
 
 #: Background tint and accent (underline, border) of each kind.
 KIND_COLOURS: dict[Kind, tuple[str, str]] = {
@@ -204,7 +203,6 @@ a.tag.dismissed:hover, a.tag.dismissed:focus { background: var(--muted); color: 
 """
     + _KINDS
     + "\n"
-    + FIGURE_CSS
 )
 
 #: Sorting of the overview table by any column; the table is sorted by similarity without it.
