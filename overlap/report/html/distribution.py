@@ -230,9 +230,11 @@ def similarity_chart(spread: Spread, names: dict[str, str], hrefs: dict[str, str
         hrefs: Each submission's page (by id), relative to the overview.
     """
     tallest = max(spread.bins, default=0)
-    ticks = _ticks(tallest if tallest and spread.none > 2 * tallest else spread.none + tallest)
+    # "none" is drawn broken when it would dwarf the others, which then keep their scale
+    ticks = _ticks(tallest if tallest and spread.none > 2 * tallest else max(tallest, spread.none))
     top = ticks[-1] or 1
-    plot_top = _TOP + min(len(spread.outliers), NAMED) * _ROW + 34
+    lanes = min(len(spread.outliers), NAMED) * _ROW
+    plot_top = _TOP + lanes + (34 if spread.fence is not None and spread.fence < 1 else 14)
     axis = plot_top + _PLOT
     height = axis + 46
     pattern = (
@@ -273,10 +275,12 @@ def spread_section(
     if not submissions:
         return '<p class="empty">No submission was read: there is no batch to picture.</p>'
     batch = spread(submissions)
+    some = batch.total - batch.none
     if batch.fence is None:
         fence = (
-            f"Outliers are not told apart: {batch.total - batch.none} submissions have some "
-            f"similarity, and it takes {FENCE_MIN} to tell which stand far above the others."
+            f"No outliers are told apart: {some} submission{'s' * (some != 1)} "
+            f"{'have' if some != 1 else 'has'} some similarity, and quartiles need {FENCE_MIN} "
+            "or more."
         )
     else:
         more = len(batch.outliers) > NAMED
@@ -298,8 +302,12 @@ def spread_section(
     return (
         f'<figure class="figure">{similarity_chart(batch, names, hrefs)}'
         '<figcaption class="note">Each bar counts the submissions whose similarity falls in '
-        "it; bars above the upper fence are hatched, and each named outlier links to its "
-        f"page. {fence}</figcaption></figure>{outliers}"
+        + (
+            "it; bars above the upper fence are hatched, and each named outlier links to its page. "
+            if batch.outliers
+            else "it. "
+        )
+        + f"{fence}</figcaption></figure>{outliers}"
         "<details><summary>The chart as a table</summary>"
         '<table class="counts"><thead><tr><th>Similarity</th><th class="num">Submissions</th>'
         f"</tr></thead><tbody>{table}</tbody></table></details>"

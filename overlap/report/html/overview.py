@@ -136,9 +136,9 @@ def _glance(site: Site) -> list[str]:
     clusters = peer_clusters(site.result)
     picture = cluster_map(clusters, site.names, _member_href(site))
     return [
-        "<h2>Similarity across the batch</h2>",
+        '<h2 id="similarity">Similarity across the batch</h2>',
         spread_section(subs, site.names, hrefs),
-        "<h2>Who shares passages with whom</h2>",
+        '<h2 id="sharing">Who shares passages with whom</h2>',
         (
             f'<figure class="figure">{picture}<figcaption class="note">One row per passage '
             "that submissions share, largest first; its submissions oldest first, each "
