@@ -19,7 +19,7 @@ from overlap.report.html.page import when
 from overlap.report.html.svg import cut, el, text, tip
 
 #: Rows drawn; the list below the picture has every passage.
-ROWS = 24
+ROWS = 12
 #: Submissions drawn in a row; the rest are counted (``+3 more``).
 PER_ROW = 6
 #: Characters of a name under its node (cut in the middle).

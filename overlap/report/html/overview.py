@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from overlap.model import Severity, Verdict
-from overlap.report.html.cluster_map import cluster_anchor, cluster_map
+from overlap.report.html.cluster_map import ROWS, cluster_anchor, cluster_map
 from overlap.report.html.clusters import Cluster, Member, common_clusters, peer_clusters
 from overlap.report.html.distribution import spread_section
 from overlap.report.html.figure_style import OVERVIEW_CSS
@@ -135,6 +135,11 @@ def _glance(site: Site) -> list[str]:
     hrefs = {s.id: site.href(s.id) for s in subs}
     clusters = peer_clusters(site.result)
     picture = cluster_map(clusters, site.names, _member_href(site))
+    drawn = (
+        f" The {ROWS} largest of {len(clusters)} passages are drawn; the list below has every one."
+        if len(clusters) > ROWS
+        else ""
+    )
     return [
         '<h2 id="similarity">Similarity across the batch</h2>',
         spread_section(subs, site.names, hrefs),
@@ -142,7 +147,7 @@ def _glance(site: Site) -> list[str]:
         (
             f'<figure class="figure">{picture}<figcaption class="note">One row per passage '
             "that submissions share, largest first; its submissions oldest first, each "
-            "linked to the passage on its page, and the row's label to the passage below."
+            f"linked to the passage on its page, and the row's label to the passage below.{drawn}"
             "</figcaption></figure>"
             if picture
             else '<p class="empty">No passage is shared between submissions of this batch.</p>'
