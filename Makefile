@@ -10,11 +10,14 @@ PAN    ?= ../shared/data/pan13-text-alignment-training-corpus-2013-01-21
 CHROMIUM ?= chromium
 SHOTS    ?= reports/screenshots
 CASES    ?= reports/case
+CLASS       ?= reports/class-batch
+CLASS_OUT   ?= reports/class
+CLASS_POSTS ?= 500
 # Flags that let headless chromium run as root in a container and stay off the network.
 CHROMIUM_FLAGS := --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 	--disable-background-networking --disable-component-update --disable-sync --hide-scrollbars
 
-.PHONY: install install-paraphrase demo test test-fast lint fuzz bench bench-copies bench-scale eval eval-pan clean report-screenshot case-pdf
+.PHONY: install install-paraphrase demo test test-fast lint fuzz bench bench-copies bench-scale bench-report eval eval-pan clean report-screenshot case-pdf
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +50,12 @@ demo: install
 		--out reports/demo
 
 # PNGs of the demo report's overview and of one submission page (w08: copy, peer overlap,
-# look-alike letters), as a person would see them.
+# look-alike letters), as a person would see them; then a generated week of a class of
+# $(CLASS_POSTS) posts (benchmarks/class_batch.py) scanned from its absolute folder, as an
+# instructor would: what the scan prints in an 80-column terminal (class-terminal.txt, through
+# a terminal that `script` opens) and its overview: the similarity chart (class-chart.png), the
+# shared passages (class-clusters.png) and the table with the filter (class-table.png). The
+# generated words mean nothing, so the semantic pass is off for that scan.
 report-screenshot: demo
 	@command -v $(CHROMIUM) >/dev/null || \
 		{ echo "error: report-screenshot needs chromium: apt-get install -y chromium" >&2; exit 2; }
@@ -60,6 +68,28 @@ report-screenshot: demo
 		--screenshot=$(abspath $(SHOTS))/submission.png file://$(abspath .)/$$page 2>/dev/null; \
 	status=$$?; rm -rf $$profile; exit $$status
 	@ls -l $(SHOTS)/overview.png $(SHOTS)/submission.png
+	rm -rf $(CLASS) $(CLASS_OUT)
+	$(BIN)/python benchmarks/class_batch.py $(CLASS) --posts $(CLASS_POSTS)
+	$(BIN)/overlap corpus add $(CLASS)/sources --role source --corpus $(CLASS)/store
+	script -qec "stty cols 80 rows 50; TERM=dumb $(abspath $(BIN))/overlap scan \
+		$(abspath $(CLASS))/week07/students --corpus $(CLASS)/store --out $(CLASS_OUT) \
+		--no-paraphrase 2>/dev/null" /dev/null | tr -d '\r' > $(SHOTS)/class-terminal.txt
+	@cat $(SHOTS)/class-terminal.txt
+	@echo "$$(wc -l < $(SHOTS)/class-terminal.txt) lines in 80 columns: $(SHOTS)/class-terminal.txt"
+	@# (a part further down the page: the page in a frame scrolled to its anchor)
+	@profile=$$(mktemp -d) && index=file://$(abspath $(CLASS_OUT))/index.html && \
+	style='html,body{margin:0} iframe{border:0;width:1280px;height:1000px;display:block}' && \
+	$(CHROMIUM) $(CHROMIUM_FLAGS) --user-data-dir=$$profile/a --window-size=1280,1100 \
+		--screenshot=$(abspath $(SHOTS))/class-chart.png $$index 2>/dev/null && \
+	for shot in clusters:sharing table:filters; do \
+		name=$${shot%%:*} && \
+		printf '<!DOCTYPE html><style>%s</style><iframe src="%s#%s"></iframe>\n' \
+			"$$style" "$$index" "$${shot#*:}" > $$profile/$$name.html && \
+		$(CHROMIUM) $(CHROMIUM_FLAGS) --user-data-dir=$$profile/$$name --window-size=1280,1000 \
+			--screenshot=$(abspath $(SHOTS))/class-$$name.png file://$$profile/$$name.html \
+			2>/dev/null || exit $$?; \
+	done; status=$$?; rm -rf $$profile; exit $$status
+	@ls -l $(SHOTS)/class-*.png
 
 # The case file of one demo submission (w08: a copy, a passage shared with w03, look-alike
 # letters) printed to PDF by headless chromium, with a PNG of the page on screen and, where
@@ -122,6 +152,12 @@ bench-copies: install
 # Generated posts are kept in reports/bench-scale between runs.
 bench-scale: install
 	$(BIN)/python benchmarks/bench_scale.py --sizes 20000,200000$(if $(SIZE),$(comma)$(SIZE))
+
+# The report of a generated class of 500 and of 5,000 posts: scan time, report folder size,
+# lines of the terminal summary in 80 columns, the overview's load time in headless chromium
+# (about 2 minutes; figures only, never a failure).
+bench-report: install
+	$(BIN)/python benchmarks/bench_report.py
 
 eval: install
 	$(BIN)/overlap eval attribution $(SET)

@@ -93,18 +93,27 @@ class Page(HTMLParser):
         self.styles: list[str] = []
         self.text: list[str] = []
         self.title = ""
+        #: The tooltips (``<title>``) of SVG elements, apart from the page's title.
+        self.svg_titles: list[str] = []
         self._in: str | None = None
+        self._svg = 0
         self.feed(source)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, {k: v or "" for k, v in attrs}))
+        self._svg += tag == "svg"
         self._in = tag if tag in ("script", "style", "title") else None
+        if self._in == "title" and self._svg:
+            self._in = "tooltip"
 
     def handle_endtag(self, tag: str) -> None:
+        self._svg -= tag == "svg" and self._svg > 0
         self._in = None
 
     def handle_data(self, data: str) -> None:
-        if self._in == "script":
+        if self._in == "tooltip":
+            self.svg_titles.append(data)
+        elif self._in == "script":
             self.scripts.append(data)
         elif self._in == "style":
             self.styles.append(data)

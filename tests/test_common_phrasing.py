@@ -271,7 +271,7 @@ def test_the_terminal_says_how_many_share_a_common_passage(tmp_path: Path) -> No
     root = week(tmp_path, stock_posts(12))
     add_to_corpus([root / "sources"], Role.SOURCE, root / "store")
     code, stdout, stderr = invoke(
-        "scan", root / "week", "--corpus", root / "store", "--out", root / "r"
+        "scan", root / "week", "--corpus", root / "store", "--out", root / "r", "--all"
     )
     assert code == 0, stderr
     assert stdout.count("(shared by 12 submissions)") == 12

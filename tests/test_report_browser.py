@@ -1,4 +1,5 @@
-"""The demo report in a real headless browser: highlights, side-by-side panes, no payload runs.
+"""Reports in a real headless browser: highlights, side-by-side panes, pictures, the filter,
+and no payload runs.
 
 Needs Debian's ``chromium`` (``apt-get install -y chromium``; another binary with the
 ``CHROMIUM`` environment variable). Skips, saying why, where it is missing or cannot start.
@@ -15,12 +16,16 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from overlap.model import ScanResult
+from overlap.indexing.add import add_to_corpus
+from overlap.model import Kind, Role, ScanResult
 from overlap.report.html.site import page_name
 from overlap.report.html.style import COPY_SCRIPT
+from overlap.scanning.files import scan_paths
+from tests.classbatch import write_class
 from tests.hostile import BROKEN_NAME, IMG, PWNED, SCRIPT, Page, build_report
 
 FLAGS = [
@@ -221,3 +226,142 @@ def test_copy_buttons_show_with_script_work_from_disk_and_hide_without(
     assert len(buttons) == commands and all("hidden" in b for b in buttons)
     assert "data-copy" not in still.all("body")[0]
     assert len(still.all("code", "line")) == commands
+
+
+#: A page (not ours) that loads a report's overview in a frame and writes into its own DOM
+#: what a person would see: the size of each picture and of its marks, whether any element
+#: in a picture is not SVG, the title and body (unchanged unless a payload ran), and, where
+#: the overview's script runs, the rows left after each use of the filter.
+PROBER = """<!DOCTYPE html><title>prober</title><body><pre id="result"></pre>
+<iframe id="frame" src="{src}" width="1280" height="900"></iframe>
+<script>
+var frame = document.getElementById("frame");
+frame.addEventListener("load", function () {{
+  var out = document.getElementById("result"), errors = [];
+  try {{
+    var win = frame.contentWindow, doc = frame.contentDocument;
+    win.addEventListener("error", function (e) {{ errors.push(String(e.message)); }});
+    var svgNs = "http://www.w3.org/2000/svg";
+    var pictures = Array.prototype.map.call(doc.querySelectorAll("svg.chart"), function (svg) {{
+      var box = svg.getBoundingClientRect(), marks = [], foreign = [];
+      Array.prototype.forEach.call(svg.querySelectorAll("*"), function (el) {{
+        if (el.namespaceURI !== svgNs) {{ foreign.push(el.tagName); }}
+      }});
+      Array.prototype.forEach.call(svg.querySelectorAll("g.bin rect, g.none rect, .node"),
+        function (el) {{ var b = el.getBBox(); marks.push(b.width * b.height); }});
+      var texts = Array.prototype.map.call(svg.querySelectorAll("text"),
+        function (t) {{ return t.getComputedTextLength(); }});
+      return {{cls: svg.getAttribute("class"), width: box.width, height: box.height,
+        marks: marks, texts: texts, foreign: foreign,
+        links: svg.querySelectorAll("a").length, label: svg.getAttribute("aria-label")}};
+    }});
+    var form = doc.getElementById("filters");
+    var rows = Array.prototype.slice.call(doc.querySelectorAll("#submissions tbody tr"));
+    function visible() {{ return rows.filter(function (r) {{ return !r.hidden; }}).length; }}
+    function set(id, value, type) {{
+      var el = doc.getElementById(id);
+      el.value = value;
+      el.dispatchEvent(new win.Event(type, {{bubbles: true}}));
+    }}
+    var steps = {{}};
+    steps.start = visible();
+    if (!form.hidden) {{
+      set("f-min", "50", "input"); steps.min50 = visible();
+      steps.count = doc.getElementById("f-count").textContent;
+      set("f-min", "0", "input"); set("f-kind", "peer_overlap", "change");
+      steps.peer = visible();
+      set("f-kind", "", "change"); set("f-who", "STUDENT_0002", "input"); steps.who = visible();
+      set("f-who", "<script>", "input"); steps.markup = visible();
+      steps.markupName = rows.filter(function (r) {{ return !r.hidden; }}).map(
+        function (r) {{ return r.querySelector("a.who").textContent; }});
+      set("f-who", "", "input"); set("f-flag", "*", "change"); steps.flag = visible();
+      form.reset(); form.dispatchEvent(new win.Event("reset"));
+    }}
+    setTimeout(function () {{
+      steps.reset = visible();
+      out.textContent = JSON.stringify({{pictures: pictures, steps: steps, errors: errors,
+        formHidden: form.hidden, filter: form.getAttribute("data-filter"),
+        title: doc.title, pwned: doc.body.getAttribute("data-pwned"), rows: rows.length}});
+    }}, 100);
+  }} catch (e) {{
+    out.textContent = JSON.stringify({{errors: [String(e)]}});
+  }}
+}});
+</script></body>
+"""
+
+
+@pytest.fixture(scope="module")
+def class_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ScanResult]:
+    """60 generated posts and two hostile ones that stand out and share a passage."""
+    root = tmp_path_factory.mktemp("class")
+    sources, week = write_class(root, 60, hostile=True)
+    add_to_corpus([sources], Role.SOURCE, root / "store")
+    return root / "out", scan_paths([week], root / "store", root / "out")
+
+
+def probe(browser: str, page: Path, tmp_path: Path) -> dict[str, Any]:
+    """What :data:`PROBER` saw of ``page``."""
+    prober = tmp_path / f"prober-{page.stem}.html"
+    prober.write_text(PROBER.format(src=page.as_uri()), encoding="utf-8")
+    (dom,) = dump_doms(
+        browser, [prober], ["--allow-file-access-from-files", "--virtual-time-budget=5000"]
+    )
+    found = re.search(r'<pre id="result">(.*?)</pre>', dom, re.S)
+    assert found, dom
+    seen: dict[str, Any] = json.loads(html.unescape(found.group(1)))
+    return seen
+
+
+@pytest.mark.slow
+def test_the_pictures_render_and_the_filter_works_with_hostile_names(
+    browser: str, class_report: tuple[Path, ScanResult], tmp_path: Path
+) -> None:
+    out, result = class_report
+    seen = probe(browser, out / "index.html", tmp_path)
+    assert seen["errors"] == []
+    assert seen["title"] == "Overlap report" and seen["pwned"] is None
+    # both pictures are drawn: a size, marks with an area, text laid out, nothing but SVG
+    spread, clusters = seen["pictures"]
+    assert (spread["cls"], clusters["cls"]) == ("chart spread", "chart clusters")
+    for picture in (spread, clusters):
+        assert picture["width"] > 600 and picture["height"] > 100, picture
+        assert picture["marks"] and all(area > 0 for area in picture["marks"])
+        assert picture["texts"] and all(length > 0 for length in picture["texts"])
+        assert picture["foreign"] == [] and picture["links"] > 0
+        assert "Mallory" in picture["label"] and SCRIPT in picture["label"]  # as text
+    # the filter: shown by the page's script, each control narrows the rows
+    subs = result.submissions
+    kinds = {s.id: {f.kind for f in result.findings if f.submission == s.id} for s in subs}
+    assert not seen["formHidden"] and seen["filter"] == "ready"
+    steps = seen["steps"]
+    assert steps["start"] == seen["rows"] == len(subs)
+    assert steps["min50"] == sum(s.similarity >= 0.5 for s in subs) > 0
+    assert steps["count"] == f"Showing {steps['min50']} of {len(subs)} submissions"
+    assert steps["peer"] == sum(Kind.PEER_OVERLAP in k for k in kinds.values()) > 0
+    assert steps["who"] == 1  # student_0002.txt, in any case
+    # markup typed into the filter is text to look for: it finds the student named so
+    assert steps["markup"] == 1 and steps["markupName"] == [f"{SCRIPT}Mallory"]
+    assert steps["flag"] == sum(bool(s.flags) for s in subs)
+    assert steps["reset"] == len(subs)
+
+
+@pytest.mark.slow
+def test_without_script_the_pictures_show_and_every_row_stays(
+    browser: str, class_report: tuple[Path, ScanResult], tmp_path: Path
+) -> None:
+    out, result = class_report
+    source = (out / "index.html").read_text(encoding="utf-8")
+    policy = re.sub(r"script-src &#x27;sha256-[^&]+&#x27;", "script-src &#x27;none&#x27;", source)
+    assert policy != source
+    blocked = out / "blocked.html"  # beside the pages it links to
+    blocked.write_text(policy, encoding="utf-8")
+    try:
+        seen = probe(browser, blocked, tmp_path)
+    finally:
+        blocked.unlink()
+    assert seen["errors"] == []
+    assert seen["formHidden"] and seen["filter"] is None  # no dead controls
+    assert seen["steps"]["start"] == seen["rows"] == len(result.submissions)
+    assert [p["cls"] for p in seen["pictures"]] == ["chart spread", "chart clusters"]
+    assert all(p["width"] > 600 and p["marks"] for p in seen["pictures"])

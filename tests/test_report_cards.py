@@ -199,7 +199,9 @@ def test_the_card_and_the_terminal_say_every_problem_of_the_passage(
 
 def test_the_command_line_says_both_problems(store: Path, tmp_path: Path) -> None:
     write_post(tmp_path / "week", "post.txt", [LEAD, f"{COPIED} (Anchin, 1982).", AFTER])
-    code, stdout, _ = invoke("scan", tmp_path / "week", "--corpus", store, "--out", tmp_path / "o")
+    code, stdout, _ = invoke(
+        "scan", tmp_path / "week", "--corpus", store, "--out", tmp_path / "o", "--all"
+    )
     assert code == 0
     assert "miscited, no quotation marks" in " ".join(stdout.split())
 

@@ -28,11 +28,13 @@ from overlap.report.html.cards import card
 from overlap.report.html.characters import disguises
 from overlap.report.html.clusters import peer_clusters
 from overlap.report.html.diff import Side, diff_html, word_diff
+from overlap.report.html.figure_style import OVERVIEW_CSS
 from overlap.report.html.legend import legend
 from overlap.report.html.markup import attrs, content_security_policy, page_href
+from overlap.report.html.overview import OVERVIEW_SCRIPT
 from overlap.report.html.segments import Close, Open, Run, split
 from overlap.report.html.site import Site, page_name
-from overlap.report.html.style import COPY_SCRIPT, CSS, SORT_SCRIPT
+from overlap.report.html.style import COPY_SCRIPT, CSS
 from overlap.report.html.text import excerpt, highlighted
 from overlap.text.tokens import tokenise
 from tests.hostile import BROKEN_NAME, IMG, LINK, PWNED, SCRIPT, Page, build_report
@@ -213,7 +215,12 @@ def test_excerpt_shows_context_cut_at_words_and_the_citation() -> None:
 # ---------------------------------------------------------------- escaping and safety
 
 
-SAFE_HREF = re.compile(r"#[fm]\d+|\.\./index\.html|(submissions/)?[A-Za-z0-9._-]+\.html(#f\d+)?")
+SAFE_HREF = re.compile(
+    r"#[fm]\d+|#passage-\d+|\.\./index\.html|(submissions/)?[A-Za-z0-9._-]+\.html(#f\d+)?"
+)
+#: The overview's own pictures and form: no other SVG, form or input may be in a page.
+OUR_SVGS = {"bar", "chart spread", "chart clusters"}
+OUR_CONTROLS = {("form", "filters"), ("input", "f-min"), ("input", "f-who")}
 
 
 def test_hostile_strings_are_text_everywhere(hostile: tuple[Path, ScanResult]) -> None:
@@ -224,13 +231,15 @@ def test_hostile_strings_are_text_everywhere(hostile: tuple[Path, ScanResult]) -
         source = path.read_text(encoding="utf-8")
         page = Page(source)
         tags = {t for t, _ in page.tags}
-        assert not tags & {"img", "iframe", "object", "embed", "base", "form", "link", "input"}
+        assert not tags & {"img", "iframe", "object", "embed", "base", "link", "foreignobject"}
+        controls = {(t, a.get("id")) for t, a in page.tags if t in ("form", "input")}
+        assert controls == (OUR_CONTROLS if path.name == "index.html" else set())
         for tag, attributes in page.tags:
             assert not any(name.startswith("on") for name in attributes), (path, tag, attributes)
             if tag == "a":
                 assert SAFE_HREF.fullmatch(attributes["href"]), (path, attributes["href"])
             if tag == "svg":
-                assert attributes["class"] == "bar"
+                assert attributes["class"] in OUR_SVGS
         assert "<img" not in source and "<svg onload" not in source
         for payload in (SCRIPT, IMG, LINK):
             assert payload not in source
@@ -250,13 +259,18 @@ def test_each_page_allows_only_its_own_style_and_script(hostile: tuple[Path, Sca
     for path in [out / "index.html", *(out / "submissions").glob("*.html")]:
         page = Page(path.read_text(encoding="utf-8"))
         script = (
-            SORT_SCRIPT if path.name == "index.html" else COPY_SCRIPT if pages[path.name] else None
+            OVERVIEW_SCRIPT
+            if path.name == "index.html"
+            else COPY_SCRIPT
+            if pages[path.name]
+            else None
         )
-        assert page.styles == [CSS]
+        style = OVERVIEW_CSS if path.name == "index.html" else CSS
+        assert page.styles == [style]
         assert page.scripts == ([script] if script else [])
         (meta,) = [m for m in page.all("meta") if m.get("http-equiv") == "Content-Security-Policy"]
         policy = meta["content"]
-        assert policy == content_security_policy(CSS, script)
+        assert policy == content_security_policy(style, script)
         assert "default-src 'none'" in policy and "unsafe-inline" not in policy
         if script is None:
             assert "script-src 'none'" in policy

@@ -18,10 +18,13 @@ from overlap.model import (
     FindingDecision,
     Kind,
     ScanResult,
+    Severity,
     SubmissionSummary,
     Verdict,
 )
+from overlap.report.brief import brief, middle_cut
 from overlap.report.kinds import kind_words
+from overlap.report.names import submission_names
 from overlap.report.terminal import findings_table, short_names, summary_table
 
 WIDTHS = [60, 80, 120]
@@ -76,7 +79,7 @@ def render(width: int) -> str:
 
 
 FINDINGS = ["severity", "kind", "evidence", "chars", "chars", "words", "tfidf", "cont."]
-SUMMARY = ["submission", "student", "words", "similarity", "overlap", "findings"]
+SUMMARY = ["submission", "words", "similarity", "overlap", "findings"]
 
 
 def cells(text: str, title: str, headers: list[str], key: int) -> list[list[str]]:
@@ -119,15 +122,15 @@ def test_every_value_is_visible(width: int) -> None:
     assert max(len(line) for line in text.splitlines()) <= width
     assert "…" not in text
     scan = result()
-    names = short_names([s.path for s in scan.submissions] + [c[3] for c in CASES if c[3]])
+    names = submission_names(scan.submissions)  # by id: the student, else the path
+    stored = short_names(c[3] for c in CASES if c[3])  # by path: its shortest telling end
     ordered = sorted(scan.findings, key=lambda f: (-f.severity.rank, -f.words))
     if width >= 80:  # a table
         found = cells(text, "Overlapping passages", FINDINGS, key=0)
         assert len(found) == len(ordered)
         for row, f in zip(found, ordered, strict=True):
-            path = CASES[int(f.submission[2:])][0]
             source = (
-                unfold(names[f.source_path]) + f"{f.source_start}-{f.source_end}"
+                unfold(stored[f.source_path]) + f"{f.source_start}-{f.source_end}"
                 if f.source_path
                 else "(nosourcefound)"
             )
@@ -136,19 +139,18 @@ def test_every_value_is_visible(width: int) -> None:
                 kind_words(f),
                 f.evidence or "",
             ]
-            assert unfold(row[3]) == unfold(names[path]) + f"{f.start}-{f.end}"
+            assert unfold(row[3]) == unfold(names[f.submission]) + f"{f.start}-{f.end}"
             assert unfold(row[4]) == source
             assert row[5:] == [str(f.words), f"{f.tfidf:.2f}", f"{f.containment:.2f}"]
-        rows = cells(text, "Submissions by similarity", SUMMARY, key=2)
+        rows = cells(text, "Submissions by similarity", SUMMARY, key=1)
         subs = sorted(scan.submissions, key=lambda s: (-s.similarity, -s.overlap, s.path))
         assert len(rows) == len(subs)
         for row, s in zip(rows, subs, strict=True):
             kind = CASES[int(s.id[2:])][1].replace("_", " ")
-            assert unfold(row[0]) == unfold(names[s.path])
-            assert unfold(row[1]) == unfold(s.student or "")
-            assert row[2:5] == [str(s.words), f"{s.similarity:.0%}", f"{s.overlap:.0%}"]
+            assert unfold(row[0]) == unfold(names[s.id])
+            assert row[1:4] == [str(s.words), f"{s.similarity:.0%}", f"{s.overlap:.0%}"]
             flags = [f"flag: {flag.replace('_', ' ')}" for flag in s.flags]
-            assert row[5].splitlines() == [f"1 {kind}", *flags]
+            assert row[4].splitlines() == [f"1 {kind}", *flags]
     else:  # a block of lines per row, which wraps but cuts nothing
         words = text.split()
         for f in ordered:
@@ -161,14 +163,13 @@ def test_every_value_is_visible(width: int) -> None:
                 f"{f.start}-{f.end}",
             ]
             if f.source_path:
-                values += [*names[f.source_path].split(), f"{f.source_start}-{f.source_end}"]
+                values += [*stored[f.source_path].split(), f"{f.source_start}-{f.source_end}"]
             if f.evidence:
                 values.append(f.evidence)
             assert all(v in words or f"{v}," in words for v in values), (f, values)
         for s in scan.submissions:
             values = [
-                *names[s.path].split(),
-                *(s.student or "").split(),
+                *names[s.id].split(),
                 str(s.words),
                 f"{s.similarity:.0%},",
                 f"{s.overlap:.0%}",
@@ -196,7 +197,7 @@ def test_narrow_terminals_get_one_block_per_finding() -> None:
 runner = CliRunner()
 
 
-def test_scan_prints_the_tables_in_80_columns(
+def test_scan_all_prints_the_tables_in_80_columns(
     tiny_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for folder, role in (("sources", "source"), ("prior", "prior")):
@@ -211,6 +212,7 @@ def test_scan_prints_the_tables_in_80_columns(
         tmp_path / "store",
         "--out",
         tmp_path / "o",
+        "--all",
     ]
     scanned = runner.invoke(app, [str(a) for a in scan])
     assert scanned.exit_code == 0
@@ -258,13 +260,13 @@ def test_decisions_are_marked_and_dismissed_findings_counted_apart(width: int) -
         assert kinds[-1] == f"{kind_words(gone)} — dismissed"
         assert f"{kind_words(kept)} — confirmed" in kinds
         assert sum("—" in k for k in kinds) == 2
-        rows = cells(text, "Submissions by similarity", SUMMARY, key=2)
+        rows = cells(text, "Submissions by similarity", SUMMARY, key=1)
         subs = sorted(scan.submissions, key=lambda s: (-s.similarity, -s.overlap, s.path))
         for row, s in zip(rows, subs, strict=True):
             flags = [f"flag: {flag.replace('_', ' ')}" for flag in s.flags]
             kind = CASES[int(s.id[2:])][1].replace("_", " ")
             counted = "1 dismissed" if s.id == gone.submission else f"1 {kind}"
-            assert row[5].splitlines() == [counted, *flags]
+            assert row[4].splitlines() == [counted, *flags]
     else:
         heads = [line for line in text.splitlines() if line and not line.startswith(" ")]
         assert heads[-1].endswith(" — dismissed") and heads[-1].startswith(gone.severity.value)
@@ -291,9 +293,83 @@ def test_dismissed_findings_come_last() -> None:
         ("low", "missing quotation marks", "49"),
         ("high", "unattributed copy — dismissed", "50"),
     ]
-    summary = cells(text, "Submissions by similarity", SUMMARY, key=2)
-    assert summary[0][5].splitlines() == [
+    summary = cells(text, "Submissions by similarity", SUMMARY, key=1)
+    assert summary[0][4].splitlines() == [
         "1 missing quotation marks",
         "1 unattributed copy",
         "1 dismissed",
     ]
+
+
+def many(n: int) -> ScanResult:
+    """``n`` submissions with long names, flags, findings of every kind, one dismissed."""
+    folder = "/srv/courses/psych-101/week 7/students"
+
+    def sub(i: int) -> SubmissionSummary:
+        name = f"{folder}/{'x' * (i % 50)}-submission-{i:05d}.docx"
+        return SubmissionSummary(f"s{i}", name, None, 300, (n - i) / n, (n - i) / n, FLAGS[: i % 3])
+
+    def finding(i: int, kind: Kind) -> Finding:
+        decision = DISMISSED if i == 0 else None
+        return Finding(f"s{i}", kind, 0, 50, "x", "o", "o.txt", 0, 50, 10, 1.0, 1.0,
+                       decision=decision)  # fmt: skip
+
+    subs = tuple(sub(i) for i in range(n))
+    findings = tuple(finding(i, list(Kind)[i % len(Kind)]) for i in range(0, n, 7))
+    return ScanResult({}, "2025-02-10T08:00:00+00:00", subs, findings)
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 120])
+def test_the_summary_fits_a_screen_whatever_the_batch(width: int) -> None:
+    scan = many(5000)
+    text = rendered_brief(scan, width)
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= width
+    if width >= 80:
+        assert len(lines) <= 40
+        # one line per submission, the 20 most similar: names cut in the middle, not folded
+        rule = next(n for n, line in enumerate(lines) if line.startswith("─"))
+        rows = lines[rule + 1 : rule + 21]
+        assert lines[rule + 21].startswith("Findings:")
+        names = submission_names(scan.submissions)
+        for row, s in zip(rows, scan.submissions[:20], strict=True):
+            head, cut, tail = row.split()[0].partition("…")
+            assert names[s.id].startswith(head) and names[s.id].endswith(tail)
+            assert cut or head == names[s.id]
+    words = " ".join(text.split())
+    assert "5000 submissions scanned" in words and "4980 more submissions" in words
+    live = [f for f in scan.findings if not f.dismissed]
+    for sev in Severity:
+        n = sum(f.severity is sev for f in live)
+        assert re.search(rf"\b{sev.value} +{n} ", text), (sev, n)
+    assert ", 1 dismissed (counted apart)" in words
+
+
+def rendered_brief(scan: ScanResult, width: int) -> str:
+    console = Console(width=width, file=io.StringIO(), record=True)
+    console.print(brief(scan))
+    return console.export_text()
+
+
+def test_a_small_batch_is_listed_whole_and_a_bad_top_is_refused() -> None:
+    scan = result()
+    text = rendered_brief(scan, 80)
+    assert "Submissions by similarity" in text and "more submissions" not in text
+    assert "overlap scan --all prints all 7 and every finding" in " ".join(text.split())
+    with pytest.raises(ValueError, match="top must be >= 1, got 0"):
+        brief(scan, top=0)
+
+
+@pytest.mark.parametrize(
+    ("name", "width", "shown"),
+    [
+        ("student_0400.txt", 16, "student_0400.txt"),
+        ("week7/students/student_0400.txt", 16, "week7/st…400.txt"),
+        ("Ignatius Vandersloot-Okafor", 12, "Ignati…kafor"),
+        ("abc", 1, "…"),
+        ("abc", 0, ""),
+        ("日本語の名前です", 9, "日本…です"),  # wide characters take two cells
+    ],
+)
+def test_names_are_cut_in_the_middle(name: str, width: int, shown: str) -> None:
+    assert middle_cut(name, width) == shown

@@ -34,6 +34,7 @@ from overlap.jobs.logs import job_logging
 from overlap.jobs.run import run_job
 from overlap.jobs.spec import load_job
 from overlap.model import Severity, at_or_above
+from overlap.report.brief import TOP, brief
 from overlap.report.contract import result_dict
 from overlap.report.terminal import findings_table, summary_table
 from overlap.scanning.files import nothing_scanned, scan_paths
@@ -63,6 +64,14 @@ def scan(
     ] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", help="Print nothing but errors and warnings.")
+    ] = False,
+    everything: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Print every submission and every finding, not only the summary of the "
+            f"{TOP} most similar.",
+        ),
     ] = False,
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit with status 2 if any file could not be read.")
@@ -99,7 +108,8 @@ def scan(
 
     Writes the report folder (--out): findings.json, CSV and Parquet tables, and HTML pages.
     Finds verbatim, edited and reworded passages; each finding says what it rests on
-    (evidence: exact, edited or paraphrase) and how it is attributed.
+    (evidence: exact, edited or paraphrase) and how it is attributed. Prints the most
+    similar submissions and the findings counted by severity and kind (--all: everything).
 
     Files that cannot be read are listed (findings.json "errors", stderr) and the batch goes
     on; finding no submission at all is a warning. Exit status: 0 no finding at or above
@@ -124,8 +134,11 @@ def scan(
     if json_out:
         sys.stdout.write(json.dumps(result_dict(result), indent=2, ensure_ascii=False) + "\n")
     elif not quiet:
-        out.print(summary_table(result))
-        out.print(findings_table(result))
+        if everything:
+            out.print(summary_table(result))
+            out.print(findings_table(result, limit=len(result.findings)))
+        else:
+            out.print(brief(result))
         out.print(f"report written to {out_dir}", markup=False, highlight=False, soft_wrap=True)
     for e in result.errors:
         err.print(f"error: {e.path}: {e.error}", markup=False, highlight=False, soft_wrap=True)

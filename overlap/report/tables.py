@@ -2,7 +2,9 @@
 
 One row per finding (the contract's fields, the submission's path and student, the parsed
 quote and citation as JSON strings plus their most used parts as plain columns) and one row
-per submission (the contract's fields, ``submitted_at`` and counts per severity).
+per submission (the contract's fields, ``submitted_at`` and counts per severity). Both end with
+the names the report gives submissions (:mod:`overlap.report.names`), as the HTML pages and
+the terminal show them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pyarrow as pa
 
 from overlap.model import ScanResult, Severity
 from overlap.report.contract import SCHEMA, finding_dict, submission_dict
+from overlap.report.names import submission_names
 
 FINDINGS_SCHEMA = pa.schema(
     [
@@ -48,6 +51,8 @@ FINDINGS_SCHEMA = pa.schema(
         ("decided_by", pa.string()),
         ("decided_at", pa.string()),
         ("note", pa.string()),
+        ("submission_name", pa.string()),
+        ("source_name", pa.string()),
     ]
 )
 
@@ -67,6 +72,7 @@ SUBMISSIONS_SCHEMA = pa.schema(
         ("info", pa.int64()),
         ("flags", pa.string()),
         ("errors", pa.string()),
+        ("name", pa.string()),
     ]
 )
 
@@ -87,9 +93,11 @@ def finding_rows(result: ScanResult) -> list[dict[str, Any]]:
     Returns:
         Rows whose ``quote`` and ``citation`` are JSON strings (or None), with
         ``cited_authors`` (surnames joined by ``"; "``) and ``cited_year`` taken from the
-        citation.
+        citation, then the submission's name and, for a passage shared with another
+        submission of the batch, that one's name (``source_name``; null otherwise).
     """
     subs = {s.id: s for s in result.submissions}
+    names = submission_names(result.submissions)
     rows = []
     for f in result.findings:
         row = finding_dict(f)
@@ -101,6 +109,8 @@ def finding_rows(result: ScanResult) -> list[dict[str, Any]]:
             citation=_json_or_none(row["citation"]),
             cited_authors=LIST_SEPARATOR.join(f.citation.authors) if f.citation else None,
             cited_year=f.citation.year if f.citation else None,
+            submission_name=names.get(f.submission),
+            source_name=names.get(f.source) if f.source else None,
         )
         rows.append({name: row[name] for name in FINDINGS_SCHEMA.names})
     return rows
@@ -114,11 +124,13 @@ def submission_rows(result: ScanResult) -> list[dict[str, Any]]:
 
     Returns:
         Rows with the contract's fields, ``submitted_at`` from the document's metadata, the
-        number of findings in all and per severity, and flags and errors joined by ``"; "``.
+        number of findings in all and per severity, flags and errors joined by ``"; "``, and
+        the submission's name.
     """
     counts: dict[str, Counter[str]] = {}
     for f in result.findings:
         counts.setdefault(f.submission, Counter())[str(f.severity)] += 1
+    names = submission_names(result.submissions)
     rows = []
     ordered = sorted(result.submissions, key=lambda s: (-s.similarity, -s.overlap, s.path))
     for s in ordered:
@@ -130,6 +142,7 @@ def submission_rows(result: ScanResult) -> list[dict[str, Any]]:
             findings=sum(per.values()),
             flags=LIST_SEPARATOR.join(s.flags),
             errors=LIST_SEPARATOR.join(s.errors),
+            name=names[s.id],
             **{str(sev): per[str(sev)] for sev in Severity},
         )
         rows.append({name: row[name] for name in SUBMISSIONS_SCHEMA.names})

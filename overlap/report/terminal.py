@@ -15,8 +15,9 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from overlap.model import Finding, Kind, ScanResult, Severity
+from overlap.model import Finding, Kind, ScanResult, Severity, SubmissionSummary
 from overlap.report.kinds import decided, kind_words
+from overlap.report.names import submission_names
 from overlap.review.decisions import Action, Decision
 
 
@@ -135,6 +136,7 @@ def _table(title: str) -> Table:
 def summary_table(result: ScanResult) -> Fitted:
     """One row per submission, most similar first: counts per finding kind, then its flags.
 
+    Each submission is named as every report names it (:mod:`overlap.report.names`).
     Findings a person dismissed are counted apart (``2 dismissed``), not by kind.
     """
     kinds: dict[str, Counter[str]] = {}
@@ -144,38 +146,52 @@ def summary_table(result: ScanResult) -> Fitted:
             dismissed[f.submission] += 1
         else:
             kinds.setdefault(f.submission, Counter())[_words(f.kind)] += 1
-    names = short_names(s.path for s in result.submissions)
-    rows: list[tuple[str, str, tuple[str, str, str], list[str]]] = []
+    names = submission_names(result.submissions)
+    rows: list[tuple[str, tuple[str, str, str], list[str]]] = []
     blocks: list[RenderableType] = []
-    for s in sorted(result.submissions, key=lambda s: (-s.similarity, -s.overlap, s.path)):
+    for s in by_similarity(result):
         found = [f"{n} {k}" for k, n in sorted(kinds.get(s.id, Counter()).items())]
         if dismissed[s.id]:
             found.append(f"{dismissed[s.id]} dismissed")
         found = found or ["-"]
         found += [f"flag: {_words(flag)}" for flag in s.flags]
         figures = (str(s.words), f"{s.similarity:.0%}", f"{s.overlap:.0%}")
-        rows.append((names[s.path], s.student or "", figures, found))
-        head = f"{names[s.path]}" + (f"  {s.student}" if s.student else "")
+        rows.append((names[s.id], figures, found))
         lines = [
             f"{s.words} words, similarity {figures[1]}, overlap {figures[2]}",
             f"findings: {', '.join(found)}",
         ]
-        blocks.append(_block(Text(head, overflow="fold"), lines))
+        blocks.append(_block(Text(names[s.id], overflow="fold"), lines))
 
     def build(compact: bool) -> Table:
         table = _table("Submissions by similarity")
         table.add_column("submission")
-        table.add_column("student")
         table.add_column("words", justify="right", no_wrap=True)
         table.add_column("similarity", justify="right", no_wrap=True)
         table.add_column("overlap", justify="right", no_wrap=True)
         # as wide as "1 missing quotation marks" and "flag: invisible characters"
         table.add_column("findings", width=26 if compact else None)
-        for name, student, figures, found in rows:
-            table.add_row(Name(name), Name(student), *figures, "\n".join(found))
+        for name, figures, found in rows:
+            table.add_row(Name(name), *figures, "\n".join(found))
         return table
 
     return Fitted(build, blocks)
+
+
+def by_similarity(result: ScanResult) -> list[SubmissionSummary]:
+    """The submissions, most similar first (then most overlap, then by path)."""
+    return sorted(result.submissions, key=lambda s: (-s.similarity, -s.overlap, s.path))
+
+
+def other_name(f: Finding, names: dict[str, str], short: dict[str, str]) -> str | None:
+    """What a finding points to, in words.
+
+    Another submission by its report name (``names``), a stored document by the shortest end
+    of its path that tells it from the others (``short``).
+    """
+    if f.source in names:
+        return names[f.source]
+    return short[f.source_path] if f.source_path else None
 
 
 def _unsourced(f: Finding, otherwise: str) -> str:
@@ -194,18 +210,15 @@ def findings_table(result: ScanResult, limit: int = 50) -> Fitted:
     person decided about says so under its kind (``— dismissed``); the dismissed ones come
     last, dimmed.
     """
-    names = short_names(
-        [s.path for s in result.submissions]
-        + [f.source_path for f in result.findings if f.source_path]
-    )
-    paths = {s.id: s.path for s in result.submissions}
+    names = submission_names(result.submissions)
+    short = short_names(f.source_path for f in result.findings if f.source_path)
     ordered = sorted(result.findings, key=lambda f: (f.dismissed, -f.severity.rank, -f.words))
     rows: list[tuple[Finding, Text, str, str | None, tuple[str, str, str]]] = []
     blocks: list[RenderableType] = []
     for f in ordered[:limit]:
         severity = Text(f.severity.value, style=SEVERITY_STYLE.get(f.severity, ""))
-        mine = names[paths[f.submission]]
-        theirs = names[f.source_path] if f.source_path else None
+        mine = names[f.submission]
+        theirs = other_name(f, names, short)
         scores = (str(f.words), f"{f.tfidf:.2f}", f"{f.containment:.2f}")
         rows.append((f, severity, mine, theirs, scores))
         head = Text.assemble(severity, f"  {kind_words(f)}")

@@ -64,7 +64,7 @@ def overview(findings: Sequence[Finding], site: Site) -> str:
             f"{esc(f.severity.value)}</span></td>"
             f'<td class="num nowrap">{esc(span(f.start, f.end))}</td>'
             f'<td class="num">{f.words}</td>'
-            f"<td>{esc(source_label(site.document(f.source), f))}</td>"
+            f"<td>{esc(source_label(site.document(f.source), f, site.names))}</td>"
             f"<td>{esc(decided)}</td></tr>"
         )
     return (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from overlap.model import Document, Evidence, Finding, FindingQuote, Kind, Role
 from overlap.report.html.characters import disguises
 from overlap.report.html.citing import citation_ranges, citation_words
@@ -54,7 +56,7 @@ def describe(doc: Document | None, f: Finding, site: Site, me: Document | None) 
         title = f"<cite>{esc(doc.title or doc.path)}</cite>"
         by = esc(" ".join(x for x in [_authors(doc), f"({doc.year})" if doc.year else ""] if x))
         return f'<p class="meta"><span class="who">{title}</span><br>{by}<br>{path}</p>'
-    name = esc(doc.student or "unknown student")
+    name = esc(site.names.get(doc.id) or doc.student or "unknown student")
     if doc.role is Role.PRIOR:
         term = f", {esc(doc.term)}" if doc.term else ""
         at = f", submitted {esc(when(doc.submitted_at))}" if doc.submitted_at else ""
@@ -83,8 +85,11 @@ def describe(doc: Document | None, f: Finding, site: Site, me: Document | None) 
     return f'<p class="meta"><span class="who">{name}</span>, {at}{order}<br>{path}{many}</p>'
 
 
-def source_label(doc: Document | None, f: Finding) -> str:
-    """A few words naming the other side of a finding: ``Okonkwo 2022``, a student, a path."""
+def source_label(doc: Document | None, f: Finding, names: Mapping[str, str] | None = None) -> str:
+    """A few words naming the other side of a finding: ``Okonkwo 2022``, a student, a path.
+
+    ``names`` gives the name the report gives each submission of the batch, by id.
+    """
     if f.kind is Kind.COMMON_PHRASING:
         return f"shared by {f.shared_by} submissions"
     if f.source is None:
@@ -102,7 +107,7 @@ def source_label(doc: Document | None, f: Finding) -> str:
         )
         named = f"{surname}{extra} {doc.year or ''}".strip()
         return named or doc.label
-    who = doc.student or doc.path
+    who = (names or {}).get(doc.id) or doc.student or doc.path
     return f"prior post by {who}" if doc.role is Role.PRIOR else who
 
 

@@ -1,116 +1,28 @@
-"""The overview page (index.html): every submission by similarity, shared passages, errors."""
+"""The overview page (index.html): the batch pictured, every submission, shared passages, errors."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 
-from overlap.model import Finding, Kind, Severity, SubmissionSummary, Verdict
+from overlap.model import Severity, Verdict
+from overlap.report.html.cluster_map import ROWS, cluster_anchor, cluster_map
 from overlap.report.html.clusters import Cluster, Member, common_clusters, peer_clusters
-from overlap.report.html.legend import KIND_LABEL, colour_class, flag_list, legend
-from overlap.report.html.markup import attrs, esc, page_href
-from overlap.report.html.page import bar, page, percent, when
-from overlap.report.html.site import PAGES_FOLDER, Site
+from overlap.report.html.distribution import spread_section
+from overlap.report.html.figure_style import OVERVIEW_CSS
+from overlap.report.html.filters import FILTER_SCRIPT, filter_controls
+from overlap.report.html.legend import legend
+from overlap.report.html.listing import naming_note, submissions_table
+from overlap.report.html.markup import attrs, esc
+from overlap.report.html.page import page, when
+from overlap.report.html.site import Site
 from overlap.report.html.style import SORT_SCRIPT
-from overlap.report.terminal import short_names
 
+#: The overview's one script: sorting by any column, then the filter.
+OVERVIEW_SCRIPT = SORT_SCRIPT + FILTER_SCRIPT
 #: Characters of a shared passage quoted in the overview.
 QUOTED_CHARS = 400
-
-_COLUMNS = [
-    ("Submission", "text", ""),
-    ("Submitted", "text", ""),
-    ("Words", "number", "num"),
-    ("Similarity", "number", "num"),
-    ("Overlap", "number", "num"),
-    ("High", "number", "num"),
-    ("Medium", "number", "num"),
-    ("Low", "number", "num"),
-    ("Info", "number", "num"),
-    ("Findings by kind", "", ""),
-]
-
-
-def _href(site: Site, submission: str, number: int | None = None) -> str:
-    fragment = f"f{number}" if number else None
-    return page_href(PAGES_FOLDER, site.pages[submission], fragment=fragment)
-
-
-def _kinds(site: Site, s: SubmissionSummary, findings: list[Finding]) -> str:
-    """One chip per kind present, most severe first, linking to the first such finding.
-
-    Dismissed findings are left out of the kinds and get a grey chip of their own.
-    """
-    first: dict[Kind, int] = {}
-    counts: Counter[Kind] = Counter()
-    dismissed: list[int] = []
-    for n, f in enumerate(findings, start=1):
-        if f.dismissed:
-            dismissed.append(n)
-            continue
-        first.setdefault(f.kind, n)
-        counts[f.kind] += 1
-    order = sorted(counts, key=lambda k: (-findings[first[k] - 1].severity.rank, k.value))
-    chips = [
-        f"<a{attrs(class_=f'chip {colour_class(k)}', href=_href(site, s.id, first[k]))}>"
-        f"{counts[k]} {esc(KIND_LABEL[k])}</a>"
-        for k in order
-    ]
-    if dismissed:
-        href = _href(site, s.id, dismissed[0])
-        chips.append(
-            f"<a{attrs(class_='chip dismissed', href=href)}>{len(dismissed)} dismissed</a>"
-        )
-    return (
-        f'<div class="chips">{"".join(chips)}</div>' if chips else '<span class="zero">none</span>'
-    )
-
-
-def _flags(s: SubmissionSummary) -> str:
-    """Flags and errors of a submission, under its name."""
-    errors = "".join(f'<div class="problem">{esc(e)}</div>' for e in s.errors)
-    flags = f'<div class="flags">{flag_list(s.flags)}</div>' if s.flags else ""
-    return flags + errors
-
-
-def _row(site: Site, s: SubmissionSummary, short: str) -> str:
-    doc = site.document(s.id)
-    findings = site.findings.get(s.id, [])
-    per = Counter(f.severity for f in findings if not f.dismissed)
-    name = esc(s.student or s.path)
-    submitted = doc.submitted_at if doc and doc.submitted_at else ""
-    cells = [
-        f"<td{attrs(class_='name', data_value=(s.student or s.path).lower())}>"
-        f'<a class="who"{attrs(href=_href(site, s.id))}>{name}</a><br>'
-        f"<span{attrs(class_='path', title=s.path)}>{esc(short)}</span>{_flags(s)}</td>",
-        f'<td class="nowrap"{attrs(data_value=submitted)}>{esc(when(submitted))}</td>',
-        f'<td class="num"{attrs(data_value=s.words)}>{s.words}</td>',
-        f'<td class="num nowrap"{attrs(data_value=s.similarity)}>{bar(s.similarity)}'
-        f'<span class="pct">{esc(percent(s.similarity))}</span></td>',
-        f'<td class="num"{attrs(data_value=s.overlap)}>{esc(percent(s.overlap))}</td>',
-    ]
-    for sev in (Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO):
-        n = per[sev]
-        cells.append(f"<td{attrs(class_='num' if n else 'num zero', data_value=n)}>{n}</td>")
-    cells.append(f"<td>{_kinds(site, s, findings)}</td>")
-    return f"<tr>{''.join(cells)}</tr>"
-
-
-def _table(site: Site) -> str:
-    heads = []
-    for label, sort, cls in _COLUMNS:
-        sort_attr = sort or None
-        aria = "descending" if label == "Similarity" else None
-        heads.append(
-            f"<th{attrs(class_=cls or None, data_sort=sort_attr, aria_sort=aria)}>{esc(label)}</th>"
-        )
-    subs = sorted(site.result.submissions, key=lambda s: (-s.similarity, -s.overlap, s.path))
-    short = short_names(s.path for s in subs)
-    rows = "".join(_row(site, s, short[s.path]) for s in subs)
-    return (
-        f'<table id="submissions"><thead><tr>{"".join(heads)}</tr></thead>'
-        f"<tbody>{rows}</tbody></table>"
-    )
 
 
 def _quoted(site: Site, member: Member) -> str:
@@ -123,25 +35,33 @@ def _quoted(site: Site, member: Member) -> str:
     return f"<blockquote>“{esc(cut)}”</blockquote>"
 
 
-def _cluster(site: Site, cluster: Cluster, short: dict[str, str]) -> str:
+def _member_href(site: Site) -> Callable[[Member], str | None]:
+    """Where a cluster member's passage is: its finding on its submission's page."""
+
+    def href(m: Member) -> str | None:
+        if m.submission not in site.pages:
+            return None
+        return site.href(m.submission, site.number(m.finding))
+
+    return href
+
+
+def _cluster(site: Site, number: int, cluster: Cluster) -> str:
+    """A shared passage: who shares it, oldest first (who submitted first), and the passage."""
     items = []
+    href = _member_href(site)
     for i, m in enumerate(cluster.members):
-        doc = site.document(m.submission)
-        name = esc((doc.student if doc else None) or (doc.path if doc else m.submission))
+        name = esc(site.names.get(m.submission, m.submission))
         at = f"submitted {esc(when(m.submitted_at))}" if m.submitted_at else "time unknown"
         first = ' — <span class="first">first to submit</span>' if i == 0 and cluster.first else ""
-        number = site.number(m.finding)
-        link = _href(site, m.submission, number) if m.submission in site.pages else None
+        link = href(m)
         label = f"<a{attrs(href=link)}>{name}</a>" if link else name
-        path = ""
-        if doc:
-            shown = short.get(doc.path, doc.path)
-            path = f" <span{attrs(class_='path', title=doc.path)}>{esc(shown)}</span>"
-        items.append(f"<li>{label}{path} — {at}{first}</li>")
+        items.append(f"<li>{label} — {at}{first}</li>")
     quote = _quoted(site, cluster.members[0])
     return (
-        f'<div class="cluster"><h3>{len(cluster.members)} submissions share '
-        f"{cluster.words} words</h3><ol>{''.join(items)}</ol>{quote}</div>"
+        f'<div class="cluster"{attrs(id=cluster_anchor(number))}><h3>Passage {number}: '
+        f"{len(cluster.members)} submissions share {cluster.words} words</h3>"
+        f"<ol>{''.join(items)}</ol>{quote}</div>"
     )
 
 
@@ -172,20 +92,16 @@ def _bar(settings: dict[str, object]) -> str:
 NAMED_MEMBERS = 5
 
 
-def _common(site: Site, cluster: Cluster, short: dict[str, str]) -> str:
+def _common(site: Site, cluster: Cluster) -> str:
     """A passage of common phrasing: how many share it, the passage once, who (folded).
 
-    Members are named by student, else by their short path, in that name's order.
+    Members are named as the report names them, in that name's order.
     """
-    named = []
-    for m in cluster.members:
-        doc = site.document(m.submission)
-        name = (doc.student or short.get(doc.path, doc.path)) if doc else m.submission
-        named.append((name, m))
+    named = [(site.names.get(m.submission, m.submission), m) for m in cluster.members]
     items = []
     for name, m in sorted(named, key=lambda nm: nm[0]):
         number = site.number(m.finding)
-        link = _href(site, m.submission, number) if m.submission in site.pages else None
+        link = site.href(m.submission, number) if m.submission in site.pages else None
         label = esc(name)
         items.append(f"<li><a{attrs(href=link)}>{label}</a></li>" if link else f"<li>{label}</li>")
     quote = _quoted(site, cluster.members[0])
@@ -213,6 +129,32 @@ def _errors(site: Site) -> str:
     return f"<table>{head}<tbody>{rows}</tbody></table>"
 
 
+def _glance(site: Site) -> list[str]:
+    """The pictures of the batch: similarity across it, and who shares passages with whom."""
+    subs = site.result.submissions
+    hrefs = {s.id: site.href(s.id) for s in subs}
+    clusters = peer_clusters(site.result)
+    picture = cluster_map(clusters, site.names, _member_href(site))
+    drawn = (
+        f" The {ROWS} largest of {len(clusters)} passages are drawn; the list below has every one."
+        if len(clusters) > ROWS
+        else ""
+    )
+    return [
+        '<h2 id="similarity">Similarity across the batch</h2>',
+        spread_section(subs, site.names, hrefs),
+        '<h2 id="sharing">Who shares passages with whom</h2>',
+        (
+            f'<figure class="figure">{picture}<figcaption class="note">One row per passage '
+            "that submissions share, largest first; its submissions oldest first, each "
+            f"linked to the passage on its page, and the row's label to the passage below.{drawn}"
+            "</figcaption></figure>"
+            if picture
+            else '<p class="empty">No passage is shared between submissions of this batch.</p>'
+        ),
+    ]
+
+
 def overview_page(site: Site) -> str:
     """The whole HTML of ``index.html``.
 
@@ -220,7 +162,9 @@ def overview_page(site: Site) -> str:
         site: The report's shared names and numbers.
 
     Returns:
-        A self-contained page; its one script only adds sorting by other columns.
+        A self-contained page. Its pictures are inline SVG; its one script adds sorting by
+        other columns and the filter, and without it the table lists every submission,
+        most similar first.
     """
     result = site.result
     per = Counter(f.severity for f in result.findings if not f.dismissed)
@@ -236,7 +180,6 @@ def overview_page(site: Site) -> str:
     ]
     clusters = peer_clusters(result)
     common = common_clusters(result)
-    short = short_names(s.path for s in result.submissions)
     settings = json.dumps(result.settings, indent=2, sort_keys=True)
     body = [
         "<h1>Overlap report</h1>",
@@ -245,16 +188,19 @@ def overview_page(site: Site) -> str:
         + "".join(f"<li><b>{n}</b><span>{esc(label)}</span></li>" for n, label in stats)
         + "</ul>",
         _paraphrase_note(result.settings),
+        *_glance(site),
         "<h2>Submissions, most similar first</h2>",
         '<p class="note">Similarity is the share of a submission\'s words inside findings that '
         "are not info; overlap is the share matched in another text, info findings included "
         "(an unmatched quote matches no text and counts in neither); findings a person "
         "dismissed count in neither the similarity nor the numbers by severity. Open a "
-        "submission to read its text with every passage marked and shown beside its source.</p>",
-        _table(site),
+        f"submission to read its text with every passage marked and shown beside its source. "
+        f"{naming_note(site)}</p>",
+        filter_controls(result.submissions, site.findings),
+        submissions_table(site),
         f"<h2>Passages shared between students ({len(clusters)})</h2>",
         *(
-            [_cluster(site, c, short) for c in clusters]
+            [_cluster(site, n, c) for n, c in enumerate(clusters, start=1)]
             or ['<p class="empty">No passage is shared between submissions of this batch.</p>']
         ),
         f"<h2>Common phrasing ({len(common)})</h2>",
@@ -263,7 +209,7 @@ def overview_page(site: Site) -> str:
         "Each submission reports its part once, for information; none counts toward "
         "similarity or as shared between students.</p>",
         *(
-            [_common(site, c, short) for c in common]
+            [_common(site, c) for c in common]
             or ['<p class="empty">No passage is common to many submissions.</p>']
         ),
         f"<h2>Files not read ({len(result.errors)})</h2>",
@@ -273,5 +219,9 @@ def overview_page(site: Site) -> str:
         f'<pre class="path">{esc(settings)}</pre></details>',
     ]
     return page(
-        "Overlap report", "\n".join(body), generated_at=result.generated_at, script=SORT_SCRIPT
+        "Overlap report",
+        "\n".join(body),
+        generated_at=result.generated_at,
+        script=OVERVIEW_SCRIPT,
+        style=OVERVIEW_CSS,
     )

@@ -41,7 +41,9 @@ def bar(share: float, width: int = 64) -> str:
     )
 
 
-def page(title: str, body: str, *, generated_at: str, script: str | None = None) -> str:
+def page(
+    title: str, body: str, *, generated_at: str, script: str | None = None, style: str = CSS
+) -> str:
     """A whole HTML document.
 
     Args:
@@ -49,11 +51,13 @@ def page(title: str, body: str, *, generated_at: str, script: str | None = None)
         body: The content of ``<main>``, already HTML.
         generated_at: When the scan ran, for the footer.
         script: Inline script for the end of the body, or None for a page with no script.
+        style: The page's stylesheet: the report's, or the overview's (which adds its
+            pictures' and filter's; the other pages need not carry them).
 
     Returns:
         The document. Its policy allows exactly this page's style and script, by hash.
     """
-    policy = content_security_policy(CSS, script)
+    policy = content_security_policy(style, script)
     tail = f"<script>{script}</script>" if script is not None else ""
     return (
         "<!DOCTYPE html>\n"
@@ -61,7 +65,7 @@ def page(title: str, body: str, *, generated_at: str, script: str | None = None)
         f'<meta http-equiv="Content-Security-Policy"{attrs(content=policy)}>\n'
         '<meta name="referrer" content="no-referrer">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
+        f"<title>{esc(title)}</title>\n<style>{style}</style>\n</head>\n<body>\n<main>\n"
         f"{body}\n"
         f"<footer>Written by <b>overlap</b> from the scan of {esc(when(generated_at))}. "
         "Every passage is an exact, verified alignment; offsets are character positions in "

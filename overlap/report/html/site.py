@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from overlap.model import Document, Finding, Role, ScanResult, SubmissionSummary
+from overlap.report.html.markup import page_href
+from overlap.report.names import submission_names
 from overlap.report.texts import text_file_name
 
 #: Folder (inside the report folder) of the per-submission pages.
@@ -31,6 +33,9 @@ class Site:
     pages: dict[str, str]
     #: Submission id to its findings in reading order; a finding's number is its index + 1.
     findings: dict[str, list[Finding]]
+    #: Submission id to its name (:func:`~overlap.report.names.submission_names`): the
+    #: student, else the path relative to the folder all submissions lie in.
+    names: dict[str, str]
     #: The report folder as the scan was given it (for the commands a card shows); None
     #: when the writer did not say.
     report: str | None = None
@@ -47,7 +52,12 @@ class Site:
         for fs in findings.values():
             fs.sort(key=reading_order)
         pages = {s.id: page_name(s) for s in result.submissions}
-        return cls(result, pages, findings, report)
+        return cls(result, pages, findings, submission_names(result.submissions), report)
+
+    def href(self, submission: str, number: int | None = None) -> str:
+        """A link from the overview to a submission's page, or to its finding ``number``."""
+        fragment = f"f{number}" if number else None
+        return page_href(PAGES_FOLDER, self.pages[submission], fragment=fragment)
 
     def document(self, doc_id: str | None) -> Document | None:
         """A document of the scan by id, or None when the result does not carry it."""

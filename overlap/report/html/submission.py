@@ -46,7 +46,7 @@ def _aside(findings: list[Finding], site: Site) -> str:
         )
     items = "".join(
         f"<li><a{attrs(class_=_chip(f), href=f'#f{n}')}>{esc(marker(n, f))}</a>"
-        f'<span class="what">{esc(source_label(site.document(f.source), f))} · '
+        f'<span class="what">{esc(source_label(site.document(f.source), f, site.names))} · '
         f"{f.words} words</span></li>"
         for n, f in enumerate(findings, start=1)
     )
@@ -69,7 +69,7 @@ def submission_page(summary: SubmissionSummary, site: Site) -> str:
     """
     doc = site.document(summary.id)
     findings = site.findings.get(summary.id, [])
-    name = summary.student or summary.path
+    name = site.names.get(summary.id) or summary.student or summary.path
     submitted = f" · submitted {esc(when(doc.submitted_at))}" if doc and doc.submitted_at else ""
     parts = [
         '<p class="crumbs"><a href="../index.html">← All submissions</a></p>',
