@@ -1,7 +1,9 @@
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from overlap.scanning.candidates import _held_by_few
 from overlap.sketch.lsh import join_keys, self_pairs
 
 
@@ -28,3 +30,20 @@ def test_self_pairs_are_ordered_and_distinct() -> None:
     k = np.array([5, 5, 5, 7, 7], dtype=np.uint64)
     d = np.array([0, 1, 2, 2, 2], dtype=np.int64)
     assert self_pairs(k, d).tolist() == [[0, 1], [0, 2], [1, 2]]
+
+
+@pytest.mark.parametrize("presorted", [False, True])
+def test_keys_held_by_few_documents(presorted: bool) -> None:
+    """The mask counts distinct documents per key, in whatever order the rows come."""
+    rng = np.random.default_rng(7)
+    for _ in range(100):
+        n = int(rng.integers(1, 200))
+        keys = rng.integers(0, 15, n).astype(np.uint64)
+        docs = rng.integers(0, 10, n).astype(np.int64)
+        if presorted:
+            order = np.lexsort((docs, keys))
+            keys, docs = keys[order], docs[order]
+        most = int(rng.integers(0, 5))
+        holders = {int(k): len(set(docs[keys == k].tolist())) for k in set(keys.tolist())}
+        expected = [holders[int(k)] <= most for k in keys]
+        assert _held_by_few(keys, docs, most).tolist() == expected

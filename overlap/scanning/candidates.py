@@ -74,7 +74,10 @@ def _held_by_few(keys: npt.NDArray[np.uint64], docs: I64, most: int) -> npt.NDAr
     """Mask of the ``(key, doc)`` rows whose key at most ``most`` distinct documents hold."""
     if not len(keys):
         return np.zeros(0, dtype=np.bool_)
-    order = np.lexsort((docs, keys))
+    if np.all(keys[1:] >= keys[:-1]) and np.all((keys[1:] > keys[:-1]) | (docs[1:] >= docs[:-1])):
+        order = np.arange(len(keys))  # a batch's keys come sorted, each key's documents too
+    else:
+        order = np.lexsort((docs, keys))
     key, doc = keys[order], docs[order]
     fresh = np.ones(len(key), dtype=np.bool_)
     fresh[1:] = (key[1:] != key[:-1]) | (doc[1:] != doc[:-1])
