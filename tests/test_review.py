@@ -379,3 +379,25 @@ def test_list_shows_notes_and_names_on_one_line_without_terminal_codes(tmp_path:
     assert "two\\nlines \\x1b[31mred" in out and "Zoë\\u2028Ñ" in out
     (d,) = read_decisions(CorpusStore.open(store))
     assert d.note == "two\nlines \x1b[31mred"  # kept as typed
+
+
+def test_deciding_one_side_of_a_shared_passage_names_the_other(tmp_path: Path) -> None:
+    store, week = make_week(tmp_path)
+    shared = (
+        "We agreed as a group that the first session should end with one small goal the "
+        "client chose for the coming week and wrote down in their own words"
+    )
+    (week / "ann.txt").write_text(f"{prose(41, 40)} {shared}. {prose(42, 30)}\n")
+    (week / "ben.txt").write_text(f"{prose(43, 40)} {shared}. {prose(44, 30)}\n")
+    _, doc = scan([week], store, tmp_path / "r1")
+    found = by_name(doc)
+    (mine,) = [f for f in found["ann.txt"] if f["kind"] == "peer_overlap"]
+    (theirs,) = [f for f in found["ben.txt"] if f["kind"] == "peer_overlap"]
+    code, out, err = invoke("review", "dismiss", mine["id"], "--report", tmp_path / "r1",
+                            "--corpus", store, "--note", "group project")  # fmt: skip
+    assert code == 0, err
+    assert f"finding {theirs['id']} of" in out and "ben.txt" in out
+    code, out, _ = invoke("review", "dismiss", mine["id"], theirs["id"], "--report",
+                          tmp_path / "r1", "--corpus", store,
+                          "--note", "group project")  # fmt: skip
+    assert code == 0 and "other student's side" not in out

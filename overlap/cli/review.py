@@ -20,7 +20,7 @@ from overlap.cli.common import (
 )
 from overlap.errors import OverlapError
 from overlap.report.terminal import decision_line, one_line
-from overlap.review.acts import allow_passage, decide, exclude_source
+from overlap.review.acts import allow_passage, decide, exclude_source, undecided_mirrors
 from overlap.review.decisions import Action, Decision
 from overlap.review.rules import Review
 from overlap.store.corpus import CorpusStore
@@ -76,10 +76,21 @@ def _decide(
     try:
         store = CorpusStore.open(corpus, lock_timeout=lock_timeout)
         made = decide(store, report, ids, action, note=note, by=_who(by))
+        mirrors = undecided_mirrors(report, made) if report is not None else []
     except OverlapError as exc:
         fail(str(exc))
     _print(made, what)
     out.print("the next scan of these submissions shows it", markup=False, highlight=False)
+    for m in mirrors:
+        out.print(
+            one_line(
+                f"note: the other student's side of this shared passage is finding {m['id']} "
+                f"of {m['path']}; decide it too with 'overlap review {action} {m['id']} ...'"
+            ),
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @review_app.command("dismiss")

@@ -57,6 +57,24 @@ class ReportFindings:
             )
         return hits[0]
 
+    def mirror(self, finding: dict[str, Any]) -> dict[str, Any] | None:
+        """The same shared passage as the other submission's finding, if it is in the report.
+
+        A passage two submissions share is a finding in each; a decision is about one.
+        """
+        other = finding.get("source")
+        if other not in self.submissions:
+            return None
+        for f in self.findings.values():
+            if (
+                f["submission"] == other
+                and f.get("source") == finding["submission"]
+                and (f["start"], f["end"]) == (finding["source_start"], finding["source_end"])
+                and (f["source_start"], f["source_end"]) == (finding["start"], finding["end"])
+            ):
+                return f
+        return None
+
 
 def _load(path: Path, what: str) -> Any:
     try:

@@ -83,6 +83,24 @@ def decide(
     return made
 
 
+def undecided_mirrors(report: Path, made: Sequence[Decision]) -> list[dict[str, Any]]:
+    """Findings of the other side of shared passages just decided, not decided with them.
+
+    A passage two students share is a finding in each submission; a decision is about one.
+    What the report says of the mirrors (its ``submissions`` give their paths).
+    """
+    read = read_report(report)
+    decided = {d.target for d in made}
+    out = []
+    for d in made:
+        finding = read.findings.get(d.target or "")
+        mirror = read.mirror(finding) if finding else None
+        if mirror is not None and mirror["id"] not in decided:
+            decided.add(mirror["id"])
+            out.append({**mirror, "path": read.submissions[mirror["submission"]]["path"]})
+    return out
+
+
 def _stored_source(store: CorpusStore, given: str) -> dict[str, Any]:
     """The stored document whose path (as stored) or id (or id prefix) is ``given``."""
     docs = store.read("documents", ["id", "path", "role"])
