@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from overlap.sketch.content import (
+    _order,
     batch_content_keys,
     clustered_pairs,
     content_hashes,
@@ -155,3 +156,11 @@ def test_batch_content_keys_equal_the_keys_of_each_document(docs: list[list[str]
         want_keys, want_pos = content_keys(words, n)
         got = sorted(zip(keys[mine].tolist(), pos[mine].tolist(), strict=True))
         assert got == list(zip(want_keys.tolist(), want_pos.tolist(), strict=True))
+
+
+@pytest.mark.parametrize("largest", [3, 40, 2**20, 2**40])
+def test_rows_sort_as_by_four_keys(largest: int) -> None:
+    """Packed into one integer or not, the rows come in lexicographic order, ties stable."""
+    rng = np.random.default_rng(largest)
+    columns = [rng.integers(0, largest, 300).astype(np.int64) for _ in range(4)]
+    assert _order(*columns).tolist() == np.lexsort(columns[::-1]).tolist()

@@ -154,6 +154,21 @@ def batch_content_keys(hash_lists: Sequence[U64], n: int) -> tuple[I64, U64, I64
     return doc[kept], keys[kept], first_pos
 
 
+def _order(*columns: I64) -> I64:
+    """The rows sorted by the columns, first column first (as ``np.lexsort`` of them reversed).
+
+    Non-negative columns that fit together in 63 bits are packed into one integer and sorted
+    once, several times faster than a sort by four keys; the order is the same.
+    """
+    widths = [max(int(c.max()), 0).bit_length() if len(c) else 0 for c in columns]
+    if sum(widths) > 63 or any(len(c) and int(c.min()) < 0 for c in columns):
+        return np.lexsort(columns[::-1])
+    packed = np.zeros(len(columns[0]), dtype=np.int64)
+    for column, width in zip(columns, widths, strict=True):
+        packed = (packed << width) | column
+    return np.argsort(packed, kind="stable")
+
+
 def clustered_pairs(
     left_docs: I64, left_pos: I64, right_docs: I64, right_pos: I64, span: int
 ) -> tuple[I64, I64]:
@@ -175,7 +190,7 @@ def clustered_pairs(
         return empty
     # A key is at one place in a document, so positions do not tie in real rows; the right
     # position breaks ties anyway, so the result never depends on the order of the rows.
-    order = np.lexsort((right_pos, left_pos, right_docs, left_docs))
+    order = _order(left_docs, right_docs, left_pos, right_pos)
     ld, rd, lp, rp = left_docs[order], right_docs[order], left_pos[order], right_pos[order]
     near = (
         (ld[1:] == ld[:-1])
