@@ -6,16 +6,18 @@ screen is a necessary condition of :func:`overlap.align.passages.align`'s exact 
 computed for many pairs at once:
 
 * every run the aligner finds is a maximal run of equal words on one diagonal that holds a
-  shared ``n``-gram, so it is covered by the runs read here from *all* shared ``n``-grams
-  (none skipped as frequent);
-* consecutive runs of a chain are at most ``max_gap`` words apart in the first text, so a
-  chain lies inside one cluster of runs that no gap wider than that splits;
-* so a chain's matched words are at most the words of its cluster that runs cover.
+  shared ``n``-gram, so it is one of the runs read here from *all* shared ``n``-grams (none
+  skipped as frequent);
+* consecutive runs of a chain follow each other on both sides with at most ``max_gap``
+  words skipped on each (the aligner's links), so a chain lies in one set of runs that such
+  links join (first cut into clusters that no gap wider than ``max_gap`` in the first text
+  splits);
+* so a chain's matched words are at most the words of the first text that its set covers.
 
-A pair is kept when some cluster covers at least ``min_words`` words. Words are compared by
-their 64-bit hashes and ``n``-grams by a 40-bit key: a collision can only keep a pair that
-could have been dropped, never drop one, so a screened scan finds exactly what an
-unscreened one finds.
+A pair is kept when some such set covers at least ``min_words`` words. ``n``-grams are found
+by a 40-bit key and checked word by word on the words' 64-bit hashes, so the runs are the
+aligner's (two different words would have to share a 64-bit hash to make them differ), and a
+screened scan finds exactly what an unscreened one finds.
 """
 
 from __future__ import annotations
@@ -53,13 +55,20 @@ def gram_keys(hashes: U64, n: int) -> U64:
 
 
 class Grams:
-    """The ``n``-gram keys of many texts, flat, with each text's offset."""
+    """The words (as hashes) and ``n``-gram keys of many texts, flat, with each text's offset."""
 
-    def __init__(self, keys: Sequence[U64]) -> None:
+    def __init__(self, hashes: Sequence[U64], n: int) -> None:
+        keys = [gram_keys(h, n) for h in hashes]
         lengths = np.array([len(k) for k in keys], dtype=np.int64)
+        self.n = n
         self.offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         self.keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64)
         self.pos = np.arange(len(self.keys), dtype=np.int64) - np.repeat(self.offsets[:-1], lengths)
+        words = np.array([len(h) for h in hashes], dtype=np.int64)
+        self.word_offsets = np.concatenate([[0], np.cumsum(words)]).astype(np.int64)
+        self.words = (
+            np.concatenate(hashes).astype(np.uint64) if len(hashes) else np.zeros(0, np.uint64)
+        )
 
     @cached_property
     def _sorting(self) -> tuple[U64, I64]:
@@ -172,6 +181,14 @@ def could_chain(a: Grams, b: Grams, pairs: I64, *, n: int, max_gap: int, min_wor
     if not len(pairs):
         return np.zeros(0, dtype=np.bool_)
     pair, p, q, heavy = _seeds(a, b, pairs)
+    # Keys are 40 bits: keep only seeds whose words are the same (by their 64-bit hashes), so
+    # that runs are exactly the aligner's, never longer.
+    same = np.ones(len(pair), dtype=np.bool_)
+    a_at = a.word_offsets[pairs[pair, 0]] + p
+    b_at = b.word_offsets[pairs[pair, 1]] + q
+    for k in range(n):
+        same &= a.words[a_at + k] == b.words[b_at + k]
+    pair, p, q = pair[same], p[same], q[same]
     if not len(pair):
         return heavy
     # Runs: consecutive seeds on one diagonal of one pair.
@@ -183,18 +200,78 @@ def could_chain(a: Grams, b: Grams, pairs: I64, *, n: int, max_gap: int, min_wor
     first = np.flatnonzero(new)
     last = np.append(first[1:], len(p)) - 1
     run_pair, start, end = pair[first], p[first], p[last] + n
-    # Clusters of runs (by start in a) that no gap wider than max_gap splits, per pair.
+    b_start = start + diag[first]
+    # Clusters of runs (by start in a) that no gap wider than max_gap splits, per pair: a
+    # chain never leaves one.
     order = np.lexsort((start, run_pair))
-    run_pair, start, end = run_pair[order], start[order], end[order]
+    run_pair, start, end, b_start = run_pair[order], start[order], end[order], b_start[order]
+    b_end = b_start + (end - start)
     span = np.int64(int(end.max()) + max_gap + 1)
     lifted_start, lifted_end = run_pair * span + start, run_pair * span + end
     reach = np.maximum.accumulate(lifted_end)
     before = np.concatenate([[np.iinfo(np.int64).min], reach[:-1]])
     fresh = np.ones(len(start), dtype=np.bool_)
     fresh[1:] = (run_pair[1:] != run_pair[:-1]) | (lifted_start[1:] > before[1:] + max_gap)
-    covered = np.maximum(lifted_end - np.maximum(lifted_start, before), 0)
     cluster = np.cumsum(fresh) - 1
-    words = np.bincount(cluster, weights=covered)
+    # Within a cluster, the runs a chain may join: the aligner's links (in order on both
+    # sides, at most max_gap words skipped on each). A chain lies in one linked component.
+    label = _components(cluster, start, end, b_start, b_end, max_gap)
+    if label is None:  # too many runs to link: the clusters alone decide
+        label = cluster
+    order = np.lexsort((start, label))
+    label, run_pair, start, end = label[order], run_pair[order], start[order], end[order]
+    span = np.int64(int(end.max()) + 1)
+    lifted_start, lifted_end = label * span + start, label * span + end
+    reach = np.maximum.accumulate(lifted_end)
+    before = np.concatenate([[np.iinfo(np.int64).min], reach[:-1]])
+    covered = np.maximum(lifted_end - np.maximum(lifted_start, before), 0)
+    words = np.bincount(label, weights=covered, minlength=int(label.max()) + 1)
     best = np.zeros(len(pairs), dtype=np.float64)
-    np.maximum.at(best, run_pair[fresh], words)
+    np.maximum.at(best, run_pair, words[label])
     return (best >= min_words) | heavy
+
+
+#: Most run pairs :func:`_components` looks at; beyond, the clusters alone decide.
+MAX_LINKS = 5_000_000
+#: Most rounds of label propagation; a component not settled by then keeps its cluster.
+MAX_ROUNDS = 64
+
+
+def _components(
+    cluster: I64, start: I64, end: I64, b_start: I64, b_end: I64, max_gap: int
+) -> I64 | None:
+    """A label per run: runs the aligner could chain, directly or through others, share one.
+
+    Runs come sorted by cluster, then start in a. Returns None when there are too many
+    pairs of runs to look at, or labels do not settle.
+    """
+    count = len(cluster)
+    starts = np.flatnonzero(np.concatenate([[True], cluster[1:] != cluster[:-1]]))
+    sizes = np.diff(np.append(starts, count))
+    rank = np.arange(count, dtype=np.int64) - np.repeat(starts, sizes)
+    total = int(rank.sum())
+    if total > MAX_LINKS:
+        return None
+    # Every earlier run j of the same cluster, for each run i.
+    later = np.repeat(np.arange(count, dtype=np.int64), rank)
+    earlier = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(rank) - rank, rank)
+    earlier += np.repeat(np.repeat(starts, sizes), rank)
+    i, j = later, earlier
+    linked = (
+        (start[j] < start[i])
+        & (end[j] >= start[i] - max_gap)
+        & (end[j] < end[i])
+        & (b_start[j] < b_start[i])
+        & (b_end[j] >= b_start[i] - max_gap)
+        & (b_end[j] < b_end[i])
+    )
+    i, j = i[linked], j[linked]
+    label = np.arange(count, dtype=np.int64)
+    for _ in range(MAX_ROUNDS):
+        before = label.copy()
+        np.minimum.at(label, i, label[j])
+        np.minimum.at(label, j, label[i])
+        label = label[label]  # jump to the label's own label: settles long chains faster
+        if np.array_equal(label, before):
+            return label
+    return None

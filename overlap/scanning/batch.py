@@ -9,7 +9,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from overlap.align.screen import Grams, gram_keys
+from overlap.align.screen import Grams
 from overlap.model import Document
 from overlap.scanning.common import CommonRun, common_bar, common_runs
 from overlap.scanning.prepared import Prepared
@@ -54,7 +54,7 @@ class ScanBatch:
     def grams(self) -> Grams:
         """The seed n-gram keys of every submission, for screening pairs before alignment."""
         n = self.settings.seed_words
-        return Grams([gram_keys(t.hashes, n) for t in self.texts])
+        return Grams([t.hashes for t in self.texts], n)
 
     @cached_property
     def keyset(self) -> KeySet:

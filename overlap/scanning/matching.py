@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from overlap.align.passages import Mode, align
-from overlap.align.screen import Grams, could_chain, gram_keys
+from overlap.align.screen import Grams, could_chain
 from overlap.model import Document, Passage, Role
 from overlap.scanning.batch import ScanBatch
 from overlap.scanning.candidates import candidate_pairs
@@ -137,7 +137,7 @@ def match_part(part: str, shared: tuple[CorpusStore, ScanBatch]) -> PartMatches:
         for i, by_doc in sorted(proposed.items())
         for doc_id, keys in sorted(by_doc.items())
     ]
-    grams = Grams([gram_keys(_hashes(docs[d]), settings.seed_words) for d in ids])
+    grams = Grams([_hashes(docs[d]) for d in ids], settings.seed_words)
     keep = screened(batch.grams, grams, [(i, index[d], k) for i, d, k in listed], settings)
     others = {d: Prepared.of(docs[d]) for (_, d, _), ok in zip(listed, keep, strict=True) if ok}
     found: list[tuple[int, str, Unscored]] = []
