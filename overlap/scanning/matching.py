@@ -27,8 +27,8 @@ from overlap.scanning.candidates import candidate_pairs
 from overlap.scanning.findings import Unscored, unscored_finding
 from overlap.scanning.prepared import Prepared
 from overlap.settings import Settings
+from overlap.sketch.content import hash_words
 from overlap.store.corpus import CorpusStore
-from overlap.text.shingles import word_hashes
 from overlap.text.tokens import normalised_words
 
 #: Submission pairs per shard of peer alignment.
@@ -114,7 +114,8 @@ def screened(
 
 
 def _hashes(doc: Document) -> npt.NDArray[np.uint64]:
-    return word_hashes(normalised_words(doc.text))
+    """The document's word hashes, as :class:`Prepared` has them, without tokenising it."""
+    return hash_words(normalised_words(doc.text))[0]
 
 
 def match_part(part: str, shared: tuple[CorpusStore, ScanBatch]) -> PartMatches:
