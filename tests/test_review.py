@@ -401,3 +401,44 @@ def test_deciding_one_side_of_a_shared_passage_names_the_other(tmp_path: Path) -
                           tmp_path / "r1", "--corpus", store,
                           "--note", "group project")  # fmt: skip
     assert code == 0 and "other student's side" not in out
+
+
+def test_the_report_shows_a_decision_at_once_as_a_new_scan_would(tmp_path: Path) -> None:
+    store, week = make_week(tmp_path)
+    _, first = scan([week], store, tmp_path / "r1")
+    (copy,) = [f for f in by_name(first)["ann.txt"] if f["severity"] == "high"]
+    code, out, err = invoke("review", "dismiss", copy["id"], "--report", tmp_path / "r1",
+                            "--corpus", store, "--note", "glossary <b>")  # fmt: skip
+    assert code == 0, err
+    assert f"report updated: {tmp_path / 'r1'}" in out
+    _, rescanned = scan([week], store, tmp_path / "r2")
+    updated = json.loads((tmp_path / "r1" / "findings.json").read_text())
+    assert updated["generated_at"] == first["generated_at"]  # no scan ran
+    for doc in (updated, rescanned):
+        doc.pop("generated_at")
+    assert updated == rescanned
+    assert similarity(updated, "ann.txt") == 0 < similarity(first, "ann.txt")
+    for name in ("findings.csv", "submissions.csv"):
+        assert (tmp_path / "r1" / name).read_bytes() == (tmp_path / "r2" / name).read_bytes()
+    page = next((tmp_path / "r1" / "submissions").glob("ann-*.html")).read_text()
+    assert "— dismissed" in page and "glossary &lt;b&gt;" in page
+
+
+def test_no_update_leaves_the_report_and_a_report_that_cannot_be_read_back_warns(
+    tmp_path: Path,
+) -> None:
+    store, week = make_week(tmp_path)
+    _, first = scan([week], store, tmp_path / "r1")
+    before = (tmp_path / "r1" / "findings.json").read_bytes()
+    target = first["findings"][0]["id"]
+    code, out, _ = invoke("review", "confirm", target, "--report", tmp_path / "r1", "--corpus",
+                          store, "--note", "n", "--no-update")  # fmt: skip
+    assert code == 0 and "the next scan" in out
+    assert (tmp_path / "r1" / "findings.json").read_bytes() == before
+    shutil.rmtree(tmp_path / "r1" / "texts")
+    code, _, err = invoke("review", "dismiss", target, "--report", tmp_path / "r1", "--corpus",
+                          store, "--note", "n")  # fmt: skip
+    assert code == 0 and err.startswith("warning: ") and "not updated" in err
+    assert [d.action for d in read_decisions(CorpusStore.open(store))] == [
+        Action.CONFIRM, Action.DISMISS
+    ]  # fmt: skip

@@ -15,6 +15,7 @@ from overlap.cli.common import (
     DEFAULT_CORPUS,
     CorpusOption,
     LockTimeoutOption,
+    err,
     fail,
     out,
 )
@@ -22,6 +23,7 @@ from overlap.errors import OverlapError
 from overlap.report.terminal import decision_line, one_line
 from overlap.review.acts import allow_passage, decide, exclude_source, undecided_mirrors
 from overlap.review.decisions import Action, Decision
+from overlap.review.refresh import refresh_report
 from overlap.review.rules import Review
 from overlap.store.corpus import CorpusStore
 from overlap.store.decisions import read_decisions
@@ -72,6 +74,7 @@ def _decide(
     corpus: Path,
     lock_timeout: float,
     what: str,
+    update: bool = True,
 ) -> None:
     try:
         store = CorpusStore.open(corpus, lock_timeout=lock_timeout)
@@ -80,7 +83,6 @@ def _decide(
     except OverlapError as exc:
         fail(str(exc))
     _print(made, what)
-    out.print("the next scan of these submissions shows it", markup=False, highlight=False)
     for m in mirrors:
         out.print(
             one_line(
@@ -91,6 +93,29 @@ def _decide(
             highlight=False,
             soft_wrap=True,
         )
+    if report is None or not update:
+        out.print("the next scan of these submissions shows it", markup=False, highlight=False)
+        return
+    try:
+        refresh_report(report, read_decisions(CorpusStore.open(corpus)))
+    except OverlapError as exc:
+        err.print(
+            one_line(f"warning: {report} not updated: {exc}; the next scan shows the decision"),
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        return
+    out.print(one_line(f"report updated: {report}"), markup=False, highlight=False)
+
+
+UpdateOption = Annotated[
+    bool,
+    typer.Option(
+        "--update/--no-update",
+        help="Rewrite the --report folder so that it shows the decision now.",
+    ),
+]
 
 
 @review_app.command("dismiss")
@@ -101,13 +126,14 @@ def review_dismiss(
     by: ByOption = None,
     corpus: CorpusOption = DEFAULT_CORPUS,
     lock_timeout: LockTimeoutOption = DEFAULT_LOCK_TIMEOUT,
+    update: UpdateOption = True,
 ) -> None:
     """Clear findings: later scans show them dismissed, not counted (similarity, --fail-on).
 
     A finding keeps its id while its passage and what it matches stay the same; if the
     submission or the other text changes, the new finding is undecided.
     """
-    _decide(Action.DISMISS, ids, report, note, by, corpus, lock_timeout, "dismissed")
+    _decide(Action.DISMISS, ids, report, note, by, corpus, lock_timeout, "dismissed", update)
 
 
 @review_app.command("confirm")
@@ -118,9 +144,10 @@ def review_confirm(
     by: ByOption = None,
     corpus: CorpusOption = DEFAULT_CORPUS,
     lock_timeout: LockTimeoutOption = DEFAULT_LOCK_TIMEOUT,
+    update: UpdateOption = True,
 ) -> None:
     """Uphold findings: later scans mark them confirmed, with who, when and why."""
-    _decide(Action.CONFIRM, ids, report, note, by, corpus, lock_timeout, "confirmed")
+    _decide(Action.CONFIRM, ids, report, note, by, corpus, lock_timeout, "confirmed", update)
 
 
 @review_app.command("reopen")
@@ -137,12 +164,13 @@ def review_reopen(
     by: ByOption = None,
     corpus: CorpusOption = DEFAULT_CORPUS,
     lock_timeout: LockTimeoutOption = DEFAULT_LOCK_TIMEOUT,
+    update: UpdateOption = True,
 ) -> None:
     """Take back the decision about findings (they are undecided again), or lift rules.
 
     The history stays: case files list every decision made.
     """
-    _decide(Action.REOPEN, ids, report, note, by, corpus, lock_timeout, "reopened")
+    _decide(Action.REOPEN, ids, report, note, by, corpus, lock_timeout, "reopened", update)
 
 
 @review_app.command("exclude-source")
