@@ -540,3 +540,26 @@ def test_a_case_file_shows_no_review_commands(case: Case) -> None:
     assert "overlap review dismiss" in (case.report / "index.html").read_text() or any(
         "overlap review dismiss" in p.read_text() for p in case.report.rglob("*.html")
     )
+
+
+def test_the_rules_in_force_for_the_submission_are_listed(case: Case) -> None:
+    ann = case.ann
+    rules = [
+        new_decision(Action.EXCLUDE_SOURCE, by="a.office", note="open glossary",
+                     other="f" * 16, source_path="sources/glossary.txt"),
+        new_decision(Action.EXCLUDE_SOURCE, by="a.office", note="someone else's",
+                     other="e" * 16, source_path="sources/other.txt", submission="0" * 16),
+        new_decision(Action.ALLOW_PASSAGE, by="a.office", note="the handout",
+                     passage=f"Every group {SCRIPT} writes the same opening line of the handout."),
+    ]  # fmt: skip
+    lifted = new_decision(Action.EXCLUDE_SOURCE, by="x", note="lifted", source_path="s/gone.txt")
+    undo = new_decision(Action.REOPEN, by="x", note="", target=lifted.id)
+    page = case_file(case.report, ann.id, decisions=[*case.decisions, *rules, lifted, undo])
+    text = shown(page)
+    assert "Rules in force" in text
+    assert "sources/glossary.txt" in text and "open glossary" in text
+    assert "Every group" in text and "the handout" in text
+    assert "sources/other.txt" not in text  # for another submission
+    assert "s/gone.txt" not in text  # lifted
+    assert SCRIPT not in page  # the passage is escaped
+    assert "Rules in force" not in shown(case_file(case.report, ann.id, decisions=case.decisions))

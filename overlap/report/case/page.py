@@ -13,7 +13,12 @@ from overlap.report.case.documents import document_table
 from overlap.report.case.header import scan_facts, settings_list, submission_facts
 from overlap.report.case.history import HistorySource
 from overlap.report.case.reading import ReportFolder, read_document, read_report
-from overlap.report.case.sections import finding_section, other_decisions, overview
+from overlap.report.case.sections import (
+    finding_section,
+    other_decisions,
+    overview,
+    rules_in_force,
+)
 from overlap.report.case.style import CSS
 from overlap.report.html.characters import disguises
 from overlap.report.html.legend import legend
@@ -139,6 +144,7 @@ def case_file(
         for n, f in enumerate(findings, start=1)
     ]
     parts.append(other_decisions(decisions, me, {f.id for f in findings}))
+    parts.append(rules_in_force(decisions, me))
     parts.append(
         '<section class="case-documents"><h2>Documents compared</h2>'
         f"{document_table(docs, missing)}</section>"

@@ -11,7 +11,8 @@ from overlap.report.html.legend import colour_class, kind_label, marker
 from overlap.report.html.markup import attrs, css_class, esc
 from overlap.report.html.page import span
 from overlap.report.html.site import Site
-from overlap.review.decisions import Decision
+from overlap.review.decisions import Action, Decision
+from overlap.review.rules import Review
 
 #: An action as the history names it.
 ACTIONS = {
@@ -118,3 +119,38 @@ def other_decisions(decisions: Sequence[Decision], me: Document | None, shown: s
         "<th>Action</th><th>By</th><th>Note</th></tr></thead>"
         f"<tbody>{rows}</tbody></table></section>"
     )
+
+
+def rules_in_force(decisions: Sequence[Decision], me: Document | None) -> str:
+    """The rules that bear on this submission: excluded sources and allowed passages."""
+    rules = [r for r in Review.of(decisions).rules if _applies(r, me)]
+    if not rules:
+        return ""
+    rows = []
+    for r in rules:
+        if r.action is Action.EXCLUDE_SOURCE:
+            scope = "this submission" if r.submission else f"term {r.term}" if r.term else "all"
+            what = f"matches against {code(r.source_path or r.other or '')} not reported ({scope})"
+        else:
+            passage = " ".join((r.passage or "").split())
+            shown = passage if len(passage) <= 300 else passage[:299] + "…"
+            what = f"allowed passage, never reported: “{esc(shown)}”"
+        rows.append(
+            f"<tr><td>{code(r.id)}</td><td>{what}</td><td>{moment(r.at, stacked=True)}</td>"
+            f"<td>{esc(r.by)}</td><td>{esc(r.note) if r.note else '—'}</td></tr>"
+        )
+    return (
+        "<section><h2>Rules in force</h2>"
+        '<p class="note">Recorded in the corpus store with <code>overlap review</code>; they '
+        "apply to every scan, so what they cover is not among the findings above.</p>"
+        '<table class="history"><thead><tr><th>Rule id</th><th>What</th><th>When</th>'
+        f"<th>By</th><th>Note</th></tr></thead><tbody>{''.join(rows)}</tbody></table></section>"
+    )
+
+
+def _applies(rule: Decision, me: Document | None) -> bool:
+    if rule.action is not Action.EXCLUDE_SOURCE:
+        return True
+    if rule.submission is not None:
+        return me is not None and rule.submission == me.id
+    return rule.term is None or (me is not None and rule.term == me.term)
