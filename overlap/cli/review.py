@@ -83,11 +83,11 @@ def _decide(
     except OverlapError as exc:
         fail(str(exc))
     _print(made, what)
-    for m in mirrors:
+    for mirror, path in mirrors:
         out.print(
             one_line(
-                f"note: the other student's side of this shared passage is finding {m['id']} "
-                f"of {m['path']}; decide it too with 'overlap review {action} {m['id']} ...'"
+                f"note: the other student's side of this shared passage is finding {mirror.id} "
+                f"of {path}; decide it too with 'overlap review {action} {mirror.id} ...'"
             ),
             markup=False,
             highlight=False,

@@ -9,7 +9,8 @@ from typing import Any
 import pyarrow.compute as pc
 
 from overlap.errors import InputError
-from overlap.report.reading import MIN_PREFIX, ReportFindings, read_report
+from overlap.model import Finding
+from overlap.report.reading import MIN_PREFIX, ReportFolder, read_report
 from overlap.review.decisions import Action, Decision, new_decision
 from overlap.review.rules import Review
 from overlap.store.corpus import CorpusStore
@@ -27,18 +28,18 @@ def _needs_note(action: Action, note: str) -> None:
         raise InputError(f"--note must say why (a {action} is kept with its reason)")
 
 
-def _about(report: ReportFindings, finding: dict[str, Any]) -> dict[str, str | None]:
+def _about(report: ReportFolder, finding: Finding) -> dict[str, str | None]:
     """What a decision records of the finding it is about."""
-    sub = report.submissions.get(finding["submission"], {})
-    meta = report.documents.get(finding["submission"], {})
+    sub = report.submission(finding.submission)
+    entry = report.texts.get(finding.submission)
     return {
-        "target": finding["id"],
-        "submission": finding["submission"],
-        "other": finding.get("source") or finding.get("cluster"),
-        "kind": finding.get("kind"),
-        "path": sub.get("path"),
-        "student": sub.get("student"),
-        "term": meta.get("term"),
+        "target": finding.id,
+        "submission": finding.submission,
+        "other": finding.source or finding.cluster,
+        "kind": str(finding.kind),
+        "path": sub.path,
+        "student": sub.student,
+        "term": entry.term if entry else None,
     }
 
 
@@ -83,21 +84,22 @@ def decide(
     return made
 
 
-def undecided_mirrors(report: Path, made: Sequence[Decision]) -> list[dict[str, Any]]:
+def undecided_mirrors(report: Path, made: Sequence[Decision]) -> list[tuple[Finding, str]]:
     """Findings of the other side of shared passages just decided, not decided with them.
 
     A passage two students share is a finding in each submission; a decision is about one.
-    What the report says of the mirrors (its ``submissions`` give their paths).
+    Each comes with its submission's path.
     """
     read = read_report(report)
+    by_id = {f.id: f for f in read.findings}
     decided = {d.target for d in made}
     out = []
     for d in made:
-        finding = read.findings.get(d.target or "")
+        finding = by_id.get(d.target or "")
         mirror = read.mirror(finding) if finding else None
-        if mirror is not None and mirror["id"] not in decided:
-            decided.add(mirror["id"])
-            out.append({**mirror, "path": read.submissions[mirror["submission"]]["path"]})
+        if mirror is not None and mirror.id not in decided:
+            decided.add(mirror.id)
+            out.append((mirror, read.submission(mirror.submission).path))
     return out
 
 
@@ -151,22 +153,11 @@ def exclude_source(
         read = read_report(report)
         made = []
         for given in submissions:
-            sub = _submission(read, given)
-            fields = {**rule, "submission": sub["id"], "path": sub["path"]}
-            made.append(
-                new_decision(
-                    Action.EXCLUDE_SOURCE, by=by, note=note, student=sub["student"], **fields
-                )
-            )
+            sub = read.submission(given)
+            fields = {**rule, "submission": sub.id, "path": sub.path, "student": sub.student}
+            made.append(new_decision(Action.EXCLUDE_SOURCE, by=by, note=note, **fields))
     record_decisions(store, made)
     return made
-
-
-def _submission(report: ReportFindings, given: str) -> dict[str, Any]:
-    for sub in report.submissions.values():
-        if given in (sub["id"], sub["path"]):
-            return sub
-    raise InputError(f"no submission {given!r} in {report.folder / 'findings.json'}")
 
 
 def allow_passage(store: CorpusStore, file: Path, *, note: str, by: str) -> Decision:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from overlap.errors import InputError
 from overlap.model import Document, FileError, ScanResult
-from overlap.report.case.reading import read_document, read_report
 from overlap.report.folder import write_report_folder
+from overlap.report.reading import read_document, read_report
 from overlap.review.decisions import Decision
 from overlap.review.rules import Review
 from overlap.scanning.findings import summary

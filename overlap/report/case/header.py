@@ -9,10 +9,10 @@ from typing import Any
 
 from overlap.model import Document, Finding, Severity, SubmissionSummary
 from overlap.report.case.history import HistorySource
-from overlap.report.case.reading import ReportFolder
 from overlap.report.html.legend import flag_notes
 from overlap.report.html.markup import esc
 from overlap.report.html.page import percent, when
+from overlap.report.reading import ReportFolder
 
 #: What the store digest covers, in words.
 COVERS = (

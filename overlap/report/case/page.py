@@ -12,7 +12,6 @@ from overlap.report.case.choosing import choose_submission
 from overlap.report.case.documents import document_table
 from overlap.report.case.header import scan_facts, settings_list, submission_facts
 from overlap.report.case.history import HistorySource
-from overlap.report.case.reading import ReportFolder, read_document, read_report
 from overlap.report.case.sections import (
     finding_section,
     other_decisions,
@@ -26,6 +25,7 @@ from overlap.report.html.markup import attrs, content_security_policy, esc
 from overlap.report.html.page import when
 from overlap.report.html.site import Site
 from overlap.report.html.text import highlighted
+from overlap.report.reading import ReportFolder, read_document, read_report
 from overlap.review.decisions import Decision
 from overlap.review.rules import Review
 
