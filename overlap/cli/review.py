@@ -79,7 +79,8 @@ def _decide(
     try:
         store = CorpusStore.open(corpus, lock_timeout=lock_timeout)
         made = decide(store, report, ids, action, note=note, by=_who(by))
-        mirrors = undecided_mirrors(report, made) if report is not None else []
+        named = report is not None and action is not Action.REOPEN
+        mirrors = undecided_mirrors(report, made) if report is not None and named else []
     except OverlapError as exc:
         fail(str(exc))
     _print(made, what)
