@@ -9,7 +9,7 @@ import pytest
 from clirun import invoke
 from conftest import prose
 
-from overlap.errors import InputError
+from overlap.errors import InputError, StoreError
 from overlap.indexing.add import add_to_corpus
 from overlap.indexing.erasure import Selection, remove_documents
 from overlap.model import Finding, Kind, Role
@@ -446,3 +446,18 @@ def test_no_update_leaves_the_report_and_a_report_that_cannot_be_read_back_warns
     assert [d.action for d in read_decisions(CorpusStore.open(store))] == [
         Action.CONFIRM, Action.DISMISS
     ]  # fmt: skip
+
+
+def test_decisions_written_in_another_format_are_refused(tmp_path: Path) -> None:
+    store, week = make_week(tmp_path)
+    _, first = scan([week], store, tmp_path / "r1")
+    decide(CorpusStore.open(store), tmp_path / "r1", [first["findings"][0]["id"]],
+           Action.DISMISS, note="n", by="T")  # fmt: skip
+    (name,) = CorpusStore.open(store).decision_files
+    path = store / "decisions" / f"{name}.parquet"
+    table = pq.read_table(path)
+    pq.write_table(table.replace_schema_metadata({b"overlap.format": b"overlap.decisions/9"}), path)
+    with pytest.raises(StoreError, match=r"overlap\.decisions/9, not overlap\.decisions/1"):
+        read_decisions(CorpusStore.open(store))
+    code, _, err = invoke("scan", week, "--corpus", store, "--out", tmp_path / "r2", "--quiet")
+    assert code == 2 and "written by another version" in err

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 from overlap.errors import StoreError
 from overlap.review.decisions import Action, Decision
 from overlap.store.corpus import DECISIONS, CorpusStore
-from overlap.store.sides import append_side, read_side, replace_side
+from overlap.store.sides import FORMAT_KEY, append_side, read_side, replace_side
 
 DECISIONS_FORMAT = b"overlap.decisions/1"
 DECISIONS_SCHEMA = pa.schema(
@@ -37,7 +37,7 @@ DECISIONS_SCHEMA = pa.schema(
         ("term", pa.string()),
         ("passage", pa.string()),
     ],
-    metadata={b"overlap.format": DECISIONS_FORMAT},
+    metadata={FORMAT_KEY: DECISIONS_FORMAT},
 )
 WHAT = "the review decisions"
 

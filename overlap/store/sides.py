@@ -30,10 +30,29 @@ def read_side(store: CorpusStore, key: str, schema: pa.Schema, what: str) -> pa.
         path = store.root / key / f"{name}.parquet"
         try:
             file = pq.ParquetFile(path, page_checksum_verification=True)
+            _check_format(path, file.schema_arrow, schema, what)
             tables.append(file.read().cast(schema))
         except (OSError, ValueError, pa.ArrowException) as exc:
             raise StoreError(f"{path}: cannot read {what}: {exc}") from exc
     return pa.concat_tables(tables) if tables else schema.empty_table()
+
+
+#: Schema metadata naming the format of a side dataset's files (absent: any, as the ledger).
+FORMAT_KEY = b"overlap.format"
+
+
+def _check_format(path: object, found: pa.Schema, schema: pa.Schema, what: str) -> None:
+    """Refuse a file written in another format than this version writes."""
+    wanted = (schema.metadata or {}).get(FORMAT_KEY)
+    if wanted is None:
+        return
+    got = (found.metadata or {}).get(FORMAT_KEY)
+    if got != wanted:
+        shown = got.decode("utf-8", "replace") if got else "none"
+        raise StoreError(
+            f"{path}: {what} in format {shown}, not {wanted.decode()}: "
+            "written by another version of overlap"
+        )
 
 
 def _stage(store: CorpusStore, key: str, table: pa.Table) -> str:
