@@ -31,8 +31,7 @@ from overlap.store.lock import DEFAULT_LOCK_TIMEOUT
 
 review_app = typer.Typer(
     help="Record what people decided about findings; the report and later scans show it. "
-    "Decisions are kept "
-    "in the corpus store, with who, when and why.",
+    "Decisions are kept in the corpus store, with who, when and why.",
     no_args_is_help=True,
 )
 
