@@ -13,7 +13,7 @@ from overlap.errors import InputError, StoreError
 from overlap.indexing.add import add_to_corpus
 from overlap.indexing.erasure import Selection, remove_documents
 from overlap.model import Finding, Kind, Role
-from overlap.report.reading import ReportFolder
+from overlap.report.reading import ReportFolder, read_report
 from overlap.review.acts import allow_passage, decide, exclude_source
 from overlap.review.decisions import Action
 from overlap.review.rules import Review
@@ -128,7 +128,14 @@ def test_tables_carry_the_decision(tmp_path: Path) -> None:
     store, week = make_week(tmp_path)
     _, first = scan([week], store, tmp_path / "r1")
     target = first["findings"][0]["id"]
-    decide(CorpusStore.open(store), tmp_path / "r1", [target], Action.DISMISS, note="ok", by="T")
+    decide(
+        CorpusStore.open(store),
+        read_report(tmp_path / "r1"),
+        [target],
+        Action.DISMISS,
+        note="ok",
+        by="T",
+    )
     scan([week], store, tmp_path / "r2")
     with (tmp_path / "r2" / "findings.csv").open(newline="") as fh:
         rows = {r["id"]: r for r in csv.DictReader(fh)}
@@ -218,8 +225,22 @@ def test_corpus_remove_erases_the_students_decisions(tmp_path: Path) -> None:
     _, first = scan([week], store, tmp_path / "r1")
     ids = {n: [f["id"] for f in fs] for n, fs in by_name(first).items()}
     opened = CorpusStore.open(store)
-    decide(opened, tmp_path / "r1", ids["ann.txt"], Action.DISMISS, note="ann-note-7f3", by="T")
-    decide(opened, tmp_path / "r1", ids["ben.txt"], Action.CONFIRM, note="ben-note-2c9", by="T")
+    decide(
+        opened,
+        read_report(tmp_path / "r1"),
+        ids["ann.txt"],
+        Action.DISMISS,
+        note="ann-note-7f3",
+        by="T",
+    )
+    decide(
+        opened,
+        read_report(tmp_path / "r1"),
+        ids["ben.txt"],
+        Action.CONFIRM,
+        note="ben-note-2c9",
+        by="T",
+    )
     # The week was never added to the store, yet its student's decisions go with --student.
     code, out, err = invoke("corpus", "remove", "--student", "Ann Park", "--corpus", store)
     assert code == 0, err
@@ -241,7 +262,14 @@ def test_damaged_decisions_are_found_and_dropped(tmp_path: Path) -> None:
     store, week = make_week(tmp_path)
     _, first = scan([week], store, tmp_path / "r1")
     opened = CorpusStore.open(store)
-    decide(opened, tmp_path / "r1", [first["findings"][0]["id"]], Action.DISMISS, note="n", by="T")
+    decide(
+        opened,
+        read_report(tmp_path / "r1"),
+        [first["findings"][0]["id"]],
+        Action.DISMISS,
+        note="n",
+        by="T",
+    )
     (name,) = CorpusStore.open(store).decision_files
     (store / "decisions" / f"{name}.parquet").write_bytes(b"not parquet")
     report = verify_store(CorpusStore.open(store))
@@ -451,7 +479,7 @@ def test_no_update_leaves_the_report_and_a_report_that_cannot_be_read_back_warns
 def test_decisions_written_in_another_format_are_refused(tmp_path: Path) -> None:
     store, week = make_week(tmp_path)
     _, first = scan([week], store, tmp_path / "r1")
-    decide(CorpusStore.open(store), tmp_path / "r1", [first["findings"][0]["id"]],
+    decide(CorpusStore.open(store), read_report(tmp_path / "r1"), [first["findings"][0]["id"]],
            Action.DISMISS, note="n", by="T")  # fmt: skip
     (name,) = CorpusStore.open(store).decision_files
     path = store / "decisions" / f"{name}.parquet"

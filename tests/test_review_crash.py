@@ -14,6 +14,7 @@ from test_crash import every_crash, stray_files
 from test_review import make_week
 
 from overlap.indexing.erasure import Selection, remove_documents
+from overlap.report.reading import read_report
 from overlap.review.acts import decide
 from overlap.review.decisions import Action
 from overlap.scanning.files import scan_paths
@@ -40,7 +41,7 @@ def reviewed_week(tmp_path: Path) -> tuple[Path, Path, list[str]]:
     ids = [f.id for f in result.findings]
     opened = CorpusStore.open(store)
     for i in range(MAX_FILES):
-        decide(opened, report, ids[:1], Action.CONFIRM, note=f"look {i}", by="T")
+        decide(opened, read_report(report), ids[:1], Action.CONFIRM, note=f"look {i}", by="T")
     assert len(CorpusStore.open(store).decision_files) == MAX_FILES
     return store, report, ids
 
@@ -49,7 +50,9 @@ def test_crash_at_every_step_of_a_decision(tmp_path: Path, monkeypatch: pytest.M
     store, report, ids = reviewed_week(tmp_path)
 
     def dismiss(root: Path) -> None:
-        decide(CorpusStore.open(root), report, ids, Action.DISMISS, note="cleared", by="T")
+        decide(
+            CorpusStore.open(root), read_report(report), ids, Action.DISMISS, note="cleared", by="T"
+        )
 
     before, after, steps = every_crash(tmp_path, monkeypatch, store, dismiss, decided)
     assert before != after and steps >= 3  # merged file, manifest, old files deleted

@@ -20,6 +20,7 @@ from overlap.cli.common import (
     out,
 )
 from overlap.errors import OverlapError
+from overlap.report.reading import read_report
 from overlap.report.terminal import decision_line, one_line
 from overlap.review.acts import allow_passage, decide, exclude_source, undecided_mirrors
 from overlap.review.decisions import Action, Decision
@@ -78,9 +79,10 @@ def _decide(
 ) -> None:
     try:
         store = CorpusStore.open(corpus, lock_timeout=lock_timeout)
-        made = decide(store, report, ids, action, note=note, by=_who(by))
-        named = report is not None and action is not Action.REOPEN
-        mirrors = undecided_mirrors(report, made) if report is not None and named else []
+        folder = None if report is None else read_report(report)  # once for all that follows
+        made = decide(store, folder, ids, action, note=note, by=_who(by))
+        named = folder is not None and action is not Action.REOPEN
+        mirrors = undecided_mirrors(folder, made) if folder is not None and named else []
     except OverlapError as exc:
         fail(str(exc))
     _print(made, what)
@@ -94,11 +96,11 @@ def _decide(
             highlight=False,
             soft_wrap=True,
         )
-    if report is None or not update:
+    if folder is None or not update:
         out.print("the next scan of these submissions shows it", markup=False, highlight=False)
         return
     try:
-        refresh_report(report, read_decisions(CorpusStore.open(corpus)))
+        refresh_report(folder, read_decisions(store))
     except OverlapError as exc:
         err.print(
             one_line(f"warning: {report} not updated: {exc}; the next scan shows the decision"),

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from overlap.errors import InputError
-from overlap.model import Document, Finding, Role, SubmissionSummary
+from overlap.model import Document, FileError, Finding, Role, SubmissionSummary
 from overlap.report.contract import SCHEMA
 from overlap.report.parsed import finding_of, summary_of
 from overlap.report.texts import INDEX_NAME, TEXTS_FOLDER, text_digest
@@ -59,6 +59,7 @@ class ReportFolder:
         texts: The documents ``texts/index.json`` lists, by id.
         store: What the scan read of the corpus store (``path``, ``state``, ...), or None
             when the report does not say.
+        errors: findings.json ``errors``: the files the scan could not read.
     """
 
     root: Path
@@ -68,6 +69,7 @@ class ReportFolder:
     findings: tuple[Finding, ...]
     texts: dict[str, TextEntry]
     store: dict[str, Any] | None
+    errors: tuple[FileError, ...] = ()
 
     def finding(self, given: str) -> Finding:
         """The finding with this id, or the one whose id starts with it (6 digits or more).
@@ -204,10 +206,13 @@ def read_report(root: Path) -> ReportFolder:
         settings, generated_at = doc["settings"], doc["generated_at"]
         if not isinstance(settings, dict) or not isinstance(generated_at, str):
             raise TypeError("settings must be an object and generated_at a string")
+        errors = tuple(FileError(str(e["path"]), str(e["error"])) for e in doc.get("errors", []))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InputError(f"{path}: not a findings document as overlap writes it: {exc}") from exc
     texts, store = _texts(root)
-    return ReportFolder(root, settings, generated_at, submissions, tuple(findings), texts, store)
+    return ReportFolder(
+        root, settings, generated_at, submissions, tuple(findings), texts, store, errors
+    )
 
 
 def read_document(report: ReportFolder, doc_id: str) -> Document | None:

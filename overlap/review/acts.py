@@ -45,7 +45,7 @@ def _about(report: ReportFolder, finding: Finding) -> dict[str, str | None]:
 
 def decide(
     store: CorpusStore,
-    report: Path | None,
+    report: ReportFolder | None,
     ids: Sequence[str],
     action: Action,
     *,
@@ -54,20 +54,20 @@ def decide(
 ) -> list[Decision]:
     """Dismiss, confirm or reopen findings of a report (or, with reopen, lift rules).
 
-    Each id is a finding id of ``report`` (or its first 6 or more digits); for ``reopen`` it
+    Each id is a finding id of the report (:func:`~overlap.report.reading.read_report`; its
+    first 6 or more digits do); for ``reopen`` it
     may also be the id of a rule (``overlap review list``), which needs no report. All
     decisions are written in one atomic store write, or none if any id is wrong.
 
     Raises:
         InputError: No id, an id no finding (or rule) has, a finding id without a report,
-            an empty ``note`` (dismiss and confirm), or an unreadable report.
+            or an empty ``note`` (dismiss and confirm).
     """
     if action not in ON_FINDINGS:
         raise InputError(f"{action} is a rule, not a decision about a finding")
     if not ids:
         raise InputError("give the id of at least one finding (the report shows them)")
     _needs_note(action, note)
-    read = None
     with store.locked():
         rules = {r.id for r in Review.of(read_decisions(store)).rules}
         made = []
@@ -78,28 +78,27 @@ def decide(
                 continue
             if report is None:
                 raise InputError(f"--report is needed to find finding {given!r}")
-            read = read or read_report(report)
-            made.append(new_decision(action, by=by, note=note, **_about(read, read.finding(given))))
+            found = report.finding(given)
+            made.append(new_decision(action, by=by, note=note, **_about(report, found)))
         record_decisions(store, made)
     return made
 
 
-def undecided_mirrors(report: Path, made: Sequence[Decision]) -> list[tuple[Finding, str]]:
+def undecided_mirrors(report: ReportFolder, made: Sequence[Decision]) -> list[tuple[Finding, str]]:
     """Findings of the other side of shared passages just decided, not decided with them.
 
     A passage two students share is a finding in each submission; a decision is about one.
     Each comes with its submission's path.
     """
-    read = read_report(report)
-    by_id = {f.id: f for f in read.findings}
+    by_id = {f.id: f for f in report.findings}
     decided = {d.target for d in made}
     out = []
     for d in made:
         finding = by_id.get(d.target or "")
-        mirror = read.mirror(finding) if finding else None
+        mirror = report.mirror(finding) if finding else None
         if mirror is not None and mirror.id not in decided:
             decided.add(mirror.id)
-            out.append((mirror, read.submission(mirror.submission).path))
+            out.append((mirror, report.submission(mirror.submission).path))
     return out
 
 

@@ -10,27 +10,20 @@ folder is written again whole, as the scan wrote it.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Sequence
-from pathlib import Path
 
 from overlap.errors import InputError
-from overlap.model import Document, FileError, ScanResult
+from overlap.model import Document, ScanResult
 from overlap.report.folder import write_report_folder
-from overlap.report.reading import read_document, read_report
+from overlap.report.reading import ReportFolder, read_document
 from overlap.review.decisions import Decision
 from overlap.review.rules import Review
 from overlap.scanning.findings import summary
 from overlap.scanning.prepared import Prepared
 
 
-def _errors(report: Path) -> tuple[FileError, ...]:
-    doc = json.loads((report / "findings.json").read_text(encoding="utf-8"))
-    return tuple(FileError(e["path"], e["error"]) for e in doc.get("errors", []))
-
-
-def refresh_report(report: Path, decisions: Sequence[Decision]) -> ScanResult:
-    """Rewrite the report folder with the standing decisions about its findings.
+def refresh_report(folder: ReportFolder, decisions: Sequence[Decision]) -> ScanResult:
+    """Rewrite the report folder (as read) with the standing decisions about its findings.
 
     Returns:
         The result as written.
@@ -39,7 +32,7 @@ def refresh_report(report: Path, decisions: Sequence[Decision]) -> ScanResult:
         InputError: The folder is not a report overlap wrote, lacks a submission's text, or
             one of its files changed since the scan.
     """
-    folder = read_report(report)
+    report = folder.root
     review = Review.of(decisions)
     documents: dict[str, Document] = {}
     for doc_id in folder.texts:
@@ -63,7 +56,7 @@ def refresh_report(report: Path, decisions: Sequence[Decision]) -> ScanResult:
         generated_at=folder.generated_at,
         submissions=tuple(submissions),
         findings=findings,
-        errors=_errors(report),
+        errors=folder.errors,
         documents=documents,
         store=store.get("path"),
         store_state={k: v for k, v in store.items() if k != "path"} or None,
