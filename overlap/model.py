@@ -265,6 +265,15 @@ class Finding:
     #: nobody has, or the decision was reopened.
     decision: FindingDecision | None = None
 
+    def mirrors(self, other: Finding) -> bool:
+        """Whether ``other`` is this passage seen from the other submission that shares it."""
+        return (
+            other.submission == self.source
+            and other.source == self.submission
+            and (other.start, other.end) == (self.source_start, self.source_end)
+            and (other.source_start, other.source_end) == (self.start, self.end)
+        )
+
     @property
     def dismissed(self) -> bool:
         """Whether a person cleared it: then it counts toward neither similarity nor --fail-on."""

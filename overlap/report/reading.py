@@ -99,15 +99,7 @@ class ReportFolder:
 
         A passage two submissions share is a finding in each; a decision is about one.
         """
-        for f in self.findings:
-            if (
-                f.submission == finding.source
-                and f.source == finding.submission
-                and (f.start, f.end) == (finding.source_start, finding.source_end)
-                and (f.source_start, f.source_end) == (finding.start, finding.end)
-            ):
-                return f
-        return None
+        return next((f for f in self.findings if finding.mirrors(f)), None)
 
     def submission(self, given: str) -> SubmissionSummary:
         """The submission with this id or path.

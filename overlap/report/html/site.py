@@ -75,10 +75,6 @@ class Site:
         if f.source not in self.pages:
             return None
         for i, g in enumerate(self.findings.get(f.source, []), start=1):
-            if (
-                g.source == f.submission
-                and (g.start, g.end) == (f.source_start, f.source_end)
-                and (g.source_start, g.source_end) == (f.start, f.end)
-            ):
+            if f.mirrors(g):
                 return self.pages[f.source], i
         return None
