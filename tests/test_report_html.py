@@ -36,6 +36,7 @@ from overlap.report.html.segments import Close, Open, Run, split
 from overlap.report.html.site import Site, page_name
 from overlap.report.html.style import COPY_SCRIPT, CSS
 from overlap.report.html.text import excerpt, highlighted
+from overlap.text.normalise import HOMOGLYPHS, INVISIBLE
 from overlap.text.tokens import tokenise
 from tests.hostile import BROKEN_NAME, IMG, LINK, PWNED, SCRIPT, Page, build_report
 
@@ -195,6 +196,13 @@ def test_disguises_are_made_visible() -> None:
     rendered = highlighted(text, [], marks)
     assert rendered.count('class="glyph"') == 2 and rendered.count('class="invis"') == 1
     assert "U+200B" in rendered and "U+0456" in rendered
+
+
+def test_every_disguising_character_is_found_and_plain_text_has_none() -> None:
+    for char in [*INVISIBLE, *HOMOGLYPHS]:
+        text = f"plain words, then cl{char}ents again"
+        assert set(disguises(text)) == {text.index(char)}, repr(char)
+    assert disguises("Plain text, with \u201ccurly\u201d quotes and caf\u00e9s.") == {}
 
 
 def test_excerpt_shows_context_cut_at_words_and_the_citation() -> None:

@@ -18,6 +18,8 @@ from overlap.text.normalise import HOMOGLYPHS, INVISIBLE
 INVISIBLE_SYMBOL = "◆"
 _WORD = re.compile(r"[^\W\d_]+(?:[" + INVISIBLE + r"][^\W\d_]*)*")
 _LATIN = re.compile(r"[A-Za-z]")
+#: Any character that :func:`disguises` could report: most texts hold none.
+_SUSPECT = re.compile("[" + re.escape(INVISIBLE + "".join(HOMOGLYPHS)) + "]")
 
 
 def _describe(char: str) -> str:
@@ -37,6 +39,8 @@ def disguises(text: str) -> dict[int, str]:
         letter in a word that also has Latin letters (a Russian or Greek word is left alone).
         The dictionary is cached per text: do not change it.
     """
+    if not _SUSPECT.search(text):
+        return {}
     found = {i: f"invisible: {_describe(c)}" for i, c in enumerate(text) if c in INVISIBLE}
     for word in _WORD.finditer(text):
         if not _LATIN.search(word.group()):
