@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from overlap.scanning.candidates import _held_by_few
+from overlap.scanning.candidates import _banded_peers, _held_by_few
 from overlap.sketch.lsh import join_keys, self_pairs
 
 
@@ -47,3 +47,31 @@ def test_keys_held_by_few_documents(presorted: bool) -> None:
         holders = {int(k): len(set(docs[keys == k].tolist())) for k in set(keys.tolist())}
         expected = [holders[int(k)] <= most for k in keys]
         assert _held_by_few(keys, docs, most).tolist() == expected
+
+
+@pytest.mark.parametrize("presorted", [False, True])
+def test_banded_peers_are_the_pairs_of_keys_held_by_few(presorted: bool) -> None:
+    """The sorted fast path and the general one both give self_pairs of the kept rows."""
+    rng = np.random.default_rng(11)
+    for _ in range(200):
+        n = int(rng.integers(0, 120))
+        keys = rng.integers(0, 25, n).astype(np.uint64)
+        docs = rng.integers(0, 12, n).astype(np.int64)
+        if presorted:
+            order = np.lexsort((docs, keys))
+            keys, docs = keys[order], docs[order]
+        most = int(rng.integers(1, 6))
+        few = _held_by_few(keys, docs, most)
+        expected = self_pairs(keys[few], docs[few]).tolist()
+        brute = sorted(
+            {
+                (int(a), int(b))
+                for k in set(keys.tolist())
+                if len(set(docs[keys == k].tolist())) <= most
+                for a in docs[keys == k].tolist()
+                for b in docs[keys == k].tolist()
+                if a < b
+            }
+        )
+        got = _banded_peers(keys, docs, most).tolist()
+        assert got == expected == [list(p) for p in brute]

@@ -10,6 +10,8 @@ import numpy as np
 import numpy.typing as npt
 
 from overlap.align.screen import Grams
+from overlap.engine.choice import Engine
+from overlap.engine.local import LocalEngine
 from overlap.model import Document
 from overlap.scanning.common import CommonRun, common_bar, common_runs
 from overlap.scanning.prepared import Prepared
@@ -67,33 +69,116 @@ class ScanBatch:
         return KeySet(self.content_keys)
 
 
-def prepare_batch(
-    submissions: Sequence[Document], excludes: Sequence[Document], settings: Settings
-) -> ScanBatch:
-    """Tokenise the submissions, mark template words excluded and common phrasing, key them."""
-    texts = [Prepared.of(d) for d in submissions]
-    templates = [Prepared.of(d) for d in excludes]
+#: Submissions per task when a batch is prepared on an engine.
+PREPARE_CHUNK = 200
+
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """Consecutive submissions of a batch prepared on a worker, their keys sorted.
+
+    Attributes:
+        texts: The submissions, prepared.
+        keys: Band keys of every window, sorted (stably: in window order within a key).
+        docs: The submission (index into ``texts``) of each band key.
+        content_keys: Distinct content keys of each submission, sorted by key, then
+            submission.
+        content_docs: The submission of each content key.
+        content_pos: Where each content key is in its submission, in content words.
+    """
+
+    texts: list[Prepared]
+    keys: U64
+    docs: I64
+    content_keys: U64
+    content_docs: I64
+    content_pos: I64
+
+
+def _prepare_chunk(docs: Sequence[Document], shared: tuple[Sequence[Prepared], Settings]) -> _Chunk:
+    """Tokenise, exclude, parse, sketch and sort one chunk: the per-submission work of a batch.
+
+    Each text's attribution structure is parsed here too, so that it travels with the text
+    to every worker that classifies its findings instead of being parsed again there.
+    """
+    templates, settings = shared
+    texts = [Prepared.of(d) for d in docs]
     for t in texts:
         t.exclude_templates(templates, settings)
+        _ = t.attribution
+    sketch = sketch_hashes([t.hashes for t in texts], settings)
+    flat = sketch.keys.reshape(-1)
+    order = np.argsort(flat, kind="stable")
+    content = sketch_content([content_hashes(t.tokens.norms) for t in texts], settings)
+    by_key = np.lexsort((content.doc, content.keys))
+    return _Chunk(
+        texts,
+        flat[order],
+        np.repeat(sketch.doc, settings.bands)[order],
+        content.keys[by_key],
+        content.doc[by_key],
+        content.pos[by_key],
+    )
+
+
+def _merged(runs: Sequence[tuple[U64, I64, I64]]) -> tuple[U64, I64, I64]:
+    """Sorted runs of ``(key, document, position)`` rows merged into one sorted by key.
+
+    Rows of one key stay in run order, then in their order within the run: what one stable
+    sort of all the rows in run order gives. A stable sort finds the runs already in order,
+    so merging costs a fraction of sorting.
+    """
+    if not runs:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64), np.zeros(0, np.int64)
+    keys = np.concatenate([k for k, _, _ in runs])
+    order = np.argsort(keys, kind="stable")
+    docs = np.concatenate([d for _, d, _ in runs])[order]
+    return keys[order], docs, np.concatenate([p for _, _, p in runs])[order]
+
+
+def prepare_batch(
+    submissions: Sequence[Document],
+    excludes: Sequence[Document],
+    settings: Settings,
+    engine: Engine | None = None,
+) -> ScanBatch:
+    """Tokenise the submissions, mark template words excluded and common phrasing, key them.
+
+    The per-submission work (and sorting each chunk's keys) runs on ``engine`` (in this
+    process by default) in chunks of ``PREPARE_CHUNK``; common phrasing, which needs every
+    submission, is found here, and the chunks' sorted keys are merged. The batch does not
+    depend on the engine or the chunks.
+    """
+    templates = [Prepared.of(d) for d in excludes]
+    chunks = [submissions[k : k + PREPARE_CHUNK] for k in range(0, len(submissions), PREPARE_CHUNK)]
+    engine = engine or LocalEngine(1)
+    done = list(engine.map_shared(_prepare_chunk, chunks, (templates, settings)))
+    texts = [t for c in done for t in c.texts]
     bar = common_bar(settings, len(texts))
     runs = common_runs([t.hashes for t in texts], [~t.excluded for t in texts], bar)
     for t, found in zip(texts, runs, strict=True):
         for run in found:
             t.common[run.start : run.stop] = True
-    sketch = sketch_hashes([t.hashes for t in texts], settings)
-    # Sorted once: searching sorted needles is several times faster than searching random ones.
-    flat_keys = sketch.keys.reshape(-1)
-    order = np.argsort(flat_keys, kind="stable")
-    flat_docs = np.repeat(sketch.doc, settings.bands)[order]
-    content = sketch_content([content_hashes(t.tokens.norms) for t in texts], settings)
-    by_key = np.argsort(content.keys, kind="stable")
+    offsets = np.cumsum([0, *(len(c.texts) for c in done)])
+    keys, docs, _ = _merged(
+        [(c.keys, c.docs + at, c.docs) for c, at in zip(done, offsets, strict=False)]
+    )
+    content_keys, content_docs, content_pos = _merged(
+        [
+            (c.content_keys, c.content_docs + at, c.content_pos)
+            for c, at in zip(done, offsets, strict=False)
+        ]
+    )
     return ScanBatch(
         tuple(texts),
-        flat_keys[order],
-        flat_docs,
-        content.keys[by_key],
-        content.doc[by_key],
-        content.pos[by_key],
+        keys,
+        docs,
+        content_keys,
+        content_docs,
+        content_pos,
         settings,
         tuple(tuple(r) for r in runs),
         bar,

@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from overlap.scanning.batch import ScanBatch
 from overlap.sketch.content import clustered_pairs
-from overlap.sketch.lsh import join_keys, join_rows, self_pairs, uncommon
+from overlap.sketch.lsh import join_keys, join_rows, ranks, self_pairs, uncommon
 from overlap.store.corpus import CorpusStore
 
 #: A content key held by more documents than this (in one store part, or in the batch) is
@@ -90,14 +90,50 @@ def _held_by_few(keys: npt.NDArray[np.uint64], docs: I64, most: int) -> npt.NDAr
     return out
 
 
+def _banded_peers(keys: npt.NDArray[np.uint64], docs: I64, most: int) -> I64:
+    """Distinct ``(a, b)``, ``a < b``, of documents sharing a key that at most ``most`` hold.
+
+    The same as ``self_pairs`` of the rows :func:`_held_by_few` keeps. A batch's keys come
+    sorted, each key's documents ascending: then only runs of one key with two rows or more
+    can make a pair, and those are a small share of the rows, so only they are looked at.
+    """
+    if len(keys) < 2 or not (
+        np.all(keys[1:] >= keys[:-1]) and np.all((keys[1:] > keys[:-1]) | (docs[1:] >= docs[:-1]))
+    ):
+        few = _held_by_few(keys, docs, most)
+        return self_pairs(keys[few], docs[few])
+    repeated = keys[1:] == keys[:-1]
+    shared = np.zeros(len(keys), dtype=np.bool_)
+    shared[1:] |= repeated
+    shared[:-1] |= repeated
+    key, doc = keys[shared], docs[shared]
+    if not len(key):
+        return np.zeros((0, 2), dtype=np.int64)
+    few = _held_by_few(key, doc, most)
+    key, doc = key[few], doc[few]
+    starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+    ends = np.append(starts[1:], len(key))
+    lengths = ends - starts
+    # Each row pairs with the rows after it in its key's run.
+    after = np.repeat(ends, lengths) - np.arange(len(key)) - 1
+    first = np.repeat(np.arange(len(key)), after)
+    second = first + 1 + ranks(after)
+    a, b = doc[first], doc[second]
+    upper = a < b  # a document holding a key twice pairs with itself
+    if not upper.any():
+        return np.zeros((0, 2), dtype=np.int64)
+    width = int(b.max()) + 1
+    codes = np.unique(a[upper] * width + b[upper])
+    return np.stack(np.divmod(codes, width), axis=1).astype(np.int64)
+
+
 def peer_candidates(batch: ScanBatch) -> dict[tuple[int, int], int]:
     """Pairs ``(i, j)``, ``i < j``, of submissions proposed, with their clustered content keys.
 
     Keys that more submissions hold than the batch's common bar are common phrasing: they
     propose no pair (a stock reply in 300 posts would otherwise make 44,850 pairs to align).
     """
-    few = _held_by_few(batch.keys, batch.docs, batch.common_bar)
-    banded = self_pairs(batch.keys[few], batch.docs[few]).tolist()
+    banded = _banded_peers(batch.keys, batch.docs, batch.common_bar).tolist()
     out: dict[tuple[int, int], int] = dict.fromkeys(((i, j) for i, j in banded), 0)
     keep = uncommon(batch.content_keys, COMMON_KEY_DOCS)
     keys, docs, pos = batch.content_keys[keep], batch.content_docs[keep], batch.content_pos[keep]

@@ -108,7 +108,9 @@ def scan(
     if common_phrase is not None:
         settings = with_common_bar(settings, common_phrase)
     review = Review.of(read_decisions(store))
-    batch = prepare_batch(submissions, [*excludes, *review.allowed_passages()], settings)
+    batch = prepare_batch(
+        submissions, [*excludes, *review.allowed_passages()], settings, engine=engine
+    )
     peer_pairs = [(i, j, n) for (i, j), n in peer_candidates(batch).items()]
     peer_shards = [peer_pairs[k : k + PEER_SHARD] for k in range(0, len(peer_pairs), PEER_SHARD)]
     parts = store.parts

@@ -102,7 +102,7 @@ def join_rows(query_keys: U64, index_keys: U64) -> tuple[I64, I64]:
     if not hit.any():
         return empty, empty
     rows = np.repeat(np.flatnonzero(hit), counts[hit]).astype(np.int64)
-    return rows, order[np.repeat(lo[hit], counts[hit]) + _ranks(counts[hit])].astype(np.int64)
+    return rows, order[np.repeat(lo[hit], counts[hit]) + ranks(counts[hit])].astype(np.int64)
 
 
 def uncommon(keys: U64, most: int) -> npt.NDArray[np.bool_]:
@@ -154,7 +154,7 @@ def self_pairs(keys: U64, docs: I64) -> I64:
     return pairs[pairs[:, 0] < pairs[:, 1]]
 
 
-def _ranks(counts: I64) -> I64:
+def ranks(counts: I64) -> I64:
     """Return 0, 1, .., c - 1 for each count c, concatenated."""
     firsts = np.repeat(np.cumsum(counts) - counts, counts)
     return np.arange(len(firsts), dtype=np.int64) - firsts

@@ -8,6 +8,8 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
+from overlap.sketch.lsh import ranks
+
 U32 = npt.NDArray[np.uint32]
 I64 = npt.NDArray[np.int64]
 
@@ -120,7 +122,7 @@ def window_signatures(
     piece = rows // 2
     counts = -(-(hi[sel] - lo[sel]) // piece)
     owner = np.repeat(sel, counts)
-    first = np.repeat(lo[sel], counts) + _ranks(counts) * piece
+    first = np.repeat(lo[sel], counts) + ranks(counts) * piece
     last = np.minimum(first + piece, hi[owner])
     _reduce_windows(mixed, first, last, owner, num_perm, seed, rows, out, combine=True)
     return out
@@ -212,13 +214,6 @@ def _check_windows(
             f"window {i} is [{lo[i]}, {hi[i]}), not a range inside {len(shingles)} shingles"
         )
     return shingles, lo, hi
-
-
-def _ranks(counts: I64) -> I64:
-    """Return 0, 1, .., c - 1 for each count c, concatenated."""
-    total = int(counts.sum())
-    firsts = np.repeat(np.cumsum(counts) - counts, counts)
-    return np.arange(total, dtype=np.int64) - firsts
 
 
 def _reduce_windows(
