@@ -69,6 +69,13 @@ def foreign_window(table: pa.Table) -> pa.Table:
     return pa.concat_tables([table, extra])
 
 
+def short_hashes(table: pa.Table) -> pa.Table:
+    hashes = table.column("hashes").to_pylist()
+    hashes[0] = hashes[0][:-1]
+    at = table.schema.get_field_index("hashes")
+    return table.set_column(at, "hashes", pa.array(hashes, table.schema.field(at).type))
+
+
 def other_settings(table: pa.Table) -> pa.Table:
     meta = {b"overlap.settings": json.dumps(Settings(window=30).index_dict()).encode()}
     return table.replace_schema_metadata(meta)
@@ -85,6 +92,9 @@ DAMAGE: dict[str, tuple[Callable[[Path], None], str, str]] = {
                    "windows", "1 row(s) name no document of the part"),
     "other settings": (lambda root: rewrite(part_file(root, "windows", 1), other_settings),
                        "windows", "made with other settings than the manifest's (window)"),
+    "hashes not one per word": (lambda root: rewrite(part_file(root, "documents", 1),
+                                                     short_hashes),
+                                "documents", "has 1 document(s) whose word hashes are not one"),
     "no settings": (lambda root: rewrite(part_file(root, "terms", 1),
                                          lambda t: t.replace_schema_metadata(None)),
                     "terms", "records no settings"),

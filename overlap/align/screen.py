@@ -15,15 +15,19 @@ computed for many pairs at once:
 * so a chain's matched words are at most the words of the first text that its set covers.
 
 A pair is kept when some such set covers at least ``min_words`` words. ``n``-grams are found
-by a 40-bit key and checked word by word on the words' 64-bit hashes, so the runs are the
-aligner's (two different words would have to share a 64-bit hash to make them differ), and a
-screened scan finds exactly what an unscreened one finds.
+by a 40-bit key and checked word by word on word hashes, as many bits of them as the caller
+gives (a scan gives the low 32 bits, which the store keeps for every stored document). Equal
+words have equal hashes, so every run the aligner finds is found here; two different words
+that share a hash (about one pair of distinct words in 2**32) can only lengthen a run here,
+which keeps a pair the aligner may then reject, never the reverse. So a screened scan finds
+exactly what an unscreened one finds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -57,18 +61,17 @@ def gram_keys(hashes: U64, n: int) -> U64:
 class Grams:
     """The words (as hashes) and ``n``-gram keys of many texts, flat, with each text's offset."""
 
-    def __init__(self, hashes: Sequence[U64], n: int) -> None:
-        keys = [gram_keys(h, n) for h in hashes]
+    def __init__(self, hashes: Sequence[npt.NDArray[np.unsignedinteger[Any]]], n: int) -> None:
+        words = [np.asarray(h, dtype=np.uint64) for h in hashes]
+        keys = [gram_keys(h, n) for h in words]
         lengths = np.array([len(k) for k in keys], dtype=np.int64)
         self.n = n
         self.offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         self.keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64)
         self.pos = np.arange(len(self.keys), dtype=np.int64) - np.repeat(self.offsets[:-1], lengths)
-        words = np.array([len(h) for h in hashes], dtype=np.int64)
-        self.word_offsets = np.concatenate([[0], np.cumsum(words)]).astype(np.int64)
-        self.words = (
-            np.concatenate(hashes).astype(np.uint64) if len(hashes) else np.zeros(0, np.uint64)
-        )
+        sizes = np.array([len(h) for h in words], dtype=np.int64)
+        self.word_offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        self.words = np.concatenate(words) if words else np.zeros(0, np.uint64)
 
     @cached_property
     def _sorting(self) -> tuple[U64, I64]:

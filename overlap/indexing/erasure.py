@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from overlap.errors import InputError, StoreError
+from overlap.indexing.parts import with_word_hashes
 from overlap.privacy.pseudonyms import PREFIX, normalise_name, pseudonym, read_key
 from overlap.sketch.documents import term_frequencies
 from overlap.store.corpus import DAMAGED, DATASETS, CorpusStore, StagedPart, stage_part
@@ -146,7 +147,7 @@ def _rewrite(store: CorpusStore, part: str, gone: pa.Array) -> StagedPart | None
         return None
     texts = documents.filter(selected).column("text").to_pylist()
     new = {
-        "documents": kept.replace_schema_metadata(None),
+        "documents": with_word_hashes(kept.replace_schema_metadata(None)),
         "windows": _without_docs(tables["windows"], gone),
         "bands": _without_docs(tables["bands"], gone),
         "content": _without_docs(tables["content"], gone),

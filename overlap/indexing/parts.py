@@ -19,7 +19,7 @@ from overlap.settings import Settings
 from overlap.sketch.content import hash_words
 from overlap.sketch.documents import sketch_content, sketch_hashes, term_frequencies
 from overlap.store.corpus import CorpusStore, StagedPart, stage_part
-from overlap.store.schema import documents_to_table
+from overlap.store.schema import documents_to_table, hashes_column
 from overlap.text.tokens import normalised_words
 
 #: Documents per part file: the unit of parallel work and of commit.
@@ -142,13 +142,25 @@ def part_tables(
     terms, df = term_frequencies(hash_lists)
     words = [len(h) for h in hash_lists]
     tables = {
-        "documents": documents_to_table(list(documents), words),
+        "documents": documents_to_table(list(documents), words, hash_lists),
         "windows": windows,
         "bands": bands,
         "content": content_table,
         "terms": pa.table({"term": terms, "df": df}),
     }
     return tables, sum(words)
+
+
+def with_word_hashes(documents: pa.Table) -> pa.Table:
+    """A documents table with its ``hashes`` column, made from the texts if it has none.
+
+    Parts written before word hashes were stored have none; a part rewritten gets them.
+    """
+    if "hashes" in documents.column_names:
+        return documents
+    texts = documents.column("text").to_pylist()
+    hashes = hashes_column([hash_words(normalised_words(t))[0] for t in texts])
+    return documents.append_column("hashes", hashes)
 
 
 def stage_shard(shard: tuple[Sequence[Document], Settings, Path]) -> tuple[StagedPart, int]:

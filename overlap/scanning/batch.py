@@ -19,6 +19,7 @@ from overlap.settings import Settings
 from overlap.sketch.content import content_hashes
 from overlap.sketch.documents import sketch_content, sketch_hashes
 from overlap.sketch.lsh import KeySet
+from overlap.store.schema import low_hashes
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,13 @@ class ScanBatch:
 
     @cached_property
     def grams(self) -> Grams:
-        """The seed n-gram keys of every submission, for screening pairs before alignment."""
+        """The seed n-gram keys of every submission, for screening pairs before alignment.
+
+        Made from the low 32 bits of the word hashes, as the store keeps them for stored
+        documents (see :mod:`overlap.align.screen`).
+        """
         n = self.settings.seed_words
-        return Grams([t.hashes for t in self.texts], n)
+        return Grams([low_hashes(t.hashes) for t in self.texts], n)
 
     @cached_property
     def keyset(self) -> KeySet:

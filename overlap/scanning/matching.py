@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from overlap.align.passages import Mode, align
 from overlap.align.screen import Grams, could_chain
@@ -29,6 +31,7 @@ from overlap.scanning.prepared import Prepared
 from overlap.settings import Settings
 from overlap.sketch.content import hash_words
 from overlap.store.corpus import CorpusStore
+from overlap.store.schema import low_hashes
 from overlap.text.tokens import normalised_words
 
 #: Submission pairs per shard of peer alignment.
@@ -113,16 +116,41 @@ def screened(
     return keep
 
 
-def _hashes(doc: Document) -> npt.NDArray[np.uint64]:
-    """The document's word hashes, as :class:`Prepared` has them, without tokenising it."""
-    return hash_words(normalised_words(doc.text))[0]
+def _hashes(doc: Document) -> npt.NDArray[np.uint32]:
+    """The document's word hashes as the store keeps them, from its text (older parts)."""
+    return low_hashes(hash_words(normalised_words(doc.text))[0])
+
+
+def _stored_hashes(view: CorpusStore, wanted: set[str]) -> dict[str, npt.NDArray[np.uint32]]:
+    """The stored word hashes (low 32 bits) of the ``wanted`` documents of a view.
+
+    Parts written before the store kept hashes give them from their texts.
+    """
+    if not wanted:
+        return {}
+    value_set = pa.array(sorted(wanted), type=pa.string())
+    out: dict[str, npt.NDArray[np.uint32]] = {}
+    for table in view.tables(
+        "documents", lambda t: pc.is_in(t.column("id"), value_set=value_set), ["id", "hashes"]
+    ):
+        if "hashes" not in table.column_names:
+            continue
+        column = table.column("hashes").combine_chunks()
+        values = column.values.to_numpy(zero_copy_only=False)
+        offsets = column.offsets.to_numpy()
+        for k, doc_id in enumerate(table.column("id").to_pylist()):
+            out[doc_id] = values[offsets[k] : offsets[k + 1]]
+    missing = wanted - set(out)
+    if missing:
+        out.update((d.id, _hashes(d)) for d in view.documents(missing))
+    return out
 
 
 def match_part(part: str, shared: tuple[CorpusStore, ScanBatch]) -> PartMatches:
     """Candidates of one store part, aligned with their submissions: a worker's job.
 
-    Pairs that cannot hold a passage are screened out first (:func:`screened`), so only the
-    documents of the rest are tokenised.
+    Pairs that cannot hold a passage are screened out first (:func:`screened`), on the word
+    hashes the store keeps, so only the documents of the rest are read and tokenised.
     """
     store, batch = shared
     view = store.only([part])
@@ -130,17 +158,19 @@ def match_part(part: str, shared: tuple[CorpusStore, ScanBatch]) -> PartMatches:
     proposed = candidate_pairs(view, batch)
     stored = sum(t.num_rows for t in view.tables("documents", columns=["id"]))
     wanted = {doc_id for by_doc in proposed.values() for doc_id in by_doc}
-    docs = {d.id: d for d in view.documents(wanted)} if wanted else {}
-    ids = sorted(docs)
+    hashes = _stored_hashes(view, wanted)
+    ids = sorted(hashes)
     index = {doc_id: k for k, doc_id in enumerate(ids)}
     listed = [
         (i, doc_id, keys)
         for i, by_doc in sorted(proposed.items())
         for doc_id, keys in sorted(by_doc.items())
     ]
-    grams = Grams([_hashes(docs[d]) for d in ids], settings.seed_words)
+    grams = Grams([hashes[d] for d in ids], settings.seed_words)
     keep = screened(batch.grams, grams, [(i, index[d], k) for i, d, k in listed], settings)
-    others = {d: Prepared.of(docs[d]) for (_, d, _), ok in zip(listed, keep, strict=True) if ok}
+    aligned_ids = {d for (_, d, _), ok in zip(listed, keep, strict=True) if ok}
+    docs = view.documents(aligned_ids) if aligned_ids else []
+    others = {d.id: Prepared.of(d) for d in docs}
     found: list[tuple[int, str, Unscored]] = []
     pairs: list[tuple[int, str]] = []
     for (i, doc_id, shared_keys), ok in zip(listed, keep, strict=True):

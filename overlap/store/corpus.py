@@ -38,7 +38,7 @@ from overlap.store.parts import (
     staged_renames,
     write_error,
 )
-from overlap.store.schema import settings_of, table_to_documents
+from overlap.store.schema import LATER_COLUMNS, settings_of, table_to_documents
 
 logger = logging.getLogger(__name__)
 
@@ -308,7 +308,11 @@ class CorpusStore:
         return view
 
     def read_part(self, dataset: str, part: str, columns: list[str] | None = None) -> pa.Table:
-        """Read one dataset file of one committed part, checking its settings."""
+        """Read one dataset file of one committed part, checking its settings.
+
+        A column that parts written by earlier versions lack (``LATER_COLUMNS``) is left out
+        of the table where the file has none: the caller tells by the table's columns.
+        """
         path = self.root / dataset / f"{part}.parquet"
         try:
             file = pq.ParquetFile(path, page_checksum_verification=True)
@@ -317,6 +321,10 @@ class CorpusStore:
                 raise SettingsMismatchError(
                     f"{path} was made with other settings than its store manifest says; {DAMAGED}"
                 )
+            if columns is not None:
+                later = LATER_COLUMNS.get(dataset, ())
+                names = file.schema_arrow.names
+                columns = [c for c in columns if c in names or c not in later]
             return file.read(columns=columns)
         except FileNotFoundError as exc:
             if not self._still_listed(part):

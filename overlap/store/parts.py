@@ -22,6 +22,8 @@ DATASETS: dict[str, pa.Schema] = {
     "content": CONTENT,
     "terms": TERMS,
 }
+#: Columns of random values, stored uncompressed.
+RANDOM = ("key", "hashes")
 #: Files a writer may leave behind when it dies: staged parts, and committed-looking parts,
 #: ledger or decision files that no manifest lists. Only names of these shapes are cleaned up.
 LEFTOVER = re.compile(
@@ -72,11 +74,12 @@ def staged_renames(root: Path, staged: StagedPart) -> list[tuple[Path, Path]]:
 def write_parquet(path: Path, table: pa.Table, compression: dict[str, str]) -> None:
     """Write ``table`` to ``path`` and flush it to disk.
 
-    Document texts get no min/max statistics: they would copy whole texts into the footer.
+    Document texts and word hashes get no min/max statistics: texts would be copied whole
+    into the footer, and hashes have no useful range.
     Every page carries a CRC, so that a damaged page is found when read (``corpus verify``),
     not taken for data (keys are stored uncompressed: nothing else would notice).
     """
-    stats = [c for c in table.column_names if c != "text"]
+    stats = [c for c in table.column_names if c not in ("text", "hashes")]
     pq.write_table(
         table, path, compression=compression, write_statistics=stats, write_page_checksum=True
     )
@@ -100,8 +103,8 @@ def stage_part(root: Path, settings: Settings, tables: dict[str, pa.Table]) -> S
             folder.mkdir(parents=True, exist_ok=True)
             table = tables[dataset].cast(schema)
             table = table.replace_schema_metadata(with_settings(schema, index).metadata)
-            # Keys are random 64-bit values: compressing them costs time and saves nothing.
-            codecs = {c: ("none" if c == "key" else "zstd") for c in table.column_names}
+            # Keys and hashes are random: compressing them costs time and saves nothing.
+            codecs = {c: ("none" if c in RANDOM else "zstd") for c in table.column_names}
             write_parquet(folder / f".{name}.parquet.tmp", table, codecs)
     except OSError as exc:
         raise write_error(root, exc) from exc

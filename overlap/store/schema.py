@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from overlap.model import Document, Role
@@ -27,8 +30,13 @@ DOCUMENTS = pa.schema(
         ("submitted_at", pa.string()),
         ("flags", pa.list_(pa.string())),
         ("words", pa.int32()),
+        # The low 32 bits of each word's hash, in text order: what a scan screens candidate
+        # pairs on, without tokenising their texts again. Parts written before it have none.
+        ("hashes", pa.list_(pa.uint32())),
     ]
 )
+#: Columns of DOCUMENTS that parts written by earlier versions lack (read from the text).
+LATER_COLUMNS = {"documents": ("hashes",)}
 
 WINDOWS = pa.schema(
     [
@@ -60,8 +68,23 @@ def settings_of(schema: pa.Schema) -> dict[str, Any] | None:
     return None if raw is None else dict(json.loads(raw))
 
 
-def documents_to_table(documents: list[Document], words: list[int]) -> pa.Table:
-    """Convert documents (and their word counts) to a table of the DOCUMENTS schema."""
+def low_hashes(hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
+    """The low 32 bits of word hashes, as the documents' ``hashes`` column stores them."""
+    return (hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+
+
+def hashes_column(hash_lists: Sequence[npt.NDArray[np.uint64]]) -> pa.ListArray:
+    """The ``hashes`` column for documents with these word hashes."""
+    sizes = np.array([len(h) for h in hash_lists], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int32)
+    flat = np.concatenate(hash_lists) if len(hash_lists) else np.zeros(0, dtype=np.uint64)
+    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(low_hashes(flat.astype(np.uint64))))
+
+
+def documents_to_table(
+    documents: list[Document], words: list[int], hashes: Sequence[npt.NDArray[np.uint64]]
+) -> pa.Table:
+    """Convert documents (with their word counts and word hashes) to a DOCUMENTS table."""
     columns: dict[str, list[Any]] = {
         "id": [d.id for d in documents],
         "path": [d.path for d in documents],
@@ -75,6 +98,7 @@ def documents_to_table(documents: list[Document], words: list[int]) -> pa.Table:
         "submitted_at": [d.submitted_at for d in documents],
         "flags": [list(d.flags) for d in documents],
         "words": words,
+        "hashes": hashes_column(hashes),
     }
     return pa.table(columns, schema=DOCUMENTS)
 

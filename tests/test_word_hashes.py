@@ -1,0 +1,114 @@
+"""The store keeps each document's word hashes, and parts written before it did still work."""
+
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+from clirun import invoke
+from conftest import prose
+
+from overlap.indexing.erasure import Selection, remove_documents
+from overlap.indexing.parts import add_documents
+from overlap.ingest.files import read_documents
+from overlap.model import Document, Role
+from overlap.report.contract import result_dict
+from overlap.scanning.prepared import Prepared
+from overlap.scanning.scan import scan
+from overlap.store.corpus import CorpusStore
+from overlap.store.parts import write_parquet
+from overlap.store.verify import verify_store
+
+
+def posts(folder: Path, n: int, seed: int) -> list[Document]:
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"p{i}.txt").write_text(prose(seed + i, 120))
+    return list(read_documents([folder], Role.PRIOR).documents)
+
+
+def without_hashes(root: Path) -> None:
+    """Rewrite every part's documents file as an earlier version wrote it: no hashes."""
+    store = CorpusStore.open(root)
+    for part in store.parts:
+        path = root / "documents" / f"{part}.parquet"
+        table = pq.read_table(path)
+        old = table.drop_columns(["hashes"]).replace_schema_metadata(table.schema.metadata)
+        write_parquet(path, old, {c: "zstd" for c in old.column_names})
+
+
+@pytest.fixture
+def stored(tmp_path: Path) -> tuple[Path, list[Document]]:
+    docs = posts(tmp_path / "prior", 6, 300)
+    root = tmp_path / "store"
+    store = CorpusStore.open(root, create=True)
+    add_documents(store, docs[:3])
+    add_documents(store, docs[3:])
+    return root, docs
+
+
+def week(stored_docs: list[Document]) -> list[Document]:
+    """Posts that copy passages of two stored posts, and one of their own."""
+    out = []
+    for i, source in enumerate(stored_docs[:2]):
+        words = source.text.split()
+        own = prose(900 + i, 60).split()
+        text = " ".join([*own[:30], *words[20:45], *own[30:]])
+        out.append(Document(id=f"w{i}.txt", path=f"w{i}.txt", role=Role.SUBMISSION, text=text))
+    own = prose(950, 80)
+    out.append(Document(id="w2.txt", path="w2.txt", role=Role.SUBMISSION, text=own))
+    return out
+
+
+def findings_of(root: Path, submissions: list[Document]) -> dict[str, object]:
+    result = result_dict(scan(submissions, CorpusStore.open(root)))
+    result.pop("generated_at")
+    return result
+
+
+def test_each_stored_document_keeps_the_low_bits_of_its_word_hashes(
+    stored: tuple[Path, list[Document]],
+) -> None:
+    root, docs = stored
+    store = CorpusStore.open(root)
+    by_id = {d.id: d for d in docs}
+    seen = 0
+    for part in store.parts:
+        table = store.read_part("documents", part, ["id", "words", "hashes"])
+        for doc_id, words, hashes in zip(
+            *(table.column(c).to_pylist() for c in table.column_names), strict=True
+        ):
+            expected = Prepared.of(by_id[doc_id]).hashes & np.uint64(0xFFFFFFFF)
+            assert hashes == expected.tolist() and len(hashes) == words
+            seen += 1
+    assert seen == len(docs)
+
+
+def test_a_store_written_without_hashes_scans_the_same_verifies_and_upgrades_on_rewrite(
+    stored: tuple[Path, list[Document]],
+) -> None:
+    root, docs = stored
+    submissions = week(docs)
+    expected = findings_of(root, submissions)
+    assert len(expected["findings"]) >= 2  # type: ignore[arg-type]
+    without_hashes(root)
+    store = CorpusStore.open(root)
+    assert all(
+        "hashes" not in store.read_part("documents", p, ["id", "hashes"]).column_names
+        for p in store.parts
+    )
+    assert findings_of(root, submissions) == expected
+    assert verify_store(store).ok
+    code, _, err = invoke("corpus", "verify", "--corpus", root)
+    assert code == 0, err
+    # Removing one document rewrites its part, which then keeps hashes again.
+    removed = remove_documents(store, Selection(paths=(docs[5].path,)))
+    assert removed.ids == (docs[5].id,)
+    store = CorpusStore.open(root)
+    has = [
+        "hashes" in store.read_part("documents", p, ["id", "hashes"]).column_names
+        for p in store.parts
+    ]
+    assert sorted(has) == [False, True]
+    assert verify_store(store).ok
+    assert findings_of(root, submissions) == expected
