@@ -34,7 +34,7 @@ def without_hashes(root: Path) -> None:
         path = root / "documents" / f"{part}.parquet"
         table = pq.read_table(path)
         old = table.drop_columns(["hashes"]).replace_schema_metadata(table.schema.metadata)
-        write_parquet(path, old, {c: "zstd" for c in old.column_names})
+        write_parquet(path, old, dict.fromkeys(old.column_names, "zstd"))
 
 
 @pytest.fixture
@@ -112,3 +112,50 @@ def test_a_store_written_without_hashes_scans_the_same_verifies_and_upgrades_on_
     assert sorted(has) == [False, True]
     assert verify_store(store).ok
     assert findings_of(root, submissions) == expected
+
+
+def test_upgrade_rewrites_only_the_parts_without_hashes_and_changes_no_finding(
+    stored: tuple[Path, list[Document]],
+) -> None:
+    root, docs = stored
+    submissions = week(docs)
+    expected = findings_of(root, submissions)
+    without_hashes(root)
+    code, out, err = invoke("corpus", "upgrade", "--corpus", root, "--dry-run")
+    assert code == 0, err
+    assert out.strip() == f"would rewrite 2 of 2 part(s) of {root}"
+    assert not any(map(outdated_not, CorpusStore.open(root).parts, [root] * 2))
+    code, out, err = invoke("corpus", "upgrade", "--corpus", root)
+    assert code == 0, err
+    assert out.strip() == f"rewrote 2 of 2 part(s) of {root}"
+    store = CorpusStore.open(root)
+    assert all(map(outdated_not, store.parts, [root] * 2))
+    assert verify_store(store).ok and store_documents(store) == sorted(d.id for d in docs)
+    assert findings_of(root, submissions) == expected
+    code, out, _ = invoke("corpus", "upgrade", "--corpus", root)
+    assert code == 0 and out.strip() == f"nothing to upgrade: all 2 part(s) of {root} are current"
+
+
+def test_upgrade_of_a_damaged_part_names_it_and_of_no_store_is_an_error(
+    stored: tuple[Path, list[Document]], tmp_path: Path
+) -> None:
+    root, _ = stored
+    without_hashes(root)
+    part = CorpusStore.open(root).parts[0]
+    (root / "windows" / f"{part}.parquet").write_bytes(b"PAR1")
+    code, _, err = invoke("corpus", "upgrade", "--corpus", root)
+    assert code == 2 and f"windows/{part}.parquet: cannot be read" in err
+    assert "Traceback" not in err
+    code, _, err = invoke("corpus", "upgrade", "--corpus", tmp_path / "none")
+    assert code == 2 and "no corpus store at" in err
+
+
+def outdated_not(part: str, root: Path) -> bool:
+    """Whether a part's documents file has its word hashes."""
+    return "hashes" in pq.read_schema(root / "documents" / f"{part}.parquet").names
+
+
+def store_documents(store: CorpusStore) -> list[str]:
+    return sorted(
+        i for t in store.tables("documents", columns=["id"]) for i in t.column("id").to_pylist()
+    )

@@ -1,4 +1,4 @@
-"""The ``overlap corpus`` commands: add, remove, list, stats, verify."""
+"""The ``overlap corpus`` commands: add, remove, list, stats, verify, upgrade."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from overlap.errors import OverlapError
 from overlap.indexing.add import add_to_corpus
 from overlap.indexing.erasure import Selection, remove_documents
 from overlap.indexing.parts import describe_conflicts
+from overlap.indexing.upgrade import upgrade_store
 from overlap.ingest.errors import count_unread
 from overlap.model import Role
 from overlap.store.corpus import CorpusStore
@@ -261,3 +262,37 @@ def corpus_verify(
             out.print(format_dropped(dropped), markup=False, highlight=False, soft_wrap=True)
     if not report.ok and dropped is None:
         raise typer.Exit(DAMAGED_EXIT)
+
+
+@corpus_app.command("upgrade")
+def corpus_upgrade(
+    corpus: CorpusOption = DEFAULT_CORPUS,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only say how many parts would be rewritten.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")] = False,
+    lock_timeout: LockTimeoutOption = DEFAULT_LOCK_TIMEOUT,
+) -> None:
+    """Rewrite the parts an earlier version wrote, so that scans read them faster.
+
+    Parts written before the store kept each document's word hashes still scan to the same
+    findings, but every scan hashes their candidate documents' texts again. Each part is
+    checked, rewritten with its hashes and swapped in on its own: an interrupted upgrade
+    keeps the parts it finished, and running it again does the rest. Needs room for one
+    more part's files at a time.
+    """
+    try:
+        store = CorpusStore.open(corpus, lock_timeout=lock_timeout)
+        with progress_bar(not quiet and err.is_terminal) as progress:
+            done = upgrade_store(store, dry_run=dry_run, progress=progress)
+    except OverlapError as exc:
+        fail(str(exc))
+    if quiet:
+        return
+    total = done.rewritten + done.current
+    if not done.rewritten:
+        message = f"nothing to upgrade: all {total} part(s) of {corpus} are current"
+    else:
+        verb = "would rewrite" if dry_run else "rewrote"
+        message = f"{verb} {done.rewritten} of {total} part(s) of {corpus}"
+    out.print(message, markup=False, highlight=False, soft_wrap=True)

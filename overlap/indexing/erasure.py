@@ -137,8 +137,11 @@ def _without_terms(terms: pa.Table, texts: Sequence[str]) -> pa.Table:
     return pa.table({"term": pa.array(have[keep], pa.uint64()), "df": pa.array(df[keep])})
 
 
-def _rewrite(store: CorpusStore, part: str, gone: pa.Array) -> StagedPart | None:
-    """Stage a copy of ``part`` without the documents in ``gone``; None if nothing is left."""
+def rewrite_part(store: CorpusStore, part: str, gone: pa.Array) -> StagedPart | None:
+    """Stage a copy of ``part`` without the documents in ``gone``; None if nothing is left.
+
+    The copy is written as parts are now (an older part gets the columns it lacked).
+    """
     tables = {d: store.read_part(d, part) for d in DATASETS}
     documents = tables["documents"]
     selected = pc.is_in(documents.column("id"), value_set=gone)
@@ -200,7 +203,7 @@ def remove_documents(store: CorpusStore, selection: Selection, *, dry_run: bool 
         if not dry_run and ids:
             replacements: dict[str, StagedPart | None] = dict.fromkeys(dropped)
             for part, gone in rewrite.items():
-                replacements[part] = _rewrite(store, part, pa.array(gone, pa.string()))
+                replacements[part] = rewrite_part(store, part, pa.array(gone, pa.string()))
             store.replace_parts(replacements)
             ledger = forget_scanned(store, set(ids))
         if not dry_run and decisions:

@@ -1,0 +1,87 @@
+"""Bring parts written by earlier versions up to date: rewrite them with what they lack.
+
+A part written before the store kept each document's word hashes is read as it is (a scan
+hashes its candidate documents' texts instead), so upgrading changes no finding: it makes
+scans of that part faster. Each part is rewritten whole and swapped in with one manifest
+write under the store lock, so an interrupted upgrade keeps the parts it finished and a
+second run does the rest; readers see the old part or the new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from overlap.errors import StoreError
+from overlap.indexing.erasure import rewrite_part
+from overlap.store.corpus import DAMAGED, CorpusStore
+from overlap.store.schema import LATER_COLUMNS
+from overlap.store.verify import verify_part
+
+#: Called as ``progress(stage, done, total)``.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Upgraded:
+    """What an upgrade did (or, with ``dry_run``, would do).
+
+    Attributes:
+        rewritten: Parts rewritten (or that would be).
+        current: Parts that were already current.
+        dry_run: Nothing was written.
+    """
+
+    rewritten: int
+    current: int
+    dry_run: bool
+
+
+def outdated(store: CorpusStore, part: str) -> bool:
+    """Whether a part lacks a column that parts are written with now."""
+    for dataset, columns in LATER_COLUMNS.items():
+        path = store.root / dataset / f"{part}.parquet"
+        try:
+            names = pq.read_schema(path).names
+        except FileNotFoundError:
+            missing = f"{path}: missing, though the manifest lists its part"
+            raise StoreError(f"{missing}; {DAMAGED}") from None
+        except (OSError, pa.ArrowException) as exc:
+            raise StoreError(f"{path}: cannot be read: {exc}; {DAMAGED}") from exc
+        if any(c not in names for c in columns):
+            return True
+    return False
+
+
+def upgrade_store(
+    store: CorpusStore, *, dry_run: bool = False, progress: Progress | None = None
+) -> Upgraded:
+    """Rewrite every part written by an earlier version, one part at a time.
+
+    Each part is checked as ``overlap corpus verify`` does before it is rewritten; a
+    damaged part stops the upgrade with an error naming it (the parts before it stay
+    upgraded).
+
+    Raises:
+        StoreError: A part is damaged, or the store cannot be written.
+    """
+    with store.locked():
+        todo = [p for p in store.parts if outdated(store, p)]
+    current = len(store.parts) - len(todo)
+    if dry_run:
+        return Upgraded(len(todo), current, True)
+    nothing = pa.array([], pa.string())
+    for done, part in enumerate(todo, start=1):
+        with store.locked():
+            if part not in store.parts:  # removed or rewritten meanwhile: nothing to do
+                continue
+            damage, _, _ = verify_part(store, part)
+            if damage:
+                raise StoreError(f"{damage[0].path}: {damage[0].problem}; {DAMAGED}")
+            store.replace_parts({part: rewrite_part(store, part, nothing)})
+        if progress:
+            progress("upgrade", done, len(todo))
+    return Upgraded(len(todo), current, False)
