@@ -19,7 +19,12 @@ would on a cluster); each Dask worker's is read in the worker (``VmHWM``, as ``g
 but not counting the process it was started from), and workers are restarted between runs
 so each run's peaks are its own. A local run's pool peak is its largest pool process
 (``getrusage`` of the children: forked, they count pages they share with the client).
-Prints what it saw; never fails on time. Everything is deleted at the end.
+First (``--peers``, 5,000 by default; 0 skips it), a generated week of that many posts is
+scanned against itself with an empty store, with each engine: the batch's own pairs are
+then all the work. It prints the scan's seconds and CPU utilisation.
+
+Prints what it saw; never fails on time. Stores are deleted at the end; the generated
+posts and the last run's report folders stay in the cache.
 """
 
 from __future__ import annotations
@@ -65,6 +70,16 @@ def _run(name: str, root: str, engine: dict[str, Any], queue: Any) -> None:
     if name == "build":
         report = add_to_corpus([base / "prior"], Role.PRIOR, base / f"store-{tag}", engine=spec)
         figures: dict[str, Any] = {"words": report.words, "documents": report.added}
+    elif name == "peers":  # the week against itself: an empty store
+        from overlap.store.corpus import CorpusStore
+
+        empty = base / f"store-empty-{tag}"
+        CorpusStore.open(empty, create=True)
+        result = scan_paths([base / "week"], empty, base / f"report-peers-{tag}", engine=spec)
+        figures = {
+            "findings": len(result.findings),
+            "with_findings": len({f.submission for f in result.findings}),
+        }
     else:
         out = base / f"report-{tag}"
         result = scan_paths([base / "week"], base / f"store-{tag}", out, engine=spec)
@@ -103,6 +118,9 @@ def findings_doc(path: Path) -> str:
     return json.dumps(doc, sort_keys=True)
 
 
+#: Prior posts generated beside the ``--peers`` week (some week posts copy them; none is
+#: stored, so those copies find nothing).
+PEERS_PRIOR = 1_000
 #: Scratch space per stored post: its text (~2.6 KB), the generator's copy, and one store
 #: at a time (~14 KB measured at 200,000 posts); with room to spare.
 BYTES_PER_POST = 24_000
@@ -162,6 +180,43 @@ def _engine_runs(root: Path, tag: str, engine: dict[str, Any], cluster: Any) -> 
     return figures
 
 
+def _peer_run(root: Path, tag: str, engine: dict[str, Any], cluster: Any) -> dict[str, Any]:
+    """Scan a generated week against itself (no stored posts): seconds and CPU used."""
+    before = sum(cluster.client.run(_worker_cpu).values()) if cluster else 0.0
+    got = run_client("peers", root, engine)
+    if cluster:
+        got["cpu_seconds"] += sum(cluster.client.run(_worker_cpu).values()) - before
+        cluster.client.restart()
+    shutil.rmtree(root / f"store-empty-{tag}", ignore_errors=True)
+    return {
+        f"{tag}_peers_seconds": round(got["seconds"], 2),
+        f"{tag}_peers_cpu_utilisation": f"{got['cpu_seconds'] / got['seconds']:.0%}",
+        f"{tag}_peers_findings": got["findings"],
+        f"{tag}_peers_client_peak_gib": round(got["client_peak"] / GIB, 3),
+    }
+
+
+def measure_peers(root: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """Scan one generated week of ``--peers`` posts against itself with each engine."""
+    from overlap.engine.dask import DaskEngine
+
+    figures: dict[str, Any] = {"cores": len(os.sched_getaffinity(0)), "workers": args.workers}
+    if not args.skip_dask:
+        cluster = DaskEngine.start(None, args.workers)
+        dask = {"name": "dask", "scheduler": cluster.client.scheduler_info()["address"]}
+        try:
+            figures.update(_peer_run(root, "dask", dask, cluster))
+        finally:
+            cluster.close()
+    if not args.skip_local:
+        local = {"name": "local", "workers": args.workers}
+        figures.update(_peer_run(root, "local", local, None))
+    if not (args.skip_local or args.skip_dask):
+        same = findings_doc(root / "report-peers-dask") == findings_doc(root / "report-peers-local")
+        figures["peers_findings_identical_dask_vs_local"] = same
+    return figures
+
+
 def measure(root: Path, args: argparse.Namespace) -> dict[str, Any]:
     """Build and scan one generated corpus with each engine; the figures."""
     from overlap.engine.dask import DaskEngine
@@ -199,7 +254,7 @@ def _print(figures: dict[str, Any]) -> None:
             verdict = f"   target {op} {goal:,}: {'met' if met else 'NOT met'}"
         number = isinstance(value, int | float) and not isinstance(value, bool)
         shown = f"{value:,}" if number else value
-        print(f"{key:<38}{shown}{verdict}", flush=True)
+        print(f"{key:<40}{shown}{verdict}", flush=True)
 
 
 def main() -> None:
@@ -214,6 +269,12 @@ def main() -> None:
     )
     parser.add_argument("--skip-local", action="store_true", help="only the Dask engine")
     parser.add_argument("--skip-dask", action="store_true", help="only the local engine")
+    parser.add_argument(
+        "--peers",
+        type=int,
+        default=5_000,
+        help="also scan a generated week of this many posts against itself (0: skip)",
+    )
     parser.add_argument("--json", action="store_true", help="print figures as JSON")
     args = parser.parse_args()
     try:
@@ -237,7 +298,15 @@ def main() -> None:
             f"error: not enough disk space in {args.cache} for sizes {sizes}: free space or "
             "give --cache on a bigger disk"
         )
-    results = {}
+    results: dict[Any, Any] = {}
+    if args.peers:
+        week = argparse.Namespace(**{**vars(args), "week": args.peers})
+        root, generated = corpus(args.cache, PEERS_PRIOR, week)
+        figures = {"posts_against_each_other": args.peers, **measure_peers(root, args)}
+        results["peers"] = figures
+        if not args.json:
+            _print(figures)
+            print(flush=True)
     for size in sizes:
         root, generated = corpus(args.cache, size, args)
         figures = {"stored_posts": size, **generated, **measure(root, args)}
