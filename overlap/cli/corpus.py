@@ -279,7 +279,8 @@ def corpus_upgrade(
     findings, but every scan hashes their candidate documents' texts again. Each part is
     checked, rewritten with its hashes and swapped in on its own: an interrupted upgrade
     keeps the parts it finished, and running it again does the rest. Needs room for one
-    more part's files at a time.
+    more part's files at a time. A scan that reads a part while it is swapped stops with an
+    error ("run again"): upgrade when no scan is running.
     """
     try:
         store = CorpusStore.open(corpus, lock_timeout=lock_timeout)

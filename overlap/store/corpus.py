@@ -330,7 +330,7 @@ class CorpusStore:
             if not self._still_listed(part):
                 raise StoreError(
                     f"{path}: a part was removed while it was being read "
-                    "(documents were erased meanwhile); run again"
+                    "(documents were erased or parts upgraded meanwhile); run again"
                 ) from exc
             missing = f"{path}: missing, though {MANIFEST} lists its part"
             raise StoreError(f"{missing}; {DAMAGED}") from exc
