@@ -20,6 +20,7 @@ COMMANDS = [
     ["corpus", "list"],
     ["corpus", "stats"],
     ["corpus", "verify"],
+    ["corpus", "upgrade"],
     ["eval"],
     ["eval", "attribution"],
     ["eval", "pan"],
