@@ -36,6 +36,7 @@ import os
 import resource
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -196,29 +197,12 @@ def _peer_run(root: Path, tag: str, engine: dict[str, Any], cluster: Any) -> dic
     }
 
 
-def measure_peers(root: Path, args: argparse.Namespace) -> dict[str, Any]:
-    """Scan one generated week of ``--peers`` posts against itself with each engine."""
-    from overlap.engine.dask import DaskEngine
-
-    figures: dict[str, Any] = {"cores": len(os.sched_getaffinity(0)), "workers": args.workers}
-    if not args.skip_dask:
-        cluster = DaskEngine.start(None, args.workers)
-        dask = {"name": "dask", "scheduler": cluster.client.scheduler_info()["address"]}
-        try:
-            figures.update(_peer_run(root, "dask", dask, cluster))
-        finally:
-            cluster.close()
-    if not args.skip_local:
-        local = {"name": "local", "workers": args.workers}
-        figures.update(_peer_run(root, "local", local, None))
-    if not (args.skip_local or args.skip_dask):
-        same = findings_doc(root / "report-peers-dask") == findings_doc(root / "report-peers-local")
-        figures["peers_findings_identical_dask_vs_local"] = same
-    return figures
+Runs = Callable[[Path, str, dict[str, Any], Any], dict[str, Any]]
 
 
-def measure(root: Path, args: argparse.Namespace) -> dict[str, Any]:
-    """Build and scan one generated corpus with each engine; the figures."""
+def _each_engine(root: Path, args: argparse.Namespace, runs: Runs, reports: str) -> dict[str, Any]:
+    """``runs`` on a local Dask cluster and on the local engine (as asked), and whether the
+    two wrote the same findings (``<reports>-dask`` against ``<reports>-local``)."""
     from overlap.engine.dask import DaskEngine
 
     figures: dict[str, Any] = {"cores": len(os.sched_getaffinity(0)), "workers": args.workers}
@@ -228,16 +212,25 @@ def measure(root: Path, args: argparse.Namespace) -> dict[str, Any]:
         figures["dask_cluster_start_seconds"] = round(time.perf_counter() - t0, 2)
         dask = {"name": "dask", "scheduler": cluster.client.scheduler_info()["address"]}
         try:
-            figures.update(_engine_runs(root, "dask", dask, cluster))
+            figures.update(runs(root, "dask", dask, cluster))
         finally:
             cluster.close()
     if not args.skip_local:
-        figures.update(
-            _engine_runs(root, "local", {"name": "local", "workers": args.workers}, None)
-        )
+        figures.update(runs(root, "local", {"name": "local", "workers": args.workers}, None))
     if not (args.skip_local or args.skip_dask):
-        same = findings_doc(root / "report-dask") == findings_doc(root / "report-local")
+        same = findings_doc(root / f"{reports}-dask") == findings_doc(root / f"{reports}-local")
         figures["findings_identical_dask_vs_local"] = same
+    return figures
+
+
+def measure_peers(root: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """Scan one generated week of ``--peers`` posts against itself with each engine."""
+    return _each_engine(root, args, _peer_run, "report-peers")
+
+
+def measure(root: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """Build and scan one generated corpus with each engine; the figures."""
+    figures = _each_engine(root, args, _engine_runs, "report")
     for key in list(figures):
         if key.endswith("seconds") and isinstance(figures[key], float):
             figures[key] = round(figures[key], 2)
