@@ -18,8 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from overlap.align.passages import Mode, align
 from overlap.align.screen import Grams, could_chain
@@ -121,29 +119,30 @@ def _hashes(doc: Document) -> npt.NDArray[np.uint32]:
     return low_hashes(hash_words(normalised_words(doc.text))[0])
 
 
-def _stored_hashes(view: CorpusStore, wanted: set[str]) -> dict[str, npt.NDArray[np.uint32]]:
-    """The stored word hashes (low 32 bits) of the ``wanted`` documents of a view.
+def _stored_hashes(
+    view: CorpusStore, wanted: set[str]
+) -> tuple[int, dict[str, npt.NDArray[np.uint32]]]:
+    """The documents a view holds, and the stored word hashes of the ``wanted`` ones.
 
-    Parts written before the store kept hashes give them from their texts.
+    Hashes are the low 32 bits, as the store keeps them; parts written before the store
+    kept them give them from their texts. One read of the documents' ids and hashes.
     """
-    if not wanted:
-        return {}
-    value_set = pa.array(sorted(wanted), type=pa.string())
+    stored = 0
     out: dict[str, npt.NDArray[np.uint32]] = {}
-    for table in view.tables(
-        "documents", lambda t: pc.is_in(t.column("id"), value_set=value_set), ["id", "hashes"]
-    ):
-        if "hashes" not in table.column_names:
+    for table in view.tables("documents", columns=["id", "hashes"]):
+        stored += table.num_rows
+        if "hashes" not in table.column_names or not wanted:
             continue
         column = table.column("hashes").combine_chunks()
         values = column.values.to_numpy(zero_copy_only=False)
         offsets = column.offsets.to_numpy()
         for k, doc_id in enumerate(table.column("id").to_pylist()):
-            out[doc_id] = values[offsets[k] : offsets[k + 1]]
+            if doc_id in wanted:
+                out[doc_id] = values[offsets[k] : offsets[k + 1]]
     missing = wanted - set(out)
     if missing:
         out.update((d.id, _hashes(d)) for d in view.documents(missing))
-    return out
+    return stored, out
 
 
 def match_part(part: str, shared: tuple[CorpusStore, ScanBatch]) -> PartMatches:
@@ -156,9 +155,8 @@ def match_part(part: str, shared: tuple[CorpusStore, ScanBatch]) -> PartMatches:
     view = store.only([part])
     settings = batch.settings
     proposed = candidate_pairs(view, batch)
-    stored = sum(t.num_rows for t in view.tables("documents", columns=["id"]))
     wanted = {doc_id for by_doc in proposed.values() for doc_id in by_doc}
-    hashes = _stored_hashes(view, wanted)
+    stored, hashes = _stored_hashes(view, wanted)
     ids = sorted(hashes)
     index = {doc_id: k for k, doc_id in enumerate(ids)}
     listed = [
