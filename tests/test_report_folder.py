@@ -189,3 +189,45 @@ def test_a_page_named_with_accents_is_linked(store: Path, tmp_path: Path, tiny_s
     (page,) = (tmp_path / "out" / "submissions").iterdir()
     assert page.name.startswith("Zoë_Ñúñez-")
     assert len(whole_report(tmp_path / "out")) == 1  # every link resolves
+
+
+# ---------------------------------------------------------------- pages written by workers
+
+
+def test_pages_written_by_several_processes_are_the_pages_one_writes(
+    store: Path, tmp_path: Path, tiny_set: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import overlap.report.html as html_report
+    from overlap.report.folder import write_report_folder
+
+    result = scan_paths([tiny_set / "submissions"], store, tmp_path / "first")
+    assert len(result.submissions) >= 3
+    monkeypatch.setattr(html_report, "PAGE_CHUNK", 1)  # a task per page: several processes
+    write_report_folder(result, tmp_path / "one", workers=1)
+    write_report_folder(result, tmp_path / "two", workers=2)
+
+    def pages(root: Path) -> dict[str, bytes]:
+        return {k: v for k, v in tree(root).items() if k.startswith("submissions/")}
+
+    one, two = pages(tmp_path / "one"), pages(tmp_path / "two")
+    assert len(one) == len(result.submissions) and one.keys() == two.keys()
+    for name in one:  # the same but for the report folder each card's commands name
+        assert one[name] == two[name].replace(b"/two", b"/one"), name
+
+
+def test_a_page_that_cannot_be_written_by_a_worker_is_one_error(
+    store: Path, tmp_path: Path, tiny_set: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import overlap.report.html as html_report
+    from overlap.errors import OverlapError
+    from overlap.report.html import write_html
+    from overlap.report.html.site import Site
+
+    result = scan_paths([tiny_set / "submissions"], store, tmp_path / "first")
+    monkeypatch.setattr(html_report, "PAGE_CHUNK", 1)
+    out = tmp_path / "out"
+    last = Site.of(result, None).pages[result.submissions[-1].id]
+    (out / "submissions" / last / "in-the-way").mkdir(parents=True)  # a folder, not a page
+    with pytest.raises(OverlapError, match=f"cannot write the HTML report to {out}"):
+        write_html(result, out, workers=2)
+    assert not [p for p in (out / "submissions").iterdir() if p.name.endswith(".tmp")]

@@ -78,11 +78,13 @@ def test_two_writers_of_one_folder_take_turns(
     paused, second_done = threading.Event(), threading.Event()
     real = folder.write_html
 
-    def stalling(result: ScanResult, where: Path, *, report: str | None = None) -> object:
+    def stalling(
+        result: ScanResult, where: Path, *, report: str | None = None, workers: int | None = 1
+    ) -> object:
         if result.submissions == first.submissions:
             paused.set()
             second_done.wait(timeout=1.0)  # the second writer's whole run fits in here
-        return real(result, where, report=report)
+        return real(result, where, report=report, workers=workers)
 
     monkeypatch.setattr(folder, "write_html", stalling)
     writer = threading.Thread(target=write_report_folder, args=(first, out))

@@ -104,7 +104,7 @@ def _store_read(result: ScanResult) -> dict[str, object] | None:
     return {"path": result.store, **(result.store_state or {})}
 
 
-def write_report_folder(result: ScanResult, out: Path) -> ScanResult:
+def write_report_folder(result: ScanResult, out: Path, *, workers: int | None = 1) -> ScanResult:
     """Write findings/submissions tables, the extracted texts and the HTML report to ``out``.
 
     The new report replaces the folder whole (a second writer of ``out`` waits its turn), so
@@ -112,6 +112,9 @@ def write_report_folder(result: ScanResult, out: Path) -> ScanResult:
     as :func:`~overlap.report.printable.printable_result` shows them. The texts are taken
     from ``result.documents`` (the submissions', and those of the documents findings point
     to), so a pseudonymised result writes pseudonymised names everywhere.
+
+    ``workers`` processes of this machine make and write the submission pages (one: this
+    process; None: one per core); the report does not depend on it.
 
     Returns:
         The result as written (printable), for the caller to print the same.
@@ -125,7 +128,7 @@ def write_report_folder(result: ScanResult, out: Path) -> ScanResult:
     with replacing(out, _check_replaceable, _carried) as fresh:
         write_report(result, fresh)
         write_texts(_texts_of(result), fresh, store=_store_read(result))
-        write_html(result, fresh, report=str(out))
+        write_html(result, fresh, report=str(out), workers=workers)
         marker = {
             "schema": MARKER_SCHEMA,
             "generated_at": result.generated_at,

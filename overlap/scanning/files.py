@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from overlap.engine.choice import Engine, EngineSpec, open_engine
+from overlap.engine.local import LocalEngine
 from overlap.errors import InputError
 from overlap.ingest.files import read_documents
 from overlap.ingest.walk import READ_SUFFIXES
@@ -119,7 +120,9 @@ def scan_into_report(
     )
     if pseudonymize:
         result = pseudonymize_result(result, ensure_key(store.root))
-    return write_report_folder(result, out)
+    # The pages are written on this machine: by the local engine's processes, or one per core.
+    workers = engine.workers if isinstance(engine, LocalEngine) else None
+    return write_report_folder(result, out, workers=workers)
 
 
 def nothing_scanned(paths: Sequence[Path], result: ScanResult) -> str:

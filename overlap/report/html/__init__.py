@@ -8,10 +8,12 @@ from a submission, a source, metadata or a file name.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
+from overlap.engine.local import LocalEngine
 from overlap.errors import OverlapError
-from overlap.model import ScanResult
+from overlap.model import ScanResult, SubmissionSummary
 from overlap.report.files import write_atomic
 from overlap.report.html.overview import overview_page
 from overlap.report.html.site import PAGES_FOLDER, Site
@@ -26,7 +28,24 @@ def _ours(name: str) -> bool:
     return _OUR_PAGE.fullmatch(name) is not None and all(map(is_name_char, name))
 
 
-def write_html(result: ScanResult, out: Path, *, report: str | None = None) -> list[Path]:
+#: Submission pages a worker writes at a time.
+PAGE_CHUNK = 250
+
+
+def _write_pages(summaries: Sequence[SubmissionSummary], shared: tuple[Site, Path]) -> list[Path]:
+    """Make and write the pages of some submissions: a worker's share of a report."""
+    site, folder = shared
+    paths = []
+    for summary in summaries:
+        path = folder / site.pages[summary.id]
+        write_atomic(path, submission_page(summary, site))
+        paths.append(path)
+    return paths
+
+
+def write_html(
+    result: ScanResult, out: Path, *, report: str | None = None, workers: int | None = 1
+) -> list[Path]:
     """Write ``index.html`` and ``submissions/<name>.html`` for each submission into ``out``.
 
     Pages of submissions that a previous run into the same folder wrote and this run does
@@ -38,6 +57,8 @@ def write_html(result: ScanResult, out: Path, *, report: str | None = None) -> l
         report: The report folder as the scan was given it, for the ``overlap review``
             commands each finding's card shows (``out`` may be a folder it is written in
             before being swapped in); None shows a placeholder.
+        workers: Processes of this machine that make and write the submission pages (one:
+            this process; None: one per core). The pages do not depend on it.
 
     Returns:
         The pages written, the overview first.
@@ -50,10 +71,10 @@ def write_html(result: ScanResult, out: Path, *, report: str | None = None) -> l
     written = [out / "index.html"]
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for summary in result.submissions:
-            path = folder / site.pages[summary.id]
-            write_atomic(path, submission_page(summary, site))
-            written.append(path)
+        summaries = result.submissions
+        chunks = [summaries[k : k + PAGE_CHUNK] for k in range(0, len(summaries), PAGE_CHUNK)]
+        for paths in LocalEngine(workers).map_shared(_write_pages, chunks, (site, folder)):
+            written.extend(paths)
         write_atomic(written[0], overview_page(site))
         keep = {p.name for p in written[1:]}
         for old in folder.iterdir():
