@@ -120,8 +120,9 @@ def scan_into_report(
     )
     if pseudonymize:
         result = pseudonymize_result(result, ensure_key(store.root))
-    # The pages are written on this machine: by the local engine's processes, or one per core.
-    workers = engine.workers if isinstance(engine, LocalEngine) else None
+    # The local engine's processes write the pages too. A Dask client's process runs threads
+    # of its own, which a forked process would inherit mid-work: it writes them itself.
+    workers = engine.workers if isinstance(engine, LocalEngine) else 1
     return write_report_folder(result, out, workers=workers)
 
 
