@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from rich import box
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.measure import Measurement
@@ -20,7 +19,7 @@ from rich.text import Text
 
 from overlap.model import Kind, ScanResult, Severity
 from overlap.report.names import submission_names
-from overlap.report.terminal import SEVERITY_STYLE, Fitted, by_similarity
+from overlap.report.terminal import SEVERITY_STYLE, Fitted, by_similarity, plain_table
 
 #: Submissions the summary lists by default.
 TOP = 20
@@ -102,14 +101,7 @@ def _top_table(result: ScanResult, top: int) -> Fitted:
         blocks.append(Text("  ".join(words), overflow="fold"))
 
     def build(compact: bool) -> Table:
-        table = Table(
-            title=title,
-            title_justify="left",
-            box=box.SIMPLE_HEAD,
-            show_edge=False,
-            collapse_padding=True,
-            pad_edge=False,
-        )
+        table = plain_table(title)
         table.add_column("submission", ratio=1)
         for head in ("similarity", "high", "medium", "low", "info"):
             table.add_column(head, justify="right", no_wrap=True)

@@ -121,7 +121,7 @@ def _block(head: Text, lines: list[str]) -> Group:
     return Group(head, Padding(Text("\n".join(lines), overflow="fold"), (0, 0, 0, 2), expand=False))
 
 
-def _table(title: str) -> Table:
+def plain_table(title: str) -> Table:
     """A table with a rule under its header and no outer edges (room for eight columns)."""
     return Table(
         title=title,
@@ -164,7 +164,7 @@ def summary_table(result: ScanResult) -> Fitted:
         blocks.append(_block(Text(names[s.id], overflow="fold"), lines))
 
     def build(compact: bool) -> Table:
-        table = _table("Submissions by similarity")
+        table = plain_table("Submissions by similarity")
         table.add_column("submission")
         table.add_column("words", justify="right", no_wrap=True)
         table.add_column("similarity", justify="right", no_wrap=True)
@@ -238,7 +238,7 @@ def findings_table(result: ScanResult, limit: int = 50) -> Fitted:
         blocks.append(_block(head, lines))
 
     def build(compact: bool) -> Table:
-        table = _table("Overlapping passages")
+        table = plain_table("Overlapping passages")
         table.add_column("severity", no_wrap=True)
         table.add_column("kind", width=12 if compact else None)
         table.add_column("evidence", no_wrap=True)

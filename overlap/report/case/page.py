@@ -21,8 +21,8 @@ from overlap.report.case.sections import (
 from overlap.report.case.style import CSS
 from overlap.report.html.characters import disguises
 from overlap.report.html.legend import legend
-from overlap.report.html.markup import attrs, content_security_policy, esc
-from overlap.report.html.page import when
+from overlap.report.html.markup import esc
+from overlap.report.html.page import page, when
 from overlap.report.html.site import Site
 from overlap.report.html.text import highlighted
 from overlap.report.reading import ReportFolder, read_document, read_report
@@ -53,22 +53,14 @@ def _documents(
 
 
 def _frame(title: str, body: str, *, report: ReportFolder) -> str:
-    policy = content_security_policy(CSS, None)
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy"{attrs(content=policy)}>\n'
-        '<meta name="referrer" content="no-referrer">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
-        f"{body}\n"
-        f"<footer>Case file written by <b>overlap</b> from the report "
+    footer = (
+        f"Case file written by <b>overlap</b> from the report "
         f'<span class="path">{esc(report.root)}</span> of the scan of '
         f"{esc(when(report.generated_at))}. Every passage is an exact, verified alignment; "
         "offsets are character positions in the texts whose SHA-256 the table of documents "
-        "gives. This page loads nothing from the network and runs no script.</footer>\n"
-        "</main>\n</body>\n</html>\n"
+        "gives. This page loads nothing from the network and runs no script."
     )
+    return page(title, body, generated_at=report.generated_at, style=CSS, footer=footer)
 
 
 def case_file(

@@ -42,7 +42,13 @@ def bar(share: float, width: int = 64) -> str:
 
 
 def page(
-    title: str, body: str, *, generated_at: str, script: str | None = None, style: str = CSS
+    title: str,
+    body: str,
+    *,
+    generated_at: str,
+    script: str | None = None,
+    style: str = CSS,
+    footer: str | None = None,
 ) -> str:
     """A whole HTML document.
 
@@ -53,6 +59,8 @@ def page(
         script: Inline script for the end of the body, or None for a page with no script.
         style: The page's stylesheet: the report's, or the overview's (which adds its
             pictures' and filter's; the other pages need not carry them).
+        footer: The footer's content, already HTML; by default, when the scan ran and what
+            the offsets point into.
 
     Returns:
         The document. Its policy allows exactly this page's style and script, by hash.
@@ -67,9 +75,15 @@ def page(
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(title)}</title>\n<style>{style}</style>\n</head>\n<body>\n<main>\n"
         f"{body}\n"
-        f"<footer>Written by <b>overlap</b> from the scan of {esc(when(generated_at))}. "
+        f"<footer>{footer if footer is not None else _footer(generated_at)}</footer>\n"
+        f"</main>\n{tail}\n</body>\n</html>\n"
+    )
+
+
+def _footer(generated_at: str) -> str:
+    return (
+        f"Written by <b>overlap</b> from the scan of {esc(when(generated_at))}. "
         "Every passage is an exact, verified alignment; offsets are character positions in "
         'the extracted texts (<span class="path">texts/</span>). This page loads nothing from '
-        "the network.</footer>\n"
-        f"</main>\n{tail}\n</body>\n</html>\n"
+        "the network."
     )
