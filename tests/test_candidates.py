@@ -1,10 +1,11 @@
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from overlap.scanning.candidates import _banded_peers, _held_by_few
-from overlap.sketch.lsh import join_keys, self_pairs
+from overlap.sketch.content import ContentIndex
+from overlap.sketch.lsh import KeySet, join_keys, join_rows, join_sorted, self_pairs, uncommon
 
 
 def brute(qk, qd, ik, idd):  # type: ignore[no-untyped-def]
@@ -75,3 +76,60 @@ def test_banded_peers_are_the_pairs_of_keys_held_by_few(presorted: bool) -> None
         )
         got = _banded_peers(keys, docs, most).tolist()
         assert got == expected == [list(p) for p in brute]
+
+
+@given(keys, keys)
+def test_join_sorted_equals_brute_force(q: list[tuple[int, int]], i: list[tuple[int, int]]) -> None:
+    """The batch side sorted by key, each stored row looked up in it: the same pairs."""
+    q = sorted(q)
+    qk = np.array([k for k, _ in q], dtype=np.uint64)
+    qd = np.array([d for _, d in q], dtype=np.int64)
+    ik = np.array([k for k, _ in i], dtype=np.uint64)
+    idd = np.array([d for _, d in i], dtype=np.int64)
+    got = [tuple(r) for r in join_sorted(qk, qd, ik, idd).tolist()]
+    assert got == brute(qk.tolist(), qd.tolist(), ik.tolist(), idd.tolist())
+
+
+@pytest.mark.parametrize("size", [0, 1, 50, 5_000, 200_000])
+def test_key_set_answers_as_a_set_does(size: int) -> None:
+    """Members, non-members that pass the bitmap, and keys at the ends of the range."""
+    rng = np.random.default_rng(size)
+    members = rng.integers(0, 2**64 - 1, size, dtype=np.uint64, endpoint=True)
+    extremes = np.array([0, 1, 2**63, 2**64 - 1], dtype=np.uint64)
+    others = rng.integers(0, 2**64 - 1, 20_000, dtype=np.uint64, endpoint=True)
+    # Values sharing a member's low bits (so the bitmap lets them through) but not equal.
+    near = (members[:500] ^ np.uint64(1 << 40)) if size else members[:0]
+    values = np.concatenate([members[::3], extremes, others, near])
+    got = KeySet(members).contains(values)
+    assert got.tolist() == np.isin(values, members).tolist()
+    assert got[: len(members[::3])].all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 12), st.integers(0, 5), st.integers(0, 40)), max_size=60),
+    st.lists(st.tuples(st.integers(0, 12), st.integers(0, 30), st.integers(0, 40)), max_size=90),
+    st.integers(1, 4),
+)
+def test_content_rows_join_as_the_array_passes_do(
+    batch: list[tuple[int, int, int]], part: list[tuple[int, int, int]], most: int
+) -> None:
+    """Shared rows of a part and a batch: the part's stock keys dropped, then an equi-join."""
+    batch = list({(k, d): (k, d, p) for k, d, p in batch}.values())  # a row per key, document
+    part = list({(k, d): (k, d, p) for k, d, p in part}.values())
+
+    def columns(rows: list[tuple[int, int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        k, d, p = (np.array(c, dtype=np.int64).reshape(-1) for c in zip(*rows, strict=True))
+        return k.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15), d, p
+
+    if not batch or not part:
+        return
+    bk, bd, bp = columns(batch)
+    pk, pd, pp = columns(part)
+    got = ContentIndex(bk, bd, bp).shared_rows(pk, pd, pp, most)
+    keep = uncommon(pk, most)
+    q_rows, i_rows = join_rows(bk, pk[keep])
+    want = (bd[q_rows], bp[q_rows], pd[keep][i_rows], pp[keep][i_rows])
+    assert sorted(zip(*(c.tolist() for c in got), strict=True)) == sorted(
+        zip(*(c.tolist() for c in want), strict=True)
+    )

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import overlap.align.screen as screen_module
 from overlap.align.passages import align
 from overlap.align.screen import MAX_SEEDS, Grams, could_chain
 from overlap.settings import Settings
@@ -134,3 +135,22 @@ def test_never_drops_a_pair_with_shuffled_pieces(seed: int, pieces: int, size: i
     b = " ".join(f"{p} {gap()}" for p in shuffled)
     if found(a, b):
         assert screen([a], [b], [(0, 0)]) == [True]
+
+
+def test_wider_positions_keep_the_same_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beside a text of more than 2**24 words keys keep fewer bits: only more seeds reach the
+    word-by-word check, so the same pairs are kept (shown here with 34-bit keys)."""
+    rng = random.Random(9)
+    common = [f"w{i}" for i in range(3)]
+    rare = [f"r{i}" for i in range(400)]
+    texts = [
+        " ".join(
+            rng.choice(common if rng.random() < 0.7 else rare) for _ in range(rng.randint(5, 120))
+        )
+        for _ in range(20)
+    ]
+    pairs = [(i, j) for i in range(20) for j in range(20) if i != j]
+    narrow = screen(texts, texts, pairs)
+    monkeypatch.setattr(screen_module, "_POS_BITS", 30)
+    assert screen(texts, texts, pairs) == narrow
+    assert 0 < sum(narrow) < len(pairs)

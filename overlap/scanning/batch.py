@@ -16,7 +16,7 @@ from overlap.model import Document
 from overlap.scanning.common import CommonRun, common_bar, common_runs
 from overlap.scanning.prepared import Prepared
 from overlap.settings import Settings
-from overlap.sketch.content import content_hashes
+from overlap.sketch.content import ContentIndex, content_hashes
 from overlap.sketch.documents import sketch_content, sketch_hashes
 from overlap.sketch.lsh import KeySet
 from overlap.store.schema import low_hashes
@@ -50,7 +50,7 @@ class ScanBatch:
 
     def __getstate__(self) -> dict[str, object]:
         # Key sets are rebuilt where they are used: shipping their bitmaps would cost 16 MiB.
-        rebuilt = ("keyset", "content_keyset", "grams")
+        rebuilt = ("keyset", "sorted_keys", "content_index", "grams")
         return {k: v for k, v in self.__dict__.items() if k not in rebuilt}
 
     @cached_property
@@ -69,9 +69,18 @@ class ScanBatch:
         return KeySet(self.keys)
 
     @cached_property
-    def content_keyset(self) -> KeySet:
-        """The content keys as a set, built on first use."""
-        return KeySet(self.content_keys)
+    def sorted_keys(self) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+        """The band keys and their documents, by key (as prepared batches have them)."""
+        keys, docs = self.keys, self.docs
+        if len(keys) > 1 and not np.all(keys[1:] >= keys[:-1]):
+            order = np.argsort(keys, kind="stable")
+            keys, docs = keys[order], docs[order]
+        return keys, docs
+
+    @cached_property
+    def content_index(self) -> ContentIndex:
+        """The content rows by key, built on first use (once per worker that holds the batch)."""
+        return ContentIndex(self.content_keys, self.content_docs, self.content_pos)
 
 
 #: Submissions per task when a batch is prepared on an engine.

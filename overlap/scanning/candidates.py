@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from overlap.scanning.batch import ScanBatch
 from overlap.sketch.content import clustered_pairs
-from overlap.sketch.lsh import join_keys, join_rows, ranks, self_pairs, uncommon
+from overlap.sketch.lsh import join_rows, join_sorted, ranks, self_pairs, uncommon
 from overlap.store.corpus import CorpusStore
 
 #: A content key held by more documents than this (in one store part, or in the batch) is
@@ -35,33 +35,27 @@ def candidate_pairs(store: CorpusStore, batch: ScanBatch) -> dict[int, dict[str,
     """Stored documents proposed for each submission (by batch index).
 
     Each value is the number of shared content keys that stand together on both sides (0
-    when only the window signatures proposed the pair). Each part's rows are filtered against
-    the batch's key sets as they are read, so only rows with a shared key are kept.
+    when only the window signatures proposed the pair). Each part's band keys are filtered
+    against the batch's as they are read, so only rows with a shared key are kept; its
+    content keys are looked up in the batch's in one pass that leaves out stock phrasing.
     """
     out: dict[int, dict[str, int]] = {}
 
     def banded(t: pa.Table) -> pa.Array:
         return pa.array(batch.keyset.contains(t.column("key").to_numpy()))
 
-    def content(t: pa.Table) -> pa.Array:
-        return pa.array(batch.content_keyset.contains(t.column("key").to_numpy()))
-
+    sorted_keys, sorted_docs = batch.sorted_keys
     for bands in store.tables("bands", banded):
         keys, docs, names = _keyed_rows(bands)
-        for q, i in join_keys(batch.keys, batch.docs, keys, docs).tolist():
+        for q, i in join_sorted(sorted_keys, sorted_docs, keys, docs).tolist():
             out.setdefault(q, {}).setdefault(names[i], 0)
     if not len(batch.content_keys):
         return out
-    for rows in store.tables("content", content):
+    for rows in store.tables("content"):
         keys, docs, names = _keyed_rows(rows)
         pos = rows.column("pos").to_numpy().astype(np.int64)
-        keep = uncommon(keys, COMMON_KEY_DOCS)
-        q_rows, i_rows = join_rows(batch.content_keys, keys[keep])
         pairs, sizes = clustered_pairs(
-            batch.content_docs[q_rows],
-            batch.content_pos[q_rows],
-            docs[keep][i_rows],
-            pos[keep][i_rows],
+            *batch.content_index.shared_rows(keys, docs, pos, COMMON_KEY_DOCS),
             batch.settings.content_span,
         )
         for (q, i), size in zip(pairs.tolist(), sizes.tolist(), strict=True):

@@ -1,0 +1,118 @@
+"""The candidate joins' loops, compiled (:mod:`overlap.compiled`): one pass over a part's keys.
+
+A store part holds millions of band keys and hundreds of thousands of content keys; each is
+looked up once in a structure built from the batch's keys, once per batch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from overlap.compiled import compiled
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _bitmap_members(values: Any, words: Any, bits: int, ordered: Any) -> Any:
+    """Which ``values`` are in the sorted ``ordered``: a bitmap of their low bits first."""
+    out = np.zeros(len(values), np.bool_)
+    low = np.uint64((1 << bits) - 1)
+    for k in range(len(values)):
+        value = values[k]
+        bit = value & low
+        if (words[bit >> np.uint64(6)] >> (bit & np.uint64(63))) & np.uint64(1):
+            at = np.searchsorted(ordered, value)
+            out[k] = at < len(ordered) and ordered[at] == value
+    return out
+
+
+bitmap_members = compiled(_bitmap_members)
+
+
+def _slot_of(key: Any, size: int) -> Any:
+    """Where a key's probe starts in a table of ``size`` (a power of 2) slots: mixed bits."""
+    return np.int64((key * _MIX) >> np.uint64(32)) & (size - 1)
+
+
+slot_of = compiled(_slot_of)
+
+
+def _key_table(distinct: Any) -> Any:
+    """An open-addressing table of distinct keys, a slot per two numbers: key, index + 1.
+
+    An empty slot's second number is 0. A key and its index share a cache line.
+    """
+    size = 8
+    while size < 2 * len(distinct):
+        size *= 2
+    table = np.zeros(2 * size, np.uint64)
+    for i in range(len(distinct)):
+        at = slot_of(distinct[i], size)
+        while table[2 * at + 1]:
+            at = (at + 1) & (size - 1)
+        table[2 * at] = distinct[i]
+        table[2 * at + 1] = i + 1
+    return table
+
+
+key_table = compiled(_key_table)
+
+
+def _shared_rows(
+    keys: Any,
+    docs: Any,
+    pos: Any,
+    table: Any,
+    starts: Any,
+    batch_docs: Any,
+    batch_pos: Any,
+    most: int,
+) -> Any:
+    """Every pair of a part's row and a batch row with the same key, less stock keys.
+
+    The part's rows are ``(keys, docs, pos)``, one per key and document. The batch's
+    distinct keys are in the table (:func:`key_table`); key ``i``'s rows are
+    ``starts[i] .. starts[i + 1] - 1`` of ``(batch_docs, batch_pos)``. A key that more than
+    ``most`` of the part's rows hold is stock phrasing and pairs nothing.
+
+    Returns:
+        ``(batch doc, batch pos, part doc, part pos)`` of each pair of rows.
+    """
+    size = len(table) // 2
+    found = np.full(len(keys), -1, np.int64)
+    holders = np.zeros(len(starts) - 1, np.int64)
+    for r in range(len(keys)):
+        key = keys[r]
+        at = slot_of(key, size)
+        while table[2 * at + 1]:
+            if table[2 * at] == key:
+                i = np.int64(table[2 * at + 1]) - 1
+                found[r] = i
+                holders[i] += 1
+                break
+            at = (at + 1) & (size - 1)
+    total = 0
+    for r in range(len(keys)):
+        i = found[r]
+        if i >= 0 and holders[i] <= most:
+            total += starts[i + 1] - starts[i]
+    left_docs = np.empty(total, np.int64)
+    left_pos = np.empty(total, np.int64)
+    right_docs = np.empty(total, np.int64)
+    right_pos = np.empty(total, np.int64)
+    k = 0
+    for r in range(len(keys)):
+        i = found[r]
+        if i >= 0 and holders[i] <= most:
+            for b in range(starts[i], starts[i + 1]):
+                left_docs[k] = batch_docs[b]
+                left_pos[k] = batch_pos[b]
+                right_docs[k] = docs[r]
+                right_pos[k] = pos[r]
+                k += 1
+    return left_docs, left_pos, right_docs, right_pos
+
+
+shared_rows = compiled(_shared_rows)
