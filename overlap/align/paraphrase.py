@@ -48,15 +48,34 @@ class Fragment:
     exact: bool
 
 
+#: Largest sentences-by-terms matrix of two texts held dense (8 MiB of float64 per side at
+#: most): posts and essays are far smaller, and dense rows cost no sparse bookkeeping.
+DENSE_CELLS = 1 << 20
+
+
 class SentenceSpace:
-    """TF-ISF vectors of the sentences of two texts (ISF over the sentences of both)."""
+    """TF-ISF vectors of the sentences of two texts (ISF over the sentences of both).
+
+    Held dense where the two texts are small (``DENSE_CELLS``), sparse otherwise. The numbers
+    are the same either way, bit for bit: sums run in the order the sparse products run
+    them (:func:`_row_norms`, :func:`overlap.align.sentence_loops.dot_rows`, sums of rows in
+    row order), and the tests check it.
+    """
 
     def __init__(self, a: Tokens, sa: Sentences, b: Tokens, sb: Sentences) -> None:
         a_ids, b_ids = encode([stem(w) for w in a.norms], [stem(w) for w in b.norms])
         vocab = int(max(a_ids.max(initial=-1), b_ids.max(initial=-1))) + 1
+        n = len(sa) + len(sb)
+        self.dense = n * vocab <= DENSE_CELLS
+        if self.dense:
+            da, db = _dense_counts(a_ids, sa, vocab), _dense_counts(b_ids, sb, vocab)
+            df = (da > 0).sum(axis=0) + (db > 0).sum(axis=0)
+            isf = np.log(n / np.maximum(df, 1))
+            self.dense_a, self.dense_b = da * isf[None, :], db * isf[None, :]
+            self.binary_dense = (da > 0).astype(np.float64), (db > 0).astype(np.float64)
+            return
         ta = _counts(a_ids, sa, vocab)
         tb = _counts(b_ids, sb, vocab)
-        n = ta.shape[0] + tb.shape[0]
         df = np.asarray((ta > 0).sum(axis=0)).ravel() + np.asarray((tb > 0).sum(axis=0)).ravel()
         isf = np.log(n / np.maximum(df, 1))
         self.wa = sp.csr_matrix(ta.multiply(isf[None, :]))
@@ -66,18 +85,32 @@ class SentenceSpace:
 
     def pairs(self) -> tuple[_Floats, _Floats]:
         """Cosine and Dice of every sentence of a with every sentence of b (dense)."""
-        na, nb = _norms(self.wa), _norms(self.wb)
-        cos = (self.wa @ self.wb.T).toarray() / np.maximum(np.outer(na, nb), 1e-12)
-        shared = (self.binary_a @ self.binary_b.T).toarray()
-        sizes_a = np.asarray(self.binary_a.sum(axis=1)).ravel()
-        sizes_b = np.asarray(self.binary_b.sum(axis=1)).ravel()
+        if self.dense:
+            from overlap.align.sentence_loops import dot_rows
+
+            na, nb = _row_norms(self.dense_a), _row_norms(self.dense_b)
+            products: _Floats = dot_rows(self.dense_a, self.dense_b)
+            binary_a, binary_b = self.binary_dense
+            shared = binary_a @ binary_b.T  # counts of shared terms: exact in any order
+            sizes_a, sizes_b = binary_a.sum(axis=1), binary_b.sum(axis=1)
+        else:
+            na, nb = _norms(self.wa), _norms(self.wb)
+            products = (self.wa @ self.wb.T).toarray()
+            shared = (self.binary_a @ self.binary_b.T).toarray()
+            sizes_a = np.asarray(self.binary_a.sum(axis=1)).ravel()
+            sizes_b = np.asarray(self.binary_b.sum(axis=1)).ravel()
+        cos = products / np.maximum(np.outer(na, nb), 1e-12)
         dice = 2 * shared / np.maximum(sizes_a[:, None] + sizes_b[None, :], 1)
         return cos, dice
 
     def similarity(self, sa0: int, sa1: int, sb0: int, sb1: int) -> float:
         """Cosine of the summed vectors of sentences ``sa0..sa1`` of a and ``sb0..sb1`` of b."""
-        va = np.asarray(self.wa[sa0 : sa1 + 1].sum(axis=0)).ravel()
-        vb = np.asarray(self.wb[sb0 : sb1 + 1].sum(axis=0)).ravel()
+        if self.dense:  # running sums: rows added in order, as the sparse sum adds them
+            va = np.cumsum(self.dense_a[sa0 : sa1 + 1], axis=0)[-1]
+            vb = np.cumsum(self.dense_b[sb0 : sb1 + 1], axis=0)[-1]
+        else:
+            va = np.asarray(self.wa[sa0 : sa1 + 1].sum(axis=0)).ravel()
+            vb = np.asarray(self.wb[sb0 : sb1 + 1].sum(axis=0)).ravel()
         denom = float(np.linalg.norm(va) * np.linalg.norm(vb))
         return float(va @ vb) / denom if denom else 0.0
 
@@ -168,6 +201,29 @@ def _counts(ids: _Ints, sentences: Sentences, vocab: int) -> sp.csr_matrix:
     rows = sentences.of_tokens()
     data = np.ones(len(ids), dtype=np.float64)
     return sp.csr_matrix((data, (rows, ids)), shape=(len(sentences), vocab))
+
+
+def _dense_counts(ids: _Ints, sentences: Sentences, vocab: int) -> _Floats:
+    rows = sentences.of_tokens()
+    size = len(sentences) * vocab
+    flat = np.bincount(rows * vocab + ids, minlength=size) if size else np.zeros(0, np.int64)
+    return flat.reshape(len(sentences), vocab).astype(np.float64)
+
+
+def _row_norms(m: _Floats) -> _Floats:
+    """Euclidean norm of each row.
+
+    The squares of a row's non-zero entries are summed as one reduction per row, as
+    :func:`_norms` sums a sparse row's stored entries (zeros are not stored).
+    """
+    present = m != 0
+    counts = present.sum(axis=1)
+    squares = np.zeros(len(m), dtype=np.float64)
+    filled = counts > 0
+    if filled.any():
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        squares[filled] = np.add.reduceat(m[present] ** 2, starts[filled])
+    return np.sqrt(squares)
 
 
 def _norms(m: sp.csr_matrix) -> _Floats:
