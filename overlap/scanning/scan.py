@@ -178,7 +178,7 @@ def scan(
         findings=tuple(findings),
         errors=tuple(errors),
         documents={d.id: d for d in [*submissions, *others.values()]},
-        candidates=tuple(sorted(candidates)),
+        candidates=frozenset(candidates),
         store=str(store.root),
         store_state=store_state(store),
     )
