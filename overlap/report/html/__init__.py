@@ -15,6 +15,7 @@ from overlap.engine.local import LocalEngine
 from overlap.errors import OverlapError
 from overlap.model import ScanResult, SubmissionSummary
 from overlap.report.files import write_atomic
+from overlap.report.html.listing import relative_paths, submission_rows
 from overlap.report.html.overview import overview_page
 from overlap.report.html.site import PAGES_FOLDER, Site
 from overlap.report.html.submission import submission_page
@@ -32,15 +33,20 @@ def _ours(name: str) -> bool:
 PAGE_CHUNK = 250
 
 
-def _write_pages(summaries: Sequence[SubmissionSummary], shared: tuple[Site, Path]) -> list[Path]:
-    """Make and write the pages of some submissions: a worker's share of a report."""
-    site, folder = shared
+def _write_pages(
+    summaries: Sequence[SubmissionSummary], shared: tuple[Site, Path, dict[str, str]]
+) -> tuple[list[Path], dict[str, str]]:
+    """Make and write the pages of some submissions: a worker's share of a report.
+
+    Also makes their rows of the overview's table, which the overview page takes.
+    """
+    site, folder, relative = shared
     paths = []
     for summary in summaries:
         path = folder / site.pages[summary.id]
         write_atomic(path, submission_page(summary, site))
         paths.append(path)
-    return paths
+    return paths, submission_rows(site, summaries, relative)
 
 
 def write_html(
@@ -73,9 +79,12 @@ def write_html(
         folder.mkdir(parents=True, exist_ok=True)
         summaries = result.submissions
         chunks = [summaries[k : k + PAGE_CHUNK] for k in range(0, len(summaries), PAGE_CHUNK)]
-        for paths in LocalEngine(workers).map_shared(_write_pages, chunks, (site, folder)):
+        rows: dict[str, str] = {}
+        shared = (site, folder, relative_paths(site))
+        for paths, made in LocalEngine(workers).map_shared(_write_pages, chunks, shared):
             written.extend(paths)
-        write_atomic(written[0], overview_page(site))
+            rows.update(made)
+        write_atomic(written[0], overview_page(site, rows))
         keep = {p.name for p in written[1:]}
         for old in folder.iterdir():
             if old.name not in keep and _ours(old.name) and old.is_file():

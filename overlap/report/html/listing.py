@@ -8,6 +8,7 @@ reads (:mod:`overlap.report.html.filters`).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 from overlap.model import Finding, Kind, Severity, SubmissionSummary
 from overlap.report.html.filters import row_data
@@ -100,8 +101,27 @@ def _row(site: Site, s: SubmissionSummary, relative: str) -> str:
     return f"<tr{attrs(**row_data(s, findings, name, relative))}>{''.join(cells)}</tr>"
 
 
-def submissions_table(site: Site) -> str:
-    """The table, sorted by similarity (the page's script sorts it by any column)."""
+def relative_paths(site: Site) -> dict[str, str]:
+    """Each submission's path relative to the folder all of them lie in."""
+    return relative_names(s.path for s in site.result.submissions)
+
+
+def submission_rows(
+    site: Site, summaries: Iterable[SubmissionSummary], relative: dict[str, str]
+) -> dict[str, str]:
+    """The table rows of some of the report's submissions, by id (a worker's share).
+
+    ``relative`` is :func:`relative_paths` of the site, made once for every share.
+    """
+    return {s.id: _row(site, s, relative[s.path]) for s in summaries}
+
+
+def submissions_table(site: Site, rows: dict[str, str] | None = None) -> str:
+    """The table, sorted by similarity (the page's script sorts it by any column).
+
+    ``rows`` are the rows already made (:func:`submission_rows`), by submission id; the
+    others are made here.
+    """
     heads = []
     for label, sort, cls in _COLUMNS:
         sort_attr = sort or None
@@ -110,11 +130,13 @@ def submissions_table(site: Site) -> str:
             f"<th{attrs(class_=cls or None, data_sort=sort_attr, aria_sort=aria)}>{esc(label)}</th>"
         )
     subs = sorted(site.result.submissions, key=lambda s: (-s.similarity, -s.overlap, s.path))
-    relative = relative_names(s.path for s in subs)
-    rows = "".join(_row(site, s, relative[s.path]) for s in subs)
+    made = rows or {}
+    todo = [s for s in subs if s.id not in made]
+    missing = submission_rows(site, todo, relative_paths(site)) if todo else {}
+    body = "".join(made.get(s.id) or missing[s.id] for s in subs)
     return (
         f'<table id="submissions"><thead><tr>{"".join(heads)}</tr></thead>'
-        f"<tbody>{rows}</tbody></table>"
+        f"<tbody>{body}</tbody></table>"
     )
 
 

@@ -155,11 +155,13 @@ def _glance(site: Site) -> list[str]:
     ]
 
 
-def overview_page(site: Site) -> str:
+def overview_page(site: Site, rows: dict[str, str] | None = None) -> str:
     """The whole HTML of ``index.html``.
 
     Args:
         site: The report's shared names and numbers.
+        rows: Rows of the submissions table already made, by submission id
+            (:func:`~overlap.report.html.listing.submission_rows`); the rest are made here.
 
     Returns:
         A self-contained page. Its pictures are inline SVG; its one script adds sorting by
@@ -197,7 +199,7 @@ def overview_page(site: Site) -> str:
         f"submission to read its text with every passage marked and shown beside its source. "
         f"{naming_note(site)}</p>",
         filter_controls(result.submissions, site.findings),
-        submissions_table(site),
+        submissions_table(site, rows),
         f"<h2>Passages shared between students ({len(clusters)})</h2>",
         *(
             [_cluster(site, n, c) for n, c in enumerate(clusters, start=1)]
