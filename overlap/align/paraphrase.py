@@ -48,9 +48,11 @@ class Fragment:
     exact: bool
 
 
-#: Largest sentences-by-terms matrix of two texts held dense (8 MiB of float64 per side at
-#: most): posts and essays are far smaller, and dense rows cost no sparse bookkeeping.
-DENSE_CELLS = 1 << 20
+#: Largest sentences-by-terms matrix of two texts held dense (512 KiB of float64), and most
+#: pairs of sentences: two posts are far smaller, and dense rows cost no sparse bookkeeping;
+#: for long documents (PAN's) sparse matrices are as fast or faster.
+DENSE_CELLS = 1 << 16
+DENSE_PAIRS = 2_500
 
 
 class SentenceSpace:
@@ -66,12 +68,16 @@ class SentenceSpace:
         a_ids, b_ids = encode([stem(w) for w in a.norms], [stem(w) for w in b.norms])
         vocab = int(max(a_ids.max(initial=-1), b_ids.max(initial=-1))) + 1
         n = len(sa) + len(sb)
-        self.dense = n * vocab <= DENSE_CELLS
+        # Terms numbered without gaps, in the same order: the same columns, less empty ones.
+        terms, compact = np.unique(np.concatenate([a_ids, b_ids]), return_inverse=True)
+        self.dense = n * len(terms) <= DENSE_CELLS and len(sa) * len(sb) <= DENSE_PAIRS
         if self.dense:
-            da, db = _dense_counts(a_ids, sa, vocab), _dense_counts(b_ids, sb, vocab)
+            a_ids, b_ids = compact[: len(a_ids)], compact[len(a_ids) :]
+            da, db = _dense_counts(a_ids, sa, len(terms)), _dense_counts(b_ids, sb, len(terms))
             df = (da > 0).sum(axis=0) + (db > 0).sum(axis=0)
             isf = np.log(n / np.maximum(df, 1))
             self.dense_a, self.dense_b = da * isf[None, :], db * isf[None, :]
+            self.columns, self.vocab = terms, vocab
             self.binary_dense = (da > 0).astype(np.float64), (db > 0).astype(np.float64)
             return
         ta = _counts(a_ids, sa, vocab)
@@ -89,9 +95,12 @@ class SentenceSpace:
             from overlap.align.sentence_loops import dot_rows
 
             na, nb = _row_norms(self.dense_a), _row_norms(self.dense_b)
-            products: _Floats = dot_rows(self.dense_a, self.dense_b)
             binary_a, binary_b = self.binary_dense
-            shared = binary_a @ binary_b.T  # counts of shared terms: exact in any order
+            # Counts of shared terms are exact in any order; each product sum runs over the
+            # terms both rows hold, in order, as the sparse product's does.
+            products, shared = dot_rows(
+                self.dense_a, *_terms(binary_a), self.dense_b, *_terms(binary_b)
+            )
             sizes_a, sizes_b = binary_a.sum(axis=1), binary_b.sum(axis=1)
         else:
             na, nb = _norms(self.wa), _norms(self.wb)
@@ -106,8 +115,11 @@ class SentenceSpace:
     def similarity(self, sa0: int, sa1: int, sb0: int, sb1: int) -> float:
         """Cosine of the summed vectors of sentences ``sa0..sa1`` of a and ``sb0..sb1`` of b."""
         if self.dense:  # running sums: rows added in order, as the sparse sum adds them
-            va = np.cumsum(self.dense_a[sa0 : sa1 + 1], axis=0)[-1]
-            vb = np.cumsum(self.dense_b[sb0 : sb1 + 1], axis=0)[-1]
+            # Put back at the sparse space's columns: the norms and the dot product below
+            # then see the same vectors, zeros included, and round the same way.
+            va, vb = np.zeros(self.vocab), np.zeros(self.vocab)
+            va[self.columns] = np.cumsum(self.dense_a[sa0 : sa1 + 1], axis=0)[-1]
+            vb[self.columns] = np.cumsum(self.dense_b[sb0 : sb1 + 1], axis=0)[-1]
         else:
             va = np.asarray(self.wa[sa0 : sa1 + 1].sum(axis=0)).ravel()
             vb = np.asarray(self.wb[sb0 : sb1 + 1].sum(axis=0)).ravel()
@@ -208,6 +220,13 @@ def _dense_counts(ids: _Ints, sentences: Sentences, vocab: int) -> _Floats:
     size = len(sentences) * vocab
     flat = np.bincount(rows * vocab + ids, minlength=size) if size else np.zeros(0, np.int64)
     return flat.reshape(len(sentences), vocab).astype(np.float64)
+
+
+def _terms(binary: _Floats) -> tuple[_Ints, _Ints]:
+    """Where each row's terms start, and the terms (ascending) of every row, row by row."""
+    rows, terms = np.nonzero(binary)
+    starts = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(binary)))])
+    return starts.astype(np.int64), terms.astype(np.int64)
 
 
 def _row_norms(m: _Floats) -> _Floats:
