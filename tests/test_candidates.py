@@ -17,12 +17,15 @@ def brute(qk, qd, ik, idd):  # type: ignore[no-untyped-def]
 keys = st.lists(st.tuples(st.integers(0, 6), st.integers(0, 4)), max_size=25)
 
 
+def rows(pairs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Keys and documents of ``(key, document)`` rows."""
+    k = np.array([k for k, _ in pairs], dtype=np.uint64)
+    return k, np.array([d for _, d in pairs], dtype=np.int64)
+
+
 @given(keys, keys)
 def test_join_keys_equals_brute_force(q: list[tuple[int, int]], i: list[tuple[int, int]]) -> None:
-    qk = np.array([k for k, _ in q], dtype=np.uint64)
-    qd = np.array([d for _, d in q], dtype=np.int64)
-    ik = np.array([k for k, _ in i], dtype=np.uint64)
-    idd = np.array([d for _, d in i], dtype=np.int64)
+    (qk, qd), (ik, idd) = rows(q), rows(i)
     got = [tuple(r) for r in join_keys(qk, qd, ik, idd).tolist()]
     assert got == brute(qk.tolist(), qd.tolist(), ik.tolist(), idd.tolist())
 
@@ -81,11 +84,7 @@ def test_banded_peers_are_the_pairs_of_keys_held_by_few(presorted: bool) -> None
 @given(keys, keys)
 def test_join_sorted_equals_brute_force(q: list[tuple[int, int]], i: list[tuple[int, int]]) -> None:
     """The batch side sorted by key, each stored row looked up in it: the same pairs."""
-    q = sorted(q)
-    qk = np.array([k for k, _ in q], dtype=np.uint64)
-    qd = np.array([d for _, d in q], dtype=np.int64)
-    ik = np.array([k for k, _ in i], dtype=np.uint64)
-    idd = np.array([d for _, d in i], dtype=np.int64)
+    (qk, qd), (ik, idd) = rows(sorted(q)), rows(i)
     got = [tuple(r) for r in join_sorted(qk, qd, ik, idd).tolist()]
     assert got == brute(qk.tolist(), qd.tolist(), ik.tolist(), idd.tolist())
 

@@ -74,16 +74,21 @@ def test_never_drops_a_pair_with_a_passage(seed: int, vocabulary: int, copied: i
         assert screen([a], [b], [(0, 0)]) == [True]
 
 
-def test_many_pairs_at_once_match_one_at_a_time() -> None:
-    rng = random.Random(5)
+def stock_texts(rng: random.Random, count: int) -> list[str]:
+    """Texts of 5 to 120 words, seven in ten of them one of three: many short shared runs."""
     common = [f"w{i}" for i in range(3)]
     rare = [f"r{i}" for i in range(400)]
-    texts = [
+    return [
         " ".join(
             rng.choice(common if rng.random() < 0.7 else rare) for _ in range(rng.randint(5, 120))
         )
-        for _ in range(30)
+        for _ in range(count)
     ]
+
+
+def test_many_pairs_at_once_match_one_at_a_time() -> None:
+    rng = random.Random(5)
+    texts = stock_texts(rng, 30)
     pairs = [(i, j) for i in range(30) for j in range(30) if i != j]
     together = screen(texts, texts, pairs)
     alone = [screen([texts[i]], [texts[j]], [(0, 0)])[0] for i, j in pairs]
@@ -141,14 +146,7 @@ def test_wider_positions_keep_the_same_pairs(monkeypatch: pytest.MonkeyPatch) ->
     """Beside a text of more than 2**24 words keys keep fewer bits: only more seeds reach the
     word-by-word check, so the same pairs are kept (shown here with 34-bit keys)."""
     rng = random.Random(9)
-    common = [f"w{i}" for i in range(3)]
-    rare = [f"r{i}" for i in range(400)]
-    texts = [
-        " ".join(
-            rng.choice(common if rng.random() < 0.7 else rare) for _ in range(rng.randint(5, 120))
-        )
-        for _ in range(20)
-    ]
+    texts = stock_texts(rng, 20)
     pairs = [(i, j) for i in range(20) for j in range(20) if i != j]
     narrow = screen(texts, texts, pairs)
     monkeypatch.setattr(screen_module, "_POS_BITS", 30)

@@ -136,11 +136,6 @@ def could_chain(a: Grams, b: Grams, pairs: I64, *, n: int, max_gap: int, min_wor
         b.words,
         b.word_offsets,
         pairs,
-        pos_bits,
-        n,
-        max_gap,
-        min_words,
-        MAX_SEEDS,
-        MAX_LINKS,
+        (pos_bits, n, max_gap, min_words, MAX_SEEDS, MAX_LINKS),
     )
     return cast(Mask, mask)

@@ -126,15 +126,14 @@ def _one_pair(
     b_last: int,
     b_words: Any,
     b_at: int,
-    pos_bits: int,
-    n: int,
-    max_gap: int,
-    min_words: int,
-    max_seeds: int,
-    max_links: int,
+    limits: Any,
     work: Any,
 ) -> bool:
-    """Whether one pair could hold a chain of ``min_words`` words (``work``: 4 scratch rows)."""
+    """Whether one pair could hold a chain of ``min_words`` words (``work``: 4 scratch rows).
+
+    ``limits`` are ``(pos_bits, n, max_gap, min_words, max_seeds, max_links)``.
+    """
+    pos_bits, n, max_gap, min_words, max_seeds, max_links = limits
     shift = np.uint64(pos_bits)
     low = np.uint64((1 << pos_bits) - 1)
     high = np.uint64((1 << (64 - pos_bits)) - 1)
@@ -232,14 +231,11 @@ def _could_chain(
     b_words: Any,
     b_word_offsets: Any,
     pairs: Any,
-    pos_bits: int,
-    n: int,
-    max_gap: int,
-    min_words: int,
-    max_seeds: int,
-    max_links: int,
+    limits: Any,
 ) -> Any:
+    """Which pairs could hold a chain; ``limits`` as :func:`_one_pair` takes them."""
     out = np.zeros(len(pairs), np.bool_)
+    max_seeds = limits[4]
     work = np.empty((4, max_seeds + 1), np.int64)  # a pair has at most max_seeds seeds
     for k in range(len(pairs)):
         ta, tb = pairs[k, 0], pairs[k, 1]
@@ -255,12 +251,7 @@ def _could_chain(
             b_offsets[tb + 1],
             b_words,
             b_word_offsets[tb],
-            pos_bits,
-            n,
-            max_gap,
-            min_words,
-            max_seeds,
-            max_links,
+            limits,
             work,
         )
     return out
