@@ -36,17 +36,24 @@ def test_self_pairs_are_ordered_and_distinct() -> None:
     assert self_pairs(k, d).tolist() == [[0, 1], [0, 2], [1, 2]]
 
 
+def random_rows(
+    rng: np.random.Generator, n: int, keys: int, docs: int, presorted: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` random ``(key, document)`` rows, sorted by key then document if ``presorted``."""
+    k = rng.integers(0, keys, n).astype(np.uint64)
+    d = rng.integers(0, docs, n).astype(np.int64)
+    if presorted:
+        order = np.lexsort((d, k))
+        k, d = k[order], d[order]
+    return k, d
+
+
 @pytest.mark.parametrize("presorted", [False, True])
 def test_keys_held_by_few_documents(presorted: bool) -> None:
     """The mask counts distinct documents per key, in whatever order the rows come."""
     rng = np.random.default_rng(7)
     for _ in range(100):
-        n = int(rng.integers(1, 200))
-        keys = rng.integers(0, 15, n).astype(np.uint64)
-        docs = rng.integers(0, 10, n).astype(np.int64)
-        if presorted:
-            order = np.lexsort((docs, keys))
-            keys, docs = keys[order], docs[order]
+        keys, docs = random_rows(rng, int(rng.integers(1, 200)), 15, 10, presorted)
         most = int(rng.integers(0, 5))
         holders = {int(k): len(set(docs[keys == k].tolist())) for k in set(keys.tolist())}
         expected = [holders[int(k)] <= most for k in keys]
@@ -58,12 +65,7 @@ def test_banded_peers_are_the_pairs_of_keys_held_by_few(presorted: bool) -> None
     """The sorted fast path and the general one both give self_pairs of the kept rows."""
     rng = np.random.default_rng(11)
     for _ in range(200):
-        n = int(rng.integers(0, 120))
-        keys = rng.integers(0, 25, n).astype(np.uint64)
-        docs = rng.integers(0, 12, n).astype(np.int64)
-        if presorted:
-            order = np.lexsort((docs, keys))
-            keys, docs = keys[order], docs[order]
+        keys, docs = random_rows(rng, int(rng.integers(0, 120)), 25, 12, presorted)
         most = int(rng.integers(1, 6))
         few = _held_by_few(keys, docs, most)
         expected = self_pairs(keys[few], docs[few]).tolist()

@@ -84,19 +84,36 @@ def test_each_stored_document_keeps_the_low_bits_of_its_word_hashes(
     assert seen == len(docs)
 
 
-def test_a_store_written_without_hashes_scans_the_same_verifies_and_upgrades_on_rewrite(
+def made_old(
     stored: tuple[Path, list[Document]],
-) -> None:
+) -> tuple[Path, list[Document], list[Document], dict[str, object]]:
+    """The store, its documents, a week of submissions and the week's findings.
+
+    The week is scanned first; then the store is rewritten as earlier versions wrote it
+    (no word hashes).
+    """
     root, docs = stored
     submissions = week(docs)
     expected = findings_of(root, submissions)
     assert len(expected["findings"]) >= 2  # type: ignore[arg-type]
     without_hashes(root)
-    store = CorpusStore.open(root)
-    assert all(
-        "hashes" not in store.read_part("documents", p, ["id", "hashes"]).column_names
+    return root, docs, submissions, expected
+
+
+def parts_with_hashes(store: CorpusStore) -> list[bool]:
+    """Whether each part's documents file keeps word hashes."""
+    return [
+        "hashes" in store.read_part("documents", p, ["id", "hashes"]).column_names
         for p in store.parts
-    )
+    ]
+
+
+def test_a_store_written_without_hashes_scans_the_same_verifies_and_upgrades_on_rewrite(
+    stored: tuple[Path, list[Document]],
+) -> None:
+    root, docs, submissions, expected = made_old(stored)
+    store = CorpusStore.open(root)
+    assert not any(parts_with_hashes(store))
     assert findings_of(root, submissions) == expected
     assert verify_store(store).ok
     code, _, err = invoke("corpus", "verify", "--corpus", root)
@@ -105,11 +122,7 @@ def test_a_store_written_without_hashes_scans_the_same_verifies_and_upgrades_on_
     removed = remove_documents(store, Selection(paths=(docs[5].path,)))
     assert removed.ids == (docs[5].id,)
     store = CorpusStore.open(root)
-    has = [
-        "hashes" in store.read_part("documents", p, ["id", "hashes"]).column_names
-        for p in store.parts
-    ]
-    assert sorted(has) == [False, True]
+    assert sorted(parts_with_hashes(store)) == [False, True]
     assert verify_store(store).ok
     assert findings_of(root, submissions) == expected
 
@@ -117,10 +130,7 @@ def test_a_store_written_without_hashes_scans_the_same_verifies_and_upgrades_on_
 def test_upgrade_rewrites_only_the_parts_without_hashes_and_changes_no_finding(
     stored: tuple[Path, list[Document]],
 ) -> None:
-    root, docs = stored
-    submissions = week(docs)
-    expected = findings_of(root, submissions)
-    without_hashes(root)
+    root, docs, submissions, expected = made_old(stored)
     code, out, err = invoke("corpus", "upgrade", "--corpus", root, "--dry-run")
     assert code == 0, err
     assert out.strip() == f"would rewrite 2 of 2 part(s) of {root}"
