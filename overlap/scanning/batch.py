@@ -49,7 +49,7 @@ class ScanBatch:
     common_bar: int
 
     def __getstate__(self) -> dict[str, object]:
-        # Key sets are rebuilt where they are used: shipping their bitmaps would cost 16 MiB.
+        # Key sets and tables are rebuilt where they are used: shipping them would cost MiBs.
         rebuilt = ("keyset", "sorted_keys", "content_index", "grams")
         return {k: v for k, v in self.__dict__.items() if k not in rebuilt}
 
