@@ -33,6 +33,8 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
+from overlap.sketch.lsh import ranks
+
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
@@ -76,7 +78,7 @@ class Grams:
         self.offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         flat = gram_keys(self.words, n)
         starts = np.repeat(self.word_offsets[:-1], counts)
-        self.keys = flat[starts + _ranks(counts)] if len(flat) else np.zeros(0, np.uint64)
+        self.keys = flat[starts + ranks(counts)] if len(flat) else np.zeros(0, np.uint64)
         self._tables: dict[int, tuple[U64, I64]] = {}
 
     @cached_property
@@ -97,11 +99,6 @@ class Grams:
 
             self._tables[pos_bits] = key_tables(self.keys, self.offsets, pos_bits)
         return self._tables[pos_bits]
-
-
-def _ranks(counts: I64) -> I64:
-    firsts = np.repeat(np.cumsum(counts) - counts, counts)
-    return np.arange(len(firsts), dtype=np.int64) - firsts
 
 
 def could_chain(a: Grams, b: Grams, pairs: I64, *, n: int, max_gap: int, min_words: int) -> Mask:

@@ -15,28 +15,18 @@ from typing import Any
 import numpy as np
 
 from overlap.compiled import compiled as _compiled
+from overlap.sketch.key_loops import slot_of
 
 #: A table slot that holds no key (no position reaches the top of its bits, see Grams).
 EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
-
-
-def _slot_of(key: Any, size: int) -> Any:
-    """Where a key's probe starts in a table of ``size`` (a power of 2) slots.
-
-    The key's bits are mixed first: the low bits of an n-gram key are those of its words'
-    hashes only, and text words repeat.
-    """
-    return np.int64((key * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) & (size - 1)
-
-
-_slot = _compiled(_slot_of)
 
 
 def _key_tables(keys: Any, offsets: Any, pos_bits: int) -> Any:
     """A hash table per text of its keys: ``key << pos_bits | position`` per slot.
 
     Text ``t`` has ``2 ** k`` slots, the fewest that leave half of them empty, from
-    ``tables[1][t]``; a key's probe starts at its low bits and goes on to the next empty slot.
+    ``tables[1][t]``; a key's probe starts at :func:`~overlap.sketch.key_loops.slot_of` and
+    goes on to the next empty slot.
     Keys keep their low ``64 - pos_bits`` bits.
     """
     count = len(offsets) - 1
@@ -53,7 +43,7 @@ def _key_tables(keys: Any, offsets: Any, pos_bits: int) -> Any:
         first, size = starts[t], starts[t + 1] - starts[t]
         for row in range(offsets[t], offsets[t + 1]):
             key = keys[row] & mask
-            at = _slot(key, size)
+            at = slot_of(key, size)
             while slots[first + at] != EMPTY:
                 at = (at + 1) & (size - 1)
             slots[first + at] = (key << shift) | np.uint64(row - offsets[t])
@@ -147,7 +137,7 @@ def _one_pair(
     total = 0
     for row in range(b_first, b_last):
         key = b_keys[row] & high
-        at = _slot(key, a_size)
+        at = slot_of(key, a_size)
         while True:
             slot = a_slots[a_first + at]
             if slot == EMPTY:

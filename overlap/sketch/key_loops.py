@@ -32,7 +32,11 @@ bitmap_members = compiled(_bitmap_members)
 
 
 def _slot_of(key: Any, size: int) -> Any:
-    """Where a key's probe starts in a table of ``size`` (a power of 2) slots: mixed bits."""
+    """Where a key's probe starts in a table of ``size`` (a power of 2) slots.
+
+    The key's bits are mixed first: the low bits of an n-gram key are those of its words'
+    hashes only, and words repeat.
+    """
     return np.int64((key * _MIX) >> np.uint64(32)) & (size - 1)
 
 
