@@ -369,8 +369,11 @@ class ScanResult:
     #: The pairs the index proposed and the aligner checked, ``(submission id, document id)``
     #: (a stored document or another submission); for measuring what the index finds before
     #: alignment. A set: a scan of a large store proposes millions, which no one reads in
-    #: order. Not part of the findings contract, and no report shows them.
-    candidates: frozenset[tuple[str, str]] = field(default_factory=frozenset, repr=False)
+    #: order. Not part of the findings contract, and no report shows them (``shown``: the
+    #: report does not make them printable either).
+    candidates: frozenset[tuple[str, str]] = field(
+        default_factory=frozenset, repr=False, metadata={"shown": False}
+    )
     #: The corpus store the scan read, as it was given (for commands a report prints, such as
     #: ``overlap review --corpus``); None when unknown. Not part of the findings contract.
     store: str | None = field(default=None, repr=False)

@@ -97,6 +97,25 @@ def test_printable_path(name: str, shown: str) -> None:
     assert printable_path(name) == shown
 
 
+def test_a_result_is_made_printable_but_for_its_candidates() -> None:
+    """Candidate pairs (millions in a large scan) are shown nowhere: left as they are."""
+    from overlap.model import ScanResult
+    from overlap.report.printable import printable_result
+
+    bad = "bad\udcff.txt"
+    result = ScanResult(
+        settings={},
+        generated_at="",
+        submissions=(),
+        findings=(),
+        store=bad,
+        candidates=frozenset({(bad, "x")}),
+    )
+    shown = printable_result(result)
+    assert shown.store == "bad\\xff.txt"
+    assert shown.candidates is result.candidates
+
+
 # ---------------------------------------------------------------- item 5: where a report goes
 
 

@@ -17,9 +17,6 @@ from overlap.model import ScanResult, printable_path, printable_text
 T = TypeVar("T")
 #: Fields holding text that offsets index.
 _TEXT_FIELDS = frozenset({"text"})
-#: Fields of a result no report or terminal shows, left as they are: the candidate pairs
-#: (document ids, over a million of them in a scan of a large store).
-_NOT_SHOWN = frozenset({"candidates"})
 
 
 def _printable(value: T, text: bool = False) -> T:
@@ -42,7 +39,7 @@ def _printable(value: T, text: bool = False) -> T:
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {}
         for f in dataclasses.fields(value):
-            if f.name in _NOT_SHOWN:
+            if not f.metadata.get("shown", True):  # a field no report or terminal shows
                 continue
             old = getattr(value, f.name)
             fixed = _printable(old, f.name in _TEXT_FIELDS)
