@@ -69,10 +69,15 @@ class SentenceSpace:
         vocab = int(max(a_ids.max(initial=-1), b_ids.max(initial=-1))) + 1
         n = len(sa) + len(sb)
         # Terms numbered without gaps, in the same order: the same columns, less empty ones.
-        terms, compact = np.unique(np.concatenate([a_ids, b_ids]), return_inverse=True)
+        # A term's id is where it first occurs in both texts, so the words where a term first
+        # occurs are the terms, in order (no sort needed).
+        both = np.concatenate([a_ids, b_ids])
+        terms = np.flatnonzero(both == np.arange(len(both)))
         self.dense = n * len(terms) <= DENSE_CELLS and len(sa) * len(sb) <= DENSE_PAIRS
         if self.dense:
-            a_ids, b_ids = compact[: len(a_ids)], compact[len(a_ids) :]
+            number = np.zeros(vocab, dtype=np.int64)
+            number[terms] = np.arange(len(terms))
+            a_ids, b_ids = number[a_ids], number[b_ids]
             da, db = _dense_counts(a_ids, sa, len(terms)), _dense_counts(b_ids, sb, len(terms))
             df = (da > 0).sum(axis=0) + (db > 0).sum(axis=0)
             isf = np.log(n / np.maximum(df, 1))
