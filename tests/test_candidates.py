@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 from overlap.scanning.candidates import _banded_peers, _held_by_few
 from overlap.sketch.content import ContentIndex
 from overlap.sketch.lsh import KeySet, join_keys, join_rows, join_sorted, self_pairs, uncommon
+from overlap.store.bands import STORED_BITS
 
 
 def brute(qk, qd, ik, idd):  # type: ignore[no-untyped-def]
@@ -92,18 +93,36 @@ def test_join_sorted_equals_brute_force(q: list[tuple[int, int]], i: list[tuple[
 
 
 @pytest.mark.parametrize("size", [0, 1, 50, 5_000, 200_000])
-def test_key_set_answers_as_a_set_does(size: int) -> None:
-    """Members, non-members that pass the bitmap, and keys at the ends of the range."""
+@pytest.mark.parametrize("mask", [2**64 - 1, STORED_BITS])
+def test_key_set_answers_as_a_set_does(size: int, mask: int) -> None:
+    """Members, non-members that pass the bitmap, and keys at the ends of the range.
+
+    Values are compared on the bits under the mask: a value that differs from a member only
+    in the other bits is a member.
+    """
     rng = np.random.default_rng(size)
     members = rng.integers(0, 2**64 - 1, size, dtype=np.uint64, endpoint=True)
     extremes = np.array([0, 1, 2**63, 2**64 - 1], dtype=np.uint64)
     others = rng.integers(0, 2**64 - 1, 20_000, dtype=np.uint64, endpoint=True)
-    # Values sharing a member's low bits (so the bitmap lets them through) but not equal.
-    near = (members[:500] ^ np.uint64(1 << 40)) if size else members[:0]
-    values = np.concatenate([members[::3], extremes, others, near])
-    got = KeySet(members).contains(values)
-    assert got.tolist() == np.isin(values, members).tolist()
-    assert got[: len(members[::3])].all()
+    # Values sharing a member's top bits (so the bitmap lets them through) but not equal.
+    near = (members[:500] ^ np.uint64(1 << 20)) if size else members[:0]
+    # Values differing from a member only in its lowest bits.
+    low = (members[:500] ^ np.uint64(3)) if size else members[:0]
+    values = np.sort(np.concatenate([members[::3], extremes, others, near, low]))
+    keys = KeySet(members, mask)
+    found = keys.found(values)
+    m = np.uint64(mask)
+    expected = np.flatnonzero(np.isin(values & m, members & m))
+    assert found.tolist() == expected.tolist()
+    assert np.isin(members[::3], values[found]).all()
+    if size:
+        assert (members[0] in keys) and ((members[0] ^ np.uint64(1 << 20)) not in keys)
+
+
+def test_key_set_refuses_values_out_of_order() -> None:
+    keys = KeySet(np.array([5, 9], dtype=np.uint64))
+    with pytest.raises(ValueError, match="ascending"):
+        keys.found(np.array([9, 5], dtype=np.uint64))
 
 
 @settings(max_examples=200, deadline=None)

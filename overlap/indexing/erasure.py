@@ -21,6 +21,7 @@ from overlap.errors import InputError, StoreError
 from overlap.indexing.parts import with_word_hashes
 from overlap.privacy.pseudonyms import PREFIX, normalise_name, pseudonym, read_key
 from overlap.sketch.documents import term_frequencies
+from overlap.store.bands import bands_table, kept_keys, stored_keys
 from overlap.store.corpus import DAMAGED, DATASETS, CorpusStore, StagedPart, stage_part
 from overlap.store.decisions import Select, about_documents, count_decisions, forget_decisions
 from overlap.store.ledger import count_scanned, forget_scanned
@@ -149,10 +150,12 @@ def rewrite_part(store: CorpusStore, part: str, gone: pa.Array) -> StagedPart | 
     if kept.num_rows == 0:
         return None
     texts = documents.filter(selected).column("text").to_pylist()
+    ids = documents.column("id").to_pylist()
+    chosen = selected.to_numpy(zero_copy_only=False).astype(np.bool_)
     new = {
         "documents": with_word_hashes(kept.replace_schema_metadata(None)),
         "windows": _without_docs(tables["windows"], gone),
-        "bands": _without_docs(tables["bands"], gone),
+        "bands": bands_table(kept_keys(stored_keys(tables["bands"], ids), ~chosen)),
         "content": _without_docs(tables["content"], gone),
         "terms": _without_terms(tables["terms"], texts),
     }

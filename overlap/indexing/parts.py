@@ -18,6 +18,7 @@ from overlap.model import Document, FileError, Role
 from overlap.settings import Settings
 from overlap.sketch.content import hash_words
 from overlap.sketch.documents import sketch_content, sketch_hashes, term_frequencies
+from overlap.store.bands import bands_table, packed
 from overlap.store.corpus import CorpusStore, StagedPart, stage_part
 from overlap.store.schema import documents_to_table, hashes_column
 from overlap.text.tokens import normalised_words
@@ -123,14 +124,9 @@ def part_tables(
             "end_word": sketch.end_word,
         }
     )
-    # One row per window and band; scans join on the key and keep distinct documents.
-    bands = pa.table(
-        {
-            "key": pa.array(sketch.keys.reshape(-1), type=pa.uint64()),
-            "doc": pa.DictionaryArray.from_arrays(
-                np.repeat(sketch.doc.astype(np.int32), settings.bands), ids
-            ),
-        }
+    # One key per window and band, carrying its document's row; scans keep distinct documents.
+    bands = bands_table(
+        packed(sketch.keys.reshape(-1), np.repeat(sketch.doc.astype(np.int64), settings.bands))
     )
     content_table = pa.table(
         {

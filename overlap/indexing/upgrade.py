@@ -1,10 +1,11 @@
-"""Bring parts written by earlier versions up to date: rewrite them with what they lack.
+"""Bring parts written by earlier versions up to date: rewrite them as parts are written now.
 
 A part written before the store kept each document's word hashes is read as it is (a scan
-hashes its candidate documents' texts instead), so upgrading changes no finding: it makes
-scans of that part faster. Each part is rewritten whole and swapped in with one manifest
-write under the store lock, so an interrupted upgrade keeps the parts it finished and a
-second run does the rest; readers see the old part or the new one.
+hashes its candidate documents' texts instead), and one written before band keys were
+packed and sorted (:mod:`overlap.store.bands`) is packed as it is read, so upgrading
+changes no finding: it makes scans of that part faster. Each part is rewritten whole and
+swapped in with one manifest write under the store lock, so an interrupted upgrade keeps the
+parts it finished and a second run does the rest; readers see the old part or the new one.
 """
 
 from __future__ import annotations
@@ -40,20 +41,24 @@ class Upgraded:
     dry_run: bool
 
 
+def _columns(store: CorpusStore, dataset: str, part: str) -> list[str]:
+    path = store.root / dataset / f"{part}.parquet"
+    try:
+        return list(pq.read_schema(path).names)
+    except FileNotFoundError:
+        missing = f"{path}: missing, though the manifest lists its part"
+        raise StoreError(f"{missing}; {DAMAGED}") from None
+    except (OSError, pa.ArrowException) as exc:
+        raise StoreError(f"{path}: cannot be read: {exc}; {DAMAGED}") from exc
+
+
 def outdated(store: CorpusStore, part: str) -> bool:
-    """Whether a part lacks a column that parts are written with now."""
+    """Whether a part lacks a column parts are written with now, or has its band keys unpacked."""
     for dataset, columns in LATER_COLUMNS.items():
-        path = store.root / dataset / f"{part}.parquet"
-        try:
-            names = pq.read_schema(path).names
-        except FileNotFoundError:
-            missing = f"{path}: missing, though the manifest lists its part"
-            raise StoreError(f"{missing}; {DAMAGED}") from None
-        except (OSError, pa.ArrowException) as exc:
-            raise StoreError(f"{path}: cannot be read: {exc}; {DAMAGED}") from exc
+        names = _columns(store, dataset, part)
         if any(c not in names for c in columns):
             return True
-    return False
+    return "doc" in _columns(store, "bands", part)
 
 
 def upgrade_store(

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from overlap.sketch.documents import term_frequencies
+from overlap.store.bands import bands_table, rows_of
 from overlap.store.corpus import CorpusStore
 from overlap.text.shingles import word_hashes
 from overlap.text.tokens import normalised_words
@@ -30,6 +33,14 @@ class StoreWithout(CorpusStore):
         terms, df = term_frequencies([word_hashes(normalised_words(d.text)) for d in present])
         self._negative = pa.table({"term": pa.array(terms, pa.uint64()), "df": pa.array(-df)})
 
+    def band_keys(self, part: str) -> tuple[npt.NDArray[np.uint64], list[str]]:
+        """As :meth:`CorpusStore.band_keys`, less the keys of the left-out documents."""
+        keys, ids = super().band_keys(part)
+        gone = np.array([i in self.left_out for i in ids], dtype=np.bool_)
+        if not gone.any():
+            return keys, ids
+        return keys[~gone[rows_of(keys)]], ids
+
     def tables(
         self,
         dataset: str,
@@ -38,11 +49,17 @@ class StoreWithout(CorpusStore):
     ) -> Iterator[pa.Table]:
         """As :meth:`CorpusStore.tables`, less the left-out documents.
 
-        Term frequencies come with one more table of negative counts, so that summing
-        ``df`` per term (how term frequencies are read) gives the counts without them.
+        Band keys come in the packed layout (:mod:`overlap.store.bands`). Term frequencies
+        come with one more table of negative counts, so that summing ``df`` per term (how
+        term frequencies are read) gives the counts without them.
         """
         if not self.left_out:
             yield from super().tables(dataset, keep, columns)
+            return
+        if dataset == "bands":
+            for part in self.parts:
+                table = bands_table(self.band_keys(part)[0])
+                yield table if keep is None else table.filter(keep(table))
             return
         if dataset == "terms":
             yield from super().tables(dataset, keep, columns)

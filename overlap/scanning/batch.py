@@ -19,6 +19,7 @@ from overlap.settings import Settings
 from overlap.sketch.content import ContentIndex, content_hashes
 from overlap.sketch.documents import sketch_content, sketch_hashes
 from overlap.sketch.lsh import KeySet
+from overlap.store.bands import STORED_BITS, prefixes
 from overlap.store.schema import low_hashes
 
 
@@ -65,17 +66,20 @@ class ScanBatch:
 
     @cached_property
     def keyset(self) -> KeySet:
-        """The band keys as a set, built on first use (once per worker that holds the batch)."""
-        return KeySet(self.keys)
+        """The band keys as a set, on the bits stored keys keep (:mod:`overlap.store.bands`).
+
+        Built on first use, once per worker that holds the batch.
+        """
+        return KeySet(self.keys, STORED_BITS)
 
     @cached_property
     def sorted_keys(self) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
-        """The band keys and their documents, by key (as prepared batches have them)."""
+        """The band keys on the bits stored keys keep, and their documents, by key."""
         keys, docs = self.keys, self.docs
         if len(keys) > 1 and not np.all(keys[1:] >= keys[:-1]):
             order = np.argsort(keys, kind="stable")
             keys, docs = keys[order], docs[order]
-        return keys, docs
+        return prefixes(keys), docs
 
     @cached_property
     def content_index(self) -> ContentIndex:

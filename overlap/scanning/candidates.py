@@ -15,6 +15,7 @@ import pyarrow as pa
 from overlap.scanning.batch import ScanBatch
 from overlap.sketch.content import clustered_pairs
 from overlap.sketch.lsh import join_rows, join_sorted, ranks, self_pairs, uncommon
+from overlap.store.bands import prefixes, rows_of
 from overlap.store.corpus import CorpusStore
 
 #: A content key held by more documents than this (in one store part, or in the batch) is
@@ -35,20 +36,19 @@ def candidate_pairs(store: CorpusStore, batch: ScanBatch) -> dict[int, dict[str,
     """Stored documents proposed for each submission (by batch index).
 
     Each value is the number of shared content keys that stand together on both sides (0
-    when only the window signatures proposed the pair). Each part's band keys are filtered
-    against the batch's as they are read, so only rows with a shared key are kept; its
-    content keys are looked up in the batch's in one pass that leaves out stock phrasing.
+    when only the window signatures proposed the pair). Each part's band keys (sorted, see
+    :mod:`overlap.store.bands`) are tested against the batch's in one pass, so only keys
+    that a submission shares are joined; its content keys are looked up in the batch's in
+    one pass that leaves out stock phrasing.
     """
     out: dict[int, dict[str, int]] = {}
-
-    def banded(t: pa.Table) -> pa.Array:
-        return pa.array(batch.keyset.contains(t.column("key").to_numpy()))
-
     sorted_keys, sorted_docs = batch.sorted_keys
-    for bands in store.tables("bands", banded):
-        keys, docs, names = _keyed_rows(bands)
-        for q, i in join_sorted(sorted_keys, sorted_docs, keys, docs).tolist():
-            out.setdefault(q, {}).setdefault(names[i], 0)
+    for part in store.parts:
+        stored, ids = store.band_keys(part)
+        shared = stored[batch.keyset.found(stored)]
+        joined = join_sorted(sorted_keys, sorted_docs, prefixes(shared), rows_of(shared))
+        for q, i in joined.tolist():
+            out.setdefault(q, {}).setdefault(ids[i], 0)
     if not len(batch.content_keys):
         return out
     for rows in store.tables("content"):

@@ -15,20 +15,38 @@ from overlap.compiled import compiled
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
-def _bitmap_members(values: Any, words: Any, bits: int, ordered: Any) -> Any:
-    """Which ``values`` are in the sorted ``ordered``: a bitmap of their low bits first."""
-    out = np.zeros(len(values), np.bool_)
-    low = np.uint64((1 << bits) - 1)
+def _sorted_members(values: Any, mask: Any, words: Any, bits: int, ordered: Any) -> Any:
+    """Indices of the ascending ``values`` whose bits under ``mask`` are in ``ordered``.
+
+    ``ordered`` holds distinct masked keys, ascending; ``words`` is a bitmap of their top
+    ``bits`` bits. Values come in order, so the bitmap is walked in order, and the pointer
+    into ``ordered`` that checks a value the bitmap lets through only moves forward.
+
+    Returns:
+        The indices, and whether the values were in ascending order of their masked bits
+        (if not, the indices are wrong).
+    """
+    out = np.empty(len(values), np.int64)
+    shift = np.uint64(64 - bits)
+    found = 0
+    at = 0
+    last = np.uint64(0)
     for k in range(len(values)):
-        value = values[k]
-        bit = value & low
-        if (words[bit >> np.uint64(6)] >> (bit & np.uint64(63))) & np.uint64(1):
-            at = np.searchsorted(ordered, value)
-            out[k] = at < len(ordered) and ordered[at] == value
-    return out
+        value = values[k] & mask
+        if value < last:
+            return out[:0], False
+        last = value
+        top = value >> shift
+        if (words[top >> np.uint64(6)] >> (top & np.uint64(63))) & np.uint64(1):
+            while at < len(ordered) and ordered[at] < value:
+                at += 1
+            if at < len(ordered) and ordered[at] == value:
+                out[found] = k
+                found += 1
+    return out[:found], True
 
 
-bitmap_members = compiled(_bitmap_members)
+sorted_members = compiled(_sorted_members)
 
 
 def _slot_of(key: Any, size: int) -> Any:

@@ -135,35 +135,43 @@ def uncommon(keys: U64, most: int) -> npt.NDArray[np.bool_]:
 
 
 class KeySet:
-    """A set of band keys that answers membership for large key arrays quickly.
+    """A set of keys compared on the bits under ``mask``, tested against ascending keys.
 
-    A bitmap over the keys' low bits (band keys are uniformly mixed, so low bits are as good
-    as any), one bit per key and at least 64 bits per key up to 2**26, rules out most
-    non-members with one look; the rest are checked exactly against the sorted keys. One
-    compiled pass over the values (:mod:`overlap.sketch.key_loops`).
+    A bitmap over the masked keys' top bits (band keys are uniformly mixed), one bit per
+    slot and at least 64 slots per key up to 2**26, rules out most non-members with one
+    look; the rest are checked exactly against the sorted masked keys. The values tested
+    come sorted (a store part's keys, see :mod:`overlap.store.bands`), so one compiled pass
+    walks the bitmap and the sorted keys in order (:mod:`overlap.sketch.key_loops`).
     """
 
-    def __init__(self, keys: U64) -> None:
-        self.sorted = np.unique(keys)
+    def __init__(self, keys: U64, mask: int = 2**64 - 1) -> None:
+        self.mask = np.uint64(mask)
+        self.sorted = np.unique(np.asarray(keys, dtype=np.uint64) & self.mask)
         self._bits = min(26, max(12, (64 * len(self.sorted)).bit_length()))
-        low = self.sorted & np.uint64((1 << self._bits) - 1)
+        top = self.sorted >> np.uint64(64 - self._bits)
         self._words = np.zeros(1 << (self._bits - 6), dtype=np.uint64)
         np.bitwise_or.at(
             self._words,
-            (low >> np.uint64(6)).astype(np.int64),
-            np.uint64(1) << (low & np.uint64(63)),
+            (top >> np.uint64(6)).astype(np.int64),
+            np.uint64(1) << (top & np.uint64(63)),
         )
 
     def __contains__(self, key: object) -> bool:
-        return bool(self.contains(np.array([key], dtype=np.uint64))[0])
+        return bool(len(self.found(np.array([key], dtype=np.uint64))))
 
-    def contains(self, values: U64) -> npt.NDArray[np.bool_]:
-        """Element-wise membership of ``values``."""
-        from overlap.sketch.key_loops import bitmap_members
+    def found(self, ascending: U64) -> I64:
+        """Indices of the ``ascending`` values whose masked bits are a member's.
 
-        found: npt.NDArray[np.bool_] = bitmap_members(
-            np.ascontiguousarray(values, dtype=np.uint64), self._words, self._bits, self.sorted
-        )
+        Raises:
+            ValueError: The values are not in ascending order of their masked bits.
+        """
+        from overlap.sketch.key_loops import sorted_members
+
+        values = np.ascontiguousarray(ascending, dtype=np.uint64)
+        out, ordered = sorted_members(values, self.mask, self._words, self._bits, self.sorted)
+        if not ordered:
+            raise ValueError("values must be in ascending order of their masked bits")
+        found: I64 = out
         return found
 
 

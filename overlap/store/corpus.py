@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -18,6 +20,7 @@ import pyarrow.parquet as pq
 from overlap.errors import SettingsError, SettingsMismatchError, StoreError
 from overlap.model import Document
 from overlap.settings import Settings
+from overlap.store.bands import stored_keys
 from overlap.store.lock import DEFAULT_LOCK_TIMEOUT, StoreLock
 from overlap.store.manifest import (
     DECISIONS,
@@ -312,10 +315,12 @@ class CorpusStore:
 
         A column that parts written by earlier versions lack (``LATER_COLUMNS``) is left out
         of the table where the file has none: the caller tells by the table's columns.
+        The file is memory-mapped (part files are replaced by renames, never rewritten in
+        place): a part's band keys are read without copying them through a buffer first.
         """
         path = self.root / dataset / f"{part}.parquet"
         try:
-            file = pq.ParquetFile(path, page_checksum_verification=True)
+            file = pq.ParquetFile(path, memory_map=True, page_checksum_verification=True)
             stored = settings_of(file.schema_arrow)
             if stored != self.settings.index_dict():
                 raise SettingsMismatchError(
@@ -338,6 +343,19 @@ class CorpusStore:
             raise StoreError(f"{path}: cannot read store file: permission denied") from exc
         except (OSError, ValueError, pa.ArrowException) as exc:
             raise StoreError(f"{path}: cannot read store file: {exc}; {DAMAGED}") from exc
+
+    def band_keys(self, part: str) -> tuple[npt.NDArray[np.uint64], list[str]]:
+        """A part's stored band keys, sorted, and the ids of its documents by row.
+
+        See :mod:`overlap.store.bands`; a part written before keys were packed is packed as
+        it is read (``overlap corpus upgrade`` rewrites it).
+        """
+        ids = self.read_part("documents", part, ["id"]).column("id").to_pylist()
+        try:
+            return stored_keys(self.read_part("bands", part), ids), ids
+        except StoreError as exc:
+            path = self.root / "bands" / f"{part}.parquet"
+            raise StoreError(f"{path}: {exc}; {DAMAGED}") from exc
 
     def _still_listed(self, part: str) -> bool:
         """Whether the manifest on disk now (not as read) still lists ``part``."""

@@ -10,6 +10,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from overlap.store.bands import prefixes, rows_of
 from overlap.store.corpus import DATASETS, SIDE_DATASETS, CorpusStore
 from overlap.store.ledger import read_ledger
 
@@ -107,6 +108,22 @@ def store_stats(store: CorpusStore, *, digest: bool = False) -> StoreStats:
     )
 
 
+def _named_bands(store: CorpusStore) -> pa.Table:
+    """Every stored band key (the bits kept, :mod:`overlap.store.bands`) and its document."""
+    keys: list[pa.Array] = []
+    docs: list[pa.Array] = []
+    for part in store.parts:
+        stored, ids = store.band_keys(part)
+        keys.append(pa.array(prefixes(stored), pa.uint64()))
+        docs.append(pa.array(ids, pa.string()).take(pa.array(rows_of(stored))))
+    return pa.table(
+        {
+            "key": pa.chunked_array(keys, pa.uint64()),
+            "doc": pa.chunked_array(docs, pa.string()),
+        }
+    )
+
+
 def _canonical(table: pa.Table) -> pa.Table:
     """Dictionary columns decoded, rows sorted by every column, one chunk."""
     for i, f in enumerate(table.schema):
@@ -123,12 +140,13 @@ def _canonical(table: pa.Table) -> pa.Table:
 def content_digest(store: CorpusStore) -> str:
     """SHA-256 of the store's content: the same for the same documents, however partitioned.
 
-    Covers every column of documents, windows and band keys, and the summed term counts;
-    not part names, file layout or the scan ledger.
+    Covers every column of documents, windows and band keys (each key with its document's
+    id, whichever layout its part has), and the summed term counts; not part names, file
+    layout or the scan ledger.
     """
     digest = hashlib.sha256()
     for dataset in DATASETS:
-        table = store.read(dataset)
+        table = _named_bands(store) if dataset == "bands" else store.read(dataset)
         if dataset == "terms":
             table = table.group_by("term", use_threads=False).aggregate([("df", "sum")])
         table = _canonical(table)

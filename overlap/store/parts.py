@@ -78,10 +78,17 @@ def write_parquet(path: Path, table: pa.Table, compression: dict[str, str]) -> N
     into the footer, and hashes have no useful range.
     Every page carries a CRC, so that a damaged page is found when read (``corpus verify``),
     not taken for data (keys are stored uncompressed: nothing else would notice).
+    A file is one row group, so each column is read as one array (a part's band keys are
+    read and tested whole).
     """
     stats = [c for c in table.column_names if c not in ("text", "hashes")]
     pq.write_table(
-        table, path, compression=compression, write_statistics=stats, write_page_checksum=True
+        table,
+        path,
+        compression=compression,
+        write_statistics=stats,
+        write_page_checksum=True,
+        row_group_size=max(1, table.num_rows),
     )
     with path.open("rb") as fh:
         os.fsync(fh.fileno())

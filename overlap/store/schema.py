@@ -47,7 +47,9 @@ WINDOWS = pa.schema(
     ]
 )
 
-BANDS = pa.schema([("key", pa.uint64()), ("doc", DOC_ID)])
+#: Band keys, packed with their documents' rows and sorted (:mod:`overlap.store.bands`).
+#: Parts written before have a ``doc`` column too, naming each key's document.
+BANDS = pa.schema([("key", pa.uint64())])
 
 #: Content-word keys (the second sketch): one row per distinct key of a document, with the
 #: position (among the document's content words) of its first occurrence.

@@ -13,12 +13,14 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from overlap.errors import OverlapError, StoreError
 from overlap.model import Role
+from overlap.store.bands import is_packed, rows_of
 from overlap.store.corpus import DATASETS, DECISIONS, LEDGER, SIDE_DATASETS, CorpusStore
 from overlap.store.decisions import DECISIONS_SCHEMA
 from overlap.store.ledger import LEDGER_SCHEMA
@@ -159,7 +161,19 @@ def _check_documents(table: pa.Table, part: str, path: str, seen: set[str]) -> l
 def _check_references(
     table: pa.Table, dataset: str, ids: pa.Array, part: str, path: str
 ) -> list[Damage]:
-    """Rows of windows, bands or content that name no document of the part."""
+    """Rows of windows, bands or content that name no document of the part.
+
+    Packed band keys (:mod:`overlap.store.bands`) name a row of the part's documents, and
+    must be sorted.
+    """
+    if dataset == "bands" and is_packed(table):
+        keys = table.column("key").to_numpy()
+        if len(keys) > 1 and bool(np.any(keys[1:] < keys[:-1])):
+            return [Damage(part, dataset, path, "has band keys out of order")]
+        stray = int(np.count_nonzero(rows_of(keys) >= len(ids)))
+        if stray:
+            return [Damage(part, dataset, path, f"{stray} key(s) name no document of the part")]
+        return []
     docs = table.column("doc").cast(pa.string())
     stray = pc.sum(pc.invert(pc.is_in(docs, value_set=ids))).as_py() or 0
     nulls = docs.null_count

@@ -1,0 +1,180 @@
+"""Band keys are stored packed with their documents' rows and sorted; older parts still work."""
+
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from clirun import invoke
+from test_word_hashes import findings_of, posts, week
+
+from overlap.errors import StoreError
+from overlap.indexing.erasure import Selection, remove_documents
+from overlap.indexing.parts import add_documents
+from overlap.model import Document
+from overlap.sketch.content import hash_words
+from overlap.sketch.documents import sketch_hashes
+from overlap.store.bands import MAX_DOCS, packed, prefixes, rows_of
+from overlap.store.corpus import CorpusStore
+from overlap.store.inventory import content_digest
+from overlap.store.parts import write_parquet
+from overlap.store.schema import table_to_documents
+from overlap.store.verify import verify_store
+from overlap.text.tokens import normalised_words
+
+
+@pytest.fixture
+def stored(tmp_path: Path) -> tuple[Path, list[Document]]:
+    docs = posts(tmp_path / "prior", 6, 500)
+    root = tmp_path / "store"
+    store = CorpusStore.open(root, create=True)
+    add_documents(store, docs[:3])
+    add_documents(store, docs[3:])
+    return root, docs
+
+
+def sketched(store: CorpusStore, part: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Band keys of a part's documents sketched afresh, their documents' rows, and the ids."""
+    docs = table_to_documents(store.read_part("documents", part))
+    sketch = sketch_hashes([hash_words(normalised_words(d.text))[0] for d in docs], store.settings)
+    rows = np.repeat(sketch.doc.astype(np.int64), store.settings.bands)
+    return sketch.keys.reshape(-1), rows, [d.id for d in docs]
+
+
+def unpacked_bands(root: Path) -> None:
+    """Rewrite every part's bands file as earlier versions wrote it: (key, doc) rows."""
+    store = CorpusStore.open(root)
+    for part in store.parts:
+        keys, rows, ids = sketched(store, part)
+        table = pa.table(
+            {
+                "key": pa.array(keys, pa.uint64()),
+                "doc": pa.DictionaryArray.from_arrays(
+                    rows.astype(np.int32), pa.array(ids, pa.string())
+                ),
+            }
+        )
+        path = root / "bands" / f"{part}.parquet"
+        old = table.replace_schema_metadata(pq.read_schema(path).metadata)
+        write_parquet(path, old, {"key": "none", "doc": "zstd"})
+
+
+def packed_parts(root: Path) -> list[bool]:
+    store = CorpusStore.open(root)
+    return ["doc" not in pq.read_schema(root / "bands" / f"{p}.parquet").names for p in store.parts]
+
+
+def test_each_band_key_is_stored_with_its_documents_row_and_a_part_is_sorted(
+    stored: tuple[Path, list[Document]],
+) -> None:
+    root, _ = stored
+    store = CorpusStore.open(root)
+    assert packed_parts(root) == [True, True]
+    for part in store.parts:
+        keys, ids = store.band_keys(part)
+        fresh, rows, fresh_ids = sketched(store, part)
+        assert ids == fresh_ids and len(keys) == len(fresh) > 0
+        assert (keys[1:] >= keys[:-1]).all()
+        # Each stored key is its window's band key, less the low bits, which name the row.
+        assert sorted(zip(prefixes(fresh).tolist(), rows.tolist(), strict=True)) == list(
+            zip(prefixes(keys).tolist(), rows_of(keys).tolist(), strict=True)
+        )
+
+
+def test_a_store_with_unpacked_band_keys_scans_the_same_verifies_and_upgrades(
+    stored: tuple[Path, list[Document]],
+) -> None:
+    root, docs = stored
+    submissions = week(docs)
+    expected = findings_of(root, submissions)
+    assert len(expected["findings"]) >= 2  # type: ignore[arg-type]
+    digest = content_digest(CorpusStore.open(root))
+    packed_keys = [CorpusStore.open(root).band_keys(p)[0] for p in CorpusStore.open(root).parts]
+    unpacked_bands(root)
+    assert packed_parts(root) == [False, False]
+    store = CorpusStore.open(root)
+    # Read packed: the same keys as the parts written packed.
+    for part, keys in zip(store.parts, packed_keys, strict=True):
+        assert store.band_keys(part)[0].tolist() == keys.tolist()
+    assert findings_of(root, submissions) == expected
+    assert verify_store(store).ok and content_digest(store) == digest
+    code, out, err = invoke("corpus", "upgrade", "--corpus", root, "--dry-run")
+    assert code == 0 and out.strip() == f"would rewrite 2 of 2 part(s) of {root}", err
+    code, out, err = invoke("corpus", "upgrade", "--corpus", root)
+    assert code == 0 and out.strip() == f"rewrote 2 of 2 part(s) of {root}", err
+    assert packed_parts(root) == [True, True]
+    store = CorpusStore.open(root)
+    assert verify_store(store).ok and content_digest(store) == digest
+    assert findings_of(root, submissions) == expected
+
+
+@pytest.mark.parametrize("layout", ["packed", "unpacked"])
+def test_removing_a_document_renumbers_the_keys_of_the_rest(
+    stored: tuple[Path, list[Document]], layout: str
+) -> None:
+    root, docs = stored
+    if layout == "unpacked":
+        unpacked_bands(root)
+    store = CorpusStore.open(root)
+    removed = remove_documents(store, Selection(paths=(docs[1].path,)))
+    assert removed.ids == (docs[1].id,)
+    store = CorpusStore.open(root)
+    # The part rewritten is written packed; the other is left as it was.
+    assert sorted(packed_parts(root)) == ([False, True] if layout == "unpacked" else [True] * 2)
+    for part in store.parts:
+        keys, ids = store.band_keys(part)
+        fresh, rows, fresh_ids = sketched(store, part)
+        assert docs[1].id not in ids and ids == fresh_ids
+        assert keys.tolist() == packed(fresh, rows).tolist()
+    assert verify_store(store).ok
+
+
+def test_verify_finds_band_keys_out_of_order_or_naming_no_document(
+    stored: tuple[Path, list[Document]],
+) -> None:
+    root, _ = stored
+    store = CorpusStore.open(root)
+    part = store.parts[0]
+    path = root / "bands" / f"{part}.parquet"
+    table = pq.read_table(path)
+    keys = table.column("key").to_numpy()
+    for bad, problem in [
+        (keys[::-1].copy(), "has band keys out of order"),
+        (np.append(keys, keys[-1] | np.uint64(99)), "1 key(s) name no document of the part"),
+    ]:
+        damaged = pa.table({"key": pa.array(bad, pa.uint64())})
+        write_parquet(path, damaged.replace_schema_metadata(table.schema.metadata), {"key": "none"})
+        report = verify_store(CorpusStore.open(root))
+        assert [(d.dataset, d.problem) for d in report.damage] == [("bands", problem)]
+
+
+def test_an_unpacked_key_naming_no_document_is_an_error_naming_the_file(
+    stored: tuple[Path, list[Document]],
+) -> None:
+    root, _ = stored
+    unpacked_bands(root)
+    store = CorpusStore.open(root)
+    part = store.parts[0]
+    path = root / "bands" / f"{part}.parquet"
+    table = pq.read_table(path)
+    stray = pa.table(
+        {
+            "key": pa.array([1], pa.uint64()),
+            "doc": pa.DictionaryArray.from_arrays(
+                pa.array([0], pa.int32()), pa.array(["elsewhere.txt"])
+            ),
+        }
+    )
+    bad = pa.concat_tables([table.replace_schema_metadata(None), stray]).combine_chunks()
+    write_parquet(path, bad.replace_schema_metadata(table.schema.metadata), {})
+    with pytest.raises(StoreError, match=f"{path}: a band key names no document of its part"):
+        store.band_keys(part)
+    assert not verify_store(store).ok
+
+
+def test_a_part_of_more_documents_than_keys_can_name_is_refused() -> None:
+    keys = np.arange(3, dtype=np.uint64) << np.uint64(20)
+    assert rows_of(packed(keys, np.array([2, MAX_DOCS - 1, 0]))).tolist() == [2, MAX_DOCS - 1, 0]
+    with pytest.raises(StoreError, match="at most 65536 documents"):
+        packed(keys, np.array([0, 1, MAX_DOCS]))
