@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from overlap.scanning.candidates import _banded_peers, _held_by_few
-from overlap.sketch.content import ContentIndex
+from overlap.sketch.content import ContentIndex, clustered_pairs
 from overlap.sketch.lsh import KeySet, join_keys, join_rows, join_sorted, self_pairs, uncommon
 from overlap.store.bands import STORED_BITS
 
@@ -153,3 +153,46 @@ def test_content_rows_join_as_the_array_passes_do(
     assert sorted(zip(*(c.tolist() for c in got), strict=True)) == sorted(
         zip(*(c.tolist() for c in want), strict=True)
     )
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 9), st.integers(0, 2), st.integers(0, 12)), max_size=40),
+    st.lists(st.tuples(st.integers(0, 9), st.integers(0, 3), st.integers(0, 12)), max_size=40),
+    st.integers(1, 4),
+    st.integers(0, 6),
+    st.sampled_from([0, 40]),
+)
+# Two keys near on one side and one word too far apart on the other, then near on both.
+@example([(1, 0, 0), (2, 0, 2)], [(1, 0, 0), (2, 0, 3)], 4, 2, 0)
+@example([(1, 0, 0), (2, 0, 3)], [(1, 0, 0), (2, 0, 2)], 4, 2, 0)
+@example([(1, 0, 0), (2, 0, 2)], [(1, 0, 5), (2, 0, 3)], 4, 2, 0)
+def test_clustered_content_rows_are_those_of_the_shared_rows(
+    batch: list[tuple[int, int, int]],
+    part: list[tuple[int, int, int]],
+    most: int,
+    span: int,
+    shift: int,
+) -> None:
+    """The fused join and chaining gives the pairs and counts of the two steps it replaces.
+
+    A shift of 40 bits on the part's positions leaves no room to pack a row into 63 bits:
+    the two steps then run as they are.
+    """
+    batch = list({(k, d): (k, d, p) for k, d, p in batch}.values())
+    part = list({(k, d): (k, d, p) for k, d, p in part}.values())
+    if not batch or not part:
+        return
+
+    def columns(rows: list[tuple[int, int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        k, d, p = (np.array(c, dtype=np.int64).reshape(-1) for c in zip(*rows, strict=True))
+        return k.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15), d, p
+
+    bk, bd, bp = columns(batch)
+    pk, pd, pp = columns(part)
+    pp = pp << shift
+    index = ContentIndex(bk, bd, bp)
+    got_pairs, got_sizes = index.clustered(pk, pd, pp, most, span)
+    want_pairs, want_sizes = clustered_pairs(*index.shared_rows(pk, pd, pp, most), span)
+    assert got_pairs.tolist() == want_pairs.tolist()
+    assert got_sizes.tolist() == want_sizes.tolist()

@@ -54,9 +54,8 @@ def candidate_pairs(store: CorpusStore, batch: ScanBatch) -> dict[int, dict[str,
     for rows in store.tables("content"):
         keys, docs, names = _keyed_rows(rows)
         pos = rows.column("pos").to_numpy().astype(np.int64)
-        pairs, sizes = clustered_pairs(
-            *batch.content_index.shared_rows(keys, docs, pos, COMMON_KEY_DOCS),
-            batch.settings.content_span,
+        pairs, sizes = batch.content_index.clustered(
+            keys, docs, pos, COMMON_KEY_DOCS, batch.settings.content_span
         )
         for (q, i), size in zip(pairs.tolist(), sizes.tolist(), strict=True):
             by_doc = out.setdefault(q, {})

@@ -138,3 +138,106 @@ def _shared_rows(
 
 
 shared_rows = compiled(_shared_rows)
+
+
+def _shared_codes(
+    keys: Any,
+    docs: Any,
+    pos: Any,
+    table: Any,
+    starts: Any,
+    batch_docs: Any,
+    batch_pos: Any,
+    most: int,
+    widths: Any,
+) -> Any:
+    """:func:`shared_rows`, each pair of rows packed into one number, in no order.
+
+    ``widths`` are the bits of the part's position, the batch's position and the part's
+    document (the batch's document takes the bits above): the numbers sort as the rows
+    ``(batch doc, part doc, batch pos, part pos)`` do.
+    """
+    size = len(table) // 2
+    found = np.full(len(keys), -1, np.int64)
+    holders = np.zeros(len(starts) - 1, np.int64)
+    for r in range(len(keys)):
+        key = keys[r]
+        at = slot_of(key, size)
+        while table[2 * at + 1]:
+            if table[2 * at] == key:
+                i = np.int64(table[2 * at + 1]) - 1
+                found[r] = i
+                holders[i] += 1
+                break
+            at = (at + 1) & (size - 1)
+    total = 0
+    for r in range(len(keys)):
+        i = found[r]
+        if i >= 0 and holders[i] <= most:
+            total += starts[i + 1] - starts[i]
+    wp, wb, wd = widths[0], widths[1], widths[2]
+    out = np.empty(total, np.int64)
+    k = 0
+    for r in range(len(keys)):
+        i = found[r]
+        if i >= 0 and holders[i] <= most:
+            mine = (docs[r] << (wb + wp)) | pos[r]
+            for b in range(starts[i], starts[i + 1]):
+                out[k] = (batch_docs[b] << (wd + wb + wp)) | mine | (batch_pos[b] << wp)
+                k += 1
+    return out
+
+
+shared_codes = compiled(_shared_codes)
+
+
+def _chained(codes: Any, widths: Any, span: int) -> Any:
+    """Pairs of documents whose shared keys chain, from sorted :func:`shared_codes`.
+
+    Two keys consecutive in a pair's rows are linked when they are at most ``span`` apart on
+    both sides; a run of ``k`` links chains ``k + 1`` keys. As
+    :func:`overlap.sketch.content.clustered_pairs` does, from the rows it sorts.
+
+    Returns:
+        ``(left docs, right docs, keys)``: each pair with a chain, ascending, and the keys
+        in its chains.
+    """
+    wp, wb, wd = widths[0], widths[1], widths[2]
+    pos_mask = (np.int64(1) << wp) - 1
+    batch_mask = (np.int64(1) << wb) - 1
+    doc_mask = (np.int64(1) << wd) - 1
+    left = np.empty(len(codes), np.int64)
+    right = np.empty(len(codes), np.int64)
+    sizes = np.zeros(len(codes), np.int64)
+    pairs = 0
+    chain = 0
+    for k in range(1, len(codes)):
+        a, b = codes[k - 1], codes[k]
+        same = (a >> (wb + wp)) == (b >> (wb + wp))
+        near = (
+            same
+            and ((b >> wp) & batch_mask) - ((a >> wp) & batch_mask) <= span
+            and abs((b & pos_mask) - (a & pos_mask)) <= span
+        )
+        if near:
+            chain += 1
+            continue
+        if chain:
+            group = a >> (wb + wp)
+            q, d = group >> wd, group & doc_mask
+            if pairs == 0 or left[pairs - 1] != q or right[pairs - 1] != d:
+                left[pairs], right[pairs] = q, d
+                pairs += 1
+            sizes[pairs - 1] += chain + 1
+            chain = 0
+    if chain:
+        group = codes[len(codes) - 1] >> (wb + wp)
+        q, d = group >> wd, group & doc_mask
+        if pairs == 0 or left[pairs - 1] != q or right[pairs - 1] != d:
+            left[pairs], right[pairs] = q, d
+            pairs += 1
+        sizes[pairs - 1] += chain + 1
+    return left[:pairs], right[:pairs], sizes[:pairs]
+
+
+chained = compiled(_chained)

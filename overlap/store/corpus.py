@@ -41,7 +41,7 @@ from overlap.store.parts import (
     staged_renames,
     write_error,
 )
-from overlap.store.schema import LATER_COLUMNS, settings_of, table_to_documents
+from overlap.store.schema import DOCUMENT_COLUMNS, LATER_COLUMNS, settings_of, table_to_documents
 
 logger = logging.getLogger(__name__)
 
@@ -382,5 +382,9 @@ class CorpusStore:
         if ids is None:
             return table_to_documents(self.read("documents"))
         wanted = pa.array(sorted(ids), type=pa.string())
-        parts = self.tables("documents", lambda t: pc.is_in(t.column("id"), value_set=wanted))
+        parts = self.tables(
+            "documents",
+            lambda t: pc.is_in(t.column("id"), value_set=wanted),
+            columns=DOCUMENT_COLUMNS,
+        )
         return [d for table in parts for d in table_to_documents(table)]

@@ -105,8 +105,25 @@ def documents_to_table(
     return pa.table(columns, schema=DOCUMENTS)
 
 
+#: The columns of DOCUMENTS a Document is made of (not what the store derives from it).
+DOCUMENT_COLUMNS = [
+    "id",
+    "path",
+    "role",
+    "text",
+    "authors",
+    "year",
+    "title",
+    "student",
+    "term",
+    "submitted_at",
+    "flags",
+]
+
+
 def table_to_documents(table: pa.Table) -> list[Document]:
-    """Convert a table of the DOCUMENTS schema back to documents."""
+    """Convert a table of the DOCUMENTS schema (or its ``DOCUMENT_COLUMNS``) to documents."""
+    table = table.select(DOCUMENT_COLUMNS)
     return [
         Document(
             id=row["id"],
