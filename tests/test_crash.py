@@ -21,6 +21,7 @@ from overlap.store.corpus import DATASETS, SIDE_DATASETS, CorpusStore
 from overlap.store.inventory import content_digest
 from overlap.store.ledger import LedgerEntry, record_scanned
 from overlap.store.lock import read_holder
+from overlap.store.parts import suffix
 
 State = tuple[int, str]
 
@@ -34,11 +35,11 @@ def state(root: Path) -> State:
 def stray_files(root: Path) -> list[str]:
     """Files in the store's data folders that its manifest does not list."""
     store = CorpusStore.open(root)
-    listed = {f"{p}.parquet" for p in store.parts}
+    listed = {d: {f"{p}{suffix(d)}" for p in store.parts} for d in DATASETS}
     sides = {k: {f"{n}.parquet" for n in store.side_files(k)} for k in SIDE_DATASETS}
     out = [p.name for p in root.glob(".manifest.json.*")]
     for folder in [*DATASETS, *SIDE_DATASETS]:
-        allowed = sides.get(folder, listed)
+        allowed = {**listed, **sides}[folder]
         if (root / folder).is_dir():
             out += [
                 f"{folder}/{p.name}" for p in (root / folder).iterdir() if p.name not in allowed

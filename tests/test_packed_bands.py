@@ -1,4 +1,7 @@
-"""Band keys are stored packed with their documents' rows and sorted; older parts still work."""
+"""Band keys are stored packed with their documents' rows, sorted, in an Arrow IPC file.
+
+Parts written before (a Parquet file of ``(key, doc)`` rows) still scan the same.
+"""
 
 from pathlib import Path
 
@@ -13,12 +16,13 @@ from overlap.errors import StoreError
 from overlap.indexing.erasure import Selection, remove_documents
 from overlap.indexing.parts import add_documents
 from overlap.model import Document
+from overlap.scanning.scan import scan
 from overlap.sketch.content import hash_words
 from overlap.sketch.documents import sketch_hashes
 from overlap.store.bands import MAX_DOCS, packed, prefixes, rows_of
 from overlap.store.corpus import CorpusStore
 from overlap.store.inventory import content_digest
-from overlap.store.parts import write_parquet
+from overlap.store.parts import KEY_SUM, part_file, read_keys_file, write_keys_file, write_parquet
 from overlap.store.schema import table_to_documents
 from overlap.store.verify import verify_store
 from overlap.text.tokens import normalised_words
@@ -55,14 +59,16 @@ def unpacked_bands(root: Path) -> None:
                 ),
             }
         )
-        path = root / "bands" / f"{part}.parquet"
-        old = table.replace_schema_metadata(pq.read_schema(path).metadata)
-        write_parquet(path, old, {"key": "none", "doc": "zstd"})
+        arrow = root / "bands" / f"{part}.arrow"
+        old = table.replace_schema_metadata(read_keys_file(arrow).schema.metadata)
+        write_parquet(root / "bands" / f"{part}.parquet", old, {"key": "none", "doc": "zstd"})
+        arrow.unlink()
 
 
 def packed_parts(root: Path) -> list[bool]:
+    """Whether each part's band keys are packed, in an Arrow IPC file (as parts are now)."""
     store = CorpusStore.open(root)
-    return ["doc" not in pq.read_schema(root / "bands" / f"{p}.parquet").names for p in store.parts]
+    return [part_file(root, "bands", p).suffix == ".arrow" for p in store.parts]
 
 
 def test_each_band_key_is_stored_with_its_documents_row_and_a_part_is_sorted(
@@ -133,20 +139,44 @@ def test_removing_a_document_renumbers_the_keys_of_the_rest(
 def test_verify_finds_band_keys_out_of_order_or_naming_no_document(
     stored: tuple[Path, list[Document]],
 ) -> None:
-    root, _ = stored
+    root, docs = stored
     store = CorpusStore.open(root)
     part = store.parts[0]
-    path = root / "bands" / f"{part}.parquet"
-    table = pq.read_table(path)
-    keys = table.column("key").to_numpy()
-    for bad, problem in [
-        (keys[::-1].copy(), "has band keys out of order"),
-        (np.append(keys, keys[-1] | np.uint64(99)), "1 key(s) name no document of the part"),
+    path = root / "bands" / f"{part}.arrow"
+    table = read_keys_file(path)
+    keys = table.column("key").to_numpy().copy()
+    meta = {k: v for k, v in table.schema.metadata.items() if k != KEY_SUM}
+    for bad, problem, scanned in [
+        (keys[::-1].copy(), "has band keys out of order", "has band keys out of order"),
+        (
+            keys | np.uint64(99),
+            f"{len(keys)} key(s) name no document of the part",
+            "has band keys that name no document of the part",
+        ),
     ]:
-        damaged = pa.table({"key": pa.array(bad, pa.uint64())})
-        write_parquet(path, damaged.replace_schema_metadata(table.schema.metadata), {"key": "none"})
+        # Written with their sum: the file reads, and what is wrong is what the keys say.
+        damaged = pa.table({"key": pa.array(bad, pa.uint64())}).replace_schema_metadata(meta)
+        write_keys_file(path, damaged)
         report = verify_store(CorpusStore.open(root))
         assert [(d.dataset, d.problem) for d in report.damage] == [("bands", problem)]
+        with pytest.raises(StoreError, match=f"{path}: {scanned}; run 'overlap corpus verify'"):
+            scan(week(docs), CorpusStore.open(root))
+
+
+def test_a_damaged_key_is_found_by_its_sum_when_read(
+    stored: tuple[Path, list[Document]],
+) -> None:
+    root, docs = stored
+    store = CorpusStore.open(root)
+    path = root / "bands" / f"{store.parts[1]}.arrow"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01  # one bit of one key
+    path.write_bytes(bytes(data))
+    with pytest.raises(StoreError, match=f"{path}: cannot read store file: its keys do not add"):
+        scan(week(docs), CorpusStore.open(root))
+    report = verify_store(CorpusStore.open(root))
+    assert [(d.dataset, d.path) for d in report.damage] == [("bands", str(path))]
+    assert "do not add up to the sum recorded with them" in report.damage[0].problem
 
 
 def test_an_unpacked_key_naming_no_document_is_an_error_naming_the_file(
@@ -156,7 +186,7 @@ def test_an_unpacked_key_naming_no_document_is_an_error_naming_the_file(
     unpacked_bands(root)
     store = CorpusStore.open(root)
     part = store.parts[0]
-    path = root / "bands" / f"{part}.parquet"
+    path = part_file(root, "bands", part)
     table = pq.read_table(path)
     stray = pa.table(
         {

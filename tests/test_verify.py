@@ -14,6 +14,7 @@ from overlap.model import Role
 from overlap.settings import Settings
 from overlap.store.corpus import CorpusStore
 from overlap.store.ledger import LedgerEntry, record_scanned
+from overlap.store.parts import part_file as stored_file
 from overlap.store.verify import drop_damaged_parts, verify_store
 
 
@@ -38,15 +39,22 @@ def store(tmp_path: Path) -> Path:
 
 
 def part_file(root: Path, dataset: str, n: int) -> Path:
-    return root / dataset / f"{CorpusStore.open(root).parts[n]}.parquet"
+    return stored_file(root, dataset, CorpusStore.open(root).parts[n])
 
 
 def flip_a_byte(path: Path) -> None:
-    """Flip one byte in the middle of the first column's data (bands: raw 64-bit keys)."""
+    """Flip one byte in the middle of the first column's data (bands: raw 64-bit keys).
+
+    An Arrow IPC file of keys is almost all keys: its middle byte is one of them.
+    """
+    data = bytearray(path.read_bytes())
+    if path.suffix == ".arrow":
+        data[len(data) // 2] ^= 0x5A
+        path.write_bytes(bytes(data))
+        return
     meta = pq.ParquetFile(path).metadata.row_group(0).column(0)
     start = meta.dictionary_page_offset or meta.data_page_offset
     middle = start + meta.total_compressed_size // 2
-    data = bytearray(path.read_bytes())
     data[middle] ^= 0x5A
     path.write_bytes(bytes(data))
 

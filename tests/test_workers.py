@@ -11,6 +11,7 @@ from overlap.engine import workers
 from overlap.engine.local import LocalEngine
 from overlap.store.corpus import DATASETS, CorpusStore
 from overlap.store.inventory import content_digest
+from overlap.store.parts import suffix
 from tests.conftest import ROOT, prose
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -141,13 +142,12 @@ def state(root: Path) -> tuple[int, str]:
 
 def leftovers(root: Path) -> list[str]:
     store = CorpusStore.open(root)
-    listed = {f"{p}.parquet" for p in store.parts}
     return [
         f"{d}/{p.name}"
         for d in DATASETS
         if (root / d).is_dir()
         for p in (root / d).iterdir()
-        if p.name not in listed
+        if p.name not in {f"{part}{suffix(d)}" for part in store.parts}
     ]
 
 

@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 from overlap.errors import StoreError
 from overlap.indexing.erasure import rewrite_part
 from overlap.store.corpus import DAMAGED, CorpusStore
+from overlap.store.parts import part_file
 from overlap.store.schema import LATER_COLUMNS
 from overlap.store.verify import verify_part
 
@@ -42,7 +43,7 @@ class Upgraded:
 
 
 def _columns(store: CorpusStore, dataset: str, part: str) -> list[str]:
-    path = store.root / dataset / f"{part}.parquet"
+    path = part_file(store.root, dataset, part)
     try:
         return list(pq.read_schema(path).names)
     except FileNotFoundError:
@@ -53,12 +54,18 @@ def _columns(store: CorpusStore, dataset: str, part: str) -> list[str]:
 
 
 def outdated(store: CorpusStore, part: str) -> bool:
-    """Whether a part lacks a column parts are written with now, or has its band keys unpacked."""
+    """Whether a part lacks a column parts are written with now, or a file's form is older.
+
+    Band keys written before they were an Arrow IPC file (packed or not) are a Parquet file.
+    """
     for dataset, columns in LATER_COLUMNS.items():
         names = _columns(store, dataset, part)
         if any(c not in names for c in columns):
             return True
-    return "doc" in _columns(store, "bands", part)
+    bands = part_file(store.root, "bands", part)
+    if not bands.exists():
+        raise StoreError(f"{bands}: missing, though the manifest lists its part; {DAMAGED}")
+    return bands.suffix != ".arrow"
 
 
 def upgrade_store(

@@ -12,11 +12,13 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from overlap.errors import StoreError
 from overlap.scanning.batch import ScanBatch
 from overlap.sketch.content import clustered_pairs
 from overlap.sketch.lsh import join_rows, join_sorted, ranks, self_pairs, uncommon
 from overlap.store.bands import prefixes, rows_of
-from overlap.store.corpus import CorpusStore
+from overlap.store.corpus import DAMAGED, CorpusStore
+from overlap.store.parts import part_file
 
 #: A content key held by more documents than this (in one store part, or in the batch) is
 #: stock phrasing: it proposes nothing.
@@ -32,6 +34,10 @@ def _keyed_rows(rows: pa.Table) -> tuple[npt.NDArray[np.uint64], I64, list[str]]
     return rows.column("key").to_numpy(), docs, encoded.dictionary.to_pylist()
 
 
+def _damaged(store: CorpusStore, part: str, problem: str) -> StoreError:
+    return StoreError(f"{part_file(store.root, 'bands', part)}: {problem}; {DAMAGED}")
+
+
 def candidate_pairs(store: CorpusStore, batch: ScanBatch) -> dict[int, dict[str, int]]:
     """Stored documents proposed for each submission (by batch index).
 
@@ -45,7 +51,12 @@ def candidate_pairs(store: CorpusStore, batch: ScanBatch) -> dict[int, dict[str,
     sorted_keys, sorted_docs = batch.sorted_keys
     for part in store.parts:
         stored, ids = store.band_keys(part)
-        shared = stored[batch.keyset.found(stored)]
+        try:
+            shared = stored[batch.keyset.found(stored)]
+        except ValueError:
+            raise _damaged(store, part, "has band keys out of order") from None
+        if len(shared) and int(rows_of(shared).max()) >= len(ids):
+            raise _damaged(store, part, "has band keys that name no document of the part")
         joined = join_sorted(sorted_keys, sorted_docs, prefixes(shared), rows_of(shared))
         for q, i in joined.tolist():
             out.setdefault(q, {}).setdefault(ids[i], 0)

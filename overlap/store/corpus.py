@@ -37,6 +37,9 @@ from overlap.store.parts import (
     LEFTOVER,
     StagedPart,
     fsync_dir,
+    part_file,
+    part_files,
+    read_keys_file,
     stage_part,
     staged_renames,
     write_error,
@@ -207,7 +210,8 @@ class CorpusStore:
                     continue
                 for entry in path.iterdir():
                     # staged files (.tmp) are never listed; committed-looking ones may not be
-                    unlisted = entry.name.removesuffix(".parquet") not in listed
+                    name = entry.name.removesuffix(".parquet").removesuffix(".arrow")
+                    unlisted = name not in listed
                     if LEFTOVER.fullmatch(entry.name) and unlisted:
                         entry.unlink(missing_ok=True)
                         removed.append(entry)
@@ -242,7 +246,7 @@ class CorpusStore:
             new = replacements.get(name, StagedPart(name))
             if new is not None:
                 parts.append(new.name)
-        old = [self.root / d / f"{p}.parquet" for p in replacements for d in DATASETS]
+        old = [f for p in replacements for f in part_files(self.root, p)]
         self._publish(renames, parts, self._sides(), old)
 
     def publish_side(self, key: str, staged: list[str], drop: list[str]) -> None:
@@ -315,21 +319,27 @@ class CorpusStore:
 
         A column that parts written by earlier versions lack (``LATER_COLUMNS``) is left out
         of the table where the file has none: the caller tells by the table's columns.
-        The file is memory-mapped (part files are replaced by renames, never rewritten in
-        place): a part's band keys are read without copying them through a buffer first.
+        Files are memory-mapped (part files are replaced by renames, never rewritten in
+        place); band keys, an Arrow IPC file (:mod:`overlap.store.parts`), are not copied.
         """
-        path = self.root / dataset / f"{part}.parquet"
+        path = part_file(self.root, dataset, part)
         try:
-            file = pq.ParquetFile(path, memory_map=True, page_checksum_verification=True)
-            stored = settings_of(file.schema_arrow)
+            if path.suffix == ".arrow":
+                table = read_keys_file(path)
+                schema = table.schema
+            else:
+                file = pq.ParquetFile(path, memory_map=True, page_checksum_verification=True)
+                schema = file.schema_arrow
+            stored = settings_of(schema)
             if stored != self.settings.index_dict():
                 raise SettingsMismatchError(
                     f"{path} was made with other settings than its store manifest says; {DAMAGED}"
                 )
             if columns is not None:
                 later = LATER_COLUMNS.get(dataset, ())
-                names = file.schema_arrow.names
-                columns = [c for c in columns if c in names or c not in later]
+                columns = [c for c in columns if c in schema.names or c not in later]
+            if path.suffix == ".arrow":
+                return table if columns is None else table.select(columns)
             return file.read(columns=columns)
         except FileNotFoundError as exc:
             if not self._still_listed(part):
@@ -351,10 +361,11 @@ class CorpusStore:
         it is read (``overlap corpus upgrade`` rewrites it).
         """
         ids = self.read_part("documents", part, ["id"]).column("id").to_pylist()
+        table = self.read_part("bands", part)
         try:
-            return stored_keys(self.read_part("bands", part), ids), ids
+            return stored_keys(table, ids), ids
         except StoreError as exc:
-            path = self.root / "bands" / f"{part}.parquet"
+            path = part_file(self.root, "bands", part)
             raise StoreError(f"{path}: {exc}; {DAMAGED}") from exc
 
     def _still_listed(self, part: str) -> bool:

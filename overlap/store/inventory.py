@@ -13,6 +13,7 @@ import pyarrow.compute as pc
 from overlap.store.bands import prefixes, rows_of
 from overlap.store.corpus import DATASETS, SIDE_DATASETS, CorpusStore
 from overlap.store.ledger import read_ledger
+from overlap.store.parts import part_file
 
 #: Columns of the documents dataset that ``corpus list`` shows.
 LISTED = ["id", "role", "term", "student", "words", "path", "title"]
@@ -89,7 +90,7 @@ def store_stats(store: CorpusStore, *, digest: bool = False) -> StoreStats:
         ),
         key=lambda g: (g.role, g.term or ""),
     )
-    files = [store.root / d / f"{p}.parquet" for p in store.parts for d in DATASETS]
+    files = [part_file(store.root, d, p) for p in store.parts for d in DATASETS]
     files += [store.root / k / f"{n}.parquet" for k in SIDE_DATASETS for n in store.side_files(k)]
     manifest = store.manifest
     return StoreStats(

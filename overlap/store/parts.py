@@ -1,4 +1,11 @@
-"""Part files of a store: one Parquet file per dataset, staged under temporary names."""
+"""Part files of a store: one file per dataset, staged under temporary names.
+
+Every dataset is a Parquet file but band keys, which are an Arrow IPC file (``.arrow``):
+uncompressed, memory-mapped when read, so that a scan reads a part's keys without decoding
+them (they are most of what it reads). Arrow IPC files carry no page checksums: the file
+records the sum of its keys, which every read checks (:func:`read_keys_file`). Parts written
+before band keys were kept so have a Parquet bands file, read as it is.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -27,8 +36,42 @@ RANDOM = ("key", "hashes")
 #: Files a writer may leave behind when it dies: staged parts, and committed-looking parts,
 #: ledger or decision files that no manifest lists. Only names of these shapes are cleaned up.
 LEFTOVER = re.compile(
-    r"\.(part|ledger|decisions)-[0-9a-f]+\.parquet\.tmp|(part|ledger|decisions)-[0-9a-f]+\.parquet"
+    r"\.(part|ledger|decisions)-[0-9a-f]+\.(parquet|arrow)\.tmp"
+    r"|(part|ledger|decisions)-[0-9a-f]+\.(parquet|arrow)"
 )
+#: Datasets written as Arrow IPC files (memory-mapped when read), not Parquet.
+ARROW_DATASETS = ("bands",)
+#: The schema metadata key of the sum of an Arrow IPC file's keys (a decimal number).
+KEY_SUM = b"overlap.key_sum"
+
+
+def suffix(dataset: str) -> str:
+    """The file name suffix parts are written with now for ``dataset``."""
+    return ".arrow" if dataset in ARROW_DATASETS else ".parquet"
+
+
+def part_file(root: Path, dataset: str, part: str) -> Path:
+    """The file of one dataset of one part: as parts are written now, or as older ones were.
+
+    A part written before band keys were an Arrow IPC file has a Parquet bands file.
+    """
+    path = root / dataset / f"{part}{suffix(dataset)}"
+    if dataset in ARROW_DATASETS and not path.exists():
+        older = root / dataset / f"{part}.parquet"
+        if older.exists():
+            return older
+    return path
+
+
+def part_files(root: Path, part: str) -> list[Path]:
+    """Every file a part may have (both forms of a dataset whose form changed)."""
+    out = [root / d / f"{part}.parquet" for d in DATASETS]
+    return out + [root / d / f"{part}.arrow" for d in ARROW_DATASETS]
+
+
+def key_sum(keys: npt.NDArray[np.uint64]) -> int:
+    """The sum of keys, modulo 2**64: a key changed by damage changes it."""
+    return int(np.add.reduce(keys, dtype=np.uint64)) if len(keys) else 0
 
 
 def write_error(root: Path, exc: OSError) -> StoreError:
@@ -66,7 +109,7 @@ class StagedPart:
 def staged_renames(root: Path, staged: StagedPart) -> list[tuple[Path, Path]]:
     """(temporary, final) path of each of a staged part's files."""
     return [
-        (root / d / f".{staged.name}.parquet.tmp", root / d / f"{staged.name}.parquet")
+        (root / d / f".{staged.name}{suffix(d)}.tmp", root / d / f"{staged.name}{suffix(d)}")
         for d in DATASETS
     ]
 
@@ -94,6 +137,35 @@ def write_parquet(path: Path, table: pa.Table, compression: dict[str, str]) -> N
         os.fsync(fh.fileno())
 
 
+def write_keys_file(path: Path, table: pa.Table) -> None:
+    """Write a table of one ``key`` column as an Arrow IPC file, with its key sum; flush it."""
+    keys = table.column("key").to_numpy()
+    meta = {**(table.schema.metadata or {}), KEY_SUM: str(key_sum(keys)).encode()}
+    table = table.replace_schema_metadata(meta).combine_chunks()
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    with path.open("rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def read_keys_file(path: Path) -> pa.Table:
+    """Read an Arrow IPC keys file, memory-mapped, and check its keys against their sum.
+
+    Raises:
+        ValueError: The keys do not add up to the recorded sum, or none is recorded.
+        OSError, pyarrow.ArrowException: The file cannot be read.
+    """
+    with pa.memory_map(str(path)) as source:
+        table = pa.ipc.open_file(source).read_all()
+    recorded = (table.schema.metadata or {}).get(KEY_SUM)
+    if recorded is None:
+        raise ValueError("it records no key sum")
+    keys = table.column("key").combine_chunks().to_numpy()
+    if str(key_sum(keys)).encode() != recorded:
+        raise ValueError("its keys do not add up to the sum recorded with them (damaged)")
+    return table
+
+
 def stage_part(root: Path, settings: Settings, tables: dict[str, pa.Table]) -> StagedPart:
     """Write one table per dataset under temporary names; safe to run in a worker process.
 
@@ -110,6 +182,9 @@ def stage_part(root: Path, settings: Settings, tables: dict[str, pa.Table]) -> S
             folder.mkdir(parents=True, exist_ok=True)
             table = tables[dataset].cast(schema)
             table = table.replace_schema_metadata(with_settings(schema, index).metadata)
+            if dataset in ARROW_DATASETS:
+                write_keys_file(folder / f".{name}{suffix(dataset)}.tmp", table)
+                continue
             # Keys and hashes are random: compressing them costs time and saves nothing.
             codecs = {c: ("none" if c in RANDOM else "zstd") for c in table.column_names}
             write_parquet(folder / f".{name}.parquet.tmp", table, codecs)

@@ -25,6 +25,7 @@ from overlap.store.corpus import DATASETS, DECISIONS, LEDGER, SIDE_DATASETS, Cor
 from overlap.store.decisions import DECISIONS_SCHEMA
 from overlap.store.ledger import LEDGER_SCHEMA
 from overlap.store.manifest import read_manifest
+from overlap.store.parts import part_file, read_keys_file
 from overlap.store.schema import LATER_COLUMNS, settings_of
 
 logger = logging.getLogger(__name__)
@@ -94,7 +95,7 @@ class VerifyReport:
 
 def _read(store: CorpusStore, dataset: str, part: str) -> tuple[pa.Table | None, list[Damage]]:
     """Read one dataset file of a part in full; the table, or None and what is wrong."""
-    path = store.root / dataset / f"{part}.parquet"
+    path = part_file(store.root, dataset, part)
 
     def damage(problem: str) -> tuple[None, list[Damage]]:
         return None, [Damage(part, dataset, str(path), problem)]
@@ -102,9 +103,13 @@ def _read(store: CorpusStore, dataset: str, part: str) -> tuple[pa.Table | None,
     if not path.is_file():
         return damage("missing, though the manifest lists its part")
     try:
-        file = pq.ParquetFile(path, page_checksum_verification=True)
-        schema = file.schema_arrow
-        table = file.read()
+        if path.suffix == ".arrow":
+            table = read_keys_file(path)
+            schema = table.schema
+        else:
+            file = pq.ParquetFile(path, page_checksum_verification=True)
+            schema = file.schema_arrow
+            table = file.read()
     except PermissionError:
         raise StoreError(f"{path}: cannot read store file: permission denied") from None
     except (OSError, ValueError, pa.ArrowException) as exc:
@@ -209,15 +214,15 @@ def verify_part(
     docs = tables.get("documents")
     if docs is None:
         return damage, len(tables), 0
-    path = str(store.root / "documents" / f"{part}.parquet")
+    path = str(part_file(store.root, "documents", part))
     damage += _check_documents(docs, part, path, seen if seen is not None else set())
     ids = docs.column("id").combine_chunks()
     for dataset in ("windows", "bands", "content"):
         if dataset in tables:
-            where = str(store.root / dataset / f"{part}.parquet")
+            where = str(part_file(store.root, dataset, part))
             damage += _check_references(tables[dataset], dataset, ids, part, where)
     if "terms" in tables and (pc.sum(pc.less_equal(tables["terms"].column("df"), 0)).as_py() or 0):
-        where = str(store.root / "terms" / f"{part}.parquet")
+        where = str(part_file(store.root, "terms", part))
         damage.append(Damage(part, "terms", where, "has term counts below 1"))
     if seen is not None:
         seen.update(i for i in ids.to_pylist() if i is not None)
