@@ -155,36 +155,44 @@ def _shared_codes(
 
     ``widths`` are the bits of the part's position, the batch's position and the part's
     document (the batch's document takes the bits above): the numbers sort as the rows
-    ``(batch doc, part doc, batch pos, part pos)`` do.
+    ``(batch doc, part doc, batch pos, part pos)`` do. The rows whose key the batch holds
+    are listed as they are found, so the passes after the lookup see only those.
     """
     size = len(table) // 2
-    found = np.full(len(keys), -1, np.int64)
+    rows = np.empty(len(keys), np.int64)
+    found = np.empty(len(keys), np.int64)
     holders = np.zeros(len(starts) - 1, np.int64)
+    n = 0
     for r in range(len(keys)):
         key = keys[r]
         at = slot_of(key, size)
         while table[2 * at + 1]:
             if table[2 * at] == key:
                 i = np.int64(table[2 * at + 1]) - 1
-                found[r] = i
+                rows[n] = r
+                found[n] = i
+                n += 1
                 holders[i] += 1
                 break
             at = (at + 1) & (size - 1)
+    kept = 0
     total = 0
-    for r in range(len(keys)):
-        i = found[r]
-        if i >= 0 and holders[i] <= most:
-            total += starts[i + 1] - starts[i]
+    for k in range(n):
+        i = found[k]
+        rows[kept] = rows[k]
+        found[kept] = i
+        few = holders[i] <= most
+        kept += few
+        total += (starts[i + 1] - starts[i]) * few
     wp, wb, wd = widths[0], widths[1], widths[2]
     out = np.empty(total, np.int64)
-    k = 0
-    for r in range(len(keys)):
-        i = found[r]
-        if i >= 0 and holders[i] <= most:
-            mine = (docs[r] << (wb + wp)) | pos[r]
-            for b in range(starts[i], starts[i + 1]):
-                out[k] = (batch_docs[b] << (wd + wb + wp)) | mine | (batch_pos[b] << wp)
-                k += 1
+    at = 0
+    for k in range(kept):
+        r, i = rows[k], found[k]
+        mine = (docs[r] << (wb + wp)) | pos[r]
+        for b in range(starts[i], starts[i + 1]):
+            out[at] = (batch_docs[b] << (wd + wb + wp)) | mine | (batch_pos[b] << wp)
+            at += 1
     return out
 
 
