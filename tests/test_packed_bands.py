@@ -18,11 +18,11 @@ from overlap.indexing.parts import add_documents
 from overlap.model import Document
 from overlap.scanning.scan import scan
 from overlap.sketch.content import hash_words
-from overlap.sketch.documents import sketch_hashes
+from overlap.sketch.documents import sketch_content, sketch_hashes
 from overlap.store.bands import MAX_DOCS, packed, prefixes, rows_of
 from overlap.store.corpus import CorpusStore
 from overlap.store.inventory import content_digest
-from overlap.store.parts import KEY_SUM, part_file, read_keys_file, write_keys_file, write_parquet
+from overlap.store.parts import SUMS, part_file, read_arrow_file, write_arrow_file, write_parquet
 from overlap.store.schema import table_to_documents
 from overlap.store.verify import verify_store
 from overlap.text.tokens import normalised_words
@@ -46,29 +46,65 @@ def sketched(store: CorpusStore, part: str) -> tuple[np.ndarray, np.ndarray, lis
     return sketch.keys.reshape(-1), rows, [d.id for d in docs]
 
 
+def fresh_content(store: CorpusStore, part: str) -> list[tuple[int, int, int]]:
+    """(key, document's row, position) of a part's documents' content keys, sketched afresh."""
+    docs = table_to_documents(store.read_part("documents", part))
+    content = sketch_content(
+        [hash_words(normalised_words(d.text))[1] for d in docs], store.settings
+    )
+    return sorted(
+        zip(content.keys.tolist(), content.doc.tolist(), content.pos.tolist(), strict=True)
+    )
+
+
+def stored_content(store: CorpusStore, part: str) -> list[tuple[int, int, int]]:
+    rows, _ = store.content_rows(part)
+    return sorted(zip(rows.keys.tolist(), rows.rows.tolist(), rows.pos.tolist(), strict=True))
+
+
 def unpacked_bands(root: Path) -> None:
-    """Rewrite every part's bands file as earlier versions wrote it: (key, doc) rows."""
+    """Rewrite every part's band and content keys as earlier versions wrote them.
+
+    Parquet files of ``(key, doc)`` and ``(key, doc, pos)`` rows, ``doc`` naming the
+    document.
+    """
     store = CorpusStore.open(root)
     for part in store.parts:
         keys, rows, ids = sketched(store, part)
+        names = pa.array(ids, pa.string())
+        arrow = root / "bands" / f"{part}.arrow"
+        meta = read_arrow_file(arrow).schema.metadata
+        meta = {k: v for k, v in meta.items() if k != SUMS}
         table = pa.table(
             {
                 "key": pa.array(keys, pa.uint64()),
-                "doc": pa.DictionaryArray.from_arrays(
-                    rows.astype(np.int32), pa.array(ids, pa.string())
-                ),
+                "doc": pa.DictionaryArray.from_arrays(rows.astype(np.int32), names),
             }
-        )
-        arrow = root / "bands" / f"{part}.arrow"
-        old = table.replace_schema_metadata(read_keys_file(arrow).schema.metadata)
-        write_parquet(root / "bands" / f"{part}.parquet", old, {"key": "none", "doc": "zstd"})
+        ).replace_schema_metadata(meta)
+        write_parquet(root / "bands" / f"{part}.parquet", table, {"key": "none", "doc": "zstd"})
+        arrow.unlink()
+        arrow = root / "content" / f"{part}.arrow"
+        content = read_arrow_file(arrow)
+        table = pa.table(
+            {
+                "key": content.column("key"),
+                "doc": pa.DictionaryArray.from_arrays(
+                    content.column("row").to_numpy().astype(np.int32), names
+                ),
+                "pos": content.column("pos"),
+            }
+        ).replace_schema_metadata(meta)
+        codecs = {"key": "none", "doc": "zstd", "pos": "zstd"}
+        write_parquet(root / "content" / f"{part}.parquet", table, codecs)
         arrow.unlink()
 
 
 def packed_parts(root: Path) -> list[bool]:
-    """Whether each part's band keys are packed, in an Arrow IPC file (as parts are now)."""
+    """Whether each part's band and content keys are Arrow IPC files (as parts are now)."""
     store = CorpusStore.open(root)
-    return [part_file(root, "bands", p).suffix == ".arrow" for p in store.parts]
+    forms = [{part_file(root, d, p).suffix for d in ("bands", "content")} for p in store.parts]
+    assert all(len(f) == 1 for f in forms)  # both as parts are now, or both older
+    return [f == {".arrow"} for f in forms]
 
 
 def test_each_band_key_is_stored_with_its_documents_row_and_a_part_is_sorted(
@@ -96,13 +132,17 @@ def test_a_store_with_unpacked_band_keys_scans_the_same_verifies_and_upgrades(
     expected = findings_of(root, submissions)
     assert len(expected["findings"]) >= 2  # type: ignore[arg-type]
     digest = content_digest(CorpusStore.open(root))
-    packed_keys = [CorpusStore.open(root).band_keys(p)[0] for p in CorpusStore.open(root).parts]
+    store = CorpusStore.open(root)
+    packed_keys = [store.band_keys(p)[0] for p in store.parts]
+    content = [stored_content(store, p) for p in store.parts]
+    assert content == [fresh_content(store, p) for p in store.parts] and content[0]
     unpacked_bands(root)
     assert packed_parts(root) == [False, False]
     store = CorpusStore.open(root)
-    # Read packed: the same keys as the parts written packed.
-    for part, keys in zip(store.parts, packed_keys, strict=True):
+    # Read as parts are now: the same keys and rows as the parts written so.
+    for part, keys, rows in zip(store.parts, packed_keys, content, strict=True):
         assert store.band_keys(part)[0].tolist() == keys.tolist()
+        assert stored_content(store, part) == rows
     assert findings_of(root, submissions) == expected
     assert verify_store(store).ok and content_digest(store) == digest
     code, out, err = invoke("corpus", "upgrade", "--corpus", root, "--dry-run")
@@ -133,6 +173,7 @@ def test_removing_a_document_renumbers_the_keys_of_the_rest(
         fresh, rows, fresh_ids = sketched(store, part)
         assert docs[1].id not in ids and ids == fresh_ids
         assert keys.tolist() == packed(fresh, rows).tolist()
+        assert stored_content(store, part) == fresh_content(store, part)
     assert verify_store(store).ok
 
 
@@ -143,9 +184,9 @@ def test_verify_finds_band_keys_out_of_order_or_naming_no_document(
     store = CorpusStore.open(root)
     part = store.parts[0]
     path = root / "bands" / f"{part}.arrow"
-    table = read_keys_file(path)
+    table = read_arrow_file(path)
     keys = table.column("key").to_numpy().copy()
-    meta = {k: v for k, v in table.schema.metadata.items() if k != KEY_SUM}
+    meta = {k: v for k, v in table.schema.metadata.items() if k != SUMS}
     for bad, problem, scanned in [
         (keys[::-1].copy(), "has band keys out of order", "has band keys out of order"),
         (
@@ -156,27 +197,28 @@ def test_verify_finds_band_keys_out_of_order_or_naming_no_document(
     ]:
         # Written with their sum: the file reads, and what is wrong is what the keys say.
         damaged = pa.table({"key": pa.array(bad, pa.uint64())}).replace_schema_metadata(meta)
-        write_keys_file(path, damaged)
+        write_arrow_file(path, damaged)
         report = verify_store(CorpusStore.open(root))
         assert [(d.dataset, d.problem) for d in report.damage] == [("bands", problem)]
         with pytest.raises(StoreError, match=f"{path}: {scanned}; run 'overlap corpus verify'"):
             scan(week(docs), CorpusStore.open(root))
 
 
+@pytest.mark.parametrize("dataset", ["bands", "content"])
 def test_a_damaged_key_is_found_by_its_sum_when_read(
-    stored: tuple[Path, list[Document]],
+    stored: tuple[Path, list[Document]], dataset: str
 ) -> None:
     root, docs = stored
     store = CorpusStore.open(root)
-    path = root / "bands" / f"{store.parts[1]}.arrow"
+    path = root / dataset / f"{store.parts[1]}.arrow"
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01  # one bit of one key
     path.write_bytes(bytes(data))
-    with pytest.raises(StoreError, match=f"{path}: cannot read store file: its keys do not add"):
+    with pytest.raises(StoreError, match=f"{path}: cannot read store file: its columns do not add"):
         scan(week(docs), CorpusStore.open(root))
     report = verify_store(CorpusStore.open(root))
-    assert [(d.dataset, d.path) for d in report.damage] == [("bands", str(path))]
-    assert "do not add up to the sum recorded with them" in report.damage[0].problem
+    assert [(d.dataset, d.path) for d in report.damage] == [(dataset, str(path))]
+    assert "do not add up to the sums recorded with them" in report.damage[0].problem
 
 
 def test_an_unpacked_key_naming_no_document_is_an_error_naming_the_file(
@@ -208,3 +250,22 @@ def test_a_part_of_more_documents_than_keys_can_name_is_refused() -> None:
     assert rows_of(packed(keys, np.array([2, MAX_DOCS - 1, 0]))).tolist() == [2, MAX_DOCS - 1, 0]
     with pytest.raises(StoreError, match="at most 65536 documents"):
         packed(keys, np.array([0, 1, MAX_DOCS]))
+
+
+def test_verify_finds_content_rows_naming_no_document(
+    stored: tuple[Path, list[Document]],
+) -> None:
+    root, docs = stored
+    path = root / "content" / f"{CorpusStore.open(root).parts[0]}.arrow"
+    table = read_arrow_file(path)
+    meta = {k: v for k, v in table.schema.metadata.items() if k != SUMS}
+    rows = table.column("row").to_numpy() + np.uint16(40)
+    # Copied out of the memory-mapped file before it is written over.
+    columns = {"key": table.column("key").to_numpy().copy(), "row": rows}
+    columns["pos"] = table.column("pos").to_numpy().copy()
+    write_arrow_file(path, pa.table(columns).replace_schema_metadata(meta))
+    report = verify_store(CorpusStore.open(root))
+    problem = f"{len(rows)} row(s) name no document of the part"
+    assert [(d.dataset, d.problem) for d in report.damage] == [("content", problem)]
+    with pytest.raises(StoreError, match=f"{path}: has content keys that name no document"):
+        scan(week(docs), CorpusStore.open(root))

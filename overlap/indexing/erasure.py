@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -22,6 +23,7 @@ from overlap.indexing.parts import with_word_hashes
 from overlap.privacy.pseudonyms import PREFIX, normalise_name, pseudonym, read_key
 from overlap.sketch.documents import term_frequencies
 from overlap.store.bands import bands_table, kept_keys, stored_keys
+from overlap.store.content_rows import ContentRows, content_rows, content_table, kept_rows
 from overlap.store.corpus import DAMAGED, DATASETS, CorpusStore, StagedPart, stage_part
 from overlap.store.decisions import Select, about_documents, count_decisions, forget_decisions
 from overlap.store.ledger import count_scanned, forget_scanned
@@ -124,6 +126,11 @@ def _without_docs(table: pa.Table, gone: pa.Array) -> pa.Table:
     return kept.set_column(kept.schema.get_field_index("doc"), "doc", fresh)
 
 
+def _kept_content(content: ContentRows, kept: npt.NDArray[np.bool_]) -> pa.Table:
+    rows = kept_rows(content, kept)
+    return content_table(rows.keys, rows.rows, rows.pos)
+
+
 def _without_terms(terms: pa.Table, texts: Sequence[str]) -> pa.Table:
     """Term frequencies less those of the removed texts; terms no document has are dropped."""
     gone_terms, gone_df = term_frequencies([word_hashes(normalised_words(t)) for t in texts])
@@ -156,7 +163,7 @@ def rewrite_part(store: CorpusStore, part: str, gone: pa.Array) -> StagedPart | 
         "documents": with_word_hashes(kept.replace_schema_metadata(None)),
         "windows": _without_docs(tables["windows"], gone),
         "bands": bands_table(kept_keys(stored_keys(tables["bands"], ids), ~chosen)),
-        "content": _without_docs(tables["content"], gone),
+        "content": _kept_content(content_rows(tables["content"], ids), ~chosen),
         "terms": _without_terms(tables["terms"], texts),
     }
     return stage_part(store.root, store.settings, new)

@@ -19,6 +19,7 @@ from overlap.settings import Settings
 from overlap.sketch.content import hash_words
 from overlap.sketch.documents import sketch_content, sketch_hashes, term_frequencies
 from overlap.store.bands import bands_table, packed
+from overlap.store.content_rows import content_table
 from overlap.store.corpus import CorpusStore, StagedPart, stage_part
 from overlap.store.schema import documents_to_table, hashes_column
 from overlap.text.tokens import normalised_words
@@ -128,20 +129,14 @@ def part_tables(
     bands = bands_table(
         packed(sketch.keys.reshape(-1), np.repeat(sketch.doc.astype(np.int64), settings.bands))
     )
-    content_table = pa.table(
-        {
-            "key": pa.array(content.keys, type=pa.uint64()),
-            "doc": pa.DictionaryArray.from_arrays(content.doc.astype(np.int32), ids),
-            "pos": pa.array(content.pos.astype(np.int32)),
-        }
-    )
+    content_rows = content_table(content.keys, content.doc, content.pos)
     terms, df = term_frequencies(hash_lists)
     words = [len(h) for h in hash_lists]
     tables = {
         "documents": documents_to_table(list(documents), words, hash_lists),
         "windows": windows,
         "bands": bands,
-        "content": content_table,
+        "content": content_rows,
         "terms": pa.table({"term": terms, "df": df}),
     }
     return tables, sum(words)

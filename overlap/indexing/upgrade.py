@@ -1,8 +1,9 @@
 """Bring parts written by earlier versions up to date: rewrite them as parts are written now.
 
 A part written before the store kept each document's word hashes is read as it is (a scan
-hashes its candidate documents' texts instead), and one written before band keys were
-packed and sorted (:mod:`overlap.store.bands`) is packed as it is read, so upgrading
+hashes its candidate documents' texts instead), and one written before band and content
+keys were Arrow IPC files naming documents by row (:mod:`overlap.store.bands`,
+:mod:`overlap.store.content_rows`) has them turned into rows as it is read, so upgrading
 changes no finding: it makes scans of that part faster. Each part is rewritten whole and
 swapped in with one manifest write under the store lock, so an interrupted upgrade keeps the
 parts it finished and a second run does the rest; readers see the old part or the new one.
@@ -19,7 +20,7 @@ import pyarrow.parquet as pq
 from overlap.errors import StoreError
 from overlap.indexing.erasure import rewrite_part
 from overlap.store.corpus import DAMAGED, CorpusStore
-from overlap.store.parts import part_file
+from overlap.store.parts import ARROW_DATASETS, part_file
 from overlap.store.schema import LATER_COLUMNS
 from overlap.store.verify import verify_part
 
@@ -56,16 +57,19 @@ def _columns(store: CorpusStore, dataset: str, part: str) -> list[str]:
 def outdated(store: CorpusStore, part: str) -> bool:
     """Whether a part lacks a column parts are written with now, or a file's form is older.
 
-    Band keys written before they were an Arrow IPC file (packed or not) are a Parquet file.
+    Band and content keys written before they were Arrow IPC files are Parquet files.
     """
     for dataset, columns in LATER_COLUMNS.items():
         names = _columns(store, dataset, part)
         if any(c not in names for c in columns):
             return True
-    bands = part_file(store.root, "bands", part)
-    if not bands.exists():
-        raise StoreError(f"{bands}: missing, though the manifest lists its part; {DAMAGED}")
-    return bands.suffix != ".arrow"
+    for dataset in ARROW_DATASETS:
+        path = part_file(store.root, dataset, part)
+        if not path.exists():
+            raise StoreError(f"{path}: missing, though the manifest lists its part; {DAMAGED}")
+        if path.suffix != ".arrow":
+            return True
+    return False
 
 
 def upgrade_store(

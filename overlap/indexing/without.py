@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 
 from overlap.sketch.documents import term_frequencies
 from overlap.store.bands import bands_table, rows_of
+from overlap.store.content_rows import ContentRows, content_table
 from overlap.store.corpus import CorpusStore
 from overlap.text.shingles import word_hashes
 from overlap.text.tokens import normalised_words
@@ -41,6 +42,15 @@ class StoreWithout(CorpusStore):
             return keys, ids
         return keys[~gone[rows_of(keys)]], ids
 
+    def content_rows(self, part: str) -> tuple[ContentRows, list[str]]:
+        """As :meth:`CorpusStore.content_rows`, less the rows of the left-out documents."""
+        content, ids = super().content_rows(part)
+        gone = np.array([i in self.left_out for i in ids], dtype=np.bool_)
+        if not gone.any():
+            return content, ids
+        keep = ~gone[content.rows]
+        return ContentRows(content.keys[keep], content.rows[keep], content.pos[keep]), ids
+
     def tables(
         self,
         dataset: str,
@@ -49,17 +59,23 @@ class StoreWithout(CorpusStore):
     ) -> Iterator[pa.Table]:
         """As :meth:`CorpusStore.tables`, less the left-out documents.
 
-        Band keys come in the packed layout (:mod:`overlap.store.bands`). Term frequencies
+        Band and content keys come as parts are written now (:mod:`overlap.store.bands`,
+        :mod:`overlap.store.content_rows`). Term frequencies
         come with one more table of negative counts, so that summing ``df`` per term (how
         term frequencies are read) gives the counts without them.
         """
         if not self.left_out:
             yield from super().tables(dataset, keep, columns)
             return
-        if dataset == "bands":
+        if dataset in ("bands", "content"):
             for part in self.parts:
-                table = bands_table(self.band_keys(part)[0])
-                yield table if keep is None else table.filter(keep(table))
+                if dataset == "bands":
+                    table = bands_table(self.band_keys(part)[0])
+                else:
+                    rows = self.content_rows(part)[0]
+                    table = content_table(rows.keys, rows.rows, rows.pos)
+                table = table if keep is None else table.filter(keep(table))
+                yield table.select(columns) if columns else table
             return
         if dataset == "terms":
             yield from super().tables(dataset, keep, columns)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-import pyarrow as pa
 
 from overlap.errors import StoreError
 from overlap.scanning.batch import ScanBatch
@@ -27,15 +26,8 @@ COMMON_KEY_DOCS = 16
 I64 = npt.NDArray[np.int64]
 
 
-def _keyed_rows(rows: pa.Table) -> tuple[npt.NDArray[np.uint64], I64, list[str]]:
-    """Keys, document indices and document names of a table of ``(key, doc, ...)`` rows."""
-    encoded = rows.unify_dictionaries().column("doc").combine_chunks()
-    docs = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    return rows.column("key").to_numpy(), docs, encoded.dictionary.to_pylist()
-
-
-def _damaged(store: CorpusStore, part: str, problem: str) -> StoreError:
-    return StoreError(f"{part_file(store.root, 'bands', part)}: {problem}; {DAMAGED}")
+def _damaged(store: CorpusStore, dataset: str, part: str, problem: str) -> StoreError:
+    return StoreError(f"{part_file(store.root, dataset, part)}: {problem}; {DAMAGED}")
 
 
 def candidate_pairs(store: CorpusStore, batch: ScanBatch) -> dict[int, dict[str, int]]:
@@ -54,23 +46,25 @@ def candidate_pairs(store: CorpusStore, batch: ScanBatch) -> dict[int, dict[str,
         try:
             shared = stored[batch.keyset.found(stored)]
         except ValueError:
-            raise _damaged(store, part, "has band keys out of order") from None
+            raise _damaged(store, "bands", part, "has band keys out of order") from None
         if len(shared) and int(rows_of(shared).max()) >= len(ids):
-            raise _damaged(store, part, "has band keys that name no document of the part")
+            problem = "has band keys that name no document of the part"
+            raise _damaged(store, "bands", part, problem)
         joined = join_sorted(sorted_keys, sorted_docs, prefixes(shared), rows_of(shared))
         for q, i in joined.tolist():
             out.setdefault(q, {}).setdefault(ids[i], 0)
-    if not len(batch.content_keys):
-        return out
-    for rows in store.tables("content"):
-        keys, docs, names = _keyed_rows(rows)
-        pos = rows.column("pos").to_numpy().astype(np.int64)
+        if not len(batch.content_keys):
+            continue
+        content, ids = store.content_rows(part)
         pairs, sizes = batch.content_index.clustered(
-            keys, docs, pos, COMMON_KEY_DOCS, batch.settings.content_span
+            content.keys, content.rows, content.pos, COMMON_KEY_DOCS, batch.settings.content_span
         )
+        if len(pairs) and int(pairs[:, 1].max()) >= len(ids):
+            problem = "has content keys that name no document of the part"
+            raise _damaged(store, "content", part, problem)
         for (q, i), size in zip(pairs.tolist(), sizes.tolist(), strict=True):
             by_doc = out.setdefault(q, {})
-            by_doc[names[i]] = max(by_doc.get(names[i], 0), size)
+            by_doc[ids[i]] = max(by_doc.get(ids[i], 0), size)
     return out
 
 

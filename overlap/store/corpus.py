@@ -21,6 +21,7 @@ from overlap.errors import SettingsError, SettingsMismatchError, StoreError
 from overlap.model import Document
 from overlap.settings import Settings
 from overlap.store.bands import stored_keys
+from overlap.store.content_rows import ContentRows, content_rows
 from overlap.store.lock import DEFAULT_LOCK_TIMEOUT, StoreLock
 from overlap.store.manifest import (
     DECISIONS,
@@ -39,7 +40,7 @@ from overlap.store.parts import (
     fsync_dir,
     part_file,
     part_files,
-    read_keys_file,
+    read_arrow_file,
     stage_part,
     staged_renames,
     write_error,
@@ -325,7 +326,7 @@ class CorpusStore:
         path = part_file(self.root, dataset, part)
         try:
             if path.suffix == ".arrow":
-                table = read_keys_file(path)
+                table = read_arrow_file(path)
                 schema = table.schema
             else:
                 file = pq.ParquetFile(path, memory_map=True, page_checksum_verification=True)
@@ -366,6 +367,20 @@ class CorpusStore:
             return stored_keys(table, ids), ids
         except StoreError as exc:
             path = part_file(self.root, "bands", part)
+            raise StoreError(f"{path}: {exc}; {DAMAGED}") from exc
+
+    def content_rows(self, part: str) -> tuple[ContentRows, list[str]]:
+        """A part's content rows, and the ids of its documents by row.
+
+        See :mod:`overlap.store.content_rows`; a part written before rows named their
+        documents by row has them turned into rows as it is read.
+        """
+        ids = self.read_part("documents", part, ["id"]).column("id").to_pylist()
+        table = self.read_part("content", part)
+        try:
+            return content_rows(table, ids), ids
+        except StoreError as exc:
+            path = part_file(self.root, "content", part)
             raise StoreError(f"{path}: {exc}; {DAMAGED}") from exc
 
     def _still_listed(self, part: str) -> bool:

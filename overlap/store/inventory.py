@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -125,6 +126,24 @@ def _named_bands(store: CorpusStore) -> pa.Table:
     )
 
 
+def _named_content(store: CorpusStore) -> pa.Table:
+    """Every stored content key with its document and position, whichever the layout."""
+    tables = []
+    for part in store.parts:
+        rows, ids = store.content_rows(part)
+        doc = pa.array(ids, pa.string()).take(pa.array(rows.rows))
+        tables.append(pa.table({"key": rows.keys, "doc": doc, "pos": rows.pos.astype(np.int32)}))
+    if not tables:
+        return pa.table(
+            {
+                "key": pa.array([], pa.uint64()),
+                "doc": pa.array([], pa.string()),
+                "pos": pa.array([], pa.int32()),
+            }
+        )
+    return pa.concat_tables(tables)
+
+
 def _canonical(table: pa.Table) -> pa.Table:
     """Dictionary columns decoded, rows sorted by every column, one chunk."""
     for i, f in enumerate(table.schema):
@@ -147,7 +166,12 @@ def content_digest(store: CorpusStore) -> str:
     """
     digest = hashlib.sha256()
     for dataset in DATASETS:
-        table = _named_bands(store) if dataset == "bands" else store.read(dataset)
+        if dataset == "bands":
+            table = _named_bands(store)
+        elif dataset == "content":
+            table = _named_content(store)
+        else:
+            table = store.read(dataset)
         if dataset == "terms":
             table = table.group_by("term", use_threads=False).aggregate([("df", "sum")])
         table = _canonical(table)

@@ -1,19 +1,21 @@
 """Part files of a store: one file per dataset, staged under temporary names.
 
-Every dataset is a Parquet file but band keys, which are an Arrow IPC file (``.arrow``):
-uncompressed, memory-mapped when read, so that a scan reads a part's keys without decoding
-them (they are most of what it reads). Arrow IPC files carry no page checksums: the file
-records the sum of its keys, which every read checks (:func:`read_keys_file`). Parts written
-before band keys were kept so have a Parquet bands file, read as it is.
+Documents, windows and terms are Parquet files. Band keys and content keys are Arrow IPC
+files (``.arrow``): uncompressed, memory-mapped when read, so that a scan reads a part's
+keys without decoding them (they are most of what it reads). Arrow IPC files carry no page
+checksums: each records the sum of every column (:func:`read_arrow_file` checks them on
+every read). Parts written before keys were kept so have Parquet files, read as they are.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -40,9 +42,9 @@ LEFTOVER = re.compile(
     r"|(part|ledger|decisions)-[0-9a-f]+\.(parquet|arrow)"
 )
 #: Datasets written as Arrow IPC files (memory-mapped when read), not Parquet.
-ARROW_DATASETS = ("bands",)
-#: The schema metadata key of the sum of an Arrow IPC file's keys (a decimal number).
-KEY_SUM = b"overlap.key_sum"
+ARROW_DATASETS = ("bands", "content")
+#: The schema metadata key of an Arrow IPC file's column sums (JSON: column -> sum).
+SUMS = b"overlap.sums"
 
 
 def suffix(dataset: str) -> str:
@@ -69,9 +71,18 @@ def part_files(root: Path, part: str) -> list[Path]:
     return out + [root / d / f"{part}.arrow" for d in ARROW_DATASETS]
 
 
-def key_sum(keys: npt.NDArray[np.uint64]) -> int:
-    """The sum of keys, modulo 2**64: a key changed by damage changes it."""
-    return int(np.add.reduce(keys, dtype=np.uint64)) if len(keys) else 0
+def column_sum(values: npt.NDArray[Any]) -> int:
+    """The sum of a column's values as unsigned 64-bit numbers, modulo 2**64.
+
+    A value changed by damage changes it.
+    """
+    if not len(values):
+        return 0
+    return int(np.add.reduce(values.astype(np.uint64, copy=False), dtype=np.uint64))
+
+
+def _sums(table: pa.Table) -> dict[str, int]:
+    return {c: column_sum(table.column(c).to_numpy()) for c in table.column_names}
 
 
 def write_error(root: Path, exc: OSError) -> StoreError:
@@ -137,32 +148,35 @@ def write_parquet(path: Path, table: pa.Table, compression: dict[str, str]) -> N
         os.fsync(fh.fileno())
 
 
-def write_keys_file(path: Path, table: pa.Table) -> None:
-    """Write a table of one ``key`` column as an Arrow IPC file, with its key sum; flush it."""
-    keys = table.column("key").to_numpy()
-    meta = {**(table.schema.metadata or {}), KEY_SUM: str(key_sum(keys)).encode()}
-    table = table.replace_schema_metadata(meta).combine_chunks()
+def write_arrow_file(path: Path, table: pa.Table) -> None:
+    """Write a table of number columns as an Arrow IPC file, with their sums; flush it."""
+    table = table.combine_chunks()
+    meta = {**(table.schema.metadata or {}), SUMS: json.dumps(_sums(table)).encode()}
+    table = table.replace_schema_metadata(meta)
     with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table)
     with path.open("rb") as fh:
         os.fsync(fh.fileno())
 
 
-def read_keys_file(path: Path) -> pa.Table:
-    """Read an Arrow IPC keys file, memory-mapped, and check its keys against their sum.
+def read_arrow_file(path: Path) -> pa.Table:
+    """Read an Arrow IPC file, memory-mapped, and check each column against its sum.
 
     Raises:
-        ValueError: The keys do not add up to the recorded sum, or none is recorded.
+        ValueError: A column does not add up to its recorded sum, or none is recorded.
         OSError, pyarrow.ArrowException: The file cannot be read.
     """
     with pa.memory_map(str(path)) as source:
         table = pa.ipc.open_file(source).read_all()
-    recorded = (table.schema.metadata or {}).get(KEY_SUM)
+    recorded = (table.schema.metadata or {}).get(SUMS)
     if recorded is None:
-        raise ValueError("it records no key sum")
-    keys = table.column("key").combine_chunks().to_numpy()
-    if str(key_sum(keys)).encode() != recorded:
-        raise ValueError("its keys do not add up to the sum recorded with them (damaged)")
+        raise ValueError("it records no column sums")
+    try:
+        sums = json.loads(recorded)
+    except ValueError:
+        raise ValueError("its column sums cannot be read") from None
+    if sums != _sums(table):
+        raise ValueError("its columns do not add up to the sums recorded with them (damaged)")
     return table
 
 
@@ -183,7 +197,7 @@ def stage_part(root: Path, settings: Settings, tables: dict[str, pa.Table]) -> S
             table = tables[dataset].cast(schema)
             table = table.replace_schema_metadata(with_settings(schema, index).metadata)
             if dataset in ARROW_DATASETS:
-                write_keys_file(folder / f".{name}{suffix(dataset)}.tmp", table)
+                write_arrow_file(folder / f".{name}{suffix(dataset)}.tmp", table)
                 continue
             # Keys and hashes are random: compressing them costs time and saves nothing.
             codecs = {c: ("none" if c in RANDOM else "zstd") for c in table.column_names}

@@ -51,9 +51,18 @@ WINDOWS = pa.schema(
 #: Parts written before have a ``doc`` column too, naming each key's document.
 BANDS = pa.schema([("key", pa.uint64())])
 
-#: Content-word keys (the second sketch): one row per distinct key of a document, with the
-#: position (among the document's content words) of its first occurrence.
-CONTENT = pa.schema([("key", pa.uint64()), ("doc", DOC_ID), ("pos", pa.int32())])
+#: Content-word keys (the second sketch): one row per distinct key of a document, with its
+#: document's row in the part and the position (among the document's content words) of its
+#: first occurrence (:mod:`overlap.store.content_rows`). Parts written before have a ``doc``
+#: column, naming the document, instead of ``row``.
+CONTENT = pa.schema([("key", pa.uint64()), ("row", pa.uint16()), ("pos", pa.int32())])
+
+#: The columns every Parquet file of band or content keys has: parts written before these
+#: were Arrow IPC files (their documents named by id in a ``doc`` column).
+PARQUET_LAYOUTS = {
+    "bands": pa.schema([("key", pa.uint64())]),
+    "content": pa.schema([("key", pa.uint64()), ("doc", DOC_ID), ("pos", pa.int32())]),
+}
 
 TERMS = pa.schema([("term", pa.uint64()), ("df", pa.int64())])
 

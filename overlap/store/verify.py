@@ -25,8 +25,8 @@ from overlap.store.corpus import DATASETS, DECISIONS, LEDGER, SIDE_DATASETS, Cor
 from overlap.store.decisions import DECISIONS_SCHEMA
 from overlap.store.ledger import LEDGER_SCHEMA
 from overlap.store.manifest import read_manifest
-from overlap.store.parts import part_file, read_keys_file
-from overlap.store.schema import LATER_COLUMNS, settings_of
+from overlap.store.parts import part_file, read_arrow_file
+from overlap.store.schema import LATER_COLUMNS, PARQUET_LAYOUTS, settings_of
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ def _read(store: CorpusStore, dataset: str, part: str) -> tuple[pa.Table | None,
         return damage("missing, though the manifest lists its part")
     try:
         if path.suffix == ".arrow":
-            table = read_keys_file(path)
+            table = read_arrow_file(path)
             schema = table.schema
         else:
             file = pq.ParquetFile(path, page_checksum_verification=True)
@@ -127,7 +127,10 @@ def _read(store: CorpusStore, dataset: str, part: str) -> tuple[pa.Table | None,
             if stored.get(k) != store.settings.index_dict().get(k)
         )
         return damage(f"made with other settings than the manifest's ({', '.join(changed)})")
-    for want in DATASETS[dataset]:
+    expected = DATASETS[dataset]
+    if path.suffix == ".parquet":  # band or content keys of an older part
+        expected = PARQUET_LAYOUTS.get(dataset, expected)
+    for want in expected:
         if want.name not in schema.names and want.name in LATER_COLUMNS.get(dataset, ()):
             continue  # written by an earlier version: the scan reads the texts instead
         if want.name not in schema.names:
@@ -178,6 +181,11 @@ def _check_references(
         stray = int(np.count_nonzero(rows_of(keys) >= len(ids)))
         if stray:
             return [Damage(part, dataset, path, f"{stray} key(s) name no document of the part")]
+        return []
+    if "row" in table.column_names:  # content keys name their documents' rows
+        stray = int(np.count_nonzero(table.column("row").to_numpy() >= len(ids)))
+        if stray:
+            return [Damage(part, dataset, path, f"{stray} row(s) name no document of the part")]
         return []
     docs = table.column("doc").cast(pa.string())
     stray = pc.sum(pc.invert(pc.is_in(docs, value_set=ids))).as_py() or 0

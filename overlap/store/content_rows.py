@@ -1,0 +1,86 @@
+"""A part's content keys as the store keeps them: key, document's row, position.
+
+Each row is one distinct content key of one document: the key, the row of the document in
+the part's documents file, and where the key first is among the document's content words.
+Like band keys (:mod:`overlap.store.bands`), a row names its document by row, so a scan
+decodes no document column; the file is an Arrow IPC file, memory-mapped when read.
+
+Parts written before have ``(key, doc, pos)`` rows, ``doc`` naming the document; they are
+read as well (the names turned into rows on reading) until ``overlap corpus upgrade``
+rewrites them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from overlap.errors import StoreError
+from overlap.store.bands import MAX_DOCS
+
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class ContentRows:
+    """A part's content rows as arrays.
+
+    Attributes:
+        keys: Each row's content key.
+        rows: The row of each key's document in the part's documents file.
+        pos: Where each key first is in its document, in content words.
+    """
+
+    keys: U64
+    rows: I64
+    pos: I64
+
+
+def content_table(
+    keys: U64, rows: npt.NDArray[np.integer], pos: npt.NDArray[np.integer]
+) -> pa.Table:
+    """The content table of a part with these rows.
+
+    Raises:
+        StoreError: A row is out of range (a part of more than ``MAX_DOCS`` documents).
+    """
+    rows = np.asarray(rows)
+    if len(rows) and (int(rows.min()) < 0 or int(rows.max()) >= MAX_DOCS):
+        raise StoreError(f"a part holds at most {MAX_DOCS} documents")
+    return pa.table(
+        {
+            "key": pa.array(np.asarray(keys, dtype=np.uint64), type=pa.uint64()),
+            "row": pa.array(rows.astype(np.uint16), type=pa.uint16()),
+            "pos": pa.array(np.asarray(pos).astype(np.int32), type=pa.int32()),
+        }
+    )
+
+
+def content_rows(table: pa.Table, ids: Sequence[str]) -> ContentRows:
+    """A part's content rows from its table in either layout; ``ids`` by documents' row.
+
+    Raises:
+        StoreError: A row of an older part names no document of the part.
+    """
+    keys: U64 = table.column("key").to_numpy()
+    pos = table.column("pos").to_numpy().astype(np.int64)
+    if "row" in table.column_names:
+        return ContentRows(keys, table.column("row").to_numpy().astype(np.int64), pos)
+    row = {doc_id: k for k, doc_id in enumerate(ids)}
+    names = table.column("doc").cast(pa.string()).to_pylist()
+    if any(n not in row for n in names):
+        raise StoreError("a content key names no document of its part")
+    rows = np.fromiter((row[n] for n in names), dtype=np.int64, count=len(names))
+    return ContentRows(keys, rows, pos)
+
+
+def kept_rows(content: ContentRows, kept: npt.NDArray[np.bool_]) -> ContentRows:
+    """The rows of the documents ``kept`` (a mask by row), renumbered as they are kept."""
+    new_row = np.cumsum(kept, dtype=np.int64) - 1
+    keep = kept[content.rows]
+    return ContentRows(content.keys[keep], new_row[content.rows[keep]], content.pos[keep])
