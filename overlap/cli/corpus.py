@@ -279,9 +279,9 @@ def corpus_upgrade(
     content keys were memory-mapped Arrow files, still scan to the same findings, but every
     scan hashes their candidate documents' texts, or decodes their keys, again. Each part
     is checked, rewritten as parts are written now and swapped in on its own: an
-    interrupted upgrade keeps the parts it finished, and running it again does the rest. Needs room for one
-    more part's files at a time. A scan that reads a part while it is swapped stops with an
-    error ("run again"): upgrade when no scan is running.
+    interrupted upgrade keeps the parts it finished, and running it again does the rest.
+    Needs room for one more part's files at a time. A scan that reads a part while it is
+    swapped stops with an error ("run again"): upgrade when no scan is running.
     """
     try:
         store = CorpusStore.open(corpus, lock_timeout=lock_timeout)
