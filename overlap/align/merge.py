@@ -27,7 +27,7 @@ from overlap.align.paraphrase import (
     sentence_seeds,
     trim_to_runs,
 )
-from overlap.align.sentences import split_sentences, stem
+from overlap.align.sentences import sentences_of, stem
 from overlap.model import Evidence, Passage
 from overlap.settings import Settings
 from overlap.text.stopwords import STOPWORDS
@@ -205,7 +205,7 @@ def merge_evidence(
     """
     if not len(a) or not len(b):
         return []
-    sa, sb = split_sentences(texts[0], a), split_sentences(texts[1], b)
+    sa, sb = sentences_of(texts[0], a), sentences_of(texts[1], b)
     space = SentenceSpace(a, sa, b, sb)
     runs = run_seeds(list(exact), sa, sb)
     seeds = sentence_seeds(space, sa, sb, settings.sentence_cosine, settings.sentence_dice)

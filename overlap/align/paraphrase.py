@@ -10,7 +10,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from overlap.align.seeds import encode
-from overlap.align.sentences import Sentences, stem
+from overlap.align.sentences import Sentences, stems_of
 from overlap.text.tokens import Tokens
 
 _Floats = npt.NDArray[np.float64]
@@ -65,7 +65,7 @@ class SentenceSpace:
     """
 
     def __init__(self, a: Tokens, sa: Sentences, b: Tokens, sb: Sentences) -> None:
-        a_ids, b_ids = encode([stem(w) for w in a.norms], [stem(w) for w in b.norms])
+        a_ids, b_ids = encode(stems_of(a), stems_of(b))
         vocab = int(max(a_ids.max(initial=-1), b_ids.max(initial=-1))) + 1
         n = len(sa) + len(sb)
         # Terms numbered without gaps, in the same order: the same columns, less empty ones.

@@ -61,6 +61,25 @@ class Sentences:
         return np.cumsum(index)
 
 
+def sentences_of(text: str, tokens: Tokens) -> Sentences:
+    """:func:`split_sentences`, kept with the tokens (keyed by the text) once made."""
+    key = ("sentences", text)
+    found = tokens.memo.get(key)
+    if found is None:
+        found = tokens.memo[key] = split_sentences(text, tokens)
+    out: Sentences = found
+    return out
+
+
+def stems_of(tokens: Tokens) -> list[str]:
+    """The stem of every word of ``tokens``, kept with them once made."""
+    found = tokens.memo.get("stems")
+    if found is None:
+        found = tokens.memo["stems"] = [stem(w) for w in tokens.norms]
+    out: list[str] = found
+    return out
+
+
 def split_sentences(text: str, tokens: Tokens) -> Sentences:
     """Cut the tokens of ``text`` into sentences at final punctuation and blank lines.
 

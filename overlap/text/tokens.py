@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +24,9 @@ class Tokens:
     norms: tuple[str, ...]
     starts: npt.NDArray[np.int64]
     ends: npt.NDArray[np.int64]
+    #: What alignment derives from the words (their stems, the sentences), kept on first use:
+    #: a submission is aligned with many documents.
+    memo: dict[object, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.norms)
