@@ -10,11 +10,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from clirun import invoke
-from test_word_hashes import findings_of, posts, week
+from test_word_hashes import findings_of, stored_in_two_parts, week
 
 from overlap.errors import StoreError
 from overlap.indexing.erasure import Selection, remove_documents
-from overlap.indexing.parts import add_documents
 from overlap.model import Document
 from overlap.scanning.scan import scan
 from overlap.sketch.content import hash_words
@@ -30,12 +29,7 @@ from overlap.text.tokens import normalised_words
 
 @pytest.fixture
 def stored(tmp_path: Path) -> tuple[Path, list[Document]]:
-    docs = posts(tmp_path / "prior", 6, 500)
-    root = tmp_path / "store"
-    store = CorpusStore.open(root, create=True)
-    add_documents(store, docs[:3])
-    add_documents(store, docs[3:])
-    return root, docs
+    return stored_in_two_parts(tmp_path, 500)
 
 
 def sketched(store: CorpusStore, part: str) -> tuple[np.ndarray, np.ndarray, list[str]]:

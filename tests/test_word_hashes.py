@@ -37,14 +37,19 @@ def without_hashes(root: Path) -> None:
         write_parquet(path, old, dict.fromkeys(old.column_names, "zstd"))
 
 
-@pytest.fixture
-def stored(tmp_path: Path) -> tuple[Path, list[Document]]:
-    docs = posts(tmp_path / "prior", 6, 300)
+def stored_in_two_parts(tmp_path: Path, seed: int) -> tuple[Path, list[Document]]:
+    """A store of 6 posts added in two parts of 3, and the posts."""
+    docs = posts(tmp_path / "prior", 6, seed)
     root = tmp_path / "store"
     store = CorpusStore.open(root, create=True)
     add_documents(store, docs[:3])
     add_documents(store, docs[3:])
     return root, docs
+
+
+@pytest.fixture
+def stored(tmp_path: Path) -> tuple[Path, list[Document]]:
+    return stored_in_two_parts(tmp_path, 300)
 
 
 def week(stored_docs: list[Document]) -> list[Document]:

@@ -82,6 +82,44 @@ def _key_table(distinct: Any) -> Any:
 key_table = compiled(_key_table)
 
 
+def _held_by_few(keys: Any, table: Any, distinct: int, most: int) -> Any:
+    """The rows of ``keys`` whose key is in the table, less keys more than ``most`` rows hold.
+
+    The table holds ``distinct`` keys (:func:`key_table`). Rows whose key is found are listed
+    as they are found, so the pass after the lookup sees only those.
+
+    Returns:
+        ``(rows, keys' indices in the table)`` of the rows kept, in row order.
+    """
+    size = len(table) // 2
+    rows = np.empty(len(keys), np.int64)
+    found = np.empty(len(keys), np.int64)
+    holders = np.zeros(distinct, np.int64)
+    n = 0
+    for r in range(len(keys)):
+        key = keys[r]
+        at = slot_of(key, size)
+        while table[2 * at + 1]:
+            if table[2 * at] == key:
+                i = np.int64(table[2 * at + 1]) - 1
+                rows[n] = r
+                found[n] = i
+                n += 1
+                holders[i] += 1
+                break
+            at = (at + 1) & (size - 1)
+    kept = 0
+    for k in range(n):
+        i = found[k]
+        rows[kept] = rows[k]
+        found[kept] = i
+        kept += holders[i] <= most
+    return rows[:kept], found[:kept]
+
+
+held_by_few = compiled(_held_by_few)
+
+
 def _shared_rows(
     keys: Any,
     docs: Any,
@@ -102,38 +140,23 @@ def _shared_rows(
     Returns:
         ``(batch doc, batch pos, part doc, part pos)`` of each pair of rows.
     """
-    size = len(table) // 2
-    found = np.full(len(keys), -1, np.int64)
-    holders = np.zeros(len(starts) - 1, np.int64)
-    for r in range(len(keys)):
-        key = keys[r]
-        at = slot_of(key, size)
-        while table[2 * at + 1]:
-            if table[2 * at] == key:
-                i = np.int64(table[2 * at + 1]) - 1
-                found[r] = i
-                holders[i] += 1
-                break
-            at = (at + 1) & (size - 1)
+    rows, found = held_by_few(keys, table, len(starts) - 1, most)
     total = 0
-    for r in range(len(keys)):
-        i = found[r]
-        if i >= 0 and holders[i] <= most:
-            total += starts[i + 1] - starts[i]
+    for k in range(len(rows)):
+        total += starts[found[k] + 1] - starts[found[k]]
     left_docs = np.empty(total, np.int64)
     left_pos = np.empty(total, np.int64)
     right_docs = np.empty(total, np.int64)
     right_pos = np.empty(total, np.int64)
-    k = 0
-    for r in range(len(keys)):
-        i = found[r]
-        if i >= 0 and holders[i] <= most:
-            for b in range(starts[i], starts[i + 1]):
-                left_docs[k] = batch_docs[b]
-                left_pos[k] = batch_pos[b]
-                right_docs[k] = docs[r]
-                right_pos[k] = pos[r]
-                k += 1
+    at = 0
+    for k in range(len(rows)):
+        r, i = rows[k], found[k]
+        for b in range(starts[i], starts[i + 1]):
+            left_docs[at] = batch_docs[b]
+            left_pos[at] = batch_pos[b]
+            right_docs[at] = docs[r]
+            right_pos[at] = pos[r]
+            at += 1
     return left_docs, left_pos, right_docs, right_pos
 
 
@@ -155,39 +178,16 @@ def _shared_codes(
 
     ``widths`` are the bits of the part's position, the batch's position and the part's
     document (the batch's document takes the bits above): the numbers sort as the rows
-    ``(batch doc, part doc, batch pos, part pos)`` do. The rows whose key the batch holds
-    are listed as they are found, so the passes after the lookup see only those.
+    ``(batch doc, part doc, batch pos, part pos)`` do.
     """
-    size = len(table) // 2
-    rows = np.empty(len(keys), np.int64)
-    found = np.empty(len(keys), np.int64)
-    holders = np.zeros(len(starts) - 1, np.int64)
-    n = 0
-    for r in range(len(keys)):
-        key = keys[r]
-        at = slot_of(key, size)
-        while table[2 * at + 1]:
-            if table[2 * at] == key:
-                i = np.int64(table[2 * at + 1]) - 1
-                rows[n] = r
-                found[n] = i
-                n += 1
-                holders[i] += 1
-                break
-            at = (at + 1) & (size - 1)
-    kept = 0
+    rows, found = held_by_few(keys, table, len(starts) - 1, most)
     total = 0
-    for k in range(n):
-        i = found[k]
-        rows[kept] = rows[k]
-        found[kept] = i
-        few = holders[i] <= most
-        kept += few
-        total += (starts[i + 1] - starts[i]) * few
+    for k in range(len(rows)):
+        total += starts[found[k] + 1] - starts[found[k]]
     wp, wb, wd = widths[0], widths[1], widths[2]
     out = np.empty(total, np.int64)
     at = 0
-    for k in range(kept):
+    for k in range(len(rows)):
         r, i = rows[k], found[k]
         mine = (docs[r] << (wb + wp)) | pos[r]
         for b in range(starts[i], starts[i + 1]):

@@ -9,7 +9,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -47,6 +47,7 @@ from overlap.store.parts import (
 )
 from overlap.store.schema import DOCUMENT_COLUMNS, LATER_COLUMNS, settings_of, table_to_documents
 
+T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
 #: What to do about a damaged part file (said by every error that finds one).
@@ -361,13 +362,7 @@ class CorpusStore:
         See :mod:`overlap.store.bands`; a part written before keys were packed is packed as
         it is read (``overlap corpus upgrade`` rewrites it).
         """
-        ids = self.read_part("documents", part, ["id"]).column("id").to_pylist()
-        table = self.read_part("bands", part)
-        try:
-            return stored_keys(table, ids), ids
-        except StoreError as exc:
-            path = part_file(self.root, "bands", part)
-            raise StoreError(f"{path}: {exc}; {DAMAGED}") from exc
+        return self._by_row("bands", part, stored_keys)
 
     def content_rows(self, part: str) -> tuple[ContentRows, list[str]]:
         """A part's content rows, and the ids of its documents by row.
@@ -375,12 +370,18 @@ class CorpusStore:
         See :mod:`overlap.store.content_rows`; a part written before rows named their
         documents by row has them turned into rows as it is read.
         """
+        return self._by_row("content", part, content_rows)
+
+    def _by_row(
+        self, dataset: str, part: str, convert: Callable[[pa.Table, list[str]], T]
+    ) -> tuple[T, list[str]]:
+        """A part's dataset as ``convert`` makes it from the table and the documents' ids."""
         ids = self.read_part("documents", part, ["id"]).column("id").to_pylist()
-        table = self.read_part("content", part)
+        table = self.read_part(dataset, part)
         try:
-            return content_rows(table, ids), ids
+            return convert(table, ids), ids
         except StoreError as exc:
-            path = part_file(self.root, "content", part)
+            path = part_file(self.root, dataset, part)
             raise StoreError(f"{path}: {exc}; {DAMAGED}") from exc
 
     def _still_listed(self, part: str) -> bool:
