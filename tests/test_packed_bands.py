@@ -263,3 +263,23 @@ def test_verify_finds_content_rows_naming_no_document(
     assert [(d.dataset, d.problem) for d in report.damage] == [("content", problem)]
     with pytest.raises(StoreError, match=f"{path}: has content keys that name no document"):
         scan(week(docs), CorpusStore.open(root))
+
+
+def test_a_scan_says_when_parts_are_older_and_how_to_upgrade_them(
+    stored: tuple[Path, list[Document]], tmp_path: Path
+) -> None:
+    root, docs = stored
+    folder = tmp_path / "week"
+    folder.mkdir()
+    for d in week(docs):
+        (folder / d.path).write_text(d.text)
+    unpacked_bands(root)
+    code, _, err = invoke("scan", folder, "--corpus", root, "--out", tmp_path / "r1")
+    note = f"note: 2 of 2 part(s) of {root} were written by an earlier version and scan more"
+    assert code == 0 and note in err
+    assert f"'overlap corpus upgrade --corpus {root}' rewrites them" in err
+    code, _, err = invoke("scan", folder, "--corpus", root, "--out", tmp_path / "r2", "--quiet")
+    assert code == 0 and "note:" not in err
+    assert invoke("corpus", "upgrade", "--corpus", root)[0] == 0
+    code, _, err = invoke("scan", folder, "--corpus", root, "--out", tmp_path / "r3")
+    assert code == 0 and "note:" not in err

@@ -29,6 +29,7 @@ from overlap.cli.common import (
 )
 from overlap.engine.choice import EngineSpec
 from overlap.errors import OverlapError
+from overlap.indexing.upgrade import count_outdated
 from overlap.ingest.errors import count_unread
 from overlap.jobs.logs import job_logging
 from overlap.jobs.run import run_job
@@ -38,6 +39,7 @@ from overlap.report.brief import TOP, brief
 from overlap.report.contract import result_dict
 from overlap.report.terminal import findings_table, summary_table
 from overlap.scanning.files import nothing_scanned, scan_paths
+from overlap.store.corpus import CorpusStore
 
 
 def scan(
@@ -151,10 +153,30 @@ def scan(
             highlight=False,
             soft_wrap=True,
         )
+    if not quiet:
+        _note_outdated(corpus)
     if strict and result.errors:
         raise typer.Exit(2)
     if fail_on is not FailOn.never and at_or_above(result.findings, Severity(fail_on.value)):
         raise typer.Exit(1)
+
+
+def _note_outdated(corpus: Path) -> None:
+    """Say when the store has parts an earlier version wrote, which scan more slowly."""
+    try:
+        store = CorpusStore.open(corpus)
+    except OverlapError:
+        return
+    old = count_outdated(store)
+    if old:
+        err.print(
+            f"note: {old} of {len(store.parts)} part(s) of {corpus} were written by an earlier "
+            f"version and scan more slowly; 'overlap corpus upgrade --corpus {corpus}' "
+            "rewrites them",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def run(

@@ -72,6 +72,17 @@ def outdated(store: CorpusStore, part: str) -> bool:
     return False
 
 
+def count_outdated(store: CorpusStore) -> int:
+    """How many of the store's parts an upgrade would rewrite (0 where that cannot be told).
+
+    Reads only the files' footers: cheap enough to tell after every scan.
+    """
+    try:
+        return sum(outdated(store, p) for p in store.parts)
+    except StoreError:
+        return 0  # a damaged part: the scan, or corpus verify, says so
+
+
 def upgrade_store(
     store: CorpusStore, *, dry_run: bool = False, progress: Progress | None = None
 ) -> Upgraded:

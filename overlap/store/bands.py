@@ -76,12 +76,29 @@ def stored_keys(table: pa.Table, ids: Sequence[str]) -> U64:
     if is_packed(table):
         keys: U64 = table.column("key").to_numpy()
         return keys
-    row = {doc_id: k for k, doc_id in enumerate(ids)}
-    names = table.column("doc").cast(pa.string()).to_pylist()
-    if any(n not in row for n in names):
+    rows = named_rows(table.column("doc"), ids)
+    if rows is None:
         raise StoreError("a band key names no document of its part")
-    rows = np.fromiter((row[n] for n in names), dtype=np.int64, count=len(names))
     return packed(table.column("key").to_numpy(), rows)
+
+
+def named_rows(docs: pa.ChunkedArray, ids: Sequence[str]) -> I64 | None:
+    """The row in ``ids`` of each document a ``doc`` column names; None if one is not there.
+
+    Each distinct name of a chunk is looked up once (the column is dictionary-encoded).
+    """
+    if docs.null_count:
+        return None
+    row = {doc_id: k for k, doc_id in enumerate(ids)}
+    out = [np.zeros(0, dtype=np.int64)]
+    for chunk in docs.chunks:
+        encoded = chunk if pa.types.is_dictionary(chunk.type) else chunk.dictionary_encode()
+        names = encoded.dictionary.cast(pa.string()).to_pylist()
+        lookup = np.array([row.get(n, -1) for n in names], dtype=np.int64)
+        indices = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        out.append(lookup[indices])
+    rows = np.concatenate(out)
+    return None if bool((rows < 0).any()) else rows
 
 
 def kept_keys(stored: U64, kept: npt.NDArray[np.bool_]) -> U64:

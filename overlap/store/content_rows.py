@@ -20,7 +20,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from overlap.errors import StoreError
-from overlap.store.bands import MAX_DOCS
+from overlap.store.bands import MAX_DOCS, named_rows
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -71,11 +71,9 @@ def content_rows(table: pa.Table, ids: Sequence[str]) -> ContentRows:
     pos = table.column("pos").to_numpy().astype(np.int64)
     if "row" in table.column_names:
         return ContentRows(keys, table.column("row").to_numpy().astype(np.int64), pos)
-    row = {doc_id: k for k, doc_id in enumerate(ids)}
-    names = table.column("doc").cast(pa.string()).to_pylist()
-    if any(n not in row for n in names):
+    rows = named_rows(table.column("doc"), ids)
+    if rows is None:
         raise StoreError("a content key names no document of its part")
-    rows = np.fromiter((row[n] for n in names), dtype=np.int64, count=len(names))
     return ContentRows(keys, rows, pos)
 
 
