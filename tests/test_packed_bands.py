@@ -52,7 +52,7 @@ def fresh_content(store: CorpusStore, part: str) -> list[tuple[int, int, int]]:
 
 
 def stored_content(store: CorpusStore, part: str) -> list[tuple[int, int, int]]:
-    rows, _ = store.content_rows(part)
+    rows = store.content_rows(part, store.part_ids(part))
     return sorted(zip(rows.keys.tolist(), rows.rows.tolist(), rows.pos.tolist(), strict=True))
 
 
@@ -108,7 +108,8 @@ def test_each_band_key_is_stored_with_its_documents_row_and_a_part_is_sorted(
     store = CorpusStore.open(root)
     assert packed_parts(root) == [True, True]
     for part in store.parts:
-        keys, ids = store.band_keys(part)
+        ids = store.part_ids(part)
+        keys = store.band_keys(part, ids)
         fresh, rows, fresh_ids = sketched(store, part)
         assert ids == fresh_ids and len(keys) == len(fresh) > 0
         assert (keys[1:] >= keys[:-1]).all()
@@ -127,7 +128,7 @@ def test_a_store_with_unpacked_band_keys_scans_the_same_verifies_and_upgrades(
     assert len(expected["findings"]) >= 2  # type: ignore[arg-type]
     digest = content_digest(CorpusStore.open(root))
     store = CorpusStore.open(root)
-    packed_keys = [store.band_keys(p)[0] for p in store.parts]
+    packed_keys = [store.band_keys(p, store.part_ids(p)) for p in store.parts]
     content = [stored_content(store, p) for p in store.parts]
     assert content == [fresh_content(store, p) for p in store.parts] and content[0]
     unpacked_bands(root)
@@ -135,7 +136,7 @@ def test_a_store_with_unpacked_band_keys_scans_the_same_verifies_and_upgrades(
     store = CorpusStore.open(root)
     # Read as parts are now: the same keys and rows as the parts written so.
     for part, keys, rows in zip(store.parts, packed_keys, content, strict=True):
-        assert store.band_keys(part)[0].tolist() == keys.tolist()
+        assert store.band_keys(part, store.part_ids(part)).tolist() == keys.tolist()
         assert stored_content(store, part) == rows
     assert findings_of(root, submissions) == expected
     assert verify_store(store).ok and content_digest(store) == digest
@@ -163,7 +164,8 @@ def test_removing_a_document_renumbers_the_keys_of_the_rest(
     # The part rewritten is written packed; the other is left as it was.
     assert sorted(packed_parts(root)) == ([False, True] if layout == "unpacked" else [True] * 2)
     for part in store.parts:
-        keys, ids = store.band_keys(part)
+        ids = store.part_ids(part)
+        keys = store.band_keys(part, ids)
         fresh, rows, fresh_ids = sketched(store, part)
         assert docs[1].id not in ids and ids == fresh_ids
         assert keys.tolist() == packed(fresh, rows).tolist()
@@ -235,7 +237,7 @@ def test_an_unpacked_key_naming_no_document_is_an_error_naming_the_file(
     bad = pa.concat_tables([table.replace_schema_metadata(None), stray]).combine_chunks()
     write_parquet(path, bad.replace_schema_metadata(table.schema.metadata), {})
     with pytest.raises(StoreError, match=f"{path}: a band key names no document of its part"):
-        store.band_keys(part)
+        store.band_keys(part, store.part_ids(part))
     assert not verify_store(store).ok
 
 

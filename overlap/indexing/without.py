@@ -34,22 +34,25 @@ class StoreWithout(CorpusStore):
         terms, df = term_frequencies([word_hashes(normalised_words(d.text)) for d in present])
         self._negative = pa.table({"term": pa.array(terms, pa.uint64()), "df": pa.array(-df)})
 
-    def band_keys(self, part: str) -> tuple[npt.NDArray[np.uint64], list[str]]:
+    def band_keys(self, part: str, ids: list[str]) -> npt.NDArray[np.uint64]:
         """As :meth:`CorpusStore.band_keys`, less the keys of the left-out documents."""
-        keys, ids = super().band_keys(part)
-        gone = np.array([i in self.left_out for i in ids], dtype=np.bool_)
-        if not gone.any():
-            return keys, ids
-        return keys[~gone[rows_of(keys)]], ids
+        keys = super().band_keys(part, ids)
+        gone = self._gone_rows(ids)
+        return keys if gone is None else keys[~gone[rows_of(keys)]]
 
-    def content_rows(self, part: str) -> tuple[ContentRows, list[str]]:
+    def content_rows(self, part: str, ids: list[str]) -> ContentRows:
         """As :meth:`CorpusStore.content_rows`, less the rows of the left-out documents."""
-        content, ids = super().content_rows(part)
-        gone = np.array([i in self.left_out for i in ids], dtype=np.bool_)
-        if not gone.any():
-            return content, ids
+        content = super().content_rows(part, ids)
+        gone = self._gone_rows(ids)
+        if gone is None:
+            return content
         keep = ~gone[content.rows]
-        return ContentRows(content.keys[keep], content.rows[keep], content.pos[keep]), ids
+        return ContentRows(content.keys[keep], content.rows[keep], content.pos[keep])
+
+    def _gone_rows(self, ids: list[str]) -> npt.NDArray[np.bool_] | None:
+        """Which of a part's documents (by row) are left out; None if none is."""
+        gone = np.array([i in self.left_out for i in ids], dtype=np.bool_)
+        return gone if gone.any() else None
 
     def tables(
         self,
@@ -69,10 +72,11 @@ class StoreWithout(CorpusStore):
             return
         if dataset in ("bands", "content"):
             for part in self.parts:
+                ids = self.part_ids(part)
                 if dataset == "bands":
-                    table = bands_table(self.band_keys(part)[0])
+                    table = bands_table(self.band_keys(part, ids))
                 else:
-                    rows = self.content_rows(part)[0]
+                    rows = self.content_rows(part, ids)
                     table = content_table(rows.keys, rows.rows, rows.pos)
                 table = table if keep is None else table.filter(keep(table))
                 yield table.select(columns) if columns else table

@@ -42,7 +42,8 @@ def candidate_pairs(store: CorpusStore, batch: ScanBatch) -> dict[int, dict[str,
     out: dict[int, dict[str, int]] = {}
     sorted_keys, sorted_docs = batch.sorted_keys
     for part in store.parts:
-        stored, ids = store.band_keys(part)
+        ids = store.part_ids(part)
+        stored = store.band_keys(part, ids)
         try:
             shared = stored[batch.keyset.found(stored)]
         except ValueError:
@@ -55,7 +56,7 @@ def candidate_pairs(store: CorpusStore, batch: ScanBatch) -> dict[int, dict[str,
             out.setdefault(q, {}).setdefault(ids[i], 0)
         if not len(batch.content_keys):
             continue
-        content, ids = store.content_rows(part)
+        content = store.content_rows(part, ids)
         pairs, sizes = batch.content_index.clustered(
             content.keys, content.rows, content.pos, COMMON_KEY_DOCS, batch.settings.content_span
         )

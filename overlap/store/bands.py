@@ -3,7 +3,7 @@
 A stored band key is the window's band key with its low ``DOC_BITS`` bits replaced by the
 row of the window's document in the part's documents file, and a part's keys are sorted. A
 scan then tests a part's keys against a batch's in one sequential pass and decodes no
-document column (:meth:`overlap.sketch.lsh.KeySet.sorted_members`): that column cost a scan
+document column (:meth:`overlap.sketch.lsh.KeySet.found`): that column cost a scan
 more than the keys themselves.
 
 Keys are compared on their high ``64 - DOC_BITS`` bits. Band keys are uniformly mixed, so two

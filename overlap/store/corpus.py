@@ -356,30 +356,34 @@ class CorpusStore:
         except (OSError, ValueError, pa.ArrowException) as exc:
             raise StoreError(f"{path}: cannot read store file: {exc}; {DAMAGED}") from exc
 
-    def band_keys(self, part: str) -> tuple[npt.NDArray[np.uint64], list[str]]:
-        """A part's stored band keys, sorted, and the ids of its documents by row.
+    def part_ids(self, part: str) -> list[str]:
+        """The ids of a part's documents, by row: what band and content keys name."""
+        ids: list[str] = self.read_part("documents", part, ["id"]).column("id").to_pylist()
+        return ids
+
+    def band_keys(self, part: str, ids: list[str]) -> npt.NDArray[np.uint64]:
+        """A part's stored band keys, sorted; ``ids`` are its documents' (:meth:`part_ids`).
 
         See :mod:`overlap.store.bands`; a part written before keys were packed is packed as
         it is read (``overlap corpus upgrade`` rewrites it).
         """
-        return self._by_row("bands", part, stored_keys)
+        return self._by_row("bands", part, ids, stored_keys)
 
-    def content_rows(self, part: str) -> tuple[ContentRows, list[str]]:
-        """A part's content rows, and the ids of its documents by row.
+    def content_rows(self, part: str, ids: list[str]) -> ContentRows:
+        """A part's content rows; ``ids`` are its documents' (:meth:`part_ids`).
 
         See :mod:`overlap.store.content_rows`; a part written before rows named their
         documents by row has them turned into rows as it is read.
         """
-        return self._by_row("content", part, content_rows)
+        return self._by_row("content", part, ids, content_rows)
 
     def _by_row(
-        self, dataset: str, part: str, convert: Callable[[pa.Table, list[str]], T]
-    ) -> tuple[T, list[str]]:
+        self, dataset: str, part: str, ids: list[str], convert: Callable[[pa.Table, list[str]], T]
+    ) -> T:
         """A part's dataset as ``convert`` makes it from the table and the documents' ids."""
-        ids = self.read_part("documents", part, ["id"]).column("id").to_pylist()
         table = self.read_part(dataset, part)
         try:
-            return convert(table, ids), ids
+            return convert(table, ids)
         except StoreError as exc:
             path = part_file(self.root, dataset, part)
             raise StoreError(f"{path}: {exc}; {DAMAGED}") from exc

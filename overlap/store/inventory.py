@@ -115,7 +115,8 @@ def _named_bands(store: CorpusStore) -> pa.Table:
     keys: list[pa.Array] = []
     docs: list[pa.Array] = []
     for part in store.parts:
-        stored, ids = store.band_keys(part)
+        ids = store.part_ids(part)
+        stored = store.band_keys(part, ids)
         keys.append(pa.array(prefixes(stored), pa.uint64()))
         docs.append(pa.array(ids, pa.string()).take(pa.array(rows_of(stored))))
     return pa.table(
@@ -130,7 +131,8 @@ def _named_content(store: CorpusStore) -> pa.Table:
     """Every stored content key with its document and position, whichever the layout."""
     tables = []
     for part in store.parts:
-        rows, ids = store.content_rows(part)
+        ids = store.part_ids(part)
+        rows = store.content_rows(part, ids)
         doc = pa.array(ids, pa.string()).take(pa.array(rows.rows))
         tables.append(pa.table({"key": rows.keys, "doc": doc, "pos": rows.pos.astype(np.int32)}))
     if not tables:
