@@ -65,12 +65,15 @@ def content_rows(table: pa.Table, ids: Sequence[str]) -> ContentRows:
     """A part's content rows from its table in either layout; ``ids`` by documents' row.
 
     Raises:
-        StoreError: A row of an older part names no document of the part.
+        StoreError: A row names no document of the part.
     """
     keys: U64 = table.column("key").to_numpy()
     pos = table.column("pos").to_numpy().astype(np.int64)
     if "row" in table.column_names:
-        return ContentRows(keys, table.column("row").to_numpy().astype(np.int64), pos)
+        rows = table.column("row").to_numpy().astype(np.int64)
+        if len(rows) and int(rows.max()) >= len(ids):
+            raise StoreError("has content keys that name no document of the part")
+        return ContentRows(keys, rows, pos)
     rows = named_rows(table.column("doc"), ids)
     if rows is None:
         raise StoreError("a content key names no document of its part")
