@@ -152,3 +152,28 @@ def test_wider_positions_keep_the_same_pairs(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(screen_module, "_POS_BITS", 30)
     assert screen(texts, texts, pairs) == narrow
     assert 0 < sum(narrow) < len(pairs)
+
+
+def test_each_text_filter_holds_its_keys_and_rules_out_most_others() -> None:
+    from overlap.align.screen_loops import filter_bit
+
+    rng = np.random.default_rng(7)
+    sizes = [0, 1, 5, 400, 3000]
+    keys = rng.integers(0, 2**40, size=sum(sizes), dtype=np.uint64)
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    from overlap.align.screen_loops import key_tables
+
+    _, _, filters, fstarts = key_tables(keys, offsets, 24)
+
+    def held(t: int, key: np.uint64) -> bool:
+        words = int(fstarts[t + 1] - fstarts[t])
+        bit = int(filter_bit(key, words))
+        return bool((int(filters[fstarts[t] + bit // 64]) >> (bit % 64)) & 1)
+
+    for t in range(len(sizes)):
+        assert all(held(t, k) for k in keys[offsets[t] : offsets[t + 1]])
+    others = rng.integers(2**40, 2**41, size=2000, dtype=np.uint64) & np.uint64(2**40 - 1)
+    for t in (3, 4):
+        mine = set(keys[offsets[t] : offsets[t + 1]].tolist())
+        let_through = sum(held(t, k) for k in others if int(k) not in mine)
+        assert let_through < 0.1 * len(others)

@@ -79,7 +79,7 @@ class Grams:
         flat = gram_keys(self.words, n)
         starts = np.repeat(self.word_offsets[:-1], counts)
         self.keys = flat[starts + ranks(counts)] if len(flat) else np.zeros(0, np.uint64)
-        self._tables: dict[int, tuple[U64, I64]] = {}
+        self._tables: dict[int, tuple[U64, I64, U64, I64]] = {}
 
     @cached_property
     def pos_bits(self) -> int:
@@ -87,8 +87,8 @@ class Grams:
         longest = int(np.diff(self.offsets).max()) if len(self.offsets) > 1 else 0
         return max(_POS_BITS, longest.bit_length())
 
-    def tables(self, pos_bits: int) -> tuple[U64, I64]:
-        """A hash table of each text's keys (``screen_loops.key_tables``), built on first use.
+    def tables(self, pos_bits: int) -> tuple[U64, I64, U64, I64]:
+        """A hash table and a filter of each text's keys (``screen_loops.key_tables``), once.
 
         A key keeps its low ``64 - pos_bits`` bits: all 40 but beside texts of more than
         2**24 words, where fewer bits only let more seeds through to the word-by-word check.
@@ -121,10 +121,12 @@ def could_chain(a: Grams, b: Grams, pairs: I64, *, n: int, max_gap: int, min_wor
     from overlap.align.screen_loops import could_chain_pairs
 
     pos_bits = max(a.pos_bits, b.pos_bits)
-    slots, starts = a.tables(pos_bits)
+    slots, starts, filters, fstarts = a.tables(pos_bits)
     mask = could_chain_pairs(
         slots,
         starts,
+        filters,
+        fstarts,
         a.offsets,
         a.words,
         a.word_offsets,

@@ -1,7 +1,8 @@
 """The pair screen's loops, compiled: one pair of texts at a time (:mod:`overlap.align.screen`).
 
 A pair's shared ``n``-grams are found by looking each key of the second text up in a hash
-table of the first text's keys (a batch's tables are built once, for every store part); the
+table of the first text's keys, behind a bitmap that rules out most keys with one look (a
+batch's tables are built once, for every store part); the
 runs, clusters and linked sets of runs are then those :mod:`overlap.align.screen` states,
 computed over the pair's few seeds instead of over arrays of every pair's rows.
 
@@ -19,35 +20,56 @@ from overlap.sketch.key_loops import slot_of
 
 #: A table slot that holds no key (no position reaches the top of its bits, see Grams).
 EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
+#: Mixes a key for its filter bit; another multiplier than the table's, so that keys that
+#: share a probe start do not share a bit more often than others.
+_FILTER_MIX = np.uint64(0xC2B2AE3D27D4EB4F)
+
+
+def _filter_bit(key: Any, words: int) -> Any:
+    """The bit of a key in a filter of ``words`` (a power of 2) 64-bit words."""
+    return np.int64((key * _FILTER_MIX) >> np.uint64(32)) & (64 * words - 1)
+
+
+filter_bit = _compiled(_filter_bit)
 
 
 def _key_tables(keys: Any, offsets: Any, pos_bits: int) -> Any:
-    """A hash table per text of its keys: ``key << pos_bits | position`` per slot.
+    """A hash table per text of its keys (``key << pos_bits | position`` per slot), and a filter.
 
     Text ``t`` has ``2 ** k`` slots, the fewest that leave half of them empty, from
     ``tables[1][t]``; a key's probe starts at :func:`~overlap.sketch.key_loops.slot_of` and
-    goes on to the next empty slot.
-    Keys keep their low ``64 - pos_bits`` bits.
+    goes on to the next empty slot. Keys keep their low ``64 - pos_bits`` bits.
+
+    The filter of text ``t`` (words ``tables[3][t]`` .. ``tables[3][t + 1] - 1`` of
+    ``tables[2]``) is a bitmap of at least 32 bits per key with one bit set per key
+    (:func:`filter_bit`): a key whose bit is clear is not in the text, which most keys a
+    pair looks up are not, and a clear bit costs one look instead of a probe.
     """
     count = len(offsets) - 1
     starts = np.zeros(count + 1, np.int64)
+    fstarts = np.zeros(count + 1, np.int64)
     for t in range(count):
         size = 8
         while size < 2 * (offsets[t + 1] - offsets[t]):
             size *= 2
         starts[t + 1] = starts[t] + size
+        fstarts[t + 1] = fstarts[t] + size // 4  # 2 slots a key, 64 bits a word: 32 bits a key
     slots = np.full(starts[count], EMPTY, np.uint64)
+    filters = np.zeros(fstarts[count], np.uint64)
     shift = np.uint64(pos_bits)
     mask = np.uint64((1 << (64 - pos_bits)) - 1)
     for t in range(count):
         first, size = starts[t], starts[t + 1] - starts[t]
+        ffirst, fsize = fstarts[t], fstarts[t + 1] - fstarts[t]
         for row in range(offsets[t], offsets[t + 1]):
             key = keys[row] & mask
             at = slot_of(key, size)
             while slots[first + at] != EMPTY:
                 at = (at + 1) & (size - 1)
             slots[first + at] = (key << shift) | np.uint64(row - offsets[t])
-    return slots, starts
+            bit = filter_bit(key, fsize)
+            filters[ffirst + (bit >> 6)] |= np.uint64(1) << np.uint64(bit & 63)
+    return slots, starts, filters, fstarts
 
 
 key_tables = _compiled(_key_tables)
@@ -108,6 +130,9 @@ def _one_pair(
     a_slots: Any,
     a_first: int,
     a_size: int,
+    a_filters: Any,
+    a_ffirst: int,
+    a_fsize: int,
     a_count: int,
     a_words: Any,
     a_at: int,
@@ -137,6 +162,9 @@ def _one_pair(
     total = 0
     for row in range(b_first, b_last):
         key = b_keys[row] & high
+        bit = filter_bit(key, a_fsize)
+        if not (a_filters[a_ffirst + (bit >> 6)] >> np.uint64(bit & 63)) & np.uint64(1):
+            continue
         at = slot_of(key, a_size)
         while True:
             slot = a_slots[a_first + at]
@@ -213,6 +241,8 @@ one_pair = _compiled(_one_pair)
 def _could_chain(
     a_slots: Any,
     a_starts: Any,
+    a_filters: Any,
+    a_fstarts: Any,
     a_offsets: Any,
     a_words: Any,
     a_word_offsets: Any,
@@ -233,6 +263,9 @@ def _could_chain(
             a_slots,
             a_starts[ta],
             a_starts[ta + 1] - a_starts[ta],
+            a_filters,
+            a_fstarts[ta],
+            a_fstarts[ta + 1] - a_fstarts[ta],
             a_offsets[ta + 1] - a_offsets[ta],
             a_words,
             a_word_offsets[ta],
