@@ -196,3 +196,17 @@ def test_clustered_content_rows_are_those_of_the_shared_rows(
     want_pairs, want_sizes = clustered_pairs(*index.shared_rows(pk, pd, pp, most), span)
     assert got_pairs.tolist() == want_pairs.tolist()
     assert got_sizes.tolist() == want_sizes.tolist()
+    # Rows sorted by key, as store parts are written now: the sequential pass agrees.
+    order = np.lexsort((pd, pk))
+    pairs, sizes = index.clustered(pk[order], pd[order], pp[order], most, span, by_key=True)
+    assert pairs.tolist() == want_pairs.tolist()
+    assert sizes.tolist() == want_sizes.tolist()
+
+
+def test_content_rows_said_to_be_sorted_by_key_and_not_are_refused() -> None:
+    index = ContentIndex(np.array([5, 9], dtype=np.uint64), np.array([0, 1]), np.array([0, 0]))
+    keys = np.array([9, 5], dtype=np.uint64)
+    rows, pos = np.array([0, 1]), np.array([0, 1])
+    assert index.clustered(keys, rows, pos, 4, 2)[0].tolist() == []
+    with pytest.raises(ValueError, match="not sorted by key"):
+        index.clustered(keys, rows, pos, 4, 2, by_key=True)

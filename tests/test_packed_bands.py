@@ -19,6 +19,7 @@ from overlap.scanning.scan import scan
 from overlap.sketch.content import hash_words
 from overlap.sketch.documents import sketch_content, sketch_hashes
 from overlap.store.bands import MAX_DOCS, packed, prefixes, rows_of
+from overlap.store.content_rows import BY_KEY, ORDER
 from overlap.store.corpus import CorpusStore
 from overlap.store.inventory import content_digest
 from overlap.store.parts import SUMS, part_file, read_arrow_file, write_arrow_file, write_parquet
@@ -285,3 +286,80 @@ def test_a_scan_says_when_parts_are_older_and_how_to_upgrade_them(
     assert invoke("corpus", "upgrade", "--corpus", root)[0] == 0
     code, _, err = invoke("scan", folder, "--corpus", root, "--out", tmp_path / "r3")
     assert code == 0 and "note:" not in err
+
+
+def unsorted_content(root: Path) -> None:
+    """Rewrite every part's content keys as before they were sorted: in sketch order.
+
+    The files say nothing of their order, as those parts' files did not.
+    """
+    store = CorpusStore.open(root)
+    for part in store.parts:
+        docs = table_to_documents(store.read_part("documents", part))
+        content = sketch_content(
+            [hash_words(normalised_words(d.text))[1] for d in docs], store.settings
+        )
+        path = root / "content" / f"{part}.arrow"
+        meta = read_arrow_file(path).schema.metadata
+        meta = {k: v for k, v in meta.items() if k not in (SUMS, ORDER)}
+        table = pa.table(
+            {
+                "key": pa.array(content.keys, pa.uint64()),
+                "row": pa.array(content.doc.astype(np.uint16), pa.uint16()),
+                "pos": pa.array(content.pos.astype(np.int32), pa.int32()),
+            }
+        )
+        write_arrow_file(path, table.replace_schema_metadata(meta))
+
+
+def test_content_keys_are_written_sorted_and_older_parts_scan_the_same_and_upgrade(
+    stored: tuple[Path, list[Document]],
+) -> None:
+    root, docs = stored
+    store = CorpusStore.open(root)
+    for part in store.parts:
+        rows = store.content_rows(part, store.part_ids(part))
+        assert rows.by_key and len(rows.keys) > 1
+        assert list(zip(rows.keys.tolist(), rows.rows.tolist(), strict=True)) == sorted(
+            zip(rows.keys.tolist(), rows.rows.tolist(), strict=True)
+        )
+    content = [stored_content(store, p) for p in store.parts]
+    submissions = week(docs)
+    expected = findings_of(root, submissions)
+    assert len(expected["findings"]) >= 2  # type: ignore[arg-type]
+    unsorted_content(root)
+    store = CorpusStore.open(root)
+    older = [store.content_rows(p, store.part_ids(p)) for p in store.parts]
+    assert not any(r.by_key for r in older)
+    assert any((r.keys[1:] < r.keys[:-1]).any() for r in older)
+    assert [stored_content(store, p) for p in store.parts] == content
+    assert findings_of(root, submissions) == expected
+    assert verify_store(store).ok
+    code, out, err = invoke("corpus", "upgrade", "--corpus", root, "--dry-run")
+    assert code == 0 and out.strip() == f"would rewrite 2 of 2 part(s) of {root}", err
+    assert invoke("corpus", "upgrade", "--corpus", root)[0] == 0
+    store = CorpusStore.open(root)
+    assert all(store.content_rows(p, store.part_ids(p)).by_key for p in store.parts)
+    assert [stored_content(store, p) for p in store.parts] == content
+    assert findings_of(root, submissions) == expected
+    code, out, err = invoke("corpus", "upgrade", "--corpus", root, "--dry-run")
+    assert code == 0 and out.strip() == f"nothing to upgrade: all 2 part(s) of {root} are current"
+
+
+def test_content_keys_said_to_be_sorted_and_not_are_damage(
+    stored: tuple[Path, list[Document]],
+) -> None:
+    root, docs = stored
+    path = root / "content" / f"{CorpusStore.open(root).parts[0]}.arrow"
+    table = read_arrow_file(path)
+    meta = {k: v for k, v in table.schema.metadata.items() if k != SUMS}
+    assert meta[ORDER] == BY_KEY
+    # Copied out of the memory-mapped file before it is written over.
+    columns = {c: table.column(c).to_numpy()[::-1].copy() for c in ("key", "row", "pos")}
+    write_arrow_file(path, pa.table(columns).replace_schema_metadata(meta))
+    report = verify_store(CorpusStore.open(root))
+    assert [(d.dataset, d.problem) for d in report.damage] == [
+        ("content", "has content keys out of order")
+    ]
+    with pytest.raises(StoreError, match=f"{path}: has content keys out of order; run 'overlap"):
+        scan(week(docs), CorpusStore.open(root))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -20,7 +21,7 @@ import pyarrow.parquet as pq
 from overlap.errors import StoreError
 from overlap.indexing.erasure import rewrite_part
 from overlap.store.corpus import DAMAGED, CorpusStore
-from overlap.store.parts import ARROW_DATASETS, part_file
+from overlap.store.parts import ARROW_DATASETS, LAYOUTS, part_file
 from overlap.store.schema import LATER_COLUMNS
 from overlap.store.verify import verify_part
 
@@ -54,10 +55,20 @@ def _columns(store: CorpusStore, dataset: str, part: str) -> list[str]:
         raise StoreError(f"{path}: cannot be read: {exc}; {DAMAGED}") from exc
 
 
+def _arrow_metadata(path: Path) -> dict[bytes, bytes]:
+    """An Arrow IPC file's schema metadata, from its footer."""
+    try:
+        with pa.memory_map(str(path)) as source:
+            return dict(pa.ipc.open_file(source).schema.metadata or {})
+    except (OSError, pa.ArrowException) as exc:
+        raise StoreError(f"{path}: cannot be read: {exc}; {DAMAGED}") from exc
+
+
 def outdated(store: CorpusStore, part: str) -> bool:
     """Whether a part lacks a column parts are written with now, or a file's form is older.
 
-    Band and content keys written before they were Arrow IPC files are Parquet files.
+    Band and content keys written before they were Arrow IPC files are Parquet files;
+    content keys written before they were sorted by key do not say they are (``LAYOUTS``).
     """
     for dataset, columns in LATER_COLUMNS.items():
         names = _columns(store, dataset, part)
@@ -69,6 +80,11 @@ def outdated(store: CorpusStore, part: str) -> bool:
             raise StoreError(f"{path}: missing, though the manifest lists its part; {DAMAGED}")
         if path.suffix != ".arrow":
             return True
+        layout = LAYOUTS.get(dataset, {})
+        if layout:
+            meta = _arrow_metadata(path)
+            if any(meta.get(k) != v for k, v in layout.items()):
+                return True
     return False
 
 

@@ -46,8 +46,7 @@ class StoreWithout(CorpusStore):
         gone = self._gone_rows(ids)
         if gone is None:
             return content
-        keep = ~gone[content.rows]
-        return ContentRows(content.keys[keep], content.rows[keep], content.pos[keep])
+        return content.subset(~gone[content.rows])
 
     def _gone_rows(self, ids: list[str]) -> npt.NDArray[np.bool_] | None:
         """Which of a part's documents (by row) are left out; None if none is."""

@@ -26,8 +26,8 @@ COMMON_KEY_DOCS = 16
 I64 = npt.NDArray[np.int64]
 
 
-def _damaged(store: CorpusStore, part: str, problem: str) -> StoreError:
-    return StoreError(f"{part_file(store.root, 'bands', part)}: {problem}; {DAMAGED}")
+def _damaged(store: CorpusStore, dataset: str, part: str, problem: str) -> StoreError:
+    return StoreError(f"{part_file(store.root, dataset, part)}: {problem}; {DAMAGED}")
 
 
 def candidate_pairs(store: CorpusStore, batch: ScanBatch) -> dict[int, dict[str, int]]:
@@ -37,7 +37,8 @@ def candidate_pairs(store: CorpusStore, batch: ScanBatch) -> dict[int, dict[str,
     when only the window signatures proposed the pair). Each part's band keys (sorted, see
     :mod:`overlap.store.bands`) are tested against the batch's in one pass, so only keys
     that a submission shares are joined; its content keys are looked up in the batch's in
-    one pass that leaves out stock phrasing.
+    one pass that leaves out stock phrasing (sorted too, as parts are written now: see
+    :mod:`overlap.store.content_rows`).
     """
     out: dict[int, dict[str, int]] = {}
     sorted_keys, sorted_docs = batch.sorted_keys
@@ -47,19 +48,27 @@ def candidate_pairs(store: CorpusStore, batch: ScanBatch) -> dict[int, dict[str,
         try:
             shared = stored[batch.keyset.found(stored)]
         except ValueError:
-            raise _damaged(store, part, "has band keys out of order") from None
+            raise _damaged(store, "bands", part, "has band keys out of order") from None
         if len(shared) and int(rows_of(shared).max()) >= len(ids):
             # Only the shared keys' rows are looked at: checking all of them costs a pass.
-            raise _damaged(store, part, "has band keys that name no document of the part")
+            raise _damaged(store, "bands", part, "has band keys that name no document of the part")
         joined = join_sorted(sorted_keys, sorted_docs, prefixes(shared), rows_of(shared))
         for q, i in joined.tolist():
             out.setdefault(q, {}).setdefault(ids[i], 0)
         if not len(batch.content_keys):
             continue
         content = store.content_rows(part, ids)
-        pairs, sizes = batch.content_index.clustered(
-            content.keys, content.rows, content.pos, COMMON_KEY_DOCS, batch.settings.content_span
-        )
+        try:
+            pairs, sizes = batch.content_index.clustered(
+                content.keys,
+                content.rows,
+                content.pos,
+                COMMON_KEY_DOCS,
+                batch.settings.content_span,
+                by_key=content.by_key,
+            )
+        except ValueError:
+            raise _damaged(store, "content", part, "has content keys out of order") from None
         for (q, i), size in zip(pairs.tolist(), sizes.tolist(), strict=True):
             by_doc = out.setdefault(q, {})
             by_doc[ids[i]] = max(by_doc.get(ids[i], 0), size)

@@ -226,6 +226,7 @@ class ContentIndex:
 
     def __init__(self, keys: U64, docs: I64, pos: I64) -> None:
         from overlap.sketch.key_loops import key_table
+        from overlap.sketch.lsh import KeySet
 
         order = np.argsort(keys, kind="stable")
         keys = keys[order]
@@ -234,17 +235,27 @@ class ContentIndex:
         fresh = np.ones(len(keys), dtype=np.bool_)
         fresh[1:] = keys[1:] != keys[:-1]
         self.starts = np.append(np.flatnonzero(fresh), len(keys)).astype(np.int64)
-        self.table: U64 = key_table(np.ascontiguousarray(keys[fresh]))
+        distinct = np.ascontiguousarray(keys[fresh])
+        self.table: U64 = key_table(distinct)
+        #: The distinct keys, ascending (their index is the table's), for sorted rows.
+        self.keyset = KeySet(distinct)
 
-    def clustered(self, keys: U64, docs: I64, pos: I64, most: int, span: int) -> tuple[I64, I64]:
+    def clustered(
+        self, keys: U64, docs: I64, pos: I64, most: int, span: int, *, by_key: bool = False
+    ) -> tuple[I64, I64]:
         """``clustered_pairs(*self.shared_rows(keys, docs, pos, most), span)``, fused.
 
         Where the documents and positions of both sides fit in 63 bits, each shared pair of
         rows is packed into one number as it is found, the numbers are sorted, and the
         chains are followed in one pass: the same pairs and counts, without the four arrays
-        of rows and their sort by four keys.
+        of rows and their sort by four keys. Rows sorted by key (``by_key``, as store parts
+        are written now) are looked up in one sequential pass, each key's rows counted as a
+        run, and keys of more than ``most`` rows not looked up at all.
+
+        Raises:
+            ValueError: ``by_key`` rows are not sorted by key.
         """
-        from overlap.sketch.key_loops import chained, shared_codes
+        from overlap.sketch.key_loops import chained, codes_of, held_by_few, run_held_by_few
 
         if not len(keys) or not len(self.docs):
             return clustered_pairs(*self.shared_rows(keys, docs, pos, most), span)
@@ -256,9 +267,14 @@ class ContentIndex:
         top = max(int(self.docs.max()), 0).bit_length()
         if min(int(pos.min()), int(docs.min())) < 0 or int(widths.sum()) + top > 63:
             return clustered_pairs(*self.shared_rows(keys, docs, pos, most), span)
-        codes = shared_codes(
-            keys, docs, pos, self.table, self.starts, self.docs, self.pos, most, widths
-        )
+        if by_key:
+            ks = self.keyset
+            rows, found, ascending = run_held_by_few(keys, ks.sorted, ks.words, ks.bits, most)
+            if not ascending:
+                raise ValueError("content rows are not sorted by key")
+        else:
+            rows, found = held_by_few(keys, self.table, len(self.starts) - 1, most)
+        codes = codes_of(rows, found, docs, pos, self.starts, self.docs, self.pos, widths)
         codes.sort()
         left, right, sizes = chained(codes, widths, span)
         return np.stack([left, right], axis=1), sizes

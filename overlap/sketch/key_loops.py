@@ -163,24 +163,65 @@ def _shared_rows(
 shared_rows = compiled(_shared_rows)
 
 
-def _shared_codes(
-    keys: Any,
+def _run_held_by_few(keys: Any, ordered: Any, words: Any, bits: int, most: int) -> Any:
+    """:func:`held_by_few` for ascending ``keys``: each key's rows are one run.
+
+    A key held by more than ``most`` rows is skipped as a run, without a lookup; the others
+    are tested as :func:`sorted_members` tests values (``ordered``: the table's keys,
+    ascending, their index that of the table; ``words``: a bitmap of their top ``bits``).
+
+    Returns:
+        ``(rows, keys' indices)`` of the rows kept, in row order, and whether ``keys`` were
+        ascending (if not, the rows are wrong).
+    """
+    n = len(keys)
+    rows = np.empty(n, np.int64)
+    found = np.empty(n, np.int64)
+    shift = np.uint64(64 - bits)
+    kept = 0
+    at = 0
+    r = 0
+    while r < n:
+        key = keys[r]
+        end = r + 1
+        while end < n and keys[end] == key:
+            end += 1
+        if end < n and keys[end] < key:
+            return rows[:0], found[:0], False
+        if end - r <= most:
+            top = key >> shift
+            if (words[top >> np.uint64(6)] >> (top & np.uint64(63))) & np.uint64(1):
+                while at < len(ordered) and ordered[at] < key:
+                    at += 1
+                if at < len(ordered) and ordered[at] == key:
+                    for k in range(r, end):
+                        rows[kept] = k
+                        found[kept] = at
+                        kept += 1
+        r = end
+    return rows[:kept], found[:kept], True
+
+
+run_held_by_few = compiled(_run_held_by_few)
+
+
+def _codes_of(
+    rows: Any,
+    found: Any,
     docs: Any,
     pos: Any,
-    table: Any,
     starts: Any,
     batch_docs: Any,
     batch_pos: Any,
-    most: int,
     widths: Any,
 ) -> Any:
-    """:func:`shared_rows`, each pair of rows packed into one number, in no order.
+    """Each pair of a kept part row and a batch row with its key, packed into one number.
 
-    ``widths`` are the bits of the part's position, the batch's position and the part's
-    document (the batch's document takes the bits above): the numbers sort as the rows
-    ``(batch doc, part doc, batch pos, part pos)`` do.
+    ``rows`` and ``found`` are what :func:`held_by_few` keeps; ``widths`` are the bits of
+    the part's position, the batch's position and the part's document (the batch's document
+    takes the bits above): the numbers sort as the rows ``(batch doc, part doc, batch pos,
+    part pos)`` do.
     """
-    rows, found = held_by_few(keys, table, len(starts) - 1, most)
     total = 0
     for k in range(len(rows)):
         total += starts[found[k] + 1] - starts[found[k]]
@@ -194,6 +235,25 @@ def _shared_codes(
             out[at] = (batch_docs[b] << (wd + wb + wp)) | mine | (batch_pos[b] << wp)
             at += 1
     return out
+
+
+codes_of = compiled(_codes_of)
+
+
+def _shared_codes(
+    keys: Any,
+    docs: Any,
+    pos: Any,
+    table: Any,
+    starts: Any,
+    batch_docs: Any,
+    batch_pos: Any,
+    most: int,
+    widths: Any,
+) -> Any:
+    """:func:`shared_rows`, each pair of rows packed into one number (:func:`codes_of`)."""
+    rows, found = held_by_few(keys, table, len(starts) - 1, most)
+    return codes_of(rows, found, docs, pos, starts, batch_docs, batch_pos, widths)
 
 
 shared_codes = compiled(_shared_codes)

@@ -147,11 +147,11 @@ class KeySet:
     def __init__(self, keys: U64, mask: int = 2**64 - 1) -> None:
         self.mask = np.uint64(mask)
         self.sorted = np.unique(np.asarray(keys, dtype=np.uint64) & self.mask)
-        self._bits = min(26, max(12, (64 * len(self.sorted)).bit_length()))
-        top = self.sorted >> np.uint64(64 - self._bits)
-        self._words = np.zeros(1 << (self._bits - 6), dtype=np.uint64)
+        self.bits = min(26, max(12, (64 * len(self.sorted)).bit_length()))
+        top = self.sorted >> np.uint64(64 - self.bits)
+        self.words = np.zeros(1 << (self.bits - 6), dtype=np.uint64)
         np.bitwise_or.at(
-            self._words,
+            self.words,
             (top >> np.uint64(6)).astype(np.int64),
             np.uint64(1) << (top & np.uint64(63)),
         )
@@ -168,7 +168,7 @@ class KeySet:
         from overlap.sketch.key_loops import sorted_members
 
         values = np.ascontiguousarray(ascending, dtype=np.uint64)
-        out, ordered = sorted_members(values, self.mask, self._words, self._bits, self.sorted)
+        out, ordered = sorted_members(values, self.mask, self.words, self.bits, self.sorted)
         if not ordered:
             raise ValueError("values must be in ascending order of their masked bits")
         found: I64 = out

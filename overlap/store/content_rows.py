@@ -5,6 +5,11 @@ the part's documents file, and where the key first is among the document's conte
 Like band keys (:mod:`overlap.store.bands`), a row names its document by row, so a scan
 decodes no document column; the file is an Arrow IPC file, memory-mapped when read.
 
+Rows are sorted by key, then row, and the file says so (``ORDER`` in its schema metadata):
+a scan then counts each key's documents as a run and tests the part's keys against the
+batch's in one sequential pass (:meth:`overlap.sketch.content.ContentIndex.clustered`).
+Parts written before are read in their order, and joined by hashing.
+
 Parts written before have ``(key, doc, pos)`` rows, ``doc`` naming the document; they are
 read as well (the names turned into rows on reading) until ``overlap corpus upgrade``
 rewrites them.
@@ -26,6 +31,12 @@ U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 
 
+#: The schema metadata a content file records its rows' order under, and the order they
+#: are written in now.
+ORDER = b"overlap.order"
+BY_KEY = b"key,row"
+
+
 @dataclass(frozen=True)
 class ContentRows:
     """A part's content rows as arrays.
@@ -34,17 +45,23 @@ class ContentRows:
         keys: Each row's content key.
         rows: The row of each key's document in the part's documents file.
         pos: Where each key first is in its document, in content words.
+        by_key: The rows are sorted by key (then row), as parts are written now.
     """
 
     keys: U64
     rows: I64
     pos: I64
+    by_key: bool = False
+
+    def subset(self, keep: npt.NDArray[np.bool_]) -> ContentRows:
+        """The rows under the mask ``keep``, in the same order."""
+        return ContentRows(self.keys[keep], self.rows[keep], self.pos[keep], self.by_key)
 
 
 def content_table(
     keys: U64, rows: npt.NDArray[np.integer], pos: npt.NDArray[np.integer]
 ) -> pa.Table:
-    """The content table of a part with these rows.
+    """The content table of a part with these rows, sorted by key then row (``BY_KEY``).
 
     Raises:
         StoreError: A row is out of range (a part of more than ``MAX_DOCS`` documents).
@@ -52,11 +69,13 @@ def content_table(
     rows = np.asarray(rows)
     if len(rows) and (int(rows.min()) < 0 or int(rows.max()) >= MAX_DOCS):
         raise StoreError(f"a part holds at most {MAX_DOCS} documents")
+    keys = np.asarray(keys, dtype=np.uint64)
+    order = np.lexsort((rows, keys))
     return pa.table(
         {
-            "key": pa.array(np.asarray(keys, dtype=np.uint64), type=pa.uint64()),
-            "row": pa.array(rows.astype(np.uint16), type=pa.uint16()),
-            "pos": pa.array(np.asarray(pos).astype(np.int32), type=pa.int32()),
+            "key": pa.array(keys[order], type=pa.uint64()),
+            "row": pa.array(rows[order].astype(np.uint16), type=pa.uint16()),
+            "pos": pa.array(np.asarray(pos)[order].astype(np.int32), type=pa.int32()),
         }
     )
 
@@ -73,7 +92,8 @@ def content_rows(table: pa.Table, ids: Sequence[str]) -> ContentRows:
         rows = table.column("row").to_numpy().astype(np.int64)
         if len(rows) and int(rows.max()) >= len(ids):
             raise StoreError("has content keys that name no document of the part")
-        return ContentRows(keys, rows, pos)
+        by_key = (table.schema.metadata or {}).get(ORDER) == BY_KEY
+        return ContentRows(keys, rows, pos, by_key)
     rows = named_rows(table.column("doc"), ids)
     if rows is None:
         raise StoreError("a content key names no document of its part")
@@ -84,4 +104,5 @@ def kept_rows(content: ContentRows, kept: npt.NDArray[np.bool_]) -> ContentRows:
     """The rows of the documents ``kept`` (a mask by row), renumbered as they are kept."""
     new_row = np.cumsum(kept, dtype=np.int64) - 1
     keep = kept[content.rows]
-    return ContentRows(content.keys[keep], new_row[content.rows[keep]], content.pos[keep])
+    left = content.subset(keep)
+    return ContentRows(left.keys, new_row[left.rows], left.pos, left.by_key)

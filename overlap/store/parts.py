@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 
 from overlap.errors import StoreError
 from overlap.settings import Settings
+from overlap.store.content_rows import BY_KEY, ORDER
 from overlap.store.schema import BANDS, CONTENT, DOCUMENTS, TERMS, WINDOWS, with_settings
 
 DATASETS: dict[str, pa.Schema] = {
@@ -43,6 +44,9 @@ LEFTOVER = re.compile(
 )
 #: Datasets written as Arrow IPC files (memory-mapped when read), not Parquet.
 ARROW_DATASETS = ("bands", "content")
+#: What a dataset's files record of their layout beside the settings: content rows are
+#: written sorted by key (see :mod:`overlap.store.content_rows`).
+LAYOUTS = {"content": {ORDER: BY_KEY}}
 #: The schema metadata key of an Arrow IPC file's column sums (JSON: column -> sum).
 SUMS = b"overlap.sums"
 
@@ -195,7 +199,8 @@ def stage_part(root: Path, settings: Settings, tables: dict[str, pa.Table]) -> S
             folder = root / dataset
             folder.mkdir(parents=True, exist_ok=True)
             table = tables[dataset].cast(schema)
-            table = table.replace_schema_metadata(with_settings(schema, index).metadata)
+            meta = {**with_settings(schema, index).metadata, **LAYOUTS.get(dataset, {})}
+            table = table.replace_schema_metadata(meta)
             if dataset in ARROW_DATASETS:
                 write_arrow_file(folder / f".{name}{suffix(dataset)}.tmp", table)
                 continue

@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from overlap.errors import OverlapError, StoreError
 from overlap.model import Role
 from overlap.store.bands import is_packed, rows_of
+from overlap.store.content_rows import BY_KEY, ORDER
 from overlap.store.corpus import DATASETS, DECISIONS, LEDGER, SIDE_DATASETS, CorpusStore
 from overlap.store.decisions import DECISIONS_SCHEMA
 from overlap.store.ledger import LEDGER_SCHEMA
@@ -172,7 +173,7 @@ def _check_references(
     """Rows of windows, bands or content that name no document of the part.
 
     Packed band keys (:mod:`overlap.store.bands`) name a row of the part's documents, and
-    must be sorted.
+    must be sorted; so must content keys whose file says they are (``BY_KEY``).
     """
     if dataset == "bands" and is_packed(table):
         keys = table.column("key").to_numpy()
@@ -183,6 +184,10 @@ def _check_references(
             return [Damage(part, dataset, path, f"{stray} key(s) name no document of the part")]
         return []
     if "row" in table.column_names:  # content keys name their documents' rows
+        if (table.schema.metadata or {}).get(ORDER) == BY_KEY:
+            keys = table.column("key").to_numpy()
+            if len(keys) > 1 and bool(np.any(keys[1:] < keys[:-1])):
+                return [Damage(part, dataset, path, "has content keys out of order")]
         stray = int(np.count_nonzero(table.column("row").to_numpy() >= len(ids)))
         if stray:
             return [Damage(part, dataset, path, f"{stray} row(s) name no document of the part")]
