@@ -22,7 +22,14 @@ from overlap.store.bands import MAX_DOCS, packed, prefixes, rows_of
 from overlap.store.content_rows import BY_KEY, ORDER
 from overlap.store.corpus import CorpusStore
 from overlap.store.inventory import content_digest
-from overlap.store.parts import SUMS, part_file, read_arrow_file, write_arrow_file, write_parquet
+from overlap.store.parts import (
+    SUMS,
+    column_sum,
+    part_file,
+    read_arrow_file,
+    write_arrow_file,
+    write_parquet,
+)
 from overlap.store.schema import table_to_documents
 from overlap.store.verify import verify_store
 from overlap.text.tokens import normalised_words
@@ -363,3 +370,17 @@ def test_content_keys_said_to_be_sorted_and_not_are_damage(
     ]
     with pytest.raises(StoreError, match=f"{path}: has content keys out of order; run 'overlap"):
         scan(week(docs), CorpusStore.open(root))
+
+
+@pytest.mark.parametrize(
+    "dtype", [np.uint64, np.int64, np.uint32, np.int32, np.uint16, np.int16, np.uint8, np.int8]
+)
+def test_a_column_sum_is_its_values_as_unsigned_64_bit_numbers_mod_2_64(dtype: type) -> None:
+    info = np.iinfo(dtype)
+    values = np.random.default_rng(3).integers(
+        info.min, info.max, size=10_001, dtype=dtype, endpoint=True
+    )
+    values[:2] = [info.min, info.max]
+    want = int(np.add.reduce(values.astype(np.uint64), dtype=np.uint64))
+    assert column_sum(values) == want
+    assert column_sum(values[:0]) == 0

@@ -78,10 +78,17 @@ def part_files(root: Path, part: str) -> list[Path]:
 def column_sum(values: npt.NDArray[Any]) -> int:
     """The sum of a column's values as unsigned 64-bit numbers, modulo 2**64.
 
-    A value changed by damage changes it.
+    A value changed by damage changes it. Integer columns are summed in place
+    (:mod:`overlap.store.sum_loops`).
     """
     if not len(values):
         return 0
+    if values.dtype.kind in "iu" and values.dtype.itemsize <= 8:
+        from overlap.store.sum_loops import wrapped_sum
+
+        if values.dtype == np.uint64:
+            values = values.view(np.int64)  # the same bits; widened to 64 bits as they are
+        return int(wrapped_sum(values))
     return int(np.add.reduce(values.astype(np.uint64, copy=False), dtype=np.uint64))
 
 
