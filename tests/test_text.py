@@ -1,5 +1,5 @@
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from overlap.text.normalise import normalise
@@ -107,6 +107,20 @@ def test_window_shingle_ranges_stay_inside() -> None:
 
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
 def test_ascii_text_tokenises_as_the_general_path_does(text: str) -> None:
+    from overlap.text.tokens import _tokenise_unicode, tokenise
+
+    fast, general = tokenise(text), _tokenise_unicode(text)
+    assert fast.norms == general.norms
+    assert fast.starts.tolist() == general.starts.tolist()
+    assert fast.ends.tolist() == general.ends.tolist()
+
+
+@given(st.text(alphabet="aZ9_' \n.-", max_size=60))
+@example("don''t 'tis a'b'c_ x' '")
+@example("'")
+@example("")
+def test_words_around_apostrophes_tokenise_as_the_general_path_does(text: str) -> None:
+    """Apostrophes join words only between word characters, on either path."""
     from overlap.text.tokens import _tokenise_unicode, tokenise
 
     fast, general = tokenise(text), _tokenise_unicode(text)

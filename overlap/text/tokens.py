@@ -41,11 +41,11 @@ def tokenise(text: str) -> Tokens:
     if text.isascii():
         # Same words as below (on ASCII, \w is ASCII and normalising is lowering), found
         # without a Python call per word.
-        spans = np.array([m.span() for m in _ASCII_WORD.finditer(text)], dtype=np.int64).reshape(
-            -1, 2
-        )
+        from overlap.text.token_loops import ascii_spans
+
+        starts, ends = ascii_spans(np.frombuffer(text.encode("ascii"), dtype=np.uint8))
         norms_ascii = tuple(_ASCII_WORD.findall(text.lower()))
-        return Tokens(norms_ascii, spans[:, 0].copy(), spans[:, 1].copy())
+        return Tokens(norms_ascii, starts, ends)
     return _tokenise_unicode(text)
 
 
