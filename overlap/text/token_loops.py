@@ -1,6 +1,6 @@
-"""Where the words of an ASCII text are, compiled (:mod:`overlap.compiled`).
+r"""Where the words of an ASCII text are, compiled (:mod:`overlap.compiled`).
 
-The same words as ``\\w+(?:'\\w+)*`` with ASCII ``\\w`` finds (:mod:`overlap.text.tokens`):
+The same words as ``\w+(?:'\w+)*`` with ASCII ``\w`` finds (:mod:`overlap.text.tokens`):
 runs of letters, digits and underscores, joined across single apostrophes that have a word
 character on both sides. One pass over the text's bytes instead of a Python call per word.
 """
