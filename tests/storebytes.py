@@ -13,7 +13,14 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-_CODECS = {"ZSTD": "zstd", "SNAPPY": "snappy", "GZIP": "gzip", "LZ4": "lz4", "BROTLI": "brotli"}
+_CODECS = {
+    "ZSTD": "zstd",
+    "SNAPPY": "snappy",
+    "GZIP": "gzip",
+    "LZ4": "lz4_raw",
+    "LZ4_RAW": "lz4_raw",
+    "BROTLI": "brotli",
+}
 
 
 def _varint(data: bytes, pos: int) -> tuple[int, int]:
