@@ -8,11 +8,12 @@ from collections.abc import Callable
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from reference_runs import seed_pairs
 
 from overlap.align import Mode, align
 from overlap.align.paraphrase import Seed, cluster, trim_to_runs
 from overlap.align.passages import Chain, chain_runs, join_reordered, select_chains
-from overlap.align.seeds import Run, encode, find_runs, seed_pairs
+from overlap.align.seeds import Run, encode, find_runs, runs_from_ids
 from overlap.align.sentences import split_sentences, stem
 from overlap.errors import SettingsError
 from overlap.model import Evidence, Passage
@@ -790,3 +791,24 @@ def test_only_if_copied_looks_at_sentences_only_after_a_copy() -> None:
     at = copied.rindex(COPY_TEXT)
     assert any(p.start <= at and at + len(COPY_TEXT) <= p.end for p in found)
     assert Evidence.PARAPHRASE in {p.evidence for p in found}  # the sentences were looked at
+
+
+@given(
+    a=small_texts,
+    b=small_texts,
+    n=st.integers(1, 4),
+    max_hits=st.integers(1, 6),
+    max_pairs=st.integers(0, 80),
+)
+@settings(max_examples=400, deadline=None)
+def test_compiled_runs_are_the_reference_runs(
+    a: list[str], b: list[str], n: int, max_hits: int, max_pairs: int
+) -> None:
+    """Budgets small enough to skip seeds, so that every branch of the pass is taken."""
+    from reference_runs import runs_from_ids as reference
+
+    a_ids, b_ids = encode(a, b)
+    assert runs_from_ids(a_ids, b_ids, n, max_hits, max_pairs) == reference(
+        a_ids, b_ids, n, max_hits, max_pairs
+    )
+    assert runs_from_ids(a_ids, b_ids, n, 10**9, 10**9) == reference(a_ids, b_ids, n, 10**9, 10**9)
