@@ -10,6 +10,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from clirun import invoke
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_word_hashes import findings_of, stored_in_two_parts, week
 
 from overlap.errors import StoreError
@@ -19,7 +21,7 @@ from overlap.scanning.scan import scan
 from overlap.sketch.content import hash_words
 from overlap.sketch.documents import sketch_content, sketch_hashes
 from overlap.store.bands import MAX_DOCS, packed, prefixes, rows_of
-from overlap.store.content_rows import BY_KEY, ORDER
+from overlap.store.content_rows import BY_KEY, ORDER, content_table
 from overlap.store.corpus import CorpusStore
 from overlap.store.inventory import content_digest
 from overlap.store.parts import (
@@ -384,3 +386,27 @@ def test_a_column_sum_is_its_values_as_unsigned_64_bit_numbers_mod_2_64(dtype: t
     want = int(np.add.reduce(values.astype(np.uint64), dtype=np.uint64))
     assert column_sum(values) == want
     assert column_sum(values[:0]) == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.integers(0, 2**16 - 1), st.integers(0, MAX_DOCS - 1)),
+        max_size=40,
+        unique_by=lambda t: (t[0], t[1], t[2]),
+    )
+)
+def test_content_rows_are_written_in_order_of_key_then_row(
+    rows: list[tuple[int, int, int]],
+) -> None:
+    """Keys that share their high bits and differ only in their low 16 are ordered too."""
+    keys = np.array([(high << 40) | low for high, low, _ in rows], dtype=np.uint64)
+    docs = np.array([r for _, _, r in rows], dtype=np.int64)
+    table = content_table(keys, docs, np.arange(len(rows)))
+    got = list(zip(table.column("key").to_pylist(), table.column("row").to_pylist(), strict=True))
+    assert got == sorted(zip(keys.tolist(), docs.tolist(), strict=True))
+    # Each row keeps its own position.
+    where = {
+        (k, r): p for k, r, p in zip(keys.tolist(), docs.tolist(), range(len(rows)), strict=True)
+    }
+    assert table.column("pos").to_pylist() == [where[kr] for kr in got]

@@ -70,7 +70,7 @@ def content_table(
     if len(rows) and (int(rows.min()) < 0 or int(rows.max()) >= MAX_DOCS):
         raise StoreError(f"a part holds at most {MAX_DOCS} documents")
     keys = np.asarray(keys, dtype=np.uint64)
-    order = np.lexsort((rows, keys))
+    order = _by_key(keys, rows)
     return pa.table(
         {
             "key": pa.array(keys[order], type=pa.uint64()),
@@ -78,6 +78,21 @@ def content_table(
             "pos": pa.array(np.asarray(pos)[order].astype(np.int32), type=pa.int32()),
         }
     )
+
+
+def _by_key(keys: U64, rows: npt.NDArray[np.integer]) -> I64:
+    """The order of rows by key, then row.
+
+    One sort of the keys' high 48 bits with the row in the low 16 (a third of the time of a
+    sort by two columns); keys that differ only in their low 16 bits (about one pair a
+    thousand parts) may then be out of order, which a pass finds, and a sort by both fixes.
+    """
+    packed = (keys & np.uint64(2**64 - MAX_DOCS)) | rows.astype(np.uint64)
+    order: I64 = np.argsort(packed)
+    k, r = keys[order], rows[order]
+    if len(k) > 1 and not bool(np.all((k[1:] > k[:-1]) | ((k[1:] == k[:-1]) & (r[1:] >= r[:-1])))):
+        order = np.lexsort((rows, keys))
+    return order
 
 
 def content_rows(table: pa.Table, ids: Sequence[str]) -> ContentRows:
