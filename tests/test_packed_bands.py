@@ -258,13 +258,18 @@ def test_a_part_of_more_documents_than_keys_can_name_is_refused() -> None:
         packed(keys, np.array([0, 1, MAX_DOCS]))
 
 
+def first_content(root: Path) -> tuple[Path, pa.Table, dict[bytes, bytes]]:
+    """The first part's content file, its table and its metadata less the column sums."""
+    path = root / "content" / f"{CorpusStore.open(root).parts[0]}.arrow"
+    table = read_arrow_file(path)
+    return path, table, {k: v for k, v in table.schema.metadata.items() if k != SUMS}
+
+
 def test_verify_finds_content_rows_naming_no_document(
     stored: tuple[Path, list[Document]],
 ) -> None:
     root, docs = stored
-    path = root / "content" / f"{CorpusStore.open(root).parts[0]}.arrow"
-    table = read_arrow_file(path)
-    meta = {k: v for k, v in table.schema.metadata.items() if k != SUMS}
+    path, table, meta = first_content(root)
     rows = table.column("row").to_numpy() + np.uint16(40)
     # Copied out of the memory-mapped file before it is written over.
     columns = {"key": table.column("key").to_numpy().copy(), "row": rows}
@@ -359,9 +364,7 @@ def test_content_keys_said_to_be_sorted_and_not_are_damage(
     stored: tuple[Path, list[Document]],
 ) -> None:
     root, docs = stored
-    path = root / "content" / f"{CorpusStore.open(root).parts[0]}.arrow"
-    table = read_arrow_file(path)
-    meta = {k: v for k, v in table.schema.metadata.items() if k != SUMS}
+    path, table, meta = first_content(root)
     assert meta[ORDER] == BY_KEY
     # Copied out of the memory-mapped file before it is written over.
     columns = {c: table.column(c).to_numpy()[::-1].copy() for c in ("key", "row", "pos")}

@@ -240,27 +240,8 @@ def _codes_of(
 codes_of = compiled(_codes_of)
 
 
-def _shared_codes(
-    keys: Any,
-    docs: Any,
-    pos: Any,
-    table: Any,
-    starts: Any,
-    batch_docs: Any,
-    batch_pos: Any,
-    most: int,
-    widths: Any,
-) -> Any:
-    """:func:`shared_rows`, each pair of rows packed into one number (:func:`codes_of`)."""
-    rows, found = held_by_few(keys, table, len(starts) - 1, most)
-    return codes_of(rows, found, docs, pos, starts, batch_docs, batch_pos, widths)
-
-
-shared_codes = compiled(_shared_codes)
-
-
 def _chained(codes: Any, widths: Any, span: int) -> Any:
-    """Pairs of documents whose shared keys chain, from sorted :func:`shared_codes`.
+    """Pairs of documents whose shared keys chain, from sorted :func:`codes_of` numbers.
 
     Two keys consecutive in a pair's rows are linked when they are at most ``span`` apart on
     both sides; a run of ``k`` links chains ``k + 1`` keys. As
