@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
 
 from overlap.align.sentences import stem
+from overlap.sketch.lsh import KeySet
 from overlap.text.shingles import word_hashes
 from overlap.text.stopwords import STOPWORDS
 
@@ -220,14 +222,13 @@ def clustered_pairs(
 class ContentIndex:
     """A batch's content rows by key, to join a store part's rows with in one pass.
 
-    Built once per batch (and per worker that holds it): the batch's distinct keys in a hash
-    table, and each key's rows (:func:`overlap.sketch.key_loops.shared_rows`).
+    Built once per batch (and per worker that holds it): the batch's distinct keys, each
+    key's rows, and, on first use, the lookup that the part's rows need: a hash table of the
+    keys for rows in any order (:func:`overlap.sketch.key_loops.shared_rows`), a bitmap and
+    the sorted keys for rows sorted by key, as store parts are written now.
     """
 
     def __init__(self, keys: U64, docs: I64, pos: I64) -> None:
-        from overlap.sketch.key_loops import key_table
-        from overlap.sketch.lsh import KeySet
-
         order = np.argsort(keys, kind="stable")
         keys = keys[order]
         self.docs = np.ascontiguousarray(docs[order], dtype=np.int64)
@@ -235,10 +236,21 @@ class ContentIndex:
         fresh = np.ones(len(keys), dtype=np.bool_)
         fresh[1:] = keys[1:] != keys[:-1]
         self.starts = np.append(np.flatnonzero(fresh), len(keys)).astype(np.int64)
-        distinct = np.ascontiguousarray(keys[fresh])
-        self.table: U64 = key_table(distinct)
-        #: The distinct keys, ascending (their index is the table's), for sorted rows.
-        self.keyset = KeySet(distinct)
+        #: The distinct keys, ascending: key ``i``'s rows are ``starts[i] .. starts[i + 1] - 1``.
+        self.distinct: U64 = np.ascontiguousarray(keys[fresh])
+
+    @cached_property
+    def table(self) -> U64:
+        """The distinct keys in a hash table, each with its index (``key_loops.key_table``)."""
+        from overlap.sketch.key_loops import key_table
+
+        table: U64 = key_table(self.distinct)
+        return table
+
+    @cached_property
+    def keyset(self) -> KeySet:
+        """The distinct keys as a set tested against ascending keys (their index the same)."""
+        return KeySet(self.distinct)
 
     def clustered(
         self, keys: U64, docs: I64, pos: I64, most: int, span: int, *, by_key: bool = False
