@@ -3,6 +3,7 @@
 Parts written before (a Parquet file of ``(key, doc)`` rows) still scan the same.
 """
 
+import shlex
 from pathlib import Path
 
 import numpy as np
@@ -294,12 +295,33 @@ def test_a_scan_says_when_parts_are_older_and_how_to_upgrade_them(
     code, _, err = invoke("scan", folder, "--corpus", root, "--out", tmp_path / "r1")
     note = f"note: 2 of 2 part(s) of {root} were written by an earlier version and scan more"
     assert code == 0 and note in err
-    assert f"'overlap corpus upgrade --corpus {root}' rewrites them" in err
+    assert f"; to rewrite them: overlap corpus upgrade --corpus {root}\n" in err
     code, _, err = invoke("scan", folder, "--corpus", root, "--out", tmp_path / "r2", "--quiet")
     assert code == 0 and "note:" not in err
     assert invoke("corpus", "upgrade", "--corpus", root)[0] == 0
     code, _, err = invoke("scan", folder, "--corpus", root, "--out", tmp_path / "r3")
     assert code == 0 and "note:" not in err
+
+
+def test_the_upgrade_command_a_scan_suggests_runs_as_copied_whatever_the_path(
+    stored: tuple[Path, list[Document]], tmp_path: Path
+) -> None:
+    root, docs = stored
+    odd = tmp_path / "odd name ü's" / "st ore"
+    odd.parent.mkdir()
+    root.rename(odd)
+    folder = tmp_path / "week"
+    folder.mkdir()
+    for d in week(docs):
+        (folder / d.path).write_text(d.text)
+    unpacked_bands(odd)
+    code, _, err = invoke("scan", folder, "--corpus", odd, "--out", tmp_path / "r1")
+    assert code == 0
+    suggested = err.split("; to rewrite them: ", 1)[1].splitlines()[0]
+    words = shlex.split(suggested)
+    assert words == ["overlap", "corpus", "upgrade", "--corpus", str(odd)]
+    assert invoke(*words[1:])[0] == 0
+    assert packed_parts(odd) == [True, True]
 
 
 def unsorted_content(root: Path) -> None:

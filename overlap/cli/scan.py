@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -34,7 +35,7 @@ from overlap.ingest.errors import count_unread
 from overlap.jobs.logs import job_logging
 from overlap.jobs.run import run_job
 from overlap.jobs.spec import load_job
-from overlap.model import Severity, at_or_above
+from overlap.model import Severity, at_or_above, printable_path
 from overlap.report.brief import TOP, brief
 from overlap.report.contract import result_dict
 from overlap.report.terminal import findings_table, summary_table
@@ -169,10 +170,11 @@ def _note_outdated(corpus: Path) -> None:
         return
     old = count_outdated(store)
     if old:
+        # The command is one line to copy, its path one shell word whatever it holds.
+        command = f"overlap corpus upgrade --corpus {shlex.quote(printable_path(str(corpus)))}"
         err.print(
-            f"note: {old} of {len(store.parts)} part(s) of {corpus} were written by an earlier "
-            f"version and scan more slowly; 'overlap corpus upgrade --corpus {corpus}' "
-            "rewrites them",
+            f"note: {old} of {len(store.parts)} part(s) of {printable_path(str(corpus))} were "
+            f"written by an earlier version and scan more slowly; to rewrite them: {command}",
             markup=False,
             highlight=False,
             soft_wrap=True,
