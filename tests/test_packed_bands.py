@@ -283,14 +283,20 @@ def test_verify_finds_content_rows_naming_no_document(
         scan(week(docs), CorpusStore.open(root))
 
 
-def test_a_scan_says_when_parts_are_older_and_how_to_upgrade_them(
-    stored: tuple[Path, list[Document]], tmp_path: Path
-) -> None:
-    root, docs = stored
+def week_folder(docs: list[Document], tmp_path: Path) -> Path:
+    """A folder of the week's posts, as a user scans them."""
     folder = tmp_path / "week"
     folder.mkdir()
     for d in week(docs):
         (folder / d.path).write_text(d.text)
+    return folder
+
+
+def test_a_scan_says_when_parts_are_older_and_how_to_upgrade_them(
+    stored: tuple[Path, list[Document]], tmp_path: Path
+) -> None:
+    root, docs = stored
+    folder = week_folder(docs, tmp_path)
     unpacked_bands(root)
     code, _, err = invoke("scan", folder, "--corpus", root, "--out", tmp_path / "r1")
     note = f"note: 2 of 2 part(s) of {root} were written by an earlier version and scan more"
@@ -310,10 +316,7 @@ def test_the_upgrade_command_a_scan_suggests_runs_as_copied_whatever_the_path(
     odd = tmp_path / "odd name ü's" / "st ore"
     odd.parent.mkdir()
     root.rename(odd)
-    folder = tmp_path / "week"
-    folder.mkdir()
-    for d in week(docs):
-        (folder / d.path).write_text(d.text)
+    folder = week_folder(docs, tmp_path)
     unpacked_bands(odd)
     code, _, err = invoke("scan", folder, "--corpus", odd, "--out", tmp_path / "r1")
     assert code == 0
