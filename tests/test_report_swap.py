@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from overlap.jobs.run import run_job
 from overlap.jobs.spec import load_job
 from overlap.model import Role, ScanResult
 from overlap.report.folder import write_report_folder
+from overlap.report.html import Pages
 from overlap.scanning.files import scan_paths
 
 #: Copied, a sentence each, by the posts (so that every report has findings and pages link).
@@ -76,17 +78,15 @@ def test_two_writers_of_one_folder_take_turns(
     second = scanned(layout, "b", tmp_path / "scratch-b")
     out = tmp_path / "out"
     paused, second_done = threading.Event(), threading.Event()
-    real = folder.write_html
+    real = folder.finish_html
 
-    def stalling(
-        result: ScanResult, where: Path, *, report: str | None = None, workers: int | None = 1
-    ) -> object:
-        if result.submissions == first.submissions:
+    def stalling(pages: Pages, written: Sequence[Path], rows: dict[str, str]) -> object:
+        if pages.site.result.submissions == first.submissions:
             paused.set()
             second_done.wait(timeout=1.0)  # the second writer's whole run fits in here
-        return real(result, where, report=report, workers=workers)
+        return real(pages, written, rows)
 
-    monkeypatch.setattr(folder, "write_html", stalling)
+    monkeypatch.setattr(folder, "finish_html", stalling)
     writer = threading.Thread(target=write_report_folder, args=(first, out))
     writer.start()
     assert paused.wait(timeout=30)
@@ -101,7 +101,17 @@ def test_two_writers_of_one_folder_take_turns(
 # ---------------------------------------------------------------- item 7: interruptions
 
 
-@pytest.mark.parametrize("step", ["write_report", "write_texts", "write_html", "write_atomic"])
+@pytest.mark.parametrize(
+    "step",
+    [
+        "write_report",
+        "write_text_files",
+        "write_text_index",
+        "write_pages",
+        "finish_html",
+        "write_atomic",
+    ],
+)
 def test_an_interrupted_write_leaves_the_old_report_whole(
     layout: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
@@ -157,7 +167,7 @@ def test_a_killed_writer_is_tidied_and_a_report_it_moved_aside_is_put_back(
         raise OverlapError("cannot write the HTML report: disk full")
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(folder, "write_html", broken)
+        patch.setattr(folder, "finish_html", broken)
         with pytest.raises(OverlapError, match="disk full"):
             write_report_folder(new, out)
     assert whole_report(out) == old  # put back, then kept when the next write failed
@@ -180,7 +190,7 @@ def test_an_interrupted_run_leaves_no_half_report_and_the_next_takes_its_name(
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patch:
-        patch.setattr(folder, "write_html", interrupted)
+        patch.setattr(folder, "write_pages", interrupted)
         with pytest.raises(KeyboardInterrupt):
             run_job(spec, day=day)
     reports = site / "reports"

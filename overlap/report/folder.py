@@ -10,16 +10,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from overlap.engine.local import LocalEngine
 from overlap.errors import InputError
-from overlap.model import Document, ScanResult
+from overlap.model import Document, ScanResult, SubmissionSummary
 from overlap.report.files import REPORT_FILES, write_atomic, write_report
-from overlap.report.html import write_html
+from overlap.report.html import Pages, finish_html, write_pages
 from overlap.report.html.site import PAGES_FOLDER
 from overlap.report.printable import printable_result
 from overlap.report.swap import REPORT_MARKER, replacing
-from overlap.report.texts import TEXTS_FOLDER, write_texts
+from overlap.report.texts import (
+    TEXTS_FOLDER,
+    distinct,
+    text_folder,
+    write_text_files,
+    write_text_index,
+)
 
 #: What a report folder holds.
 REPORT_ENTRIES = frozenset({*REPORT_FILES, "index.html", PAGES_FOLDER, TEXTS_FOLDER, REPORT_MARKER})
@@ -104,6 +112,50 @@ def _store_read(result: ScanResult) -> dict[str, object] | None:
     return {"path": result.store, **(result.store_state or {})}
 
 
+#: Texts a process writes at a time.
+TEXT_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class _Share:
+    """One task of writing a report: the tables, some texts, or some submission pages."""
+
+    tables: bool = False
+    texts: Sequence[Document] = ()
+    pages: Sequence[SubmissionSummary] = ()
+
+
+@dataclass(frozen=True)
+class _Written:
+    """What a task wrote: pages, their rows of the overview's table, texts' index entries."""
+
+    pages: list[Path]
+    rows: dict[str, str]
+    texts: dict[str, dict[str, object]]
+
+
+def _write_share(share: _Share, shared: tuple[ScanResult, Path, Pages]) -> _Written:
+    """Write one share of a report (see :func:`write_report_folder`)."""
+    result, fresh, pages = shared
+    if share.tables:
+        write_report(result, fresh)
+    texts = write_text_files(share.texts, fresh / TEXTS_FOLDER) if share.texts else {}
+    made: tuple[list[Path], dict[str, str]] = ([], {})
+    if share.pages:
+        made = write_pages(share.pages, pages)
+    return _Written(*made, texts)
+
+
+def _shares(result: ScanResult, pages: Pages) -> list[_Share]:
+    """The tasks of writing a report: the tables, the texts in chunks, the pages in chunks."""
+    texts = distinct(_texts_of(result))
+    return [
+        _Share(tables=True),
+        *(_Share(texts=texts[k : k + TEXT_CHUNK]) for k in range(0, len(texts), TEXT_CHUNK)),
+        *(_Share(pages=share) for share in pages.shares()),
+    ]
+
+
 def write_report_folder(result: ScanResult, out: Path, *, workers: int | None = 1) -> ScanResult:
     """Write findings/submissions tables, the extracted texts and the HTML report to ``out``.
 
@@ -113,8 +165,9 @@ def write_report_folder(result: ScanResult, out: Path, *, workers: int | None = 
     from ``result.documents`` (the submissions', and those of the documents findings point
     to), so a pseudonymised result writes pseudonymised names everywhere.
 
-    ``workers`` processes of this machine make and write the submission pages (one: this
-    process; None: one per core); the report does not depend on it.
+    ``workers`` processes of this machine write the report's tables, texts and submission
+    pages, in shares (one: this process writes it all; None: one per core). The report does
+    not depend on it.
 
     Returns:
         The result as written (printable), for the caller to print the same.
@@ -126,9 +179,18 @@ def write_report_folder(result: ScanResult, out: Path, *, workers: int | None = 
     """
     result = printable_result(result)
     with replacing(out, _check_replaceable, _carried) as fresh:
-        write_report(result, fresh)
-        write_texts(_texts_of(result), fresh, store=_store_read(result))
-        write_html(result, fresh, report=str(out), workers=workers)
+        pages = Pages.of(result, fresh, report=str(out))
+        text_folder(fresh)
+        written: list[Path] = []
+        rows: dict[str, str] = {}
+        texts: dict[str, dict[str, object]] = {}
+        tasks = _shares(result, pages)
+        for done in LocalEngine(workers).map_shared(_write_share, tasks, (result, fresh, pages)):
+            written.extend(done.pages)
+            rows.update(done.rows)
+            texts.update(done.texts)
+        write_text_index(fresh / TEXTS_FOLDER, texts, store=_store_read(result))
+        finish_html(pages, written, rows)
         marker = {
             "schema": MARKER_SCHEMA,
             "generated_at": result.generated_at,

@@ -87,6 +87,65 @@ def index_entry(document: Document, name: str) -> dict[str, object]:
     }
 
 
+def distinct(documents: Iterable[Document]) -> list[Document]:
+    """The documents, each id once (the first of it)."""
+    seen: dict[str, Document] = {}
+    for document in documents:
+        seen.setdefault(document.id, document)
+    return list(seen.values())
+
+
+def write_text_files(documents: Iterable[Document], folder: Path) -> dict[str, dict[str, object]]:
+    """Write each document's text to ``folder/<stem>-<id>.txt``: a share of :func:`write_texts`.
+
+    Returns:
+        Each document's entry of ``index.json``, by id.
+
+    Raises:
+        OverlapError: A file cannot be written.
+    """
+    entries: dict[str, dict[str, object]] = {}
+    try:
+        for document in distinct(documents):
+            name = text_file_name(document)
+            write_atomic(folder / name, document.text)
+            entries[document.id] = index_entry(document, name)
+    except OSError as exc:
+        raise OverlapError(f"cannot write texts to {folder}: {exc}") from exc
+    return entries
+
+
+def write_text_index(
+    folder: Path,
+    entries: Mapping[str, Mapping[str, object]],
+    *,
+    store: Mapping[str, object] | None = None,
+) -> Path:
+    """Write ``index.json`` of the texts written, and remove those a previous run left.
+
+    Text files that a previous run's index listed and ``entries`` do not are removed;
+    nothing else is.
+
+    Raises:
+        OverlapError: The index cannot be written or a stale file removed.
+    """
+    try:
+        stale = _previous(folder) - {Path(str(e["path"])).name for e in entries.values()}
+        index = {
+            "schema": SCHEMA,
+            "encoding": "utf-8",
+            "store": None if store is None else dict(store),
+            "documents": dict(entries),
+        }
+        write_atomic(folder / INDEX_NAME, json.dumps(index, indent=2))
+        for name in stale:
+            if name != INDEX_NAME and not name.startswith("."):
+                (folder / name).unlink(missing_ok=True)
+    except OSError as exc:
+        raise OverlapError(f"cannot write texts to {folder}: {exc}") from exc
+    return folder / INDEX_NAME
+
+
 def write_texts(
     documents: Iterable[Document], out: Path, *, store: Mapping[str, object] | None = None
 ) -> Path:
@@ -113,28 +172,20 @@ def write_texts(
     Raises:
         OverlapError: The folder or a file cannot be written.
     """
+    folder = text_folder(out)
+    write_text_index(folder, write_text_files(documents, folder), store=store)
+    return folder
+
+
+def text_folder(out: Path) -> Path:
+    """Make (if missing) and return the ``texts`` folder of the report folder ``out``.
+
+    Raises:
+        OverlapError: It cannot be made.
+    """
     folder = out / TEXTS_FOLDER
-    entries: dict[str, dict[str, object]] = {}
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        stale = _previous(folder)
-        for document in documents:
-            if document.id in entries:
-                continue
-            name = text_file_name(document)
-            write_atomic(folder / name, document.text)
-            stale.discard(name)
-            entries[document.id] = index_entry(document, name)
-        index = {
-            "schema": SCHEMA,
-            "encoding": "utf-8",
-            "store": None if store is None else dict(store),
-            "documents": entries,
-        }
-        write_atomic(folder / INDEX_NAME, json.dumps(index, indent=2))
-        for name in stale:
-            if name != INDEX_NAME and not name.startswith("."):
-                (folder / name).unlink(missing_ok=True)
     except OSError as exc:
         raise OverlapError(f"cannot write texts to {folder}: {exc}") from exc
     return folder

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from overlap.engine.local import LocalEngine
@@ -33,20 +34,85 @@ def _ours(name: str) -> bool:
 PAGE_CHUNK = 250
 
 
-def _write_pages(
-    summaries: Sequence[SubmissionSummary], shared: tuple[Site, Path, dict[str, str]]
+@dataclass(frozen=True)
+class Pages:
+    """What the processes that make a report's submission pages share.
+
+    Attributes:
+        site: The report's names and numbers.
+        out: The report folder the pages go in.
+        relative: Each submission's path relative to the folder all of them lie in.
+    """
+
+    site: Site
+    out: Path
+    relative: dict[str, str]
+
+    @classmethod
+    def of(cls, result: ScanResult, out: Path, report: str | None = None) -> Pages:
+        """Name and number the pages of ``result``, and make their folder in ``out``.
+
+        Raises:
+            OverlapError: The folder cannot be made.
+        """
+        site = Site.of(result, report)
+        try:
+            (out / PAGES_FOLDER).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OverlapError(f"cannot write the HTML report to {out}: {exc}") from exc
+        return cls(site, out, relative_paths(site))
+
+    def shares(self) -> list[Sequence[SubmissionSummary]]:
+        """The submissions in shares of ``PAGE_CHUNK``: a task each."""
+        summaries = self.site.result.submissions
+        return [summaries[k : k + PAGE_CHUNK] for k in range(0, len(summaries), PAGE_CHUNK)]
+
+
+def write_pages(
+    summaries: Sequence[SubmissionSummary], pages: Pages
 ) -> tuple[list[Path], dict[str, str]]:
     """Make and write the pages of some submissions: a worker's share of a report.
 
     Also makes their rows of the overview's table, which the overview page takes.
+
+    Raises:
+        OverlapError: A page cannot be written.
     """
-    site, folder, relative = shared
-    paths = []
-    for summary in summaries:
-        path = folder / site.pages[summary.id]
-        write_atomic(path, submission_page(summary, site))
-        paths.append(path)
-    return paths, submission_rows(site, summaries, relative)
+    folder, paths = pages.out / PAGES_FOLDER, []
+    try:
+        for summary in summaries:
+            path = folder / pages.site.pages[summary.id]
+            write_atomic(path, submission_page(summary, pages.site))
+            paths.append(path)
+    except OSError as exc:
+        raise OverlapError(f"cannot write the HTML report to {pages.out}: {exc}") from exc
+    return paths, submission_rows(pages.site, summaries, pages.relative)
+
+
+def finish_html(pages: Pages, written: Sequence[Path], rows: dict[str, str]) -> list[Path]:
+    """Write ``index.html`` once every page is written, and remove stale pages of ours.
+
+    Args:
+        pages: The report's pages.
+        written: The submission pages written.
+        rows: Their rows of the overview's table, by submission id.
+
+    Returns:
+        The pages written, the overview first.
+
+    Raises:
+        OverlapError: The overview cannot be written or a stale page removed.
+    """
+    overview = pages.out / "index.html"
+    try:
+        write_atomic(overview, overview_page(pages.site, rows))
+        keep = {p.name for p in written}
+        for old in (pages.out / PAGES_FOLDER).iterdir():
+            if old.name not in keep and _ours(old.name) and old.is_file():
+                old.unlink()
+    except OSError as exc:
+        raise OverlapError(f"cannot write the HTML report to {pages.out}: {exc}") from exc
+    return [overview, *written]
 
 
 def write_html(
@@ -72,26 +138,13 @@ def write_html(
     Raises:
         OverlapError: The folder or a page cannot be written.
     """
-    site = Site.of(result, report)
-    folder = out / PAGES_FOLDER
-    written = [out / "index.html"]
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        summaries = result.submissions
-        chunks = [summaries[k : k + PAGE_CHUNK] for k in range(0, len(summaries), PAGE_CHUNK)]
-        rows: dict[str, str] = {}
-        shared = (site, folder, relative_paths(site))
-        for paths, made in LocalEngine(workers).map_shared(_write_pages, chunks, shared):
-            written.extend(paths)
-            rows.update(made)
-        write_atomic(written[0], overview_page(site, rows))
-        keep = {p.name for p in written[1:]}
-        for old in folder.iterdir():
-            if old.name not in keep and _ours(old.name) and old.is_file():
-                old.unlink()
-    except OSError as exc:
-        raise OverlapError(f"cannot write the HTML report to {out}: {exc}") from exc
-    return written
+    pages = Pages.of(result, out, report)
+    written: list[Path] = []
+    rows: dict[str, str] = {}
+    for paths, made in LocalEngine(workers).map_shared(write_pages, pages.shares(), pages):
+        written.extend(paths)
+        rows.update(made)
+    return finish_html(pages, written, rows)
 
 
-__all__ = ["write_html"]
+__all__ = ["Pages", "finish_html", "write_html", "write_pages"]
