@@ -9,6 +9,7 @@ from overlap.engine.local import LocalEngine
 from overlap.model import Document, Role
 from overlap.scanning import batch as batch_module
 from overlap.scanning.batch import ScanBatch, prepare_batch
+from overlap.scanning.common import common_runs
 from overlap.settings import Settings
 
 SMALL = ["the", "of", "and", "a", "to", "in", "is", "that", "for", "with"]
@@ -45,6 +46,10 @@ def test_a_batch_prepared_in_chunks_on_workers_is_the_batch_prepared_at_once(
         assert np.array_equal(a, b)
     assert split.common == whole.common and split.common_bar == whole.common_bar
     assert any(split.common)  # the stock reply is common phrasing
+    # Counted chunk by chunk, the stock reply is common as counted over the whole batch.
+    hashes, usable = [t.hashes for t in split.texts], [~t.excluded for t in split.texts]
+    reference = common_runs(hashes, usable, split.common_bar)
+    assert split.common == tuple(tuple(runs) for runs in reference)
     for a, b in zip(whole.texts, split.texts, strict=True):
         assert a.doc == b.doc and a.tokens.norms == b.tokens.norms
         assert np.array_equal(a.tokens.starts, b.tokens.starts)

@@ -11,7 +11,14 @@ import pytest
 from overlap.errors import SettingsError
 from overlap.indexing.add import add_to_corpus
 from overlap.model import Kind, Role, ScanResult
-from overlap.scanning.common import common_bar, common_runs, with_common_bar
+from overlap.scanning.common import (
+    common_bar,
+    common_grams,
+    common_runs,
+    held_grams,
+    ngram_hashes,
+    with_common_bar,
+)
 from overlap.scanning.files import scan_paths
 from overlap.settings import Settings
 from overlap.text.shingles import word_hashes
@@ -77,6 +84,21 @@ def test_runs_cover_the_shared_words_and_name_one_cluster_in_every_post() -> Non
         assert run.shared_by == 5
     # At the bar (5 posts, bar 5) nothing is common.
     assert common_runs(hashes, usable, bar=5) == [[]] * 5
+
+
+def test_counts_of_disjoint_sets_of_posts_add_up_to_the_bar() -> None:
+    # Six posts hold the stock reply, two in each of three sets: common only when summed.
+    texts = [f"{prose(k, 10)} {STOCK} {prose(k + 50, 10)}".lower().split() for k in range(6)]
+    texts += [prose(k + 200, 30).lower().split() for k in range(3)]
+    grams = [ngram_hashes(word_hashes(t), np.ones(len(t), dtype=np.bool_))[0] for t in texts]
+    sets = [grams[0:2] + grams[6:7], grams[2:4] + grams[7:8], grams[4:6] + grams[8:9]]
+    counted = [held_grams(s) for s in sets]
+    assert all(int(held.max()) == 2 for _, held in counted)
+    whole = common_grams([held_grams(grams)], 5)
+    assert len(whole) and np.array_equal(common_grams(counted, 5), whole)
+    assert np.array_equal(common_grams(counted[::-1], 5), whole)  # in any order
+    assert not len(common_grams(counted, 6))
+    assert not len(common_grams([], 1)) and not len(common_grams([held_grams([])], 0))
 
 
 def test_excluded_words_never_make_a_passage_common() -> None:

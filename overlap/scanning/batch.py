@@ -13,7 +13,14 @@ from overlap.align.screen import Grams
 from overlap.engine.choice import Engine
 from overlap.engine.local import LocalEngine
 from overlap.model import Document
-from overlap.scanning.common import CommonRun, common_bar, common_runs
+from overlap.scanning.common import (
+    CommonRun,
+    common_bar,
+    common_grams,
+    held_grams,
+    ngram_hashes,
+    runs_of,
+)
 from overlap.scanning.prepared import Prepared
 from overlap.settings import Settings
 from overlap.sketch.content import ContentIndex, content_hashes
@@ -106,6 +113,9 @@ class _Chunk:
             submission.
         content_docs: The submission of each content key.
         content_pos: Where each content key is in its submission, in content words.
+        grams: Each submission's n-grams of usable words and where each starts, for
+            common phrasing (:mod:`overlap.scanning.common`).
+        held: The chunk's distinct n-grams and how many of its submissions hold each.
     """
 
     texts: list[Prepared]
@@ -114,13 +124,16 @@ class _Chunk:
     content_keys: U64
     content_docs: I64
     content_pos: I64
+    grams: list[tuple[U64, I64]]
+    held: tuple[U64, I64]
 
 
 def _prepare_chunk(docs: Sequence[Document], shared: tuple[Sequence[Prepared], Settings]) -> _Chunk:
     """Tokenise, exclude, parse, sketch and sort one chunk: the per-submission work of a batch.
 
     Each text's attribution structure is parsed here too, so that it travels with the text
-    to every worker that classifies its findings instead of being parsed again there.
+    to every worker that classifies its findings instead of being parsed again there; and
+    its n-grams are hashed and counted, for common phrasing to be found over the batch.
     """
     templates, settings = shared
     texts = [Prepared.of(d) for d in docs]
@@ -132,6 +145,7 @@ def _prepare_chunk(docs: Sequence[Document], shared: tuple[Sequence[Prepared], S
     order = np.argsort(flat, kind="stable")
     content = sketch_content([content_hashes(t.tokens.norms) for t in texts], settings)
     by_key = np.lexsort((content.doc, content.keys))
+    grams = [ngram_hashes(t.hashes, ~t.excluded) for t in texts]
     return _Chunk(
         texts,
         flat[order],
@@ -139,22 +153,23 @@ def _prepare_chunk(docs: Sequence[Document], shared: tuple[Sequence[Prepared], S
         content.keys[by_key],
         content.doc[by_key],
         content.pos[by_key],
+        grams,
+        held_grams([g for g, _ in grams]),
     )
 
 
-def _merged(runs: Sequence[tuple[U64, I64, I64]]) -> tuple[U64, I64, I64]:
-    """Sorted runs of ``(key, document, position)`` rows merged into one sorted by key.
+def _merged(runs: Sequence[tuple[U64, tuple[I64, ...]]], carried: int) -> tuple[U64, list[I64]]:
+    """Sorted runs of keys, with ``carried`` arrays of values each, merged into one by key.
 
     Rows of one key stay in run order, then in their order within the run: what one stable
     sort of all the rows in run order gives. A stable sort finds the runs already in order,
     so merging costs a fraction of sorting.
     """
     if not runs:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64), np.zeros(0, np.int64)
-    keys = np.concatenate([k for k, _, _ in runs])
+        return np.zeros(0, dtype=np.uint64), [np.zeros(0, dtype=np.int64)] * carried
+    keys = np.concatenate([k for k, _ in runs])
     order = np.argsort(keys, kind="stable")
-    docs = np.concatenate([d for _, d, _ in runs])[order]
-    return keys[order], docs, np.concatenate([p for _, _, p in runs])[order]
+    return keys[order], [np.concatenate([v[c] for _, v in runs])[order] for c in range(carried)]
 
 
 def prepare_batch(
@@ -176,19 +191,21 @@ def prepare_batch(
     done = list(engine.map_shared(_prepare_chunk, chunks, (templates, settings)))
     texts = [t for c in done for t in c.texts]
     bar = common_bar(settings, len(texts))
-    runs = common_runs([t.hashes for t in texts], [~t.excluded for t in texts], bar)
+    common = common_grams([c.held for c in done], bar)
+    runs = runs_of([g for c in done for g in c.grams], common)
     for t, found in zip(texts, runs, strict=True):
         for run in found:
             t.common[run.start : run.stop] = True
     offsets = np.cumsum([0, *(len(c.texts) for c in done)])
-    keys, docs, _ = _merged(
-        [(c.keys, c.docs + at, c.docs) for c, at in zip(done, offsets, strict=False)]
+    keys, (docs,) = _merged(
+        [(c.keys, (c.docs + at,)) for c, at in zip(done, offsets, strict=False)], 1
     )
-    content_keys, content_docs, content_pos = _merged(
+    content_keys, (content_docs, content_pos) = _merged(
         [
-            (c.content_keys, c.content_docs + at, c.content_pos)
+            (c.content_keys, (c.content_docs + at, c.content_pos))
             for c, at in zip(done, offsets, strict=False)
-        ]
+        ],
+        2,
     )
     return ScanBatch(
         tuple(texts),

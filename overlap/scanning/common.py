@@ -100,6 +100,31 @@ def ngram_hashes(
     return acc[whole], starts
 
 
+def held_grams(grams: Sequence[U64]) -> tuple[U64, npt.NDArray[np.int64]]:
+    """The distinct n-gram hashes of some texts, sorted, and how many of the texts hold each.
+
+    Counts of disjoint sets of texts (a batch's chunks, say) add up in :func:`common_grams`.
+    """
+    distinct = [np.unique(g) for g in grams]
+    every = np.concatenate(distinct) if distinct else np.zeros(0, dtype=np.uint64)
+    values, held = np.unique(every, return_counts=True)
+    return values, held.astype(np.int64)
+
+
+def common_grams(counted: Sequence[tuple[U64, npt.NDArray[np.int64]]], bar: int) -> U64:
+    """The n-grams that more than ``bar`` texts hold, from :func:`held_grams` of disjoint sets."""
+    if not counted:
+        return np.zeros(0, dtype=np.uint64)
+    values = np.concatenate([v for v, _ in counted])
+    held = np.concatenate([h for _, h in counted])
+    if not len(values):
+        return values
+    order = np.argsort(values, kind="stable")  # sorted runs: a merge
+    values, held = values[order], held[order]
+    starts = np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]]))
+    return values[starts][np.add.reduceat(held, starts) > bar]
+
+
 def common_runs(
     hashes: Sequence[U64], usable: Sequence[Mask], bar: int, n: int = COMMON_NGRAM
 ) -> list[list[CommonRun]]:
@@ -112,12 +137,22 @@ def common_runs(
         n: Words per run.
     """
     grams = [ngram_hashes(h, u, n) for h, u in zip(hashes, usable, strict=True)]
-    distinct = [np.unique(g) for g, _ in grams]
-    every = np.concatenate(distinct) if distinct else np.zeros(0, dtype=np.uint64)
-    values, held = np.unique(every, return_counts=True)
-    common = values[held > bar]
+    common = common_grams([held_grams([g for g, _ in grams])], bar)
+    return runs_of(grams, common, n)
+
+
+def runs_of(
+    grams: Sequence[tuple[U64, npt.NDArray[np.int64]]], common: U64, n: int = COMMON_NGRAM
+) -> list[list[CommonRun]]:
+    """The common phrasing of each text, from its :func:`ngram_hashes` and the common n-grams.
+
+    Args:
+        grams: Each text's n-gram hashes and where each starts.
+        common: The n-grams that are common phrasing, sorted.
+        n: Words per n-gram.
+    """
     if not len(common):
-        return [[] for _ in hashes]
+        return [[] for _ in grams]
     clusters: UnionFind[int] = UnionFind()
     per_text: list[tuple[npt.NDArray[np.int64], U64]] = []
     for g, starts in grams:
