@@ -125,9 +125,11 @@ def restatements(
         threshold: Least cosine of a restatement.
     """
     pool = [s for s in sources if len(s.sentences)]
+    if not pool:  # nothing to restate: the submission's sentences need not be looked at
+        return []
     placed = _candidates(sub, covered)
     mine = [s for _, s in placed]
-    if not pool or not mine:
+    if not mine:
         return []
     text = sub.doc.text
     cuts = [(c.group_start, c.group_end) for c in sub.attribution.citations]

@@ -148,8 +148,8 @@ def scan(
                 found[i].append(mine)
                 found[j].append(theirs)
         step()
-    if encoder is not None:
-        sources = embedded_sources(store, encoder)
+    sources = embedded_sources(store, encoder) if encoder is not None else []
+    if encoder is not None and sources:
         for t, pending in zip(batch.texts, found, strict=True):
             covered = t.covered([(u.finding.start, u.finding.end) for u in pending])
             threshold = settings.semantic_threshold
