@@ -41,6 +41,16 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def write_new(path: Path, text: str) -> None:
+    """Write ``text`` as UTF-8 to ``path`` directly: for a folder no one reads until it is whole.
+
+    A report is written into a fresh folder that replaces the old one whole
+    (:mod:`overlap.report.swap`); there, moving each file into place would only double the
+    folder's updates, which its writers take turns on.
+    """
+    path.write_text(text, encoding="utf-8", newline="")
+
+
 def write_report(result: ScanResult, out: Path) -> list[Path]:
     """Write the findings document and the tables of a scan into ``out``.
 

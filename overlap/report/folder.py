@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
 
 from overlap.engine.local import LocalEngine
@@ -112,8 +113,8 @@ def _store_read(result: ScanResult) -> dict[str, object] | None:
     return {"path": result.store, **(result.store_state or {})}
 
 
-#: Texts a process writes at a time.
-TEXT_CHUNK = 500
+#: Texts a process writes at a time (as many as pages: the two alternate).
+TEXT_CHUNK = 250
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ def _write_share(share: _Share, shared: tuple[ScanResult, Path, Pages]) -> _Writ
     result, fresh, pages = shared
     if share.tables:
         write_report(result, fresh)
-    texts = write_text_files(share.texts, fresh / TEXTS_FOLDER) if share.texts else {}
+    texts = write_text_files(share.texts, fresh / TEXTS_FOLDER, fresh=True) if share.texts else {}
     made: tuple[list[Path], dict[str, str]] = ([], {})
     if share.pages:
         made = write_pages(share.pages, pages)
@@ -149,11 +150,12 @@ def _write_share(share: _Share, shared: tuple[ScanResult, Path, Pages]) -> _Writ
 def _shares(result: ScanResult, pages: Pages) -> list[_Share]:
     """The tasks of writing a report: the tables, the texts in chunks, the pages in chunks."""
     texts = distinct(_texts_of(result))
-    return [
-        _Share(tables=True),
-        *(_Share(texts=texts[k : k + TEXT_CHUNK]) for k in range(0, len(texts), TEXT_CHUNK)),
-        *(_Share(pages=share) for share in pages.shares()),
-    ]
+    chunks = [_Share(texts=texts[k : k + TEXT_CHUNK]) for k in range(0, len(texts), TEXT_CHUNK)]
+    shares = [_Share(pages=share) for share in pages.shares()]
+    # Texts and pages alternate, so that two processes seldom add files to one folder at
+    # once: they would take turns on it, spinning.
+    mixed = [s for pair in zip_longest(chunks, shares) for s in pair if s is not None]
+    return [_Share(tables=True), *mixed]
 
 
 def write_report_folder(result: ScanResult, out: Path, *, workers: int | None = 1) -> ScanResult:
@@ -179,7 +181,7 @@ def write_report_folder(result: ScanResult, out: Path, *, workers: int | None = 
     """
     result = printable_result(result)
     with replacing(out, _check_replaceable, _carried) as fresh:
-        pages = Pages.of(result, fresh, report=str(out))
+        pages = Pages.of(result, fresh, report=str(out), fresh=True)
         text_folder(fresh)
         written: list[Path] = []
         rows: dict[str, str] = {}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from overlap.errors import OverlapError
 from overlap.model import Document
-from overlap.report.files import write_atomic
+from overlap.report.files import write_atomic, write_new
 
 TEXTS_FOLDER = "texts"
 INDEX_NAME = "index.json"
@@ -95,8 +95,13 @@ def distinct(documents: Iterable[Document]) -> list[Document]:
     return list(seen.values())
 
 
-def write_text_files(documents: Iterable[Document], folder: Path) -> dict[str, dict[str, object]]:
+def write_text_files(
+    documents: Iterable[Document], folder: Path, *, fresh: bool = False
+) -> dict[str, dict[str, object]]:
     """Write each document's text to ``folder/<stem>-<id>.txt``: a share of :func:`write_texts`.
+
+    With ``fresh`` (a new folder no one reads until it is whole) each text is written straight
+    into place (:func:`~overlap.report.files.write_new`).
 
     Returns:
         Each document's entry of ``index.json``, by id.
@@ -106,9 +111,10 @@ def write_text_files(documents: Iterable[Document], folder: Path) -> dict[str, d
     """
     entries: dict[str, dict[str, object]] = {}
     try:
+        write = write_new if fresh else write_atomic
         for document in distinct(documents):
             name = text_file_name(document)
-            write_atomic(folder / name, document.text)
+            write(folder / name, document.text)
             entries[document.id] = index_entry(document, name)
     except OSError as exc:
         raise OverlapError(f"cannot write texts to {folder}: {exc}") from exc

@@ -15,7 +15,7 @@ from pathlib import Path
 from overlap.engine.local import LocalEngine
 from overlap.errors import OverlapError
 from overlap.model import ScanResult, SubmissionSummary
-from overlap.report.files import write_atomic
+from overlap.report.files import write_atomic, write_new
 from overlap.report.html.listing import relative_paths, submission_rows
 from overlap.report.html.overview import overview_page
 from overlap.report.html.site import PAGES_FOLDER, Site
@@ -42,14 +42,19 @@ class Pages:
         site: The report's names and numbers.
         out: The report folder the pages go in.
         relative: Each submission's path relative to the folder all of them lie in.
+        fresh: ``out`` is a new folder that no one reads until it is whole: pages are written
+            straight into it rather than each moved into place.
     """
 
     site: Site
     out: Path
     relative: dict[str, str]
+    fresh: bool = False
 
     @classmethod
-    def of(cls, result: ScanResult, out: Path, report: str | None = None) -> Pages:
+    def of(
+        cls, result: ScanResult, out: Path, report: str | None = None, *, fresh: bool = False
+    ) -> Pages:
         """Name and number the pages of ``result``, and make their folder in ``out``.
 
         Raises:
@@ -60,7 +65,7 @@ class Pages:
             (out / PAGES_FOLDER).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OverlapError(f"cannot write the HTML report to {out}: {exc}") from exc
-        return cls(site, out, relative_paths(site))
+        return cls(site, out, relative_paths(site), fresh)
 
     def shares(self) -> list[Sequence[SubmissionSummary]]:
         """The submissions in shares of ``PAGE_CHUNK``: a task each."""
@@ -79,10 +84,11 @@ def write_pages(
         OverlapError: A page cannot be written.
     """
     folder, paths = pages.out / PAGES_FOLDER, []
+    write = write_new if pages.fresh else write_atomic
     try:
         for summary in summaries:
             path = folder / pages.site.pages[summary.id]
-            write_atomic(path, submission_page(summary, pages.site))
+            write(path, submission_page(summary, pages.site))
             paths.append(path)
     except OSError as exc:
         raise OverlapError(f"cannot write the HTML report to {pages.out}: {exc}") from exc
