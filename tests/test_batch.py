@@ -11,6 +11,7 @@ from overlap.scanning import batch as batch_module
 from overlap.scanning.batch import ScanBatch, prepare_batch
 from overlap.scanning.common import common_runs
 from overlap.settings import Settings
+from overlap.sketch.documents import term_frequencies
 
 SMALL = ["the", "of", "and", "a", "to", "in", "is", "that", "for", "with"]
 STOCK = "I agree with your point and I found your post very interesting to read this week."
@@ -50,6 +51,10 @@ def test_a_batch_prepared_in_chunks_on_workers_is_the_batch_prepared_at_once(
     hashes, usable = [t.hashes for t in split.texts], [~t.excluded for t in split.texts]
     reference = common_runs(hashes, usable, split.common_bar)
     assert split.common == tuple(tuple(runs) for runs in reference)
+    # So are the words' document frequencies.
+    terms, df = term_frequencies(hashes)
+    assert np.array_equal(split.term_df[0], terms) and np.array_equal(split.term_df[1], df)
+    assert len(set(df.tolist())) > 2  # words held by one post, by a few and by every post
     for a, b in zip(whole.texts, split.texts, strict=True):
         assert a.doc == b.doc and a.tokens.norms == b.tokens.norms
         assert np.array_equal(a.tokens.starts, b.tokens.starts)

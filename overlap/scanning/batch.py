@@ -24,7 +24,12 @@ from overlap.scanning.common import (
 from overlap.scanning.prepared import Prepared
 from overlap.settings import Settings
 from overlap.sketch.content import ContentIndex, content_hashes
-from overlap.sketch.documents import sketch_content, sketch_hashes
+from overlap.sketch.documents import (
+    sketch_content,
+    sketch_hashes,
+    summed_frequencies,
+    term_frequencies,
+)
 from overlap.sketch.lsh import KeySet
 from overlap.store.bands import STORED_BITS, prefixes
 from overlap.store.schema import low_hashes
@@ -44,6 +49,7 @@ class ScanBatch:
         settings: The store's settings the keys were made with.
         common: Each submission's common phrasing (runs of words), in text order.
         common_bar: A key (or passage) more submissions than this hold is common phrasing.
+        term_df: Every word hash of the submissions, sorted, and how many of them hold it.
     """
 
     texts: tuple[Prepared, ...]
@@ -55,6 +61,7 @@ class ScanBatch:
     settings: Settings
     common: tuple[tuple[CommonRun, ...], ...]
     common_bar: int
+    term_df: tuple[U64, I64]
 
     def __getstate__(self) -> dict[str, object]:
         # Key sets and tables are rebuilt where they are used: shipping them would cost MiBs.
@@ -116,6 +123,7 @@ class _Chunk:
         grams: Each submission's n-grams of usable words and where each starts, for
             common phrasing (:mod:`overlap.scanning.common`).
         held: The chunk's distinct n-grams and how many of its submissions hold each.
+        terms: The chunk's word hashes and how many of its submissions hold each.
     """
 
     texts: list[Prepared]
@@ -126,6 +134,7 @@ class _Chunk:
     content_pos: I64
     grams: list[tuple[U64, I64]]
     held: tuple[U64, I64]
+    terms: tuple[U64, I64]
 
 
 def _prepare_chunk(docs: Sequence[Document], shared: tuple[Sequence[Prepared], Settings]) -> _Chunk:
@@ -155,6 +164,7 @@ def _prepare_chunk(docs: Sequence[Document], shared: tuple[Sequence[Prepared], S
         content.pos[by_key],
         grams,
         held_grams([g for g, _ in grams]),
+        term_frequencies([t.hashes for t in texts]),
     )
 
 
@@ -217,4 +227,5 @@ def prepare_batch(
         settings,
         tuple(tuple(r) for r in runs),
         bar,
+        summed_frequencies([c.terms for c in done]),
     )

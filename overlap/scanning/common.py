@@ -25,6 +25,7 @@ import numpy.typing as npt
 from overlap.errors import SettingsError
 from overlap.settings import Settings
 from overlap.sharing import UnionFind
+from overlap.sketch.documents import summed_frequencies
 
 #: Words per run counted across submissions; shorter runs ("I agree with you that") are
 #: shared by chance and too short to be reported anyway.
@@ -113,16 +114,8 @@ def held_grams(grams: Sequence[U64]) -> tuple[U64, npt.NDArray[np.int64]]:
 
 def common_grams(counted: Sequence[tuple[U64, npt.NDArray[np.int64]]], bar: int) -> U64:
     """The n-grams that more than ``bar`` texts hold, from :func:`held_grams` of disjoint sets."""
-    if not counted:
-        return np.zeros(0, dtype=np.uint64)
-    values = np.concatenate([v for v, _ in counted])
-    held = np.concatenate([h for _, h in counted])
-    if not len(values):
-        return values
-    order = np.argsort(values, kind="stable")  # sorted runs: a merge
-    values, held = values[order], held[order]
-    starts = np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]]))
-    return values[starts][np.add.reduceat(held, starts) > bar]
+    values, held = summed_frequencies(counted)
+    return values[held > bar]
 
 
 def common_runs(

@@ -37,7 +37,6 @@ from overlap.scanning.matching import PEER_SHARD, match_part, match_peers
 from overlap.scanning.restatements import restatements
 from overlap.scanning.sources import embedded_sources
 from overlap.semantic.encoder import Encoder
-from overlap.sketch.documents import term_frequencies
 from overlap.store.corpus import CorpusStore
 from overlap.store.decisions import read_decisions
 from overlap.store.state import store_state
@@ -66,7 +65,7 @@ def _idf(store: CorpusStore, n_stored: int, batch: ScanBatch, found: list[list[U
     """Smoothed IDF over the store and the batch, for the words of the findings."""
     words = [u.mine for fs in found for u in fs] + [u.theirs for fs in found for u in fs]
     needed = np.unique(np.concatenate(words)) if words else np.zeros(0, dtype=np.uint64)
-    batch_terms, batch_df = term_frequencies([t.hashes for t in batch.texts])
+    batch_terms, batch_df = batch.term_df
     return Idf(n_stored, _stored_df(store, needed)).merged(
         len(batch.texts), dict(zip(batch_terms.tolist(), batch_df.tolist(), strict=True))
     )

@@ -82,3 +82,24 @@ def term_frequencies(hash_lists: Sequence[Hashes]) -> tuple[Hashes, npt.NDArray[
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
     terms, df = np.unique(np.concatenate(uniques), return_counts=True)
     return terms, df.astype(np.int64)
+
+
+def summed_frequencies(
+    counted: Sequence[tuple[Hashes, npt.NDArray[np.int64]]],
+) -> tuple[Hashes, npt.NDArray[np.int64]]:
+    """Counts of disjoint sets of documents added up: (values, summed counts), by value.
+
+    ``counted`` holds, for each set, its distinct values sorted and how many of its
+    documents hold each (:func:`term_frequencies` of a chunk of a batch, say): the result is
+    what one count over all the documents gives.
+    """
+    if not counted:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    values = np.concatenate([v for v, _ in counted])
+    counts = np.concatenate([c for _, c in counted]).astype(np.int64)
+    if not len(values):
+        return values, counts
+    order = np.argsort(values, kind="stable")  # sorted runs: a merge
+    values, counts = values[order], counts[order]
+    starts = np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]]))
+    return values[starts], np.add.reduceat(counts, starts)
