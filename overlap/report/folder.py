@@ -25,6 +25,7 @@ from overlap.report.swap import REPORT_MARKER, replacing
 from overlap.report.texts import (
     TEXTS_FOLDER,
     distinct,
+    index_entries,
     text_folder,
     write_text_files,
     write_text_index,
@@ -119,32 +120,28 @@ TEXT_CHUNK = 250
 
 @dataclass(frozen=True)
 class _Share:
-    """One task of writing a report: the tables, some texts, or some submission pages."""
+    """One task of writing a report: the tables and the texts' index, some texts, or pages."""
 
     tables: bool = False
     texts: Sequence[Document] = ()
     pages: Sequence[SubmissionSummary] = ()
 
 
-@dataclass(frozen=True)
-class _Written:
-    """What a task wrote: pages, their rows of the overview's table, texts' index entries."""
+def _write_share(
+    share: _Share, shared: tuple[ScanResult, Path, Pages]
+) -> tuple[list[Path], dict[str, str]]:
+    """Write one share of a report (see :func:`write_report_folder`).
 
-    pages: list[Path]
-    rows: dict[str, str]
-    texts: dict[str, dict[str, object]]
-
-
-def _write_share(share: _Share, shared: tuple[ScanResult, Path, Pages]) -> _Written:
-    """Write one share of a report (see :func:`write_report_folder`)."""
+    Returns the pages it wrote and their rows of the overview's table (none but for pages).
+    """
     result, fresh, pages = shared
     if share.tables:
         write_report(result, fresh)
-    texts = write_text_files(share.texts, fresh / TEXTS_FOLDER, fresh=True) if share.texts else {}
-    made: tuple[list[Path], dict[str, str]] = ([], {})
-    if share.pages:
-        made = write_pages(share.pages, pages)
-    return _Written(*made, texts)
+        texts = distinct(_texts_of(result))
+        write_text_index(fresh / TEXTS_FOLDER, index_entries(texts), store=_store_read(result))
+    if share.texts:
+        write_text_files(share.texts, fresh / TEXTS_FOLDER, fresh=True)
+    return write_pages(share.pages, pages) if share.pages else ([], {})
 
 
 def _shares(result: ScanResult, pages: Pages) -> list[_Share]:
@@ -185,13 +182,12 @@ def write_report_folder(result: ScanResult, out: Path, *, workers: int | None = 
         text_folder(fresh)
         written: list[Path] = []
         rows: dict[str, str] = {}
-        texts: dict[str, dict[str, object]] = {}
         tasks = _shares(result, pages)
-        for done in LocalEngine(workers).map_shared(_write_share, tasks, (result, fresh, pages)):
-            written.extend(done.pages)
-            rows.update(done.rows)
-            texts.update(done.texts)
-        write_text_index(fresh / TEXTS_FOLDER, texts, store=_store_read(result))
+        for paths, made in LocalEngine(workers).map_shared(
+            _write_share, tasks, (result, fresh, pages)
+        ):
+            written.extend(paths)
+            rows.update(made)
         finish_html(pages, written, rows)
         marker = {
             "schema": MARKER_SCHEMA,

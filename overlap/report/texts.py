@@ -95,6 +95,11 @@ def distinct(documents: Iterable[Document]) -> list[Document]:
     return list(seen.values())
 
 
+def index_entries(documents: Iterable[Document]) -> dict[str, dict[str, object]]:
+    """Each document's entry of ``index.json`` (see :func:`write_texts`), by id."""
+    return {d.id: index_entry(d, text_file_name(d)) for d in distinct(documents)}
+
+
 def write_text_files(
     documents: Iterable[Document], folder: Path, *, fresh: bool = False
 ) -> dict[str, dict[str, object]]:
