@@ -137,8 +137,8 @@ def _write_share(
     result, fresh, pages = shared
     if share.tables:
         write_report(result, fresh)
-        texts = distinct(_texts_of(result))
-        write_text_index(fresh / TEXTS_FOLDER, index_entries(texts), store=_store_read(result))
+        entries = index_entries(_texts_of(result))
+        write_text_index(fresh / TEXTS_FOLDER, entries, store=_store_read(result))
     if share.texts:
         write_text_files(share.texts, fresh / TEXTS_FOLDER, fresh=True)
     return write_pages(share.pages, pages) if share.pages else ([], {})

@@ -100,30 +100,22 @@ def index_entries(documents: Iterable[Document]) -> dict[str, dict[str, object]]
     return {d.id: index_entry(d, text_file_name(d)) for d in distinct(documents)}
 
 
-def write_text_files(
-    documents: Iterable[Document], folder: Path, *, fresh: bool = False
-) -> dict[str, dict[str, object]]:
+def write_text_files(documents: Iterable[Document], folder: Path, *, fresh: bool = False) -> None:
     """Write each document's text to ``folder/<stem>-<id>.txt``: a share of :func:`write_texts`.
 
     With ``fresh`` (a new folder no one reads until it is whole) each text is written straight
-    into place (:func:`~overlap.report.files.write_new`).
-
-    Returns:
-        Each document's entry of ``index.json``, by id.
+    into place (:func:`~overlap.report.files.write_new`); their index is
+    :func:`index_entries` of the same documents.
 
     Raises:
         OverlapError: A file cannot be written.
     """
-    entries: dict[str, dict[str, object]] = {}
+    write = write_new if fresh else write_atomic
     try:
-        write = write_new if fresh else write_atomic
         for document in distinct(documents):
-            name = text_file_name(document)
-            write(folder / name, document.text)
-            entries[document.id] = index_entry(document, name)
+            write(folder / text_file_name(document), document.text)
     except OSError as exc:
         raise OverlapError(f"cannot write texts to {folder}: {exc}") from exc
-    return entries
 
 
 def write_text_index(
@@ -183,8 +175,9 @@ def write_texts(
     Raises:
         OverlapError: The folder or a file cannot be written.
     """
-    folder = text_folder(out)
-    write_text_index(folder, write_text_files(documents, folder), store=store)
+    folder, documents = text_folder(out), distinct(documents)
+    write_text_files(documents, folder)
+    write_text_index(folder, index_entries(documents), store=store)
     return folder
 
 
