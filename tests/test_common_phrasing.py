@@ -15,12 +15,12 @@ from overlap.scanning.common import (
     common_bar,
     common_grams,
     common_runs,
-    held_grams,
     ngram_hashes,
     with_common_bar,
 )
 from overlap.scanning.files import scan_paths
 from overlap.settings import Settings
+from overlap.sketch.documents import term_frequencies
 from overlap.text.shingles import word_hashes
 from tests.clirun import invoke
 from tests.conftest import prose
@@ -92,13 +92,13 @@ def test_counts_of_disjoint_sets_of_posts_add_up_to_the_bar() -> None:
     texts += [prose(k + 200, 30).lower().split() for k in range(3)]
     grams = [ngram_hashes(word_hashes(t), np.ones(len(t), dtype=np.bool_))[0] for t in texts]
     sets = [grams[0:2] + grams[6:7], grams[2:4] + grams[7:8], grams[4:6] + grams[8:9]]
-    counted = [held_grams(s) for s in sets]
+    counted = [term_frequencies(s) for s in sets]
     assert all(int(held.max()) == 2 for _, held in counted)
-    whole = common_grams([held_grams(grams)], 5)
+    whole = common_grams([term_frequencies(grams)], 5)
     assert len(whole) and np.array_equal(common_grams(counted, 5), whole)
     assert np.array_equal(common_grams(counted[::-1], 5), whole)  # in any order
     assert not len(common_grams(counted, 6))
-    assert not len(common_grams([], 1)) and not len(common_grams([held_grams([])], 0))
+    assert not len(common_grams([], 1)) and not len(common_grams([term_frequencies([])], 0))
 
 
 def test_excluded_words_never_make_a_passage_common() -> None:

@@ -17,7 +17,6 @@ from overlap.scanning.common import (
     CommonRun,
     common_bar,
     common_grams,
-    held_grams,
     ngram_hashes,
     runs_of,
 )
@@ -163,7 +162,7 @@ def _prepare_chunk(docs: Sequence[Document], shared: tuple[Sequence[Prepared], S
         content.doc[by_key],
         content.pos[by_key],
         grams,
-        held_grams([g for g, _ in grams]),
+        term_frequencies([g for g, _ in grams]),
         term_frequencies([t.hashes for t in texts]),
     )
 

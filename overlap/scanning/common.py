@@ -25,7 +25,7 @@ import numpy.typing as npt
 from overlap.errors import SettingsError
 from overlap.settings import Settings
 from overlap.sharing import UnionFind
-from overlap.sketch.documents import summed_frequencies
+from overlap.sketch.documents import summed_frequencies, term_frequencies
 
 #: Words per run counted across submissions; shorter runs ("I agree with you that") are
 #: shared by chance and too short to be reported anyway.
@@ -101,19 +101,11 @@ def ngram_hashes(
     return acc[whole], starts
 
 
-def held_grams(grams: Sequence[U64]) -> tuple[U64, npt.NDArray[np.int64]]:
-    """The distinct n-gram hashes of some texts, sorted, and how many of the texts hold each.
-
-    Counts of disjoint sets of texts (a batch's chunks, say) add up in :func:`common_grams`.
-    """
-    distinct = [np.unique(g) for g in grams]
-    every = np.concatenate(distinct) if distinct else np.zeros(0, dtype=np.uint64)
-    values, held = np.unique(every, return_counts=True)
-    return values, held.astype(np.int64)
-
-
 def common_grams(counted: Sequence[tuple[U64, npt.NDArray[np.int64]]], bar: int) -> U64:
-    """The n-grams that more than ``bar`` texts hold, from :func:`held_grams` of disjoint sets."""
+    """The n-grams more than ``bar`` texts hold, from counts of disjoint sets of texts.
+
+    Each count is :func:`~overlap.sketch.documents.term_frequencies` of a set's n-grams.
+    """
     values, held = summed_frequencies(counted)
     return values[held > bar]
 
@@ -130,7 +122,7 @@ def common_runs(
         n: Words per run.
     """
     grams = [ngram_hashes(h, u, n) for h, u in zip(hashes, usable, strict=True)]
-    common = common_grams([held_grams([g for g, _ in grams])], bar)
+    common = common_grams([term_frequencies([g for g, _ in grams])], bar)
     return runs_of(grams, common, n)
 
 
