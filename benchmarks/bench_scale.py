@@ -35,6 +35,7 @@ import multiprocessing as mp
 import os
 import resource
 import shutil
+import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -57,10 +58,13 @@ def _run(name: str, root: str, engine: dict[str, Any], queue: Any) -> None:
     """One command in a fresh client process: figures, and this process's peak memory."""
     from overlap.engine import EngineSpec
     from overlap.engine.dask import peak_rss
+    from overlap.engine.workers import parent_death_signal
     from overlap.indexing.add import add_to_corpus
     from overlap.model import Role
     from overlap.scanning.files import scan_paths
 
+    # A bench stopped (Ctrl-C, kill) takes the command it is measuring with it.
+    parent_death_signal(signal.SIGTERM)
     # This process was spawned (so its peak RSS is its own), which makes spawn the default
     # for the local pools it starts; the command line forks them, so measure that.
     mp.set_start_method("fork", force=True)
