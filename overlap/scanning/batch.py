@@ -11,7 +11,7 @@ import numpy.typing as npt
 
 from overlap.align.screen import Grams
 from overlap.engine.choice import Engine
-from overlap.engine.local import LocalEngine
+from overlap.engine.local import LocalEngine, default_workers
 from overlap.model import Document
 from overlap.scanning.common import (
     CommonRun,
@@ -30,6 +30,7 @@ from overlap.sketch.documents import (
     term_frequencies,
 )
 from overlap.sketch.lsh import KeySet
+from overlap.sketch.runs import merge_runs
 from overlap.store.bands import STORED_BITS, prefixes
 from overlap.store.schema import low_hashes
 
@@ -167,20 +168,6 @@ def _prepare_chunk(docs: Sequence[Document], shared: tuple[Sequence[Prepared], S
     )
 
 
-def _merged(runs: Sequence[tuple[U64, tuple[I64, ...]]], carried: int) -> tuple[U64, list[I64]]:
-    """Sorted runs of keys, with ``carried`` arrays of values each, merged into one by key.
-
-    Rows of one key stay in run order, then in their order within the run: what one stable
-    sort of all the rows in run order gives. A stable sort finds the runs already in order,
-    so merging costs a fraction of sorting.
-    """
-    if not runs:
-        return np.zeros(0, dtype=np.uint64), [np.zeros(0, dtype=np.int64)] * carried
-    keys = np.concatenate([k for k, _ in runs])
-    order = np.argsort(keys, kind="stable")
-    return keys[order], [np.concatenate([v[c] for _, v in runs])[order] for c in range(carried)]
-
-
 def prepare_batch(
     submissions: Sequence[Document],
     excludes: Sequence[Document],
@@ -191,30 +178,34 @@ def prepare_batch(
 
     The per-submission work (and sorting each chunk's keys) runs on ``engine`` (in this
     process by default) in chunks of ``PREPARE_CHUNK``; common phrasing, which needs every
-    submission, is found here, and the chunks' sorted keys are merged. The batch does not
-    depend on the engine or the chunks.
+    submission, is found here, and the chunks' sorted keys are merged
+    (:func:`~overlap.sketch.runs.merge_runs`, on as many threads as a local engine has
+    workers, or as this machine has cores). The batch does not depend on the engine or the
+    chunks.
     """
     templates = [Prepared.of(d) for d in excludes]
     chunks = [submissions[k : k + PREPARE_CHUNK] for k in range(0, len(submissions), PREPARE_CHUNK)]
     engine = engine or LocalEngine(1)
     done = list(engine.map_shared(_prepare_chunk, chunks, (templates, settings)))
+    threads = engine.workers if isinstance(engine, LocalEngine) else default_workers()
     texts = [t for c in done for t in c.texts]
     bar = common_bar(settings, len(texts))
-    common = common_grams([c.held for c in done], bar)
+    common = common_grams([c.held for c in done], bar, threads)
     runs = runs_of([g for c in done for g in c.grams], common)
     for t, found in zip(texts, runs, strict=True):
         for run in found:
             t.common[run.start : run.stop] = True
     offsets = np.cumsum([0, *(len(c.texts) for c in done)])
-    keys, (docs,) = _merged(
-        [(c.keys, (c.docs + at,)) for c, at in zip(done, offsets, strict=False)], 1
+    keys, (docs,) = merge_runs(
+        [(c.keys, (c.docs + at,)) for c, at in zip(done, offsets, strict=False)], 1, threads
     )
-    content_keys, (content_docs, content_pos) = _merged(
+    content_keys, (content_docs, content_pos) = merge_runs(
         [
             (c.content_keys, (c.content_docs + at, c.content_pos))
             for c, at in zip(done, offsets, strict=False)
         ],
         2,
+        threads,
     )
     return ScanBatch(
         tuple(texts),
@@ -226,5 +217,5 @@ def prepare_batch(
         settings,
         tuple(tuple(r) for r in runs),
         bar,
-        summed_frequencies([c.terms for c in done]),
+        summed_frequencies([c.terms for c in done], threads),
     )

@@ -101,12 +101,15 @@ def ngram_hashes(
     return acc[whole], starts
 
 
-def common_grams(counted: Sequence[tuple[U64, npt.NDArray[np.int64]]], bar: int) -> U64:
+def common_grams(
+    counted: Sequence[tuple[U64, npt.NDArray[np.int64]]], bar: int, threads: int = 1
+) -> U64:
     """The n-grams more than ``bar`` texts hold, from counts of disjoint sets of texts.
 
-    Each count is :func:`~overlap.sketch.documents.term_frequencies` of a set's n-grams.
+    Each count is :func:`~overlap.sketch.documents.term_frequencies` of a set's n-grams;
+    they are added up on ``threads`` threads.
     """
-    values, held = summed_frequencies(counted)
+    values, held = summed_frequencies(counted, threads)
     return values[held > bar]
 
 

@@ -12,6 +12,7 @@ from overlap.settings import Settings
 from overlap.sketch.content import batch_content_keys
 from overlap.sketch.lsh import band_keys
 from overlap.sketch.minhash import batch_signatures
+from overlap.sketch.runs import merge_runs
 from overlap.text.shingles import shingle_hashes, window_shingle_ranges
 
 Hashes = npt.NDArray[np.uint64]
@@ -85,21 +86,17 @@ def term_frequencies(hash_lists: Sequence[Hashes]) -> tuple[Hashes, npt.NDArray[
 
 
 def summed_frequencies(
-    counted: Sequence[tuple[Hashes, npt.NDArray[np.int64]]],
+    counted: Sequence[tuple[Hashes, npt.NDArray[np.int64]]], threads: int = 1
 ) -> tuple[Hashes, npt.NDArray[np.int64]]:
     """Counts of disjoint sets of documents added up: (values, summed counts), by value.
 
     ``counted`` holds, for each set, its distinct values sorted and how many of its
     documents hold each (:func:`term_frequencies` of a chunk of a batch, say): the result is
-    what one count over all the documents gives.
+    what one count over all the documents gives. The sets' values are merged on ``threads``
+    threads (:func:`~overlap.sketch.runs.merge_runs`).
     """
-    if not counted:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    values = np.concatenate([v for v, _ in counted])
-    counts = np.concatenate([c for _, c in counted]).astype(np.int64)
+    values, (counts,) = merge_runs([(v, (c.astype(np.int64),)) for v, c in counted], 1, threads)
     if not len(values):
         return values, counts
-    order = np.argsort(values, kind="stable")  # sorted runs: a merge
-    values, counts = values[order], counts[order]
     starts = np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]]))
     return values[starts], np.add.reduceat(counts, starts)
