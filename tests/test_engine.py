@@ -206,3 +206,22 @@ def test_an_archive_bigger_than_a_part_is_staged_as_several_parts(
     added = add_to_corpus([tmp_path / "term.zip"], Role.PRIOR, tmp_path / "s")
     assert added.added == len(posts) == 7
     assert len(CorpusStore.open(tmp_path / "s").parts) == 3  # 3 + 3 + 1
+
+
+def test_findings_assembled_in_shares_on_a_pool_are_those_assembled_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from overlap.scanning import scan as scan_module
+
+    add_to_corpus([DEMO / "sources"], Role.SOURCE, tmp_path / "s")
+    add_to_corpus([DEMO / "prior"], Role.PRIOR, tmp_path / "s")
+    week = read_documents([DEMO / "week"], Role.SUBMISSION).documents
+    store = CorpusStore.open(tmp_path / "s")
+    whole = scan_module.scan(week, store, engine=LocalEngine(1))
+    monkeypatch.setattr(scan_module, "ASSEMBLY_SHARE", 3)  # several shares, on two processes
+    assert len(scan_module._assembly_shares(len(week))) > 2
+    shared = scan_module.scan(week, store, engine=LocalEngine(2))
+    kinds = {f.kind for f in whole.findings}
+    assert {Kind.PEER_OVERLAP, Kind.PRIOR_OVERLAP} <= kinds  # clustered, and scored by IDF
+    assert shared.findings == whole.findings
+    assert shared.submissions == whole.submissions

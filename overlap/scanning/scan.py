@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from overlap.align.score import Idf
 from overlap.engine.choice import Engine
 from overlap.engine.local import LocalEngine
-from overlap.model import Document, FileError, Finding, ScanResult
+from overlap.model import Document, FileError, Finding, ScanResult, SubmissionSummary
 from overlap.review.rules import Review
 from overlap.scanning.batch import ScanBatch, prepare_batch
 from overlap.scanning.candidates import peer_candidates
@@ -74,6 +74,44 @@ def _idf(store: CorpusStore, n_stored: int, batch: ScanBatch, found: list[list[U
 def _model(encoder: Encoder | None) -> dict[str, str] | None:
     """What the result records of the encoder: its name and digest, or None (checking off)."""
     return None if encoder is None else {"name": encoder.name, "sha256": encoder.digest}
+
+
+#: Submissions per share when findings are scored and assembled on a local pool.
+ASSEMBLY_SHARE = 500
+
+
+def _assembly_shares(count: int) -> list[range]:
+    return [range(k, min(k + ASSEMBLY_SHARE, count)) for k in range(0, count, ASSEMBLY_SHARE)]
+
+
+def _scored_share(
+    share: range, shared: tuple[ScanBatch, list[list[Unscored]], Idf]
+) -> list[list[Finding]]:
+    """Each submission's findings of a share, scored, with its common phrasing; none shadowed."""
+    batch, found, idf = shared
+    least = batch.settings.min_shared_words
+    out = []
+    for i in share:
+        t = batch.texts[i]
+        scored = [u.scored(idf) for u in found[i]] + common_phrasing(t, batch.common[i], least)
+        out.append(drop_shadowed(t, scored))
+    return out
+
+
+def _finished_share(
+    share: range, shared: tuple[ScanBatch, list[list[Finding]], Review]
+) -> list[tuple[list[Finding], SubmissionSummary]]:
+    """A share's submissions' findings as reported, in text order, and each one's summary."""
+    batch, clustered, review = shared
+    out = []
+    for i in share:
+        t, fs = batch.texts[i], clustered[i]
+        fs = sorted(fs + unmatched_quotes(t, fs), key=lambda f: (f.start, f.end, f.source or ""))
+        # Excluded only now: text matched to an excluded source still shadows what others
+        # share of it, and a quotation of it is no unmatched quote.
+        fs = [review.decided(f) for f in fs if not review.excludes(t.doc, f)]
+        out.append((fs, summary(t, fs, ())))
+    return out
 
 
 def scan(
@@ -156,20 +194,20 @@ def scan(
                 pending.append(unscored_finding(t, source, p, semantic=round(cosine, 4)))
                 others.setdefault(source.doc.id, source.doc)
     idf = _idf(store, n_stored, batch, found)
+    # Scored and assembled per submission, in shares on this machine's processes (as the
+    # report is written) where the engine is a local pool: a batch's own pairs are many.
+    local = LocalEngine(engine.workers if isinstance(engine, LocalEngine) else 1)
+    shares = _assembly_shares(len(batch.texts))
+    kept = [
+        fs for part in local.map_shared(_scored_share, shares, (batch, found, idf)) for fs in part
+    ]
+    clustered = cluster_shared(batch.texts, kept)
     findings: list[Finding] = []
     summaries = []
-    least = settings.min_shared_words
-    kept = [
-        drop_shadowed(t, [u.scored(idf) for u in pending] + common_phrasing(t, runs, least))
-        for t, pending, runs in zip(batch.texts, found, batch.common, strict=True)
-    ]
-    for t, fs in zip(batch.texts, cluster_shared(batch.texts, kept), strict=True):
-        fs = sorted(fs + unmatched_quotes(t, fs), key=lambda f: (f.start, f.end, f.source or ""))
-        # Excluded only now: text matched to an excluded source still shadows what others
-        # share of it, and a quotation of it is no unmatched quote.
-        fs = [review.decided(f) for f in fs if not review.excludes(t.doc, f)]
-        findings.extend(fs)
-        summaries.append(summary(t, fs, ()))
+    for part in local.map_shared(_finished_share, shares, (batch, clustered, review)):
+        for fs, about in part:
+            findings.extend(fs)
+            summaries.append(about)
     return ScanResult(
         settings={**settings.to_dict(), "paraphrase_model": _model(encoder)},
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
