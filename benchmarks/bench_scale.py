@@ -151,6 +151,8 @@ def corpus(cache: Path, size: int, args: argparse.Namespace) -> tuple[Path, dict
 
 def _engine_runs(root: Path, tag: str, engine: dict[str, Any], cluster: Any) -> dict[str, Any]:
     figures: dict[str, Any] = {}
+    # A store an interrupted run left would be added to, not built: build it anew.
+    shutil.rmtree(root / f"store-{tag}", ignore_errors=True)
     for name in ("build", "scan"):
         before = sum(cluster.client.run(_worker_cpu).values()) if cluster else 0.0
         got = run_client(name, root, engine)
