@@ -3,7 +3,8 @@
 The batch is prepared here; matching runs on an engine, one task per store part (the LSH
 join and the alignment of that part's candidates) and per shard of submission pairs; the
 words' corpus frequencies are then summed for the words that findings hold, and findings
-are scored and assembled per submission here.
+are scored and assembled per submission, in shares of ``ASSEMBLY_SHARE`` submissions on the
+engine's processes where it is a local pool (here otherwise), peer clusters found between.
 """
 
 from __future__ import annotations
@@ -135,9 +136,10 @@ def scan(
     too (:mod:`overlap.scanning.restatements`); without one, the result records that
     paraphrase checking was off.
 
-    ``engine`` runs the matching (in this process by default); the result does not depend
-    on it. ``common_phrase`` sets the bar of common phrasing (``N`` submissions or ``P%``,
-    see :func:`~overlap.scanning.common.with_common_bar`) instead of the store's settings; the
+    ``engine`` runs the matching (in this process by default), and where it is a local pool
+    the scoring and assembly of findings too; the result does not depend on it.
+    ``common_phrase`` sets the bar of common phrasing (``N`` submissions or ``P%``, see
+    :func:`~overlap.scanning.common.with_common_bar`) instead of the store's settings; the
     result records the settings the scan used.
     """
     engine = engine or LocalEngine(1)
