@@ -125,6 +125,15 @@ class LocalEngine:
         """Nothing to release: pools live as long as one map."""
 
 
+def local_workers(engine: object, otherwise: int = 1) -> int:
+    """The processes of this machine a local engine runs stages in; ``otherwise`` for others.
+
+    For work a scan does on this machine whatever its engine (assembling findings, writing
+    the report): a Dask engine's workers are elsewhere.
+    """
+    return engine.workers if isinstance(engine, LocalEngine) else otherwise
+
+
 def _chain(first: list[A], rest: Iterator[A]) -> Iterator[A]:
     yield from first
     yield from rest

@@ -11,7 +11,7 @@ import numpy.typing as npt
 
 from overlap.align.screen import Grams
 from overlap.engine.choice import Engine
-from overlap.engine.local import LocalEngine, default_workers
+from overlap.engine.local import LocalEngine, default_workers, local_workers
 from overlap.model import Document
 from overlap.scanning.common import (
     CommonRun,
@@ -187,7 +187,7 @@ def prepare_batch(
     chunks = [submissions[k : k + PREPARE_CHUNK] for k in range(0, len(submissions), PREPARE_CHUNK)]
     engine = engine or LocalEngine(1)
     done = list(engine.map_shared(_prepare_chunk, chunks, (templates, settings)))
-    threads = engine.workers if isinstance(engine, LocalEngine) else default_workers()
+    threads = local_workers(engine, default_workers())
     texts = [t for c in done for t in c.texts]
     bar = common_bar(settings, len(texts))
     common = common_grams([c.held for c in done], bar, threads)

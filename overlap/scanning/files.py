@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from overlap.engine.choice import Engine, EngineSpec, open_engine
-from overlap.engine.local import LocalEngine
+from overlap.engine.local import local_workers
 from overlap.errors import InputError
 from overlap.ingest.files import read_documents
 from overlap.ingest.walk import READ_SUFFIXES
@@ -122,7 +122,7 @@ def scan_into_report(
         result = pseudonymize_result(result, ensure_key(store.root))
     # The local engine's processes write the pages too. A Dask client's process runs threads
     # of its own, which a forked process would inherit mid-work: it writes them itself.
-    workers = engine.workers if isinstance(engine, LocalEngine) else 1
+    workers = local_workers(engine)
     return write_report_folder(result, out, workers=workers)
 
 

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from overlap.align.score import Idf
 from overlap.engine.choice import Engine
-from overlap.engine.local import LocalEngine
+from overlap.engine.local import LocalEngine, local_workers
 from overlap.model import Document, FileError, Finding, ScanResult, SubmissionSummary
 from overlap.review.rules import Review
 from overlap.scanning.batch import ScanBatch, prepare_batch
@@ -198,7 +198,7 @@ def scan(
     idf = _idf(store, n_stored, batch, found)
     # Scored and assembled per submission, in shares on this machine's processes (as the
     # report is written) where the engine is a local pool: a batch's own pairs are many.
-    local = LocalEngine(engine.workers if isinstance(engine, LocalEngine) else 1)
+    local = LocalEngine(local_workers(engine))
     shares = _assembly_shares(len(batch.texts))
     kept = [
         fs for part in local.map_shared(_scored_share, shares, (batch, found, idf)) for fs in part

@@ -95,7 +95,8 @@ def summed_frequencies(
     what one count over all the documents gives. The sets' values are merged on ``threads``
     threads (:func:`~overlap.sketch.runs.merge_runs`).
     """
-    values, (counts,) = merge_runs([(v, (c.astype(np.int64),)) for v, c in counted], 1, threads)
+    runs = [(v, (c.astype(np.int64, copy=False),)) for v, c in counted]
+    values, (counts,) = merge_runs(runs, 1, threads)
     if not len(values):
         return values, counts
     starts = np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]]))

@@ -28,9 +28,8 @@ PIECES = 16
 THREADED_ROWS = 1 << 18
 
 
-def _edges() -> U64:
-    width = (1 << 64) // PIECES
-    return np.array([p * width for p in range(1, PIECES)], dtype=np.uint64)
+#: Where each range but the first starts.
+EDGES = np.array([p * ((1 << 64) // PIECES) for p in range(1, PIECES)], dtype=np.uint64)
 
 
 def merge_runs(runs: Sequence[Run], carried: int, threads: int = 1) -> tuple[U64, list[Values]]:
@@ -41,8 +40,7 @@ def merge_runs(runs: Sequence[Run], carried: int, threads: int = 1) -> tuple[U64
     """
     if not runs:
         return np.zeros(0, dtype=np.uint64), [np.zeros(0, dtype=np.int64)] * carried
-    edges = _edges()
-    cuts = [np.concatenate([[0], np.searchsorted(k, edges), [len(k)]]) for k, _ in runs]
+    cuts = [np.concatenate([[0], np.searchsorted(k, EDGES), [len(k)]]) for k, _ in runs]
     sizes = np.sum([np.diff(c) for c in cuts], axis=0)
     starts = np.concatenate([[0], np.cumsum(sizes)])
     total = int(starts[-1])
