@@ -27,7 +27,8 @@ from overlap.align.paraphrase import (
     sentence_seeds,
     trim_to_runs,
 )
-from overlap.align.sentences import sentences_of, stem
+from overlap.align.seeds import encode
+from overlap.align.sentences import sentences_of, stem, stems_of
 from overlap.model import Evidence, Passage
 from overlap.settings import Settings
 from overlap.text.stopwords import STOPWORDS
@@ -177,6 +178,34 @@ def _passage(f: Fragment, a: Tokens, b: Tokens, exact: dict[Range, int]) -> Pass
     start, end = a.span(r[0], r[1] - 1)
     other_start, other_end = b.span(r[2], r[3] - 1)
     return Passage(start, end, other_start, other_end, r[1] - r[0], matched, evidence)
+
+
+def sentences_could_seed(a: Tokens, b: Tokens, texts: tuple[str, str], settings: Settings) -> bool:
+    """Whether any sentence pair of ``a`` and ``b`` may be alike enough to seed a passage.
+
+    False means :func:`overlap.align.paraphrase.sentence_seeds` finds none: the cosine and
+    Dice of every pair are computed as the sentence space computes them (Dice exactly, the
+    cosine up to rounding, with a margin for it), in one compiled pass that costs far less
+    than the space itself. Then the sentence pass has only the exact passages to work with.
+    """
+    if not len(a) or not len(b):
+        return False
+    from overlap.align.sentence_loops import could_seed
+
+    sa, sb = sentences_of(texts[0], a), sentences_of(texts[1], b)
+    a_ids, b_ids = encode(stems_of(a), stems_of(b))
+    return bool(
+        could_seed(
+            a_ids,
+            sa.of_tokens(),
+            b_ids,
+            sb.of_tokens(),
+            len(sa),
+            len(sb),
+            settings.sentence_cosine,
+            settings.sentence_dice,
+        )
+    )
 
 
 def merge_evidence(

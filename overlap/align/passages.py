@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import NamedTuple
 
-from overlap.align.merge import chain_evidence, merge_evidence
+from overlap.align.merge import chain_evidence, merge_evidence, sentences_could_seed
 from overlap.align.seeds import Run, find_runs
 from overlap.model import Passage
 from overlap.settings import Settings
@@ -234,5 +234,9 @@ def align(
         return [to_passage(c, a, b) for c in chains]
     if texts is None:
         raise ValueError(f"aligning in mode {mode} needs the texts, to see sentences")
+    if len(chains) <= 1 and not sentences_could_seed(a, b, texts, settings):
+        # No sentence seed: one exact passage (or none) is all the sentence pass would see,
+        # and it would return it as it is.
+        return [to_passage(c, a, b) for c in chains]
     exact = {(c.a_start, c.a_end, c.b_start, c.b_end): c.matched for c in chains}
     return merge_evidence(a, b, texts, exact, settings, summaries=mode is Mode.SUMMARY)
