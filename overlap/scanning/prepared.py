@@ -24,17 +24,21 @@ class Prepared:
 
     doc: Document
     tokens: Tokens
-    hashes: npt.NDArray[np.uint64]
     excluded: npt.NDArray[np.bool_] = field(repr=False)
     #: Words of common phrasing (:mod:`overlap.scanning.common`): never shared text by themselves.
     common: npt.NDArray[np.bool_] = field(repr=False)
 
     @classmethod
     def of(cls, doc: Document) -> Prepared:
-        """Tokenise and hash ``doc``; nothing is excluded or common yet."""
+        """Tokenise ``doc``; nothing is excluded or common yet."""
         tokens = tokenise(doc.text)
         none = np.zeros(len(tokens), dtype=np.bool_)
-        return cls(doc, tokens, word_hashes(tokens.norms), none, none.copy())
+        return cls(doc, tokens, none, none.copy())
+
+    @cached_property
+    def hashes(self) -> npt.NDArray[np.uint64]:
+        """The hash of every word, made on first use (of a stored document: only findings)."""
+        return word_hashes(self.tokens.norms)
 
     @cached_property
     def attribution(self) -> Attribution:
