@@ -2,14 +2,18 @@
 
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pytest
 from conftest import prose
 
+import overlap.scanning.scan as scan_module
 import overlap.store.corpus as store_module
 from overlap.indexing.parts import add_documents
 from overlap.indexing.without import StoreWithout
 from overlap.model import Document, Role
+from overlap.scanning.batch import prepare_batch
+from overlap.scanning.matching import match_part
 from overlap.scanning.sources import parts_with_sources, stored_sources
 from overlap.store.corpus import CorpusStore
 
@@ -72,3 +76,21 @@ def test_a_store_of_priors_has_no_sources(tmp_path: Path) -> None:
     assert stored_sources(store) == []
     empty = CorpusStore.open(tmp_path / "empty", create=True)
     assert stored_sources(empty) == []
+
+
+def test_each_part_scanned_says_how_many_sources_it_holds(store: CorpusStore) -> None:
+    """What the scan gives the semantic pass, so that it reads only the parts holding one."""
+    batch = prepare_batch([_doc("sub", Role.SUBMISSION, 4)], [], store.settings)
+    counts = [match_part(part, (store, batch)).sources for part in store.parts]
+    assert counts == [0, 1, 0, 2]
+
+
+def test_stored_frequencies_read_in_shares_on_processes_are_the_same(
+    store: CorpusStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    terms = store.read("terms", ["term"]).column("term").to_numpy()
+    terms = np.unique(np.concatenate([terms[::3], np.array([1, 2**63], dtype=np.uint64)]))
+    alone = scan_module._stored_df(store, terms)
+    monkeypatch.setattr(scan_module, "DF_SHARE", 1)
+    assert scan_module._stored_df(store, terms, workers=2) == alone
+    assert 1 not in alone and len(alone) == len(terms) - 2

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow.compute as pc
 
 from overlap.align.passages import Mode, align
 from overlap.align.screen import Grams, could_chain
@@ -50,12 +51,14 @@ class PartMatches:
         documents: The part's documents that findings point to.
         pairs: Candidate (submission index, document id) pairs aligned.
         stored: Documents in the part (as the store, or view of it, shows them).
+        sources: How many of them are sources (the semantic pass reads only parts with one).
     """
 
     findings: tuple[tuple[int, str, Unscored], ...]
     documents: tuple[Document, ...]
     pairs: tuple[tuple[int, str], ...]
     stored: int
+    sources: int = 0
 
 
 def aligned(a: Prepared, b: Prepared, shared_keys: int, settings: Settings) -> list[Passage]:
@@ -121,16 +124,17 @@ def _hashes(doc: Document) -> npt.NDArray[np.uint32]:
 
 def _stored_hashes(
     view: CorpusStore, wanted: set[str]
-) -> tuple[int, dict[str, npt.NDArray[np.uint32]]]:
-    """The documents a view holds, and the stored word hashes of the ``wanted`` ones.
+) -> tuple[int, int, dict[str, npt.NDArray[np.uint32]]]:
+    """The documents a view holds, how many are sources, and the ``wanted`` ones' hashes.
 
     Hashes are the low 32 bits, as the store keeps them; parts written before the store
-    kept them give them from their texts. One read of the documents' ids and hashes.
+    kept them give them from their texts. One read of the documents' ids, roles and hashes.
     """
-    stored = 0
+    stored = sources = 0
     out: dict[str, npt.NDArray[np.uint32]] = {}
-    for table in view.tables("documents", columns=["id", "hashes"]):
+    for table in view.tables("documents", columns=["id", "role", "hashes"]):
         stored += table.num_rows
+        sources += pc.sum(pc.equal(table.column("role"), Role.SOURCE.value)).as_py() or 0
         if "hashes" not in table.column_names or not wanted:
             continue
         column = table.column("hashes").combine_chunks()
@@ -142,7 +146,7 @@ def _stored_hashes(
     missing = wanted - set(out)
     if missing:
         out.update((d.id, _hashes(d)) for d in view.documents(missing))
-    return stored, out
+    return stored, sources, out
 
 
 def match_part(part: str, shared: tuple[CorpusStore, ScanBatch]) -> PartMatches:
@@ -156,7 +160,7 @@ def match_part(part: str, shared: tuple[CorpusStore, ScanBatch]) -> PartMatches:
     settings = batch.settings
     proposed = candidate_pairs(view, batch)
     wanted = {doc_id for by_doc in proposed.values() for doc_id in by_doc}
-    stored, hashes = _stored_hashes(view, wanted)
+    stored, sources, hashes = _stored_hashes(view, wanted)
     ids = sorted(hashes)
     index = {doc_id: k for k, doc_id in enumerate(ids)}
     listed = [
@@ -183,7 +187,8 @@ def match_part(part: str, shared: tuple[CorpusStore, ScanBatch]) -> PartMatches:
             if _kept(sub, p, least, shared_text):
                 found.append((i, doc_id, unscored_finding(sub, other, p)))
     pointed = sorted({doc_id for _, doc_id, _ in found})
-    return PartMatches(tuple(found), tuple(others[d].doc for d in pointed), tuple(pairs), stored)
+    documents = tuple(others[d].doc for d in pointed)
+    return PartMatches(tuple(found), documents, tuple(pairs), stored, sources)
 
 
 def _mirror(p: Passage) -> Passage:

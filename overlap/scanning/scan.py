@@ -47,27 +47,49 @@ Progress = Callable[[str, int, int], None]
 U64 = npt.NDArray[np.uint64]
 
 
-def _stored_df(store: CorpusStore, terms: U64) -> dict[int, int]:
+def _part_df(share: Sequence[str], shared: tuple[CorpusStore, U64]) -> npt.NDArray[np.int64]:
+    """Document frequency of each of the ``terms`` in a share of the store's parts."""
+    store, terms = shared
+    df = np.zeros(len(terms), dtype=np.int64)
+    wanted = pa.array(terms, type=pa.uint64())
+    view = store.only(share)
+    for t in view.tables("terms", lambda t: pc.is_in(t.column("term"), value_set=wanted)):
+        at = np.searchsorted(terms, t.column("term").to_numpy())
+        np.add.at(df, at, t.column("df").to_numpy())
+    return df
+
+
+#: Store parts per share when the terms' document frequencies are read on a local pool.
+DF_SHARE = 64
+
+
+def _stored_df(store: CorpusStore, terms: U64, workers: int = 1) -> dict[int, int]:
     """Document frequency in the store of each of ``terms`` (sorted, distinct).
 
     Read one part at a time and only for the terms asked, so memory stays bounded by the
-    terms asked, not by the corpus' vocabulary.
+    terms asked, not by the corpus' vocabulary; in shares of parts on ``workers`` processes.
     """
     df = np.zeros(len(terms), dtype=np.int64)
     if len(terms):
-        wanted = pa.array(terms, type=pa.uint64())
-        for t in store.tables("terms", lambda t: pc.is_in(t.column("term"), value_set=wanted)):
-            at = np.searchsorted(terms, t.column("term").to_numpy())
-            np.add.at(df, at, t.column("df").to_numpy())
+        parts = store.parts
+        shares = [parts[k : k + DF_SHARE] for k in range(0, len(parts), DF_SHARE)]
+        for counted in LocalEngine(workers).map_shared(_part_df, shares, (store, terms)):
+            df += counted
     return {int(k): int(v) for k, v in zip(terms.tolist(), df.tolist(), strict=True) if v}
 
 
-def _idf(store: CorpusStore, n_stored: int, batch: ScanBatch, found: list[list[Unscored]]) -> Idf:
+def _idf(
+    store: CorpusStore,
+    n_stored: int,
+    batch: ScanBatch,
+    found: list[list[Unscored]],
+    workers: int = 1,
+) -> Idf:
     """Smoothed IDF over the store and the batch, for the words of the findings."""
     words = [u.mine for fs in found for u in fs] + [u.theirs for fs in found for u in fs]
     needed = np.unique(np.concatenate(words)) if words else np.zeros(0, dtype=np.uint64)
     batch_terms, batch_df = batch.term_df
-    return Idf(n_stored, _stored_df(store, needed)).merged(
+    return Idf(n_stored, _stored_df(store, needed, workers)).merged(
         len(batch.texts), dict(zip(batch_terms.tolist(), batch_df.tolist(), strict=True))
     )
 
@@ -169,8 +191,13 @@ def scan(
     ids = [t.doc.id for t in batch.texts]
     candidates = {(ids[i], ids[j]) for i, j, _ in peer_pairs}
     candidates |= {(ids[j], ids[i]) for i, j, _ in peer_pairs}
-    for matches in engine.map_shared(match_part, parts, (store, batch)):
+    source_parts: list[str] = []
+    for name, matches in zip(
+        parts, engine.map_shared(match_part, parts, (store, batch)), strict=True
+    ):
         n_stored += matches.stored
+        if matches.sources:
+            source_parts.append(name)
         candidates.update((ids[i], doc_id) for i, doc_id in matches.pairs)
         fresh = {d.id for d in matches.documents if d.id not in others}
         others.update((d.id, d) for d in matches.documents if d.id in fresh)
@@ -187,7 +214,8 @@ def scan(
                 found[i].append(mine)
                 found[j].append(theirs)
         step()
-    sources = embedded_sources(store, encoder) if encoder is not None else []
+    # Only the parts that hold a source are read again, for their texts.
+    sources = embedded_sources(store.only(source_parts), encoder) if encoder is not None else []
     if encoder is not None and sources:
         for t, pending in zip(batch.texts, found, strict=True):
             covered = t.covered([(u.finding.start, u.finding.end) for u in pending])
@@ -195,10 +223,10 @@ def scan(
             for source, p, cosine in restatements(t, sources, covered, encoder, threshold):
                 pending.append(unscored_finding(t, source, p, semantic=round(cosine, 4)))
                 others.setdefault(source.doc.id, source.doc)
-    idf = _idf(store, n_stored, batch, found)
-    # Scored and assembled per submission, in shares on this machine's processes (as the
-    # report is written) where the engine is a local pool: a batch's own pairs are many.
+    # Frequencies read, and findings scored and assembled per submission, in shares on this
+    # machine's processes (as the report is written) where the engine is a local pool.
     local = LocalEngine(local_workers(engine))
+    idf = _idf(store, n_stored, batch, found, local.workers)
     shares = _assembly_shares(len(batch.texts))
     kept = [
         fs for part in local.map_shared(_scored_share, shares, (batch, found, idf)) for fs in part
