@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -34,12 +35,28 @@ class Run(NamedTuple):
 
 def encode(a: Sequence[str], b: Sequence[str]) -> tuple[_Ints, _Ints]:
     """Map the words of both texts to integer ids from one shared vocabulary."""
+    vocab, a_ids = vocabulary(a)
+    return a_ids, encode_after(vocab, len(a), b, len(b))
+
+
+def vocabulary(words: Sequence[str]) -> tuple[dict[str, int], _Ints]:
+    """Ids of the words of a text that comes first (:func:`encode`), and the word -> id map.
+
+    A word's id is the position of its first occurrence: unique, and assigned in C.
+    """
     vocab: dict[str, int] = {}
-    words = (*a, *b)
-    # A word's id is the position of its first occurrence: unique, and assigned in C.
     ids = map(vocab.setdefault, words, range(len(words)))
-    both = np.fromiter(ids, dtype=np.int64, count=len(words))
-    return both[: len(a)], both[len(a) :]
+    return vocab, np.fromiter(ids, dtype=np.int64, count=len(words))
+
+
+def encode_after(vocab: dict[str, int], offset: int, words: Iterable[str], count: int) -> _Ints:
+    """Ids of ``count`` words of a text that follows ``offset`` words whose map is ``vocab``.
+
+    The ids :func:`encode` gives the second text; ``vocab`` gains the new words (pass a copy
+    to keep the first text's map for another pair).
+    """
+    ids = map(vocab.setdefault, words, itertools.count(offset))
+    return np.fromiter(ids, dtype=np.int64, count=count)
 
 
 def runs_from_ids(a_ids: _Ints, b_ids: _Ints, n: int, max_hits: int, max_pairs: int) -> list[Run]:
@@ -72,6 +89,7 @@ def find_runs(
     seed_words: int,
     max_hits: int = MAX_SEED_HITS,
     max_pairs: int | None = None,
+    ids: tuple[_Ints, _Ints] | None = None,
 ) -> list[Run]:
     """Return the maximal exact runs of words shared by ``a`` and ``b``.
 
@@ -85,6 +103,7 @@ def find_runs(
         max_hits: Skip seed n-grams that occur more often than this in ``b``.
         max_pairs: Most seed pairs to consider; by default ``PAIRS_PER_WORD`` for each word
             of ``a`` and ``b``. Beyond it the most frequent n-grams are skipped.
+        ids: The words' ids as :func:`encode` gives them, where the caller has them.
 
     Returns:
         Runs in tuple order, so by their start in ``a`` first.
@@ -95,5 +114,5 @@ def find_runs(
         return []
     if max_pairs is None:
         max_pairs = PAIRS_PER_WORD * (len(a) + len(b))
-    a_ids, b_ids = encode(a, b)
+    a_ids, b_ids = encode(a, b) if ids is None else ids
     return runs_from_ids(a_ids, b_ids, seed_words, max_hits, max_pairs)
