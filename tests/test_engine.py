@@ -1,3 +1,4 @@
+import gc
 import json
 import sys
 from collections.abc import Iterator
@@ -36,6 +37,22 @@ def test_local_engine_keeps_shard_order(workers: int) -> None:
     assert list(engine.map_shared(offset, range(20), 100)) == list(range(100, 120))
     assert list(engine.map(square, [])) == []
     assert list(engine.map_shared(offset, [3], 1)) == [4]
+
+
+def frozen_in_worker(x: int) -> int:
+    return gc.get_freeze_count()
+
+
+def test_workers_leave_what_they_inherit_to_the_parent_and_the_parent_collects_it_again() -> None:
+    held = [[k] for k in range(10_000)]  # objects the workers inherit
+    assert gc.get_freeze_count() == 0
+    counts = list(LocalEngine(2).map(frozen_in_worker, range(4)))
+    assert all(count >= len(held) for count in counts)  # frozen in the workers
+    assert gc.get_freeze_count() == 0  # and collected again here
+    stopped = LocalEngine(2).map(frozen_in_worker, range(10))
+    next(stopped)
+    stopped.close()  # a caller stopping early unfreezes too
+    assert gc.get_freeze_count() == 0
 
 
 def test_local_engine_draws_shards_lazily() -> None:

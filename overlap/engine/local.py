@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -112,6 +113,12 @@ class LocalEngine:
                     return pool.submit(_with_shared, stage, shard)
                 return pool.submit(stage, shard)
 
+        # The workers are forked with what this process holds (a batch, a scan's result):
+        # frozen, the collector of a worker leaves it alone, rather than walk millions of
+        # objects and copy every page it touches. This process collects them again after.
+        frozen = not gc.get_freeze_count()
+        if frozen:
+            gc.freeze()
         try:
             yield from _pooled(submit, rest, 2 * self.workers)
         except BaseException:
@@ -119,6 +126,9 @@ class LocalEngine:
             # the workers, and a running task may take minutes.
             stop_pool(pool)
             raise
+        finally:
+            if frozen:
+                gc.unfreeze()
         pool.shutdown()
 
     def close(self) -> None:
