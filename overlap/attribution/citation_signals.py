@@ -97,32 +97,38 @@ def _runs(text: str, limit: int) -> Iterator[list[Token]]:
 
     A possessive (``ACA's``) ends its run; ``the`` joins only after ``of``/``for``/``on``
     (``Society for the Advancement``), so ``Today the ACA`` is two runs.
+
+    A post has hundreds of words and a few capitalised ones: only words that start with a
+    capital are looked at as the start of a run, and a word becomes a token when looked at.
     """
-    toks: list[Token] = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, 0, limit)]
+    matches = list(_TOKEN.finditer(text, 0, limit))
+
+    def tok(k: int) -> Token:
+        return matches[k].group(), matches[k].start(), matches[k].end()
+
     i = 0
-    while i < len(toks):
-        if not _capital(text, toks[i]):
-            i += 1
+    for first in [k for k, m in enumerate(matches) if m.group()[:1].isupper()]:
+        if first < i or not _capital(text, tok(first)):
             continue
-        run = [toks[i]]
+        run = [tok(first)]
         while not _POSSESSIVE.search(run[-1][0]):
-            k = len(run) + i
+            k = len(run) + first
             joiners: list[Token] = []
             while (
-                k < len(toks)
+                k < len(matches)
                 and len(joiners) < 2
-                and toks[k][0] in JOINERS
-                and _joined(text, toks[k - 1], toks[k])
+                and matches[k].group() in JOINERS
+                and _joined(text, tok(k - 1), tok(k))
             ):
-                joiners.append(toks[k])
+                joiners.append(tok(k))
                 k += 1
-            if k >= len(toks) or not _joined(text, toks[k - 1], toks[k]):
+            if k >= len(matches) or not _joined(text, tok(k - 1), tok(k)):
                 break
-            if not _capital(text, toks[k]) or not _joins(joiners):
+            if not _capital(text, tok(k)) or not _joins(joiners):
                 break
-            run += [*joiners, toks[k]]
+            run += [*joiners, tok(k)]
         yield run
-        i += len(run)
+        i = first + len(run)
 
 
 def _joins(joiners: list[Token]) -> bool:
