@@ -62,3 +62,21 @@ def test_a_batch_prepared_in_chunks_on_workers_is_the_batch_prepared_at_once(
         assert np.array_equal(a.excluded, b.excluded) and a.excluded.any()  # the prompt
         assert np.array_equal(a.common, b.common)
         assert a.attribution == b.attribution
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+@pytest.mark.parametrize("count", [0, 1, 4, 5, 9, 23])
+def test_chunks_are_even_and_as_many_as_a_multiple_of_the_workers(
+    count: int, workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batch_module, "PREPARE_CHUNK", 4)
+    docs = [
+        Document(id=f"d{k}", path=f"d{k}.txt", role=Role.SUBMISSION, text="x") for k in range(count)
+    ]
+    chunks = batch_module._chunks(docs, workers)
+    assert [d for c in chunks for d in c] == docs
+    sizes = [len(c) for c in chunks]
+    assert all(1 <= size <= 4 for size in sizes)
+    assert max(sizes, default=0) - min(sizes, default=0) <= 1
+    fewest = -(-count // 4)
+    assert len(chunks) == (fewest if fewest <= 1 else -(-fewest // workers) * workers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -168,6 +169,20 @@ def _prepare_chunk(docs: Sequence[Document], shared: tuple[Sequence[Prepared], S
     )
 
 
+def _chunks(submissions: Sequence[Document], workers: int) -> list[Sequence[Document]]:
+    """Chunks of at most ``PREPARE_CHUNK`` submissions, of even size.
+
+    Where there are several, as many as a multiple of ``workers``: no worker waits while
+    another prepares a last, lone chunk.
+    """
+    n = len(submissions)
+    count = -(-n // PREPARE_CHUNK)
+    if count > 1:
+        count = min(-(-count // workers) * workers, n)
+    bounds = [k * n // count for k in range(count + 1)] if count else []
+    return [submissions[a:b] for a, b in itertools.pairwise(bounds)]
+
+
 def prepare_batch(
     submissions: Sequence[Document],
     excludes: Sequence[Document],
@@ -177,15 +192,15 @@ def prepare_batch(
     """Tokenise the submissions, mark template words excluded and common phrasing, key them.
 
     The per-submission work (and sorting each chunk's keys) runs on ``engine`` (in this
-    process by default) in chunks of ``PREPARE_CHUNK``; common phrasing, which needs every
+    process by default) in chunks of at most ``PREPARE_CHUNK``; common phrasing, which needs every
     submission, is found here, and the chunks' sorted keys are merged
     (:func:`~overlap.sketch.runs.merge_runs`, on as many threads as a local engine has
     workers, or as this machine has cores). The batch does not depend on the engine or the
     chunks.
     """
     templates = [Prepared.of(d) for d in excludes]
-    chunks = [submissions[k : k + PREPARE_CHUNK] for k in range(0, len(submissions), PREPARE_CHUNK)]
     engine = engine or LocalEngine(1)
+    chunks = _chunks(submissions, local_workers(engine))
     done = list(engine.map_shared(_prepare_chunk, chunks, (templates, settings)))
     threads = local_workers(engine, default_workers())
     texts = [t for c in done for t in c.texts]
