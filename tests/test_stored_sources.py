@@ -4,11 +4,13 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from conftest import prose
 
 import overlap.scanning.scan as scan_module
 import overlap.store.corpus as store_module
+from overlap.errors import StoreError
 from overlap.indexing.parts import add_documents
 from overlap.indexing.without import StoreWithout
 from overlap.model import Document, Role
@@ -94,3 +96,25 @@ def test_stored_frequencies_read_in_shares_on_processes_are_the_same(
     monkeypatch.setattr(scan_module, "DF_SHARE", 1)
     assert scan_module._stored_df(store, terms, workers=2) == alone
     assert 1 not in alone and len(alone) == len(terms) - 2
+
+
+class _Forgetful(CorpusStore):
+    """A view whose documents lack one its keys still name: a store damaged under it."""
+
+    def tables(self, dataset, keep=None, columns=None):  # type: ignore[no-untyped-def]
+        for table in super().tables(dataset, keep, columns):
+            if dataset == "documents":
+                table = table.filter(pc.not_equal(table.column("id"), "p3"))
+            yield table
+
+
+def test_a_part_whose_keys_name_a_document_it_lacks_is_an_error_not_a_wrong_pair(
+    store: CorpusStore,
+) -> None:
+    batch = prepare_batch(
+        [Document("sub", "sub.txt", Role.SUBMISSION, prose(3, 40))], [], store.settings
+    )
+    assert match_part(store.parts[1], (store, batch)).pairs  # p3 is proposed
+    forgetful = _Forgetful(store.root, store.settings, store.manifest, store.lock_timeout)
+    with pytest.raises(StoreError, match="name a document its documents file lacks"):
+        match_part(store.parts[1], (forgetful, batch))

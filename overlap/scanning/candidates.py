@@ -8,6 +8,8 @@ short copies). Content keys that many documents hold are stock phrasing and prop
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
 
@@ -41,25 +43,54 @@ def candidate_pairs(store: CorpusStore, batch: ScanBatch) -> dict[int, dict[str,
     :mod:`overlap.store.content_rows`).
     """
     out: dict[int, dict[str, int]] = {}
-    sorted_keys, sorted_docs = batch.sorted_keys
     for part in store.parts:
-        ids = store.part_ids(part)
-        stored = store.band_keys(part, ids)
-        try:
-            shared = stored[batch.keyset.found(stored)]
-        except ValueError:
-            raise _damaged(store, "bands", part, "has band keys out of order") from None
-        if len(shared) and int(rows_of(shared).max()) >= len(ids):
-            # Only the shared keys' rows are looked at: checking all of them costs a pass.
-            raise _damaged(store, "bands", part, "has band keys that name no document of the part")
-        joined = join_sorted(sorted_keys, sorted_docs, prefixes(shared), rows_of(shared))
-        for q, i in joined.tolist():
-            out.setdefault(q, {}).setdefault(ids[i], 0)
-        if not len(batch.content_keys):
-            continue
+        found = part_candidates(store, part, batch)
+        for q, row, keys in zip(
+            found.submissions.tolist(), found.rows.tolist(), found.keys.tolist(), strict=True
+        ):
+            by_doc = out.setdefault(q, {})
+            doc_id = found.ids[row]
+            by_doc[doc_id] = max(by_doc.get(doc_id, 0), keys)
+    return out
+
+
+@dataclass(frozen=True)
+class PartCandidates:
+    """The pairs one store part proposes (:func:`candidate_pairs`), as arrays.
+
+    Attributes:
+        ids: The part's document ids, by row (what band and content keys name).
+        submissions: Each pair's submission (batch index), ascending.
+        rows: Each pair's document, by row; ascending within a submission; pairs distinct.
+        keys: Each pair's clustered content keys (0: proposed by window signatures only).
+    """
+
+    ids: list[str]
+    submissions: I64
+    rows: I64
+    keys: I64
+
+
+def part_candidates(store: CorpusStore, part: str, batch: ScanBatch) -> PartCandidates:
+    """The pairs one part of ``store`` (or a view of it) proposes; see :func:`candidate_pairs`."""
+    sorted_keys, sorted_docs = batch.sorted_keys
+    ids = store.part_ids(part)
+    stored = store.band_keys(part, ids)
+    try:
+        shared = stored[batch.keyset.found(stored)]
+    except ValueError:
+        raise _damaged(store, "bands", part, "has band keys out of order") from None
+    if len(shared) and int(rows_of(shared).max()) >= len(ids):
+        # Only the shared keys' rows are looked at: checking all of them costs a pass.
+        raise _damaged(store, "bands", part, "has band keys that name no document of the part")
+    joined = join_sorted(sorted_keys, sorted_docs, prefixes(shared), rows_of(shared))
+    width = max(len(ids), 1)
+    codes = [joined[:, 0] * width + joined[:, 1]]
+    sizes = [np.zeros(len(joined), dtype=np.int64)]
+    if len(batch.content_keys):
         content = store.content_rows(part, ids)
         try:
-            pairs, sizes = batch.content_index.clustered(
+            pairs, counts = batch.content_index.clustered(
                 content.keys,
                 content.rows,
                 content.pos,
@@ -69,10 +100,15 @@ def candidate_pairs(store: CorpusStore, batch: ScanBatch) -> dict[int, dict[str,
             )
         except ValueError:
             raise _damaged(store, "content", part, "has content keys out of order") from None
-        for (q, i), size in zip(pairs.tolist(), sizes.tolist(), strict=True):
-            by_doc = out.setdefault(q, {})
-            by_doc[ids[i]] = max(by_doc.get(ids[i], 0), size)
-    return out
+        codes.append(pairs[:, 0].astype(np.int64) * width + pairs[:, 1])
+        sizes.append(counts.astype(np.int64))
+    code, size = np.concatenate(codes), np.concatenate(sizes)
+    order = np.lexsort((size, code))
+    code, size = code[order], size[order]
+    last = np.ones(len(code), dtype=np.bool_)  # each pair's row with the most keys
+    last[:-1] = code[1:] != code[:-1]
+    submissions, rows = np.divmod(code[last], width)
+    return PartCandidates(ids, submissions, rows, size[last])
 
 
 def _held_by_few(keys: npt.NDArray[np.uint64], docs: I64, most: int) -> npt.NDArray[np.bool_]:

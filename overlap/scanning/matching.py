@@ -22,9 +22,10 @@ import pyarrow.compute as pc
 
 from overlap.align.passages import Mode, align
 from overlap.align.screen import Grams, could_chain
+from overlap.errors import StoreError
 from overlap.model import Document, Passage, Role
 from overlap.scanning.batch import ScanBatch
-from overlap.scanning.candidates import candidate_pairs
+from overlap.scanning.candidates import part_candidates
 from overlap.scanning.findings import Unscored, unscored_finding
 from overlap.scanning.prepared import Prepared
 from overlap.settings import Settings
@@ -99,22 +100,32 @@ def screened(
     :func:`aligned`) is always aligned; the others only where runs of the same words could
     make a passage (:func:`overlap.align.screen.could_chain`): none is lost.
     """
-    sentences = settings.scan_paraphrase
-    checked = [k for k, (_, _, keys) in enumerate(pairs) if not sentences or keys < PARAPHRASE_KEYS]
-    keep = [True] * len(pairs)
-    if checked:
-        rows = np.array([pairs[k][:2] for k in checked], dtype=np.int64)
-        mask = could_chain(
+    rows = np.array(pairs, dtype=np.int64).reshape(-1, 3)
+    return screened_rows(a, b, rows[:, 0], rows[:, 1], rows[:, 2], settings)
+
+
+def screened_rows(
+    a: Grams,
+    b: Grams,
+    mine: npt.NDArray[np.int64],
+    theirs: npt.NDArray[np.int64],
+    keys: npt.NDArray[np.int64],
+    settings: Settings,
+) -> list[bool]:
+    """:func:`screened` of the pairs ``(mine[k], theirs[k], keys[k])``, given as arrays."""
+    checked = keys < PARAPHRASE_KEYS if settings.scan_paraphrase else np.ones(len(keys), bool)
+    keep = np.ones(len(keys), dtype=np.bool_)
+    if checked.any():
+        keep[checked] = could_chain(
             a,
             b,
-            rows,
+            np.stack([mine[checked], theirs[checked]], axis=1),
             n=settings.seed_words,
             max_gap=settings.max_gap,
             min_words=settings.min_words,
         )
-        for k, ok in zip(checked, mask.tolist(), strict=True):
-            keep[k] = ok
-    return keep
+    out: list[bool] = keep.tolist()
+    return out
 
 
 def _hashes(doc: Document) -> npt.NDArray[np.uint32]:
@@ -158,18 +169,25 @@ def match_part(part: str, shared: tuple[CorpusStore, ScanBatch]) -> PartMatches:
     store, batch = shared
     view = store.only([part])
     settings = batch.settings
-    proposed = candidate_pairs(view, batch)
-    wanted = {doc_id for by_doc in proposed.values() for doc_id in by_doc}
+    proposed = part_candidates(view, part, batch)
+    by_row = proposed.ids
+    wanted = {by_row[r] for r in np.unique(proposed.rows).tolist()}
     stored, sources, hashes = _stored_hashes(view, wanted)
     ids = sorted(hashes)
-    index = {doc_id: k for k, doc_id in enumerate(ids)}
-    listed = [
-        (i, doc_id, keys)
-        for i, by_doc in sorted(proposed.items())
-        for doc_id, keys in sorted(by_doc.items())
-    ]
+    # Pairs in submission, then document id order; each document's place among ``ids``.
+    row_of = {doc_id: r for r, doc_id in enumerate(by_row)}
+    rank = np.full(len(by_row), -1, dtype=np.int64)
+    rank[[row_of[d] for d in ids]] = np.arange(len(ids))
+    ranks = rank[proposed.rows]
+    if len(ranks) and int(ranks.min()) < 0:
+        raise StoreError(f"store part {part}: keys name a document its documents file lacks")
+    order = np.lexsort((ranks, proposed.submissions))
+    subs, rows, keys = proposed.submissions[order], proposed.rows[order], proposed.keys[order]
+    listed = list(
+        zip(subs.tolist(), [by_row[r] for r in rows.tolist()], keys.tolist(), strict=True)
+    )
     grams = Grams([hashes[d] for d in ids], settings.seed_words)
-    keep = screened(batch.grams, grams, [(i, index[d], k) for i, d, k in listed], settings)
+    keep = screened_rows(batch.grams, grams, subs, ranks[order], keys, settings)
     aligned_ids = {d for (_, d, _), ok in zip(listed, keep, strict=True) if ok}
     docs = view.documents(aligned_ids) if aligned_ids else []
     others = {d.id: Prepared.of(d) for d in docs}
