@@ -3,7 +3,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from overlap.scanning.candidates import _banded_peers, _held_by_few
+from overlap.scanning.candidates import _banded_peers, _held_by_few, _sorted_self_join
 from overlap.sketch.content import ContentIndex, clustered_pairs
 from overlap.sketch.lsh import KeySet, join_keys, join_rows, join_sorted, self_pairs, uncommon
 from overlap.store.bands import STORED_BITS
@@ -210,3 +210,24 @@ def test_content_rows_said_to_be_sorted_by_key_and_not_are_refused() -> None:
     assert index.clustered(keys, rows, pos, 4, 2)[0].tolist() == []
     with pytest.raises(ValueError, match="not sorted by key"):
         index.clustered(keys, rows, pos, 4, 2, by_key=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 12), max_size=80), st.integers(1, 6))
+def test_a_sorted_self_join_gives_the_pairs_of_the_uncommon_rows(
+    keys: list[int], most: int
+) -> None:
+    ordered = np.array(sorted(keys), dtype=np.uint64)
+    found = _sorted_self_join(ordered, most)
+    assert found is not None
+    keep = np.flatnonzero(uncommon(ordered, most))
+    a, b = join_rows(ordered[keep], ordered[keep])
+    expected = sorted(
+        (x, y) for x, y in zip(keep[a].tolist(), keep[b].tolist(), strict=True) if x != y
+    )
+    pairs = sorted(
+        (x, y) for x, y in zip(found[0].tolist(), found[1].tolist(), strict=True) if x != y
+    )
+    assert pairs == expected  # a row with itself never makes a pair of two documents
+    if len(set(keys)) > 1 and keys != sorted(keys):
+        assert _sorted_self_join(np.array(keys, dtype=np.uint64), most) is None

@@ -168,6 +168,34 @@ def _banded_peers(keys: npt.NDArray[np.uint64], docs: I64, most: int) -> I64:
     return np.stack(np.divmod(codes, width), axis=1).astype(np.int64)
 
 
+def _sorted_self_join(keys: npt.NDArray[np.uint64], most: int) -> tuple[I64, I64] | None:
+    """Every ``(row, row)`` of equal keys that at most ``most`` rows hold, for ascending keys.
+
+    The pairs ``join_rows`` gives for the rows :func:`~overlap.sketch.lsh.uncommon` keeps,
+    in another order and less a row paired with itself where no other row holds its key: a
+    batch's content keys come sorted, so each key's rows are one run and only runs of two
+    rows or more are looked at. None where the keys are not ascending.
+    """
+    if len(keys) and not np.all(keys[1:] >= keys[:-1]):
+        return None
+    repeated = keys[1:] == keys[:-1]
+    shared = np.zeros(len(keys), dtype=np.bool_)
+    shared[1:] |= repeated
+    shared[:-1] |= repeated
+    rows = np.flatnonzero(shared)
+    key = keys[rows]
+    starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+    lengths = np.diff(np.append(starts, len(key)))
+    few = lengths <= most
+    starts, lengths = starts[few], lengths[few]
+    # Each run of L rows makes L * L ordered pairs, a row with itself included.
+    sizes = lengths * lengths
+    at = ranks(sizes)
+    first = np.repeat(starts, sizes)
+    width = np.repeat(lengths, sizes)
+    return rows[first + at // width], rows[first + at % width]
+
+
 def peer_candidates(batch: ScanBatch) -> dict[tuple[int, int], int]:
     """Pairs ``(i, j)``, ``i < j``, of submissions proposed, with their clustered content keys.
 
@@ -176,9 +204,13 @@ def peer_candidates(batch: ScanBatch) -> dict[tuple[int, int], int]:
     """
     banded = _banded_peers(batch.keys, batch.docs, batch.common_bar).tolist()
     out: dict[tuple[int, int], int] = dict.fromkeys(((i, j) for i, j in banded), 0)
-    keep = uncommon(batch.content_keys, COMMON_KEY_DOCS)
-    keys, docs, pos = batch.content_keys[keep], batch.content_docs[keep], batch.content_pos[keep]
-    a_rows, b_rows = join_rows(keys, keys)
+    keys, docs, pos = batch.content_keys, batch.content_docs, batch.content_pos
+    found = _sorted_self_join(keys, COMMON_KEY_DOCS)
+    if found is None:
+        keep = uncommon(keys, COMMON_KEY_DOCS)
+        keys, docs, pos = keys[keep], docs[keep], pos[keep]
+        found = join_rows(keys, keys)
+    a_rows, b_rows = found
     upper = docs[a_rows] < docs[b_rows]
     a_rows, b_rows = a_rows[upper], b_rows[upper]
     pairs, sizes = clustered_pairs(
