@@ -27,7 +27,7 @@ from overlap.align.paraphrase import (
     sentence_seeds,
     trim_to_runs,
 )
-from overlap.align.seeds import encode_after, vocabulary
+from overlap.align.seeds import encode_kept
 from overlap.align.sentences import sentences_of, stem, stems_of
 from overlap.model import Evidence, Passage
 from overlap.settings import Settings
@@ -193,11 +193,7 @@ def sentences_could_seed(a: Tokens, b: Tokens, texts: tuple[str, str], settings:
     from overlap.align.sentence_loops import could_seed
 
     sa, sb = sentences_of(texts[0], a), sentences_of(texts[1], b)
-    first = a.memo.get("stem ids")  # a is aligned with many texts: its side is kept
-    if first is None:
-        first = a.memo["stem ids"] = vocabulary(stems_of(a))
-    vocab, a_ids = first
-    b_ids = encode_after(dict(vocab), len(a_ids), map(stem, b.norms), len(b.norms))
+    a_ids, b_ids = encode_kept(a.memo, "stem ids", stems_of(a), map(stem, b.norms), len(b.norms))
     return bool(
         could_seed(
             a_ids,

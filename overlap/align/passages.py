@@ -7,11 +7,8 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import NamedTuple
 
-import numpy as np
-import numpy.typing as npt
-
 from overlap.align.merge import chain_evidence, merge_evidence, sentences_could_seed
-from overlap.align.seeds import Run, encode_after, find_runs, vocabulary
+from overlap.align.seeds import Run, encode_kept, find_runs
 from overlap.model import Passage
 from overlap.settings import Settings
 from overlap.text.tokens import Tokens
@@ -184,15 +181,6 @@ def to_passage(chain: Chain, a: Tokens, b: Tokens) -> Passage:
     return Passage(start, end, other_start, other_end, chain.words, chain.matched, evidence)
 
 
-def _word_ids(a: Tokens, b: Tokens) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """``encode(a.norms, b.norms)``; ``a``'s side is kept with its tokens, for its next pair."""
-    first = a.memo.get("word ids")
-    if first is None:
-        first = a.memo["word ids"] = vocabulary(a.norms)
-    vocab, a_ids = first
-    return a_ids, encode_after(dict(vocab), len(a_ids), b.norms, len(b.norms))
-
-
 def align(
     a: Tokens,
     b: Tokens,
@@ -236,7 +224,8 @@ def align(
         Passages with character offsets into both original texts, sorted by start in ``a``
         and disjoint in ``a``.
     """
-    runs = find_runs(a.norms, b.norms, settings.seed_words, ids=_word_ids(a, b))
+    ids = encode_kept(a.memo, "word ids", a.norms, b.norms, len(b.norms))
+    runs = find_runs(a.norms, b.norms, settings.seed_words, ids=ids)
     chains = select_chains(
         chain_runs(runs, settings.max_gap, settings.min_words), settings.min_words
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -47,6 +47,21 @@ def vocabulary(words: Sequence[str]) -> tuple[dict[str, int], _Ints]:
     vocab: dict[str, int] = {}
     ids = map(vocab.setdefault, words, range(len(words)))
     return vocab, np.fromiter(ids, dtype=np.int64, count=len(words))
+
+
+def encode_kept(
+    memo: dict[object, Any], key: str, a: Sequence[str], b: Iterable[str], count: int
+) -> tuple[_Ints, _Ints]:
+    """``encode(a, b)`` (``b`` has ``count`` words), ``a``'s side kept in ``memo`` under ``key``.
+
+    For a text aligned with many others: its vocabulary and ids are made once, and each pair
+    encodes only the other text.
+    """
+    first = memo.get(key)
+    if first is None:
+        first = memo[key] = vocabulary(a)
+    vocab, a_ids = first
+    return a_ids, encode_after(dict(vocab), len(a_ids), b, count)
 
 
 def encode_after(vocab: dict[str, int], offset: int, words: Iterable[str], count: int) -> _Ints:

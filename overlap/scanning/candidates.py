@@ -131,6 +131,15 @@ def _held_by_few(keys: npt.NDArray[np.uint64], docs: I64, most: int) -> npt.NDAr
     return out
 
 
+def _repeated(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
+    """Mask of the rows of ascending ``keys`` whose key another row holds too."""
+    repeated = keys[1:] == keys[:-1]
+    shared = np.zeros(len(keys), dtype=np.bool_)
+    shared[1:] |= repeated
+    shared[:-1] |= repeated
+    return shared
+
+
 def _banded_peers(keys: npt.NDArray[np.uint64], docs: I64, most: int) -> I64:
     """Distinct ``(a, b)``, ``a < b``, of documents sharing a key that at most ``most`` hold.
 
@@ -143,10 +152,7 @@ def _banded_peers(keys: npt.NDArray[np.uint64], docs: I64, most: int) -> I64:
     ):
         few = _held_by_few(keys, docs, most)
         return self_pairs(keys[few], docs[few])
-    repeated = keys[1:] == keys[:-1]
-    shared = np.zeros(len(keys), dtype=np.bool_)
-    shared[1:] |= repeated
-    shared[:-1] |= repeated
+    shared = _repeated(keys)
     key, doc = keys[shared], docs[shared]
     if not len(key):
         return np.zeros((0, 2), dtype=np.int64)
@@ -178,11 +184,7 @@ def _sorted_self_join(keys: npt.NDArray[np.uint64], most: int) -> tuple[I64, I64
     """
     if len(keys) and not np.all(keys[1:] >= keys[:-1]):
         return None
-    repeated = keys[1:] == keys[:-1]
-    shared = np.zeros(len(keys), dtype=np.bool_)
-    shared[1:] |= repeated
-    shared[:-1] |= repeated
-    rows = np.flatnonzero(shared)
+    rows = np.flatnonzero(_repeated(keys))
     key = keys[rows]
     starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
     lengths = np.diff(np.append(starts, len(key)))
