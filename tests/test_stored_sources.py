@@ -10,6 +10,7 @@ from conftest import prose
 
 import overlap.scanning.scan as scan_module
 import overlap.store.corpus as store_module
+from overlap.engine.local import LocalEngine
 from overlap.errors import StoreError
 from overlap.indexing.parts import add_documents
 from overlap.indexing.without import StoreWithout
@@ -94,7 +95,7 @@ def test_stored_frequencies_read_in_shares_on_processes_are_the_same(
     terms = np.unique(np.concatenate([terms[::3], np.array([1, 2**63], dtype=np.uint64)]))
     alone = scan_module._stored_df(store, terms)
     monkeypatch.setattr(scan_module, "DF_SHARE", 1)
-    assert scan_module._stored_df(store, terms, workers=2) == alone
+    assert scan_module._stored_df(store, terms, LocalEngine(2)) == alone
     assert 1 not in alone and len(alone) == len(terms) - 2
 
 

@@ -59,7 +59,7 @@ class PartMatches:
     documents: tuple[Document, ...]
     pairs: tuple[tuple[int, str], ...]
     stored: int
-    sources: int = 0
+    sources: int
 
 
 def aligned(a: Prepared, b: Prepared, shared_keys: int, settings: Settings) -> list[Passage]:
@@ -192,9 +192,7 @@ def match_part(part: str, shared: tuple[CorpusStore, ScanBatch]) -> PartMatches:
     docs = view.documents(aligned_ids) if aligned_ids else []
     others = {d.id: Prepared.of(d) for d in docs}
     found: list[tuple[int, str, Unscored]] = []
-    pairs: list[tuple[int, str]] = []
     for (i, doc_id, shared_keys), ok in zip(listed, keep, strict=True):
-        pairs.append((i, doc_id))
         if not ok:
             continue
         sub = batch.texts[i]
@@ -206,7 +204,8 @@ def match_part(part: str, shared: tuple[CorpusStore, ScanBatch]) -> PartMatches:
                 found.append((i, doc_id, unscored_finding(sub, other, p)))
     pointed = sorted({doc_id for _, doc_id, _ in found})
     documents = tuple(others[d].doc for d in pointed)
-    return PartMatches(tuple(found), documents, tuple(pairs), stored, sources)
+    pairs = tuple((i, doc_id) for i, doc_id, _ in listed)
+    return PartMatches(tuple(found), documents, pairs, stored, sources)
 
 
 def _mirror(p: Passage) -> Passage:

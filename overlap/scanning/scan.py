@@ -63,17 +63,19 @@ def _part_df(share: Sequence[str], shared: tuple[CorpusStore, U64]) -> npt.NDArr
 DF_SHARE = 64
 
 
-def _stored_df(store: CorpusStore, terms: U64, workers: int = 1) -> dict[int, int]:
+def _stored_df(store: CorpusStore, terms: U64, local: LocalEngine | None = None) -> dict[int, int]:
     """Document frequency in the store of each of ``terms`` (sorted, distinct).
 
     Read one part at a time and only for the terms asked, so memory stays bounded by the
-    terms asked, not by the corpus' vocabulary; in shares of parts on ``workers`` processes.
+    terms asked, not by the corpus' vocabulary; in shares of parts on ``local`` (this
+    process by default).
     """
     df = np.zeros(len(terms), dtype=np.int64)
     if len(terms):
         parts = store.parts
         shares = [parts[k : k + DF_SHARE] for k in range(0, len(parts), DF_SHARE)]
-        for counted in LocalEngine(workers).map_shared(_part_df, shares, (store, terms)):
+        local = local or LocalEngine(1)
+        for counted in local.map_shared(_part_df, shares, (store, terms)):
             df += counted
     return {int(k): int(v) for k, v in zip(terms.tolist(), df.tolist(), strict=True) if v}
 
@@ -83,13 +85,13 @@ def _idf(
     n_stored: int,
     batch: ScanBatch,
     found: list[list[Unscored]],
-    workers: int = 1,
+    local: LocalEngine | None = None,
 ) -> Idf:
     """Smoothed IDF over the store and the batch, for the words of the findings."""
     words = [u.mine for fs in found for u in fs] + [u.theirs for fs in found for u in fs]
     needed = np.unique(np.concatenate(words)) if words else np.zeros(0, dtype=np.uint64)
     batch_terms, batch_df = batch.term_df
-    return Idf(n_stored, _stored_df(store, needed, workers)).merged(
+    return Idf(n_stored, _stored_df(store, needed, local)).merged(
         len(batch.texts), dict(zip(batch_terms.tolist(), batch_df.tolist(), strict=True))
     )
 
@@ -226,7 +228,7 @@ def scan(
     # Frequencies read, and findings scored and assembled per submission, in shares on this
     # machine's processes (as the report is written) where the engine is a local pool.
     local = LocalEngine(local_workers(engine))
-    idf = _idf(store, n_stored, batch, found, local.workers)
+    idf = _idf(store, n_stored, batch, found, local)
     shares = _assembly_shares(len(batch.texts))
     kept = [
         fs for part in local.map_shared(_scored_share, shares, (batch, found, idf)) for fs in part
