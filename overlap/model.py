@@ -381,3 +381,6 @@ class ScanResult:
     #: (what the digest covers) and ``updated_at``; see :mod:`overlap.store.state`. None
     #: when unknown. Not part of the findings contract.
     store_state: dict[str, object] | None = field(default=None, repr=False)
+    #: Parts of that store an earlier version wrote, which scan more slowly until
+    #: ``overlap corpus upgrade`` rewrites them. Not part of the findings contract.
+    outdated_parts: int = field(default=0, repr=False)

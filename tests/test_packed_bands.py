@@ -150,6 +150,7 @@ def test_a_store_with_unpacked_band_keys_scans_the_same_verifies_and_upgrades(
         assert store.band_keys(part, store.part_ids(part)).tolist() == keys.tolist()
         assert stored_content(store, part) == rows
     assert findings_of(root, submissions) == expected
+    assert scan(submissions, store).outdated_parts == 2  # each part says so as it is read
     assert verify_store(store).ok and content_digest(store) == digest
     code, out, err = invoke("corpus", "upgrade", "--corpus", root, "--dry-run")
     assert code == 0 and out.strip() == f"would rewrite 2 of 2 part(s) of {root}", err
@@ -159,6 +160,7 @@ def test_a_store_with_unpacked_band_keys_scans_the_same_verifies_and_upgrades(
     store = CorpusStore.open(root)
     assert verify_store(store).ok and content_digest(store) == digest
     assert findings_of(root, submissions) == expected
+    assert scan(submissions, store).outdated_parts == 0
 
 
 @pytest.mark.parametrize("layout", ["packed", "unpacked"])

@@ -30,12 +30,11 @@ from overlap.cli.common import (
 )
 from overlap.engine.choice import EngineSpec
 from overlap.errors import OverlapError
-from overlap.indexing.upgrade import count_outdated
 from overlap.ingest.errors import count_unread
 from overlap.jobs.logs import job_logging
 from overlap.jobs.run import run_job
 from overlap.jobs.spec import load_job
-from overlap.model import Severity, at_or_above, printable_path
+from overlap.model import ScanResult, Severity, at_or_above, printable_path
 from overlap.report.brief import TOP, brief
 from overlap.report.contract import result_dict
 from overlap.report.terminal import findings_table, summary_table
@@ -155,25 +154,25 @@ def scan(
             soft_wrap=True,
         )
     if not quiet:
-        _note_outdated(corpus)
+        _note_outdated(corpus, result)
     if strict and result.errors:
         raise typer.Exit(2)
     if fail_on is not FailOn.never and at_or_above(result.findings, Severity(fail_on.value)):
         raise typer.Exit(1)
 
 
-def _note_outdated(corpus: Path) -> None:
+def _note_outdated(corpus: Path, result: ScanResult) -> None:
     """Say when the store has parts an earlier version wrote, which scan more slowly."""
-    try:
-        store = CorpusStore.open(corpus)
-    except OverlapError:
-        return
-    old = count_outdated(store)
+    old = result.outdated_parts
     if old:
         # The command is one line to copy, its path one shell word whatever it holds.
         command = f"overlap corpus upgrade --corpus {shlex.quote(printable_path(str(corpus)))}"
+        try:
+            of = f" of {len(CorpusStore.open(corpus).parts)}"
+        except OverlapError:
+            of = ""
         err.print(
-            f"note: {old} of {len(store.parts)} part(s) of {printable_path(str(corpus))} were "
+            f"note: {old}{of} part(s) of {printable_path(str(corpus))} were "
             f"written by an earlier version and scan more slowly; to rewrite them: {command}",
             markup=False,
             highlight=False,

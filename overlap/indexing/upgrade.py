@@ -13,16 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from overlap.errors import StoreError
 from overlap.indexing.erasure import rewrite_part
 from overlap.store.corpus import DAMAGED, CorpusStore
-from overlap.store.parts import ARROW_DATASETS, LAYOUTS, part_file
-from overlap.store.schema import LATER_COLUMNS
+from overlap.store.outdated import outdated
 from overlap.store.verify import verify_part
 
 #: Called as ``progress(stage, done, total)``.
@@ -42,61 +39,6 @@ class Upgraded:
     rewritten: int
     current: int
     dry_run: bool
-
-
-def _columns(store: CorpusStore, dataset: str, part: str) -> list[str]:
-    path = part_file(store.root, dataset, part)
-    try:
-        return list(pq.read_schema(path).names)
-    except FileNotFoundError:
-        missing = f"{path}: missing, though the manifest lists its part"
-        raise StoreError(f"{missing}; {DAMAGED}") from None
-    except (OSError, pa.ArrowException) as exc:
-        raise StoreError(f"{path}: cannot be read: {exc}; {DAMAGED}") from exc
-
-
-def _arrow_metadata(path: Path) -> dict[bytes, bytes]:
-    """An Arrow IPC file's schema metadata, from its footer."""
-    try:
-        with pa.memory_map(str(path)) as source:
-            return dict(pa.ipc.open_file(source).schema.metadata or {})
-    except (OSError, pa.ArrowException) as exc:
-        raise StoreError(f"{path}: cannot be read: {exc}; {DAMAGED}") from exc
-
-
-def outdated(store: CorpusStore, part: str) -> bool:
-    """Whether a part lacks a column parts are written with now, or a file's form is older.
-
-    Band and content keys written before they were Arrow IPC files are Parquet files;
-    content keys written before they were sorted by key do not say they are (``LAYOUTS``).
-    """
-    for dataset, columns in LATER_COLUMNS.items():
-        names = _columns(store, dataset, part)
-        if any(c not in names for c in columns):
-            return True
-    for dataset in ARROW_DATASETS:
-        path = part_file(store.root, dataset, part)
-        if not path.exists():
-            raise StoreError(f"{path}: missing, though the manifest lists its part; {DAMAGED}")
-        if path.suffix != ".arrow":
-            return True
-        layout = LAYOUTS.get(dataset, {})
-        if layout:
-            meta = _arrow_metadata(path)
-            if any(meta.get(k) != v for k, v in layout.items()):
-                return True
-    return False
-
-
-def count_outdated(store: CorpusStore) -> int:
-    """How many of the store's parts an upgrade would rewrite (0 where that cannot be told).
-
-    Reads only the files' footers: cheap enough to tell after every scan.
-    """
-    try:
-        return sum(outdated(store, p) for p in store.parts)
-    except StoreError:
-        return 0  # a damaged part: the scan, or corpus verify, says so
 
 
 def upgrade_store(

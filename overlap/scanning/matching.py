@@ -31,6 +31,7 @@ from overlap.scanning.prepared import Prepared
 from overlap.settings import Settings
 from overlap.sketch.content import hash_words
 from overlap.store.corpus import CorpusStore
+from overlap.store.outdated import outdated
 from overlap.store.schema import low_hashes
 from overlap.text.tokens import normalised_words
 
@@ -53,6 +54,7 @@ class PartMatches:
         pairs: Candidate (submission index, document id) pairs aligned.
         stored: Documents in the part (as the store, or view of it, shows them).
         sources: How many of them are sources (the semantic pass reads only parts with one).
+        outdated: An earlier version wrote the part (:mod:`overlap.store.outdated`).
     """
 
     findings: tuple[tuple[int, str, Unscored], ...]
@@ -60,6 +62,7 @@ class PartMatches:
     pairs: tuple[tuple[int, str], ...]
     stored: int
     sources: int
+    outdated: bool
 
 
 def aligned(a: Prepared, b: Prepared, shared_keys: int, settings: Settings) -> list[Passage]:
@@ -205,7 +208,7 @@ def match_part(part: str, shared: tuple[CorpusStore, ScanBatch]) -> PartMatches:
     pointed = sorted({doc_id for _, doc_id, _ in found})
     documents = tuple(others[d].doc for d in pointed)
     pairs = tuple((i, doc_id) for i, doc_id, _ in listed)
-    return PartMatches(tuple(found), documents, pairs, stored, sources)
+    return PartMatches(tuple(found), documents, pairs, stored, sources, outdated(view, part))
 
 
 def _mirror(p: Passage) -> Passage:

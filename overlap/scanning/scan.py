@@ -189,7 +189,7 @@ def scan(
     # parts (never written so, but a store is a folder) counts once, from the first.
     from_store: list[dict[str, list[Unscored]]] = [{} for _ in batch.texts]
     others: dict[str, Document] = {}
-    n_stored = 0
+    n_stored = n_outdated = 0
     ids = [t.doc.id for t in batch.texts]
     candidates = {(ids[i], ids[j]) for i, j, _ in peer_pairs}
     candidates |= {(ids[j], ids[i]) for i, j, _ in peer_pairs}
@@ -198,6 +198,7 @@ def scan(
         parts, engine.map_shared(match_part, parts, (store, batch)), strict=True
     ):
         n_stored += matches.stored
+        n_outdated += matches.outdated
         if matches.sources:
             source_parts.append(name)
         candidates.update((ids[i], doc_id) for i, doc_id in matches.pairs)
@@ -250,4 +251,5 @@ def scan(
         candidates=frozenset(candidates),
         store=str(store.root),
         store_state=store_state(store),
+        outdated_parts=n_outdated,
     )
