@@ -119,3 +119,15 @@ def test_a_part_whose_keys_name_a_document_it_lacks_is_an_error_not_a_wrong_pair
     forgetful = _Forgetful(store.root, store.settings, store.manifest, store.lock_timeout)
     with pytest.raises(StoreError, match="name a document its documents file lacks"):
         match_part(store.parts[1], (forgetful, batch))
+
+
+def test_a_part_counts_only_the_documents_a_view_of_it_holds(store: CorpusStore) -> None:
+    # The scan's document count (the N of its IDF) and source count come from these.
+    batch = prepare_batch(
+        [Document("sub", "sub.txt", Role.SUBMISSION, prose(3, 40))], [], store.settings
+    )
+    whole = match_part(store.parts[3], (store, batch))
+    assert (whole.stored, whole.sources) == (2, 2)
+    less = match_part(store.parts[3], (StoreWithout(store, {"s2"}), batch))
+    assert (less.stored, less.sources) == (1, 1)
+    assert match_part(store.parts[1], (StoreWithout(store, {"p3"}), batch)).stored == 1

@@ -3,11 +3,13 @@
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from clirun import invoke
 from conftest import prose
 
+from overlap.errors import StoreError
 from overlap.indexing.erasure import Selection, remove_documents
 from overlap.indexing.parts import add_documents
 from overlap.ingest.files import read_documents
@@ -16,7 +18,9 @@ from overlap.report.contract import result_dict
 from overlap.scanning.prepared import Prepared
 from overlap.scanning.scan import scan
 from overlap.store.corpus import CorpusStore
+from overlap.store.inventory import content_digest
 from overlap.store.parts import write_parquet
+from overlap.store.schema import HASHES, LISTED_HASHES, hash_slices, listed_hashes
 from overlap.store.verify import verify_store
 
 
@@ -80,9 +84,12 @@ def test_each_stored_document_keeps_the_low_bits_of_its_word_hashes(
     seen = 0
     for part in store.parts:
         table = store.read_part("documents", part, ["id", "words", "hashes"])
-        for doc_id, words, hashes in zip(
-            *(table.column(c).to_pylist() for c in table.column_names), strict=True
+        assert table.schema.field("hashes").type == HASHES  # packed, 4 bytes a word
+        flat, offsets = hash_slices(table.column("hashes"))
+        for k, (doc_id, words) in enumerate(
+            zip(table.column("id").to_pylist(), table.column("words").to_pylist(), strict=True)
         ):
+            hashes = flat[offsets[k] : offsets[k + 1]].tolist()
             expected = Prepared.of(by_id[doc_id]).hashes & np.uint64(0xFFFFFFFF)
             assert hashes == expected.tolist() and len(hashes) == words
             seen += 1
@@ -174,3 +181,71 @@ def store_documents(store: CorpusStore) -> list[str]:
     return sorted(
         i for t in store.tables("documents", columns=["id"]) for i in t.column("id").to_pylist()
     )
+
+
+def with_listed_hashes(root: Path, parts: int | None = None) -> None:
+    """Rewrite parts' documents files as the version before packed hashes wrote them.
+
+    A list of 32-bit values per document (``LISTED_HASHES``); the first ``parts`` parts, or
+    all of them.
+    """
+    store = CorpusStore.open(root)
+    for part in store.parts[:parts]:
+        path = root / "documents" / f"{part}.parquet"
+        table = pq.read_table(path)
+        at = table.schema.get_field_index("hashes")
+        listed = table.set_column(at, "hashes", listed_hashes(table.column("hashes")))
+        old = listed.replace_schema_metadata(table.schema.metadata)
+        write_parquet(path, old, dict.fromkeys(old.column_names, "zstd"))
+
+
+def hash_types(root: Path) -> list[pa.DataType]:
+    store = CorpusStore.open(root)
+    return [
+        pq.read_schema(root / "documents" / f"{p}.parquet").field("hashes").type
+        for p in store.parts
+    ]
+
+
+def test_hashes_listed_per_document_scan_the_same_verify_and_are_packed_by_an_upgrade(
+    stored: tuple[Path, list[Document]],
+) -> None:
+    root, docs = stored
+    submissions = week(docs)
+    expected = findings_of(root, submissions)
+    digest = content_digest(CorpusStore.open(root))
+    assert hash_types(root) == [HASHES, HASHES]
+    with_listed_hashes(root, 1)  # a store of both forms reads whole
+    assert hash_types(root) == [LISTED_HASHES, HASHES]
+    store = CorpusStore.open(root)
+    assert sorted(d.id for d in store.documents()) == sorted(d.id for d in docs)
+    assert content_digest(store) == digest
+    with_listed_hashes(root)
+    store = CorpusStore.open(root)
+    assert findings_of(root, submissions) == expected
+    assert scan(submissions, store).outdated_parts == 2
+    assert verify_store(store).ok and content_digest(store) == digest
+    code, out, err = invoke("corpus", "upgrade", "--corpus", root)
+    assert code == 0 and out.strip() == f"rewrote 2 of 2 part(s) of {root}", err
+    assert hash_types(root) == [HASHES, HASHES]
+    store = CorpusStore.open(root)
+    assert verify_store(store).ok and content_digest(store) == digest
+    assert findings_of(root, submissions) == expected
+    assert scan(submissions, store).outdated_parts == 0
+
+
+def test_packed_hashes_of_a_broken_length_stop_a_scan_naming_the_file(
+    stored: tuple[Path, list[Document]],
+) -> None:
+    root, docs = stored
+    part = CorpusStore.open(root).parts[0]
+    path = root / "documents" / f"{part}.parquet"
+    table = pq.read_table(path)
+    hashes = table.column("hashes").to_pylist()
+    hashes[0] = hashes[0][:-1]  # 3 bytes short of a whole word
+    at = table.schema.get_field_index("hashes")
+    broken = table.set_column(at, "hashes", pa.array(hashes, HASHES))
+    write_parquet(path, broken, dict.fromkeys(broken.column_names, "zstd"))
+    with pytest.raises(StoreError, match=f"{path}: has word hashes that are not a whole number"):
+        scan(week(docs), CorpusStore.open(root))
+    assert not verify_store(CorpusStore.open(root)).ok

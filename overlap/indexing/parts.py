@@ -21,7 +21,7 @@ from overlap.sketch.documents import sketch_content, sketch_hashes, term_frequen
 from overlap.store.bands import bands_table, packed
 from overlap.store.content_rows import content_table
 from overlap.store.corpus import CorpusStore, StagedPart, stage_part
-from overlap.store.schema import documents_to_table, hashes_column
+from overlap.store.schema import HASHES, documents_to_table, hashes_column, packed_hashes
 from overlap.text.tokens import normalised_words
 
 #: Documents per part file: the unit of parallel work and of commit.
@@ -143,12 +143,17 @@ def part_tables(
 
 
 def with_word_hashes(documents: pa.Table) -> pa.Table:
-    """A documents table with its ``hashes`` column, made from the texts if it has none.
+    """A documents table with its ``hashes`` column as parts are written now.
 
-    Parts written before word hashes were stored have none; a part rewritten gets them.
+    Parts written before word hashes were stored have none: they are made from the texts.
+    Parts written before they were packed (``LISTED_HASHES``) have them packed.
     """
     if "hashes" in documents.column_names:
-        return documents
+        column = documents.column("hashes")
+        if column.type == HASHES:
+            return documents
+        at = documents.schema.get_field_index("hashes")
+        return documents.set_column(at, "hashes", packed_hashes(column))
     texts = documents.column("text").to_pylist()
     hashes = hashes_column([hash_words(normalised_words(t))[0] for t in texts])
     return documents.append_column("hashes", hashes)

@@ -1,9 +1,11 @@
 """Bring parts written by earlier versions up to date: rewrite them as parts are written now.
 
 A part written before the store kept each document's word hashes is read as it is (a scan
-hashes its candidate documents' texts instead), and one written before band and content
-keys were Arrow IPC files naming documents by row (:mod:`overlap.store.bands`,
-:mod:`overlap.store.content_rows`) has them turned into rows as it is read, so upgrading
+hashes its candidate documents' texts instead), one that keeps them as a list per document
+has them packed as it is read (:data:`overlap.store.schema.HASHES`), and one written before
+band and content keys were Arrow IPC files naming documents by row
+(:mod:`overlap.store.bands`, :mod:`overlap.store.content_rows`) has them turned into rows
+as it is read, so upgrading
 changes no finding: it makes scans of that part faster. Each part is rewritten whole and
 swapped in with one manifest write under the store lock, so an interrupted upgrade keeps the
 parts it finished and a second run does the rest; readers see the old part or the new one.

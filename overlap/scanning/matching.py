@@ -30,9 +30,10 @@ from overlap.scanning.findings import Unscored, unscored_finding
 from overlap.scanning.prepared import Prepared
 from overlap.settings import Settings
 from overlap.sketch.content import hash_words
-from overlap.store.corpus import CorpusStore
+from overlap.store.corpus import DAMAGED, CorpusStore
 from overlap.store.outdated import outdated
-from overlap.store.schema import low_hashes
+from overlap.store.parts import part_file
+from overlap.store.schema import hash_slices, low_hashes
 from overlap.text.tokens import normalised_words
 
 #: Submission pairs per shard of peer alignment.
@@ -142,18 +143,22 @@ def _stored_hashes(
     """The documents a view holds, how many are sources, and the ``wanted`` ones' hashes.
 
     Hashes are the low 32 bits, as the store keeps them; parts written before the store
-    kept them give them from their texts. One read of the documents' ids, roles and hashes.
+    kept them give them from their texts. One read of the documents' ids, roles and hashes
+    (through the view, which may leave documents out).
     """
     stored = sources = 0
     out: dict[str, npt.NDArray[np.uint32]] = {}
-    for table in view.tables("documents", columns=["id", "role", "hashes"]):
+    tables = view.tables("documents", columns=["id", "role", "hashes"])
+    for part, table in zip(view.parts, tables, strict=True):
         stored += table.num_rows
         sources += pc.sum(pc.equal(table.column("role"), Role.SOURCE.value)).as_py() or 0
         if "hashes" not in table.column_names or not wanted:
             continue
-        column = table.column("hashes").combine_chunks()
-        values = column.values.to_numpy(zero_copy_only=False)
-        offsets = column.offsets.to_numpy()
+        try:
+            values, offsets = hash_slices(table.column("hashes"))
+        except ValueError as exc:
+            path = part_file(view.root, "documents", part)
+            raise StoreError(f"{path}: has {exc}; {DAMAGED}") from None
         for k, doc_id in enumerate(table.column("id").to_pylist()):
             if doc_id in wanted:
                 out[doc_id] = values[offsets[k] : offsets[k + 1]]

@@ -45,7 +45,13 @@ from overlap.store.parts import (
     staged_renames,
     write_error,
 )
-from overlap.store.schema import DOCUMENT_COLUMNS, LATER_COLUMNS, settings_of, table_to_documents
+from overlap.store.schema import (
+    DOCUMENT_COLUMNS,
+    LATER_COLUMNS,
+    current_form,
+    settings_of,
+    table_to_documents,
+)
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -320,7 +326,8 @@ class CorpusStore:
         """Read one dataset file of one committed part, checking its settings.
 
         A column that parts written by earlier versions lack (``LATER_COLUMNS``) is left out
-        of the table where the file has none: the caller tells by the table's columns.
+        of the table where the file has none: the caller tells by the table's columns. One
+        they wrote in another form (``OLDER_TYPES``) is read in the form written now.
         Files are memory-mapped (part files are replaced by renames, never rewritten in
         place); band keys, an Arrow IPC file (:mod:`overlap.store.parts`), are not copied.
         """
@@ -342,7 +349,7 @@ class CorpusStore:
                 columns = [c for c in columns if c in schema.names or c not in later]
             if path.suffix == ".arrow":
                 return table if columns is None else table.select(columns)
-            return file.read(columns=columns)
+            return current_form(dataset, file.read(columns=columns))
         except FileNotFoundError as exc:
             if not self._still_listed(part):
                 raise StoreError(

@@ -15,6 +15,7 @@ from overlap.store.bands import prefixes, rows_of
 from overlap.store.corpus import DATASETS, SIDE_DATASETS, CorpusStore
 from overlap.store.ledger import read_ledger
 from overlap.store.parts import part_file
+from overlap.store.schema import listed_hashes
 
 #: Columns of the documents dataset that ``corpus list`` shows.
 LISTED = ["id", "role", "term", "student", "words", "path", "title"]
@@ -174,6 +175,10 @@ def content_digest(store: CorpusStore) -> str:
             table = _named_content(store)
         else:
             table = store.read(dataset)
+        if dataset == "documents" and "hashes" in table.column_names:
+            # As lists of numbers, the form the digest has always covered them in.
+            at = table.schema.get_field_index("hashes")
+            table = table.set_column(at, "hashes", listed_hashes(table.column("hashes")))
         if dataset == "terms":
             table = table.group_by("term", use_threads=False).aggregate([("df", "sum")])
         table = _canonical(table)

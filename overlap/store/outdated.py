@@ -1,8 +1,8 @@
 """Which parts of a store an earlier version wrote: what ``overlap corpus upgrade`` rewrites.
 
-A part written before the store kept each document's word hashes, or before band and
-content keys were Arrow IPC files naming documents by row (content keys sorted by key), is
-read as it is, only more slowly. Telling reads only the files' footers.
+A part written before the store kept each document's word hashes (or packed them), or
+before band and content keys were Arrow IPC files naming documents by row (content keys
+sorted by key), is read as it is, only more slowly. Telling reads only the files' footers.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ import pyarrow.parquet as pq
 
 from overlap.errors import StoreError
 from overlap.store.corpus import DAMAGED, CorpusStore
-from overlap.store.parts import ARROW_DATASETS, LAYOUTS, part_file
+from overlap.store.parts import ARROW_DATASETS, DATASETS, LAYOUTS, part_file
 from overlap.store.schema import LATER_COLUMNS
 
 
-def _columns(store: CorpusStore, dataset: str, part: str) -> list[str]:
+def _schema(store: CorpusStore, dataset: str, part: str) -> pa.Schema:
     path = part_file(store.root, dataset, part)
     try:
-        return list(pq.read_schema(path).names)
+        return pq.read_schema(path)
     except FileNotFoundError:
         missing = f"{path}: missing, though the manifest lists its part"
         raise StoreError(f"{missing}; {DAMAGED}") from None
@@ -41,13 +41,16 @@ def _arrow_metadata(path: Path) -> dict[bytes, bytes]:
 def outdated(store: CorpusStore, part: str) -> bool:
     """Whether a part lacks a column parts are written with now, or a file's form is older.
 
+    Word hashes written before they were packed are a list per document (``LISTED_HASHES``).
+
     Band and content keys written before they were Arrow IPC files are Parquet files;
     content keys written before they were sorted by key do not say they are (``LAYOUTS``).
     """
     for dataset, columns in LATER_COLUMNS.items():
-        names = _columns(store, dataset, part)
-        if any(c not in names for c in columns):
-            return True
+        schema = _schema(store, dataset, part)
+        for c in columns:
+            if c not in schema.names or schema.field(c).type != DATASETS[dataset].field(c).type:
+                return True
     for dataset in ARROW_DATASETS:
         path = part_file(store.root, dataset, part)
         if not path.exists():

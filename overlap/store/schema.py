@@ -31,12 +31,20 @@ DOCUMENTS = pa.schema(
         ("flags", pa.list_(pa.string())),
         ("words", pa.int32()),
         # The low 32 bits of each word's hash, in text order: what a scan screens candidate
-        # pairs on, without tokenising their texts again. Parts written before it have none.
-        ("hashes", pa.list_(pa.uint32())),
+        # pairs on, without tokenising their texts again (see HASHES).
+        ("hashes", pa.large_binary()),
     ]
 )
 #: Columns of DOCUMENTS that parts written by earlier versions lack (read from the text).
 LATER_COLUMNS = {"documents": ("hashes",)}
+#: A document's word hashes are the bytes of its little-endian 32-bit values, 4 a word: one
+#: buffer for a part, which Parquet decodes several times faster than a list per document.
+#: Parts written before keep a list of 32-bit values (``LISTED_HASHES``), read the same.
+HASHES = pa.large_binary()
+LISTED_HASHES = pa.list_(pa.uint32())
+#: Types of columns that parts written by earlier versions have in another form, read as
+#: the form written now (:func:`current_form`).
+OLDER_TYPES = {"documents": {"hashes": LISTED_HASHES}}
 
 WINDOWS = pa.schema(
     [
@@ -84,12 +92,69 @@ def low_hashes(hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
     return (hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32)
 
 
-def hashes_column(hash_lists: Sequence[npt.NDArray[np.uint64]]) -> pa.ListArray:
+def hashes_column(hash_lists: Sequence[npt.NDArray[np.uint64]]) -> pa.Array:
     """The ``hashes`` column for documents with these word hashes."""
     sizes = np.array([len(h) for h in hash_lists], dtype=np.int64)
-    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int32)
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     flat = np.concatenate(hash_lists) if len(hash_lists) else np.zeros(0, dtype=np.uint64)
-    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(low_hashes(flat.astype(np.uint64))))
+    return _packed(low_hashes(flat.astype(np.uint64)), offsets)
+
+
+def _packed(flat: npt.NDArray[np.uint32], offsets: npt.NDArray[np.int64]) -> pa.Array:
+    """A ``HASHES`` array of documents whose hashes are ``flat[offsets[k]:offsets[k + 1]]``."""
+    data = pa.py_buffer(flat.astype("<u4").tobytes())
+    starts = pa.py_buffer((offsets.astype(np.int64) * 4).tobytes())
+    return pa.Array.from_buffers(HASHES, len(offsets) - 1, [None, starts, data])
+
+
+def hash_slices(column: pa.Array | pa.ChunkedArray) -> tuple[npt.NDArray[np.uint32], list[int]]:
+    """The word hashes a ``hashes`` column holds, flat, and where each document's start.
+
+    Document ``k`` has ``flat[offsets[k]:offsets[k + 1]]``. Either form of the column
+    (``HASHES``, or ``LISTED_HASHES`` as earlier parts have it) gives the same.
+
+    Raises:
+        ValueError: A document's hashes are not a whole number of 32-bit values.
+    """
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if pa.types.is_list(array.type):
+        values = array.values.to_numpy(zero_copy_only=False).astype(np.uint32, copy=False)
+        return values, array.offsets.to_numpy().tolist()
+    if array.null_count:
+        raise ValueError("documents without word hashes")
+    _, starts, data = array.buffers()
+    at = np.frombuffer(starts, dtype=np.int64)[array.offset : array.offset + len(array) + 1]
+    if len(at) and (np.any(at % 4) or at[0] < 0):
+        raise ValueError("word hashes that are not a whole number of 32-bit values")
+    first = int(at[0]) if len(at) else 0
+    end = int(at[-1]) if len(at) else 0
+    flat = (
+        np.frombuffer(data, dtype="<u4", count=(end - first) // 4, offset=first)
+        if end
+        else (np.zeros(0, dtype=np.uint32))
+    )
+    return flat.astype(np.uint32, copy=False), ((at - first) // 4).tolist()
+
+
+def current_form(dataset: str, table: pa.Table) -> pa.Table:
+    """A part's table with any column of an older form (``OLDER_TYPES``) as written now."""
+    for name, older in OLDER_TYPES.get(dataset, {}).items():
+        if name in table.column_names and table.schema.field(name).type.equals(older):
+            at = table.schema.get_field_index(name)
+            table = table.set_column(at, name, packed_hashes(table.column(name)))
+    return table
+
+
+def listed_hashes(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """A ``hashes`` column as a list of 32-bit values per document (``LISTED_HASHES``)."""
+    flat, offsets = hash_slices(column)
+    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), pa.array(flat, pa.uint32()))
+
+
+def packed_hashes(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """A ``hashes`` column in the form parts are written with now (``HASHES``)."""
+    flat, offsets = hash_slices(column)
+    return _packed(flat, np.array(offsets, dtype=np.int64))
 
 
 def documents_to_table(

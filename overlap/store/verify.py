@@ -27,7 +27,7 @@ from overlap.store.decisions import DECISIONS_SCHEMA
 from overlap.store.ledger import LEDGER_SCHEMA
 from overlap.store.manifest import read_manifest
 from overlap.store.parts import part_file, read_arrow_file
-from overlap.store.schema import LATER_COLUMNS, PARQUET_LAYOUTS, settings_of
+from overlap.store.schema import LATER_COLUMNS, OLDER_TYPES, PARQUET_LAYOUTS, settings_of
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +137,8 @@ def _read(store: CorpusStore, dataset: str, part: str) -> tuple[pa.Table | None,
         if want.name not in schema.names:
             return damage(f"has no column {want.name!r}")
         got = schema.field(want.name).type
-        if not got.equals(want.type):
+        older = OLDER_TYPES.get(dataset, {}).get(want.name)
+        if not got.equals(want.type) and not (older is not None and got.equals(older)):
             return damage(f"column {want.name!r} is {got}, not {want.type}")
     return table, []
 
@@ -160,8 +161,14 @@ def _check_documents(table: pa.Table, part: str, path: str, seen: set[str]) -> l
     if roles:
         problems.append(f"has documents of unknown role {sorted(map(str, roles))[0]!r}")
     if "hashes" in table.column_names:
-        lengths = pc.list_value_length(table.column("hashes")).fill_null(-1)
-        wrong = pc.sum(pc.not_equal(lengths, table.column("words"))).as_py() or 0
+        hashes = table.column("hashes")
+        if pa.types.is_list(hashes.type):  # as parts written before HASHES kept them
+            lengths = pc.list_value_length(hashes).fill_null(-1)
+            expected = table.column("words")
+        else:  # 4 bytes a word
+            lengths = pc.binary_length(hashes).fill_null(-1)
+            expected = pc.multiply(table.column("words").cast(pa.int64()), 4)
+        wrong = pc.sum(pc.not_equal(lengths, expected)).as_py() or 0
         if wrong:
             problems.append(f"has {wrong} document(s) whose word hashes are not one per word")
     return [Damage(part, "documents", path, p) for p in problems]
