@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -369,9 +369,10 @@ class ScanResult:
     #: The pairs the index proposed and the aligner checked, ``(submission id, document id)``
     #: (a stored document or another submission); for measuring what the index finds before
     #: alignment. A set: a scan of a large store proposes millions, which no one reads in
-    #: order. Not part of the findings contract, and no report shows them (``shown``: the
-    #: report does not make them printable either).
-    candidates: frozenset[tuple[str, str]] = field(
+    #: order (a scan keeps them as arrays until the set is read,
+    #: :class:`overlap.scanning.proposed.ProposedPairs`). Not part of the findings contract,
+    #: and no report shows them (``shown``: the report does not make them printable either).
+    candidates: Set[tuple[str, str]] = field(
         default_factory=frozenset, repr=False, metadata={"shown": False}
     )
     #: The corpus store the scan read, as it was given (for commands a report prints, such as

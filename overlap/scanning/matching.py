@@ -45,6 +45,21 @@ PARAPHRASE_KEYS = 3
 
 
 @dataclass(frozen=True)
+class Pairs:
+    """Candidate pairs of submissions (batch indexes) and documents, as arrays.
+
+    Pair ``k`` is ``(submissions[k], ids[documents[k]])``.
+    """
+
+    submissions: npt.NDArray[np.int64]
+    documents: npt.NDArray[np.int64]
+    ids: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.submissions)
+
+
+@dataclass(frozen=True)
 class PartMatches:
     """What one store part contributes to a scan.
 
@@ -52,7 +67,8 @@ class PartMatches:
         findings: ``(submission index, document id, finding)`` in submission, then document
             id, then passage order.
         documents: The part's documents that findings point to.
-        pairs: Candidate (submission index, document id) pairs aligned.
+        pairs: The candidate pairs proposed (and screened, or aligned), in submission,
+            then document id order.
         stored: Documents in the part (as the store, or view of it, shows them).
         sources: How many of them are sources (the semantic pass reads only parts with one).
         outdated: An earlier version wrote the part (:mod:`overlap.store.outdated`).
@@ -60,7 +76,7 @@ class PartMatches:
 
     findings: tuple[tuple[int, str, Unscored], ...]
     documents: tuple[Document, ...]
-    pairs: tuple[tuple[int, str], ...]
+    pairs: Pairs
     stored: int
     sources: int
     outdated: bool
@@ -191,18 +207,14 @@ def match_part(part: str, shared: tuple[CorpusStore, ScanBatch]) -> PartMatches:
         raise StoreError(f"store part {part}: keys name a document its documents file lacks")
     order = np.lexsort((ranks, proposed.submissions))
     subs, rows, keys = proposed.submissions[order], proposed.rows[order], proposed.keys[order]
-    listed = list(
-        zip(subs.tolist(), [by_row[r] for r in rows.tolist()], keys.tolist(), strict=True)
-    )
     grams = Grams([hashes[d] for d in ids], settings.seed_words)
-    keep = screened_rows(batch.grams, grams, subs, ranks[order], keys, settings)
-    aligned_ids = {d for (_, d, _), ok in zip(listed, keep, strict=True) if ok}
-    docs = view.documents(aligned_ids) if aligned_ids else []
+    keep = np.array(screened_rows(batch.grams, grams, subs, ranks[order], keys, settings), bool)
+    chosen = (subs[keep].tolist(), rows[keep].tolist(), keys[keep].tolist())
+    kept = [(i, by_row[r], k) for i, r, k in zip(*chosen, strict=True)]
+    docs = view.documents({d for _, d, _ in kept}) if kept else []
     others = {d.id: Prepared.of(d) for d in docs}
     found: list[tuple[int, str, Unscored]] = []
-    for (i, doc_id, shared_keys), ok in zip(listed, keep, strict=True):
-        if not ok:
-            continue
+    for i, doc_id, shared_keys in kept:
         sub = batch.texts[i]
         other = others[doc_id]
         shared_text = other.doc.role is not Role.SOURCE
@@ -212,7 +224,8 @@ def match_part(part: str, shared: tuple[CorpusStore, ScanBatch]) -> PartMatches:
                 found.append((i, doc_id, unscored_finding(sub, other, p)))
     pointed = sorted({doc_id for _, doc_id, _ in found})
     documents = tuple(others[d].doc for d in pointed)
-    pairs = tuple((i, doc_id) for i, doc_id, _ in listed)
+    # The pairs, as submission indexes and indexes into the (sorted) ids of their documents.
+    pairs = Pairs(subs, ranks[order], tuple(ids))
     return PartMatches(tuple(found), documents, pairs, stored, sources, outdated(view, part))
 
 

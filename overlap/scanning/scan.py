@@ -35,6 +35,7 @@ from overlap.scanning.findings import (
     unscored_finding,
 )
 from overlap.scanning.matching import PEER_SHARD, match_part, match_peers
+from overlap.scanning.proposed import PairChunk, ProposedPairs
 from overlap.scanning.restatements import restatements
 from overlap.scanning.sources import embedded_sources
 from overlap.semantic.encoder import Encoder
@@ -191,8 +192,10 @@ def scan(
     others: dict[str, Document] = {}
     n_stored = n_outdated = 0
     ids = [t.doc.id for t in batch.texts]
-    candidates = {(ids[i], ids[j]) for i, j, _ in peer_pairs}
-    candidates |= {(ids[j], ids[i]) for i, j, _ in peer_pairs}
+    peers = np.array([(i, j) for i, j, _ in peer_pairs], dtype=np.int64).reshape(-1, 2)
+    # Both ways round: each side's passages are reported to its submitter.
+    proposed = [PairChunk(ids, ids, peers[:, 0], peers[:, 1])]
+    proposed.append(PairChunk(ids, ids, peers[:, 1], peers[:, 0]))
     source_parts: list[str] = []
     for name, matches in zip(
         parts, engine.map_shared(match_part, parts, (store, batch)), strict=True
@@ -201,7 +204,8 @@ def scan(
         n_outdated += matches.outdated
         if matches.sources:
             source_parts.append(name)
-        candidates.update((ids[i], doc_id) for i, doc_id in matches.pairs)
+        pairs = matches.pairs
+        proposed.append(PairChunk(ids, pairs.ids, pairs.submissions, pairs.documents))
         fresh = {d.id for d in matches.documents if d.id not in others}
         others.update((d.id, d) for d in matches.documents if d.id in fresh)
         for i, doc_id, unscored in matches.findings:
@@ -248,7 +252,7 @@ def scan(
         findings=tuple(findings),
         errors=tuple(errors),
         documents={d.id: d for d in [*submissions, *others.values()]},
-        candidates=frozenset(candidates),
+        candidates=ProposedPairs(proposed),
         store=str(store.root),
         store_state=store_state(store),
         outdated_parts=n_outdated,
