@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
 
 from overlap.align.seeds import encode
 from overlap.align.sentences import Sentences, stems_of
 from overlap.text.tokens import Tokens
+
+if TYPE_CHECKING:  # loaded by the sparse space only: posts never need it
+    import scipy.sparse as sp
 
 _Floats = npt.NDArray[np.float64]
 _Ints = npt.NDArray[np.int64]
@@ -85,6 +88,8 @@ class SentenceSpace:
             self.columns, self.vocab = terms, vocab
             self.binary_dense = (da > 0).astype(np.float64), (db > 0).astype(np.float64)
             return
+        import scipy.sparse as sp
+
         ta = _counts(a_ids, sa, vocab)
         tb = _counts(b_ids, sb, vocab)
         df = np.asarray((ta > 0).sum(axis=0)).ravel() + np.asarray((tb > 0).sum(axis=0)).ravel()
@@ -215,6 +220,8 @@ def trim_to_runs(seeds: Sequence[Seed], runs: Sequence[Seed]) -> list[Seed]:
 
 
 def _counts(ids: _Ints, sentences: Sentences, vocab: int) -> sp.csr_matrix:
+    import scipy.sparse as sp
+
     rows = sentences.of_tokens()
     data = np.ones(len(ids), dtype=np.float64)
     return sp.csr_matrix((data, (rows, ids)), shape=(len(sentences), vocab))

@@ -9,9 +9,6 @@ from __future__ import annotations
 import io
 import logging
 
-from pypdf import PdfReader, apply_configuration
-from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
-
 from overlap.ingest.errors import ExtractError
 from overlap.ingest.formats.base import Extracted, join_paragraphs
 from overlap.ingest.formats.sniff import not_a
@@ -25,9 +22,9 @@ logging.getLogger("pypdf").addHandler(logging.NullHandler())
 
 #: The reason given for a PDF whose pages hold no text, as a scanned one.
 NO_TEXT_LAYER = "no text layer (scanned?)"
-# Damaged PDFs make pypdf raise all sorts of things from deep inside its parser.
+# Damaged PDFs make pypdf raise all sorts of things from deep inside its parser (and its own
+# PyPdfError, added where pypdf is loaded: only a PDF needs it).
 _DAMAGED = (
-    PyPdfError,
     ValueError,
     KeyError,
     TypeError,
@@ -48,6 +45,9 @@ def read_pdf(data: bytes, shown: str, limits: IngestLimits) -> Extracted:
         ExtractError: Not a PDF, truncated (no ``%%EOF``), damaged, password-protected, or
             no page holds text (``no text layer (scanned?)``).
     """
+    from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
+
     if b"%PDF-" not in data[:1024]:
         raise ExtractError(shown, not_a("a PDF", data))
     if b"%%EOF" not in data[-2048:]:
@@ -72,7 +72,7 @@ def read_pdf(data: bytes, shown: str, limits: IngestLimits) -> Extracted:
         raise ExtractError(shown, f"password-protected ({exc})") from exc
     except PdfReadError as exc:
         raise ExtractError(shown, f"corrupt PDF ({exc})") from exc
-    except _DAMAGED as exc:
+    except (PyPdfError, *_DAMAGED) as exc:
         logger.debug("pypdf failed on %s", shown, exc_info=True)
         raise ExtractError(shown, f"corrupt PDF ({type(exc).__name__}: {exc})") from exc
     if not pages:
