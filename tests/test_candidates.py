@@ -201,6 +201,11 @@ def test_clustered_content_rows_are_those_of_the_shared_rows(
     pairs, sizes = index.clustered(pk[order], pd[order], pp[order], most, span, by_key=True)
     assert pairs.tolist() == want_pairs.tolist()
     assert sizes.tolist() == want_sizes.tolist()
+    if int(pd.max()) < 2**16 and int(pp.max()) < 2**31:  # as a part stores them: not widened
+        rows, at = pd[order].astype(np.uint16), pp[order].astype(np.int32)
+        pairs, sizes = index.clustered(pk[order], rows, at, most, span, by_key=True)
+        assert pairs.tolist() == want_pairs.tolist()
+        assert sizes.tolist() == want_sizes.tolist()
 
 
 def test_content_rows_said_to_be_sorted_by_key_and_not_are_refused() -> None:

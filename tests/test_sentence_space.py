@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import overlap.align.paraphrase as paraphrase
 from overlap.align import Mode, align
 from overlap.align.paraphrase import SentenceSpace
-from overlap.align.sentences import split_sentences
+from overlap.align.sentences import MAX_SENTENCE_WORDS, _cut_long, split_sentences
 from overlap.settings import Settings
 from overlap.text.tokens import tokenise
 
@@ -85,3 +85,17 @@ def test_passages_do_not_depend_on_how_the_space_is_held(
     sparse = align(a, b, s, texts=(post, source), mode=mode)
     assert dense == sparse
     assert dense  # the case finds something
+
+
+def test_long_sentences_are_cut_where_even_float_steps_round_to() -> None:
+    # The pieces numpy's linspace gives, rounded half to even, for every length of a
+    # sentence cut into two to six pieces, at many starting tokens.
+    for start in range(0, 2_000, 37):
+        for length in range(MAX_SENTENCE_WORDS + 1, 6 * MAX_SENTENCE_WORDS + 1):
+            end = start + length
+            cut = _cut_long(np.array([start]), np.array([end]))
+            pieces = -(-length // MAX_SENTENCE_WORDS)
+            bounds = np.linspace(start, end, pieces + 1).round().astype(np.int64)
+            assert cut.starts.tolist() == bounds[:-1].tolist()
+            assert cut.ends.tolist() == bounds[1:].tolist()
+            assert max(cut.ends - cut.starts) <= MAX_SENTENCE_WORDS

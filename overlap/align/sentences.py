@@ -132,12 +132,14 @@ def _cut_long(starts: _Ints, ends: _Ints) -> Sentences:
     out_s: list[int] = []
     out_e: list[int] = []
     for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
-        if e - s <= MAX_SENTENCE_WORDS:  # most are; linspace is slow for a single piece
+        if e - s <= MAX_SENTENCE_WORDS:  # most are
             out_s.append(s)
             out_e.append(e)
             continue
         pieces = -(-(e - s) // MAX_SENTENCE_WORDS)
-        bounds = np.linspace(s, e, pieces + 1).round().astype(np.int64).tolist()
+        # np.linspace(s, e, pieces + 1).round(): the same float steps, rounded half to even.
+        step = (e - s) / pieces
+        bounds = [round(k * step + s) for k in range(pieces)] + [e]
         out_s.extend(bounds[:-1])
         out_e.extend(bounds[1:])
     return Sentences(np.array(out_s, dtype=np.int64), np.array(out_e, dtype=np.int64))

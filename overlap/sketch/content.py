@@ -21,6 +21,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -248,6 +249,14 @@ class ContentIndex:
         return table
 
     @cached_property
+    def _pos_max(self) -> int:
+        return int(self.pos.max())
+
+    @cached_property
+    def _docs_max(self) -> int:
+        return int(self.docs.max())
+
+    @cached_property
     def keyset(self) -> KeySet:
         """The distinct keys as a set tested against ascending keys (their index the same)."""
         return KeySet(self.distinct)
@@ -272,11 +281,11 @@ class ContentIndex:
         if not len(keys) or not len(self.docs):
             return clustered_pairs(*self.shared_rows(keys, docs, pos, most), span)
         keys = np.ascontiguousarray(keys, dtype=np.uint64)
-        docs = np.ascontiguousarray(docs, dtype=np.int64)
-        pos = np.ascontiguousarray(pos, dtype=np.int64)
-        low = [int(pos.max()), int(self.pos.max()), int(docs.max())]
+        # Rows and positions as stored (16 and 32 bits), widened only where they are packed.
+        docs, pos = (_integers(a) for a in (docs, pos))
+        low = [int(pos.max()), self._pos_max, int(docs.max())]
         widths = np.array([max(v, 0).bit_length() for v in low], dtype=np.int64)
-        top = max(int(self.docs.max()), 0).bit_length()
+        top = max(self._docs_max, 0).bit_length()
         if min(int(pos.min()), int(docs.min())) < 0 or int(widths.sum()) + top > 63:
             return clustered_pairs(*self.shared_rows(keys, docs, pos, most), span)
         if by_key:
@@ -314,3 +323,11 @@ class ContentIndex:
             most,
         )
         return out
+
+
+def _integers(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """``values`` as a contiguous array of integers of at most 64 bits, not widened."""
+    values = np.ascontiguousarray(values)
+    if values.dtype.kind in "iu" and values.dtype != np.uint64:
+        return values
+    return values.astype(np.int64)

@@ -230,7 +230,7 @@ def _codes_of(
     at = 0
     for k in range(len(rows)):
         r, i = rows[k], found[k]
-        mine = (docs[r] << (wb + wp)) | pos[r]
+        mine = (np.int64(docs[r]) << (wb + wp)) | np.int64(pos[r])
         for b in range(starts[i], starts[i + 1]):
             out[at] = (batch_docs[b] << (wd + wb + wp)) | mine | (batch_pos[b] << wp)
             at += 1
