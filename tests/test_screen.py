@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import overlap.align.screen as screen_module
 from overlap.align.passages import align
-from overlap.align.screen import MAX_SEEDS, Grams, could_chain
+from overlap.align.screen import MAX_SEEDS, Grams, could_chain, gram_keys
 from overlap.settings import Settings
 from overlap.text.shingles import word_hashes
 from overlap.text.tokens import normalised_words, tokenise
@@ -177,3 +177,20 @@ def test_each_text_filter_holds_its_keys_and_rules_out_most_others() -> None:
         mine = set(keys[offsets[t] : offsets[t + 1]].tolist())
         let_through = sum(held(t, k) for k in others if int(k) not in mine)
         assert let_through < 0.1 * len(others)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 2**32 - 1), max_size=12), max_size=6),
+    st.integers(1, 4),
+)
+def test_grams_hold_each_texts_own_n_gram_keys(texts: list[list[int]], n: int) -> None:
+    hashes = [np.array(t, dtype=np.uint32) for t in texts]
+    grams = Grams(hashes, n)
+    for t, words in enumerate(hashes):
+        mine = grams.keys[grams.offsets[t] : grams.offsets[t + 1]]
+        assert mine.tolist() == gram_keys(words.astype(np.uint64), n).tolist()
+        held = grams.words[grams.word_offsets[t] : grams.word_offsets[t + 1]]
+        assert held.tolist() == words.astype(np.uint64).tolist()
+    assert len(grams.keys) == grams.offsets[-1]
+

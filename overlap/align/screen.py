@@ -33,8 +33,6 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
-from overlap.sketch.lsh import ranks
-
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
@@ -73,12 +71,13 @@ class Grams:
         self.words = (
             np.concatenate(hashes).astype(np.uint64) if len(hashes) else np.zeros(0, np.uint64)
         )
-        # Keys over the flat words, less those of runs that cross into the next text.
+        # Each text's keys (gram_keys of its words), none across into the next text.
         counts = np.maximum(sizes - n + 1, 0)
         self.offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        flat = gram_keys(self.words, n)
-        starts = np.repeat(self.word_offsets[:-1], counts)
-        self.keys = flat[starts + ranks(counts)] if len(flat) else np.zeros(0, np.uint64)
+        from overlap.align.screen_loops import text_gram_keys
+
+        mix = np.array([_MULT, _KEY_MASK], dtype=np.uint64)
+        self.keys = text_gram_keys(self.words, self.word_offsets, self.offsets, n, mix)
         self._tables: dict[int, tuple[U64, I64, U64, I64]] = {}
 
     @cached_property

@@ -33,6 +33,29 @@ def _filter_bit(key: Any, words: int) -> Any:
 filter_bit = _compiled(_filter_bit)
 
 
+def _text_gram_keys(words: Any, word_offsets: Any, offsets: Any, n: int, mix: Any) -> Any:
+    """The ``n``-gram keys of each text, text ``t``'s at ``offsets[t]:offsets[t + 1]``.
+
+    ``words`` holds text ``t``'s word hashes at ``word_offsets[t]:word_offsets[t + 1]``; a
+    key covers words ``i .. i + n - 1`` of one text, as :func:`overlap.align.screen.gram_keys`
+    makes it (``mix``: its multiplier and mask).
+    """
+    mult, mask = mix[0], mix[1]
+    out = np.empty(offsets[-1], np.uint64)
+    for t in range(len(offsets) - 1):
+        first = word_offsets[t]
+        at = offsets[t]
+        for i in range(offsets[t + 1] - at):
+            acc = np.uint64(0)
+            for k in range(n):
+                acc = acc * mult + words[first + i + k]
+            out[at + i] = acc & mask
+    return out
+
+
+text_gram_keys = _compiled(_text_gram_keys)
+
+
 def _key_tables(keys: Any, offsets: Any, pos_bits: int) -> Any:
     """A hash table per text of its keys (``key << pos_bits | position`` per slot), and a filter.
 
