@@ -193,4 +193,3 @@ def test_grams_hold_each_texts_own_n_gram_keys(texts: list[list[int]], n: int) -
         held = grams.words[grams.word_offsets[t] : grams.word_offsets[t + 1]]
         assert held.tolist() == words.astype(np.uint64).tolist()
     assert len(grams.keys) == grams.offsets[-1]
-
