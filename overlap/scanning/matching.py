@@ -121,7 +121,8 @@ def screened(
     make a passage (:func:`overlap.align.screen.could_chain`): none is lost.
     """
     rows = np.array(pairs, dtype=np.int64).reshape(-1, 3)
-    return screened_rows(a, b, rows[:, 0], rows[:, 1], rows[:, 2], settings)
+    out: list[bool] = screened_rows(a, b, rows[:, 0], rows[:, 1], rows[:, 2], settings).tolist()
+    return out
 
 
 def screened_rows(
@@ -131,8 +132,8 @@ def screened_rows(
     theirs: npt.NDArray[np.int64],
     keys: npt.NDArray[np.int64],
     settings: Settings,
-) -> list[bool]:
-    """:func:`screened` of the pairs ``(mine[k], theirs[k], keys[k])``, given as arrays."""
+) -> npt.NDArray[np.bool_]:
+    """:func:`screened` of the pairs ``(mine[k], theirs[k], keys[k])``, given as arrays: a mask."""
     checked = keys < PARAPHRASE_KEYS if settings.scan_paraphrase else np.ones(len(keys), bool)
     keep = np.ones(len(keys), dtype=np.bool_)
     if checked.any():
@@ -144,8 +145,7 @@ def screened_rows(
             max_gap=settings.max_gap,
             min_words=settings.min_words,
         )
-    out: list[bool] = keep.tolist()
-    return out
+    return keep
 
 
 def _hashes(doc: Document) -> npt.NDArray[np.uint32]:
@@ -208,7 +208,7 @@ def match_part(part: str, shared: tuple[CorpusStore, ScanBatch]) -> PartMatches:
     order = np.lexsort((ranks, proposed.submissions))
     subs, rows, keys = proposed.submissions[order], proposed.rows[order], proposed.keys[order]
     grams = Grams([hashes[d] for d in ids], settings.seed_words)
-    keep = np.array(screened_rows(batch.grams, grams, subs, ranks[order], keys, settings), bool)
+    keep = screened_rows(batch.grams, grams, subs, ranks[order], keys, settings)
     chosen = (subs[keep].tolist(), rows[keep].tolist(), keys[keep].tolist())
     kept = [(i, by_row[r], k) for i, r, k in zip(*chosen, strict=True)]
     docs = view.documents({d for _, d, _ in kept}) if kept else []
