@@ -21,7 +21,7 @@ from overlap.sketch.documents import sketch_content, sketch_hashes, term_frequen
 from overlap.store.bands import bands_table, packed
 from overlap.store.content_rows import content_table
 from overlap.store.corpus import CorpusStore, StagedPart, stage_part
-from overlap.store.schema import HASHES, documents_to_table, hashes_column, packed_hashes
+from overlap.store.schema import current_form, documents_to_table, hashes_column
 from overlap.text.tokens import normalised_words
 
 #: Documents per part file: the unit of parallel work and of commit.
@@ -149,11 +149,7 @@ def with_word_hashes(documents: pa.Table) -> pa.Table:
     Parts written before they were packed (``LISTED_HASHES``) have them packed.
     """
     if "hashes" in documents.column_names:
-        column = documents.column("hashes")
-        if column.type == HASHES:
-            return documents
-        at = documents.schema.get_field_index("hashes")
-        return documents.set_column(at, "hashes", packed_hashes(column))
+        return current_form("documents", documents)
     texts = documents.column("text").to_pylist()
     hashes = hashes_column([hash_words(normalised_words(t))[0] for t in texts])
     return documents.append_column("hashes", hashes)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -42,9 +42,6 @@ LATER_COLUMNS = {"documents": ("hashes",)}
 #: Parts written before keep a list of 32-bit values (``LISTED_HASHES``), read the same.
 HASHES = pa.large_binary()
 LISTED_HASHES = pa.list_(pa.uint32())
-#: Types of columns that parts written by earlier versions have in another form, read as
-#: the form written now (:func:`current_form`).
-OLDER_TYPES = {"documents": {"hashes": LISTED_HASHES}}
 
 WINDOWS = pa.schema(
     [
@@ -138,10 +135,10 @@ def hash_slices(column: pa.Array | pa.ChunkedArray) -> tuple[npt.NDArray[np.uint
 
 def current_form(dataset: str, table: pa.Table) -> pa.Table:
     """A part's table with any column of an older form (``OLDER_TYPES``) as written now."""
-    for name, older in OLDER_TYPES.get(dataset, {}).items():
+    for name, (older, convert) in OLDER_TYPES.get(dataset, {}).items():
         if name in table.column_names and table.schema.field(name).type.equals(older):
             at = table.schema.get_field_index(name)
-            table = table.set_column(at, name, packed_hashes(table.column(name)))
+            table = table.set_column(at, name, convert(table.column(name)))
     return table
 
 
@@ -214,3 +211,10 @@ def table_to_documents(table: pa.Table) -> list[Document]:
         )
         for row in table.to_pylist()
     ]
+
+
+#: Columns that parts written by earlier versions have in another form: that form, and how
+#: it becomes the form written now (:func:`current_form`, which reads them so).
+OLDER_TYPES: dict[str, dict[str, tuple[pa.DataType, Callable[[pa.ChunkedArray], pa.Array]]]] = {
+    "documents": {"hashes": (LISTED_HASHES, packed_hashes)}
+}

@@ -138,7 +138,7 @@ def _read(store: CorpusStore, dataset: str, part: str) -> tuple[pa.Table | None,
             return damage(f"has no column {want.name!r}")
         got = schema.field(want.name).type
         older = OLDER_TYPES.get(dataset, {}).get(want.name)
-        if not got.equals(want.type) and not (older is not None and got.equals(older)):
+        if not got.equals(want.type) and not (older is not None and got.equals(older[0])):
             return damage(f"column {want.name!r} is {got}, not {want.type}")
     return table, []
 
