@@ -19,6 +19,8 @@ from overlap.scanning.batch import prepare_batch
 from overlap.scanning.matching import match_part
 from overlap.scanning.sources import parts_with_sources, stored_sources
 from overlap.store.corpus import CorpusStore
+from overlap.text.shingles import word_hashes
+from overlap.text.tokens import normalised_words
 
 
 def _doc(name: str, role: Role, seed: int) -> Document:
@@ -131,3 +133,45 @@ def test_a_part_counts_only_the_documents_a_view_of_it_holds(store: CorpusStore)
     less = match_part(store.parts[3], (StoreWithout(store, {"s2"}), batch))
     assert (less.stored, less.sources) == (1, 1)
     assert match_part(store.parts[1], (StoreWithout(store, {"p3"}), batch)).stored == 1
+
+
+def _held(docs: list[Document], terms: np.ndarray) -> dict[int, int]:
+    """How many of ``docs`` hold each of ``terms``, counted from their texts."""
+    held = [set(word_hashes(normalised_words(d.text)).tolist()) for d in docs]
+    counts = {int(t): sum(int(t) in h for h in held) for t in terms.tolist()}
+    return {t: n for t, n in counts.items() if n}
+
+
+@pytest.mark.parametrize("share", [1, 64])
+def test_stored_frequencies_count_the_documents_holding_each_term(
+    store: CorpusStore, monkeypatch: pytest.MonkeyPatch, share: int
+) -> None:
+    monkeypatch.setattr(scan_module, "DF_SHARE", share)
+    docs = store.documents()
+    every = np.unique(np.concatenate([word_hashes(normalised_words(d.text)) for d in docs]))
+    terms = np.unique(np.concatenate([every[::2], np.array([1, 2**64 - 1], dtype=np.uint64)]))
+    assert scan_module._stored_df(store, terms) == _held(docs, terms)
+    assert scan_module._stored_df(store, terms, LocalEngine(2)) == _held(docs, terms)
+    view = StoreWithout(store, {"p3", "s2"})
+    kept = [d for d in docs if d.id not in {"p3", "s2"}]
+    assert scan_module._stored_df(view, terms, LocalEngine(2)) == _held(kept, terms)
+
+
+def test_stored_frequencies_of_terms_written_out_of_order(
+    store: CorpusStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A terms file not in ascending order (none is written so) is still counted right."""
+    docs = store.documents()
+    terms = np.unique(np.concatenate([word_hashes(normalised_words(d.text)) for d in docs]))
+    read = CorpusStore.read_part
+
+    def reversed_terms(
+        self: CorpusStore, dataset: str, part: str, columns: list[str] | None = None
+    ) -> pa.Table:
+        table = read(self, dataset, part, columns)
+        if dataset != "terms":
+            return table
+        return table.take(pa.array(range(table.num_rows - 1, -1, -1)))
+
+    monkeypatch.setattr(store_module.CorpusStore, "read_part", reversed_terms)
+    assert scan_module._stored_df(store, terms) == _held(docs, terms)

@@ -28,11 +28,25 @@ class StoreWithout(CorpusStore):
 
     def __init__(self, store: CorpusStore, ids: set[str]) -> None:
         super().__init__(store.root, store.settings, store.manifest, store.lock_timeout)
-        present = store.documents(ids) if ids else []
-        self.left_out = frozenset(d.id for d in present)
+        wanted = pa.array(sorted(ids), type=pa.string())
+        left_out: set[str] = set()
+        #: Each part's negative term counts: those of its left-out documents, so that a view
+        #: of some parts (``only``, how term frequencies are read in shares) holds theirs only.
+        self._negative: dict[str, pa.Table] = {}
+        found = store.tables(
+            "documents", lambda t: pc.is_in(t.column("id"), value_set=wanted), ["id", "text"]
+        )
+        for part, table in zip(store.parts, found if ids else [], strict=True):
+            if not table.num_rows:
+                continue
+            left_out.update(table.column("id").to_pylist())
+            texts = table.column("text").to_pylist()
+            terms, df = term_frequencies([word_hashes(normalised_words(t)) for t in texts])
+            self._negative[part] = pa.table(
+                {"term": pa.array(terms, pa.uint64()), "df": pa.array(-df)}
+            )
+        self.left_out = frozenset(left_out)
         self._gone = pa.array(sorted(self.left_out), type=pa.string())
-        terms, df = term_frequencies([word_hashes(normalised_words(d.text)) for d in present])
-        self._negative = pa.table({"term": pa.array(terms, pa.uint64()), "df": pa.array(-df)})
 
     def band_keys(self, part: str, ids: list[str]) -> npt.NDArray[np.uint64]:
         """As :meth:`CorpusStore.band_keys`, less the keys of the left-out documents."""
@@ -62,9 +76,9 @@ class StoreWithout(CorpusStore):
         """As :meth:`CorpusStore.tables`, less the left-out documents.
 
         Band and content keys come as parts are written now (:mod:`overlap.store.bands`,
-        :mod:`overlap.store.content_rows`). Term frequencies
-        come with one more table of negative counts, so that summing ``df`` per term (how
-        term frequencies are read) gives the counts without them.
+        :mod:`overlap.store.content_rows`). Each part's term frequencies come with one more
+        table, of its left-out documents' negative counts, so that summing ``df`` per term
+        (how term frequencies are read, in shares of parts too) gives the counts without them.
         """
         if not self.left_out:
             yield from super().tables(dataset, keep, columns)
@@ -81,9 +95,12 @@ class StoreWithout(CorpusStore):
                 yield table.select(columns) if columns else table
             return
         if dataset == "terms":
-            yield from super().tables(dataset, keep, columns)
-            extra = self._negative if keep is None else self._negative.filter(keep(self._negative))
-            yield extra.select(columns) if columns else extra
+            for part, table in zip(self.parts, super().tables(dataset, keep, columns), strict=True):
+                yield table
+                extra = self._negative.get(part)
+                if extra is not None:
+                    extra = extra if keep is None else extra.filter(keep(extra))
+                    yield extra.select(columns) if columns else extra
             return
         key = "id" if dataset == "documents" else "doc"
         wanted = None if columns is None or key in columns else [*columns, key]
