@@ -52,11 +52,20 @@ def _part_df(share: Sequence[str], shared: tuple[CorpusStore, U64]) -> npt.NDArr
     """Document frequency of each of the ``terms`` in a share of the store's parts."""
     store, terms = shared
     df = np.zeros(len(terms), dtype=np.int64)
-    wanted = pa.array(terms, type=pa.uint64())
-    view = store.only(share)
-    for t in view.tables("terms", lambda t: pc.is_in(t.column("term"), value_set=wanted)):
-        at = np.searchsorted(terms, t.column("term").to_numpy())
-        np.add.at(df, at, t.column("df").to_numpy())
+    wanted: pa.Array | None = None
+    for table in store.only(share).tables("terms"):
+        have = table.column("term").to_numpy()
+        counts = table.column("df").to_numpy()
+        if len(have) and bool(np.all(have[1:] > have[:-1])):
+            # A part's terms are written sorted and distinct: look the terms asked up in them.
+            at = np.searchsorted(have, terms)
+            at[at == len(have)] = 0
+            hit = have[at] == terms
+            df[hit] += counts[at[hit]]
+            continue
+        wanted = pa.array(terms, type=pa.uint64()) if wanted is None else wanted
+        kept = pc.is_in(table.column("term"), value_set=wanted).to_numpy(zero_copy_only=False)
+        np.add.at(df, np.searchsorted(terms, have[kept]), counts[kept])
     return df
 
 
