@@ -167,7 +167,7 @@ def _one_pair(
     limits: Any,
     work: Any,
 ) -> bool:
-    """Whether one pair could hold a chain of ``min_words`` words (``work``: 4 scratch rows).
+    """Whether one pair could hold a chain of ``min_words`` words (``work``: 8 scratch rows).
 
     ``limits`` are ``(pos_bits, n, max_gap, min_words, max_seeds, max_links)``.
     """
@@ -227,15 +227,16 @@ def _one_pair(
             runs += 1
     by_start[:runs].sort()
     mask = (1 << 32) - 1
-    start = np.empty(runs, np.int64)
-    end = np.empty(runs, np.int64)
-    b_start = np.empty(runs, np.int64)
+    start = work[4]
+    end = work[5]
+    b_start = work[6]
+    b_end = work[7]
     for k in range(runs):
         r = by_start[k] & mask
         start[k] = by_start[k] >> 32
         end[k] = run_end[r]
         b_start[k] = run_b[r]
-    b_end = b_start + (end - start)
+        b_end[k] = b_start[k] + (end[k] - start[k])
     # Clusters that no gap wider than max_gap splits, and the words each covers: a chain
     # never leaves one, and covers at most the words of its cluster.
     first = 0
@@ -279,7 +280,7 @@ def _could_chain(
     """Which pairs could hold a chain; ``limits`` as :func:`_one_pair` takes them."""
     out = np.zeros(len(pairs), np.bool_)
     max_seeds = limits[4]
-    work = np.empty((4, max_seeds + 1), np.int64)  # a pair has at most max_seeds seeds
+    work = np.empty((8, max_seeds + 1), np.int64)  # a pair has at most max_seeds seeds
     for k in range(len(pairs)):
         ta, tb = pairs[k, 0], pairs[k, 1]
         out[k] = one_pair(
