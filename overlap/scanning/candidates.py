@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from overlap.arrays import distinct
 from overlap.errors import StoreError
 from overlap.scanning.batch import ScanBatch
 from overlap.sketch.content import clustered_pairs
@@ -170,7 +171,7 @@ def _banded_peers(keys: npt.NDArray[np.uint64], docs: I64, most: int) -> I64:
     if not upper.any():
         return np.zeros((0, 2), dtype=np.int64)
     width = int(b.max()) + 1
-    codes = np.unique(a[upper] * width + b[upper])
+    codes = distinct(a[upper] * width + b[upper])
     return np.stack(np.divmod(codes, width), axis=1).astype(np.int64)
 
 

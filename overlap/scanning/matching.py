@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 
 from overlap.align.passages import Mode, align
 from overlap.align.screen import Grams, could_chain
+from overlap.arrays import distinct
 from overlap.errors import StoreError
 from overlap.model import Document, Passage, Role
 from overlap.scanning.batch import ScanBatch
@@ -195,7 +196,7 @@ def match_part(part: str, shared: tuple[CorpusStore, ScanBatch]) -> PartMatches:
     settings = batch.settings
     proposed = part_candidates(view, part, batch)
     by_row = proposed.ids
-    wanted = {by_row[r] for r in np.unique(proposed.rows).tolist()}
+    wanted = {by_row[r] for r in distinct(proposed.rows).tolist()}
     stored, sources, hashes = _stored_hashes(view, wanted)
     ids = sorted(hashes)
     # Pairs in submission, then document id order; each document's place among ``ids``.

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from overlap.align.score import Idf
+from overlap.arrays import distinct
 from overlap.engine.choice import Engine
 from overlap.engine.local import LocalEngine, local_workers
 from overlap.model import Document, FileError, Finding, ScanResult, SubmissionSummary
@@ -99,7 +100,7 @@ def _idf(
 ) -> Idf:
     """Smoothed IDF over the store and the batch, for the words of the findings."""
     words = [u.mine for fs in found for u in fs] + [u.theirs for fs in found for u in fs]
-    needed = np.unique(np.concatenate(words)) if words else np.zeros(0, dtype=np.uint64)
+    needed = distinct(np.concatenate(words)) if words else np.zeros(0, dtype=np.uint64)
     batch_terms, batch_df = batch.term_df
     return Idf(n_stored, _stored_df(store, needed, local)).merged(
         len(batch.texts), dict(zip(batch_terms.tolist(), batch_df.tolist(), strict=True))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from overlap.arrays import distinct
 from overlap.settings import Settings
 from overlap.sketch.content import batch_content_keys
 from overlap.sketch.lsh import band_keys
@@ -78,7 +79,7 @@ def sketch_content(hash_lists: Sequence[Hashes], settings: Settings) -> ContentK
 
 def term_frequencies(hash_lists: Sequence[Hashes]) -> tuple[Hashes, npt.NDArray[np.int64]]:
     """Document frequency of every word hash over a batch: (terms, df)."""
-    uniques = [np.unique(h) for h in hash_lists if len(h)]
+    uniques = [distinct(h) for h in hash_lists if len(h)]
     if not uniques:
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
     terms, df = np.unique(np.concatenate(uniques), return_counts=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from overlap.arrays import distinct
+
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 
@@ -85,7 +87,7 @@ def join_keys(query_keys: U64, query_docs: I64, index_keys: U64, index_docs: I64
     q = query_docs[q_rows].astype(np.int64)
     i = index_docs[i_rows].astype(np.int64)
     width = int(i.max()) + 1
-    codes = np.unique(q * width + i)  # one flat sort instead of a row-wise unique
+    codes = distinct(q * width + i)  # one flat sort instead of a row-wise unique
     return np.stack(np.divmod(codes, width), axis=1).astype(np.int64)
 
 
@@ -102,7 +104,7 @@ def join_sorted(sorted_keys: U64, sorted_docs: I64, index_keys: U64, index_docs:
     q = sorted_docs[np.repeat(lo, counts) + ranks(counts)].astype(np.int64)
     i = np.repeat(index_docs, counts).astype(np.int64)
     width = int(i.max()) + 1
-    codes = np.unique(q * width + i)
+    codes = distinct(q * width + i)
     return np.stack(np.divmod(codes, width), axis=1).astype(np.int64)
 
 
@@ -146,7 +148,7 @@ class KeySet:
 
     def __init__(self, keys: U64, mask: int = 2**64 - 1) -> None:
         self.mask = np.uint64(mask)
-        self.sorted = np.unique(np.asarray(keys, dtype=np.uint64) & self.mask)
+        self.sorted = distinct(np.asarray(keys, dtype=np.uint64) & self.mask)
         self.bits = min(26, max(12, (64 * len(self.sorted)).bit_length()))
         top = self.sorted >> np.uint64(64 - self.bits)
         self.words = np.zeros(1 << (self.bits - 6), dtype=np.uint64)
