@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from overlap.align.passages import align
-from overlap.align.seeds import encode, encode_after, vocabulary
+from overlap.align.seeds import UNKNOWN, encode, encode_after, encode_known, find_runs, vocabulary
 from overlap.settings import Settings
 from overlap.text.tokens import tokenise
 
@@ -44,3 +44,16 @@ def test_a_text_aligned_with_many_gives_what_fresh_tokens_give() -> None:
             tokenise(post), tokenise(other), Settings()
         )
     assert "word ids" in kept.memo
+
+
+@settings(max_examples=300, deadline=None)
+@given(words, words, st.integers(1, 4))
+def test_ids_of_known_words_give_the_runs_of_encode(a: list[str], b: list[str], n: int) -> None:
+    memo: dict[object, object] = {}
+    a_ids, b_ids = encode_known(memo, "ids", a, iter(b), len(b))
+    assert a_ids.tolist() == encode(a, b)[0].tolist()
+    known = dict(zip(a, a_ids.tolist(), strict=True))
+    assert b_ids.tolist() == [known.get(w, UNKNOWN) for w in b]
+    for limits in ((10**9, 10**9), (2, 6)):
+        assert find_runs(a, b, n, *limits, ids=(a_ids, b_ids)) == find_runs(a, b, n, *limits)
+    assert encode_known(memo, "ids", a, iter([]), 0)[0] is a_ids  # a's side kept

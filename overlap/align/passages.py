@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from overlap.align.merge import chain_evidence, merge_evidence, sentences_could_seed
-from overlap.align.seeds import Run, encode_kept, find_runs
+from overlap.align.seeds import Run, encode_known, find_runs
 from overlap.model import Passage
 from overlap.settings import Settings
 from overlap.text.tokens import Tokens
@@ -224,7 +224,7 @@ def align(
         Passages with character offsets into both original texts, sorted by start in ``a``
         and disjoint in ``a``.
     """
-    ids = encode_kept(a.memo, "word ids", a.norms, b.norms, len(b.norms))
+    ids = encode_known(a.memo, "word ids", a.norms, b.norms, len(b.norms))
     runs = find_runs(a.norms, b.norms, settings.seed_words, ids=ids)
     chains = select_chains(
         chain_runs(runs, settings.max_gap, settings.min_words), settings.min_words

@@ -64,6 +64,28 @@ def encode_kept(
     return a_ids, encode_after(dict(vocab), len(a_ids), b, count)
 
 
+#: The id :func:`encode_known` gives a word of the second text that the first lacks.
+UNKNOWN = -1
+
+
+def encode_known(
+    memo: dict[object, Any], key: str, a: Sequence[str], b: Iterable[str], count: int
+) -> tuple[_Ints, _Ints]:
+    """Word ids for :func:`find_runs`: ``a``'s as :func:`encode` gives them, kept in ``memo``.
+
+    A word of ``b`` (``count`` words) gets the id of the same word in ``a``, or ``UNKNOWN``.
+    Runs only ever compare a word of one text with a word of the other, so they are those of
+    :func:`encode`'s ids; each word costs one lookup, and ``a``'s map is neither copied nor
+    added to.
+    """
+    first = memo.get(key)
+    if first is None:
+        first = memo[key] = vocabulary(a)
+    vocab, a_ids = first
+    ids = map(vocab.get, b, itertools.repeat(UNKNOWN))
+    return a_ids, np.fromiter(ids, dtype=np.int64, count=count)
+
+
 def encode_after(vocab: dict[str, int], offset: int, words: Iterable[str], count: int) -> _Ints:
     """Ids of ``count`` words of a text that follows ``offset`` words whose map is ``vocab``.
 
@@ -118,7 +140,8 @@ def find_runs(
         max_hits: Skip seed n-grams that occur more often than this in ``b``.
         max_pairs: Most seed pairs to consider; by default ``PAIRS_PER_WORD`` for each word
             of ``a`` and ``b``. Beyond it the most frequent n-grams are skipped.
-        ids: The words' ids as :func:`encode` gives them, where the caller has them.
+        ids: The words' ids as :func:`encode` (or :func:`encode_known`) gives them, where
+            the caller has them.
 
     Returns:
         Runs in tuple order, so by their start in ``a`` first.
