@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import overlap.align.passages as passages
+import overlap.align.sentences as sentences_module
 from overlap.align import Mode, align
 from overlap.align.merge import sentences_could_seed
 from overlap.align.paraphrase import SentenceSpace, sentence_seeds
@@ -106,3 +107,12 @@ def test_passages_are_the_same_with_and_without_the_gate(
             gated += 1
         assert align(a, b, SETTINGS, texts=(post, source), mode=mode) == full
     assert gated > 20
+
+
+def test_stems_looked_up_are_the_stems_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    words = ["studies", "studied", "covid19", "running", "the", "studies", "a"]
+    monkeypatch.setattr(sentences_module, "STEMS_KEPT", 3)
+    sentences_module.STEMS.clear()
+    looked = [sentences_module.STEMS[w] for w in words]
+    assert looked == [sentences_module.stem(w) for w in words]
+    assert len(sentences_module.STEMS) <= 3  # started again when full

@@ -28,7 +28,7 @@ from overlap.align.paraphrase import (
     trim_to_runs,
 )
 from overlap.align.seeds import encode_kept
-from overlap.align.sentences import sentences_of, stem, stems_of
+from overlap.align.sentences import STEMS, sentences_of, stem, stems_of
 from overlap.model import Evidence, Passage
 from overlap.settings import Settings
 from overlap.text.stopwords import STOPWORDS
@@ -193,7 +193,8 @@ def sentences_could_seed(a: Tokens, b: Tokens, texts: tuple[str, str], settings:
     from overlap.align.sentence_loops import could_seed
 
     sa, sb = sentences_of(texts[0], a), sentences_of(texts[1], b)
-    a_ids, b_ids = encode_kept(a.memo, "stem ids", stems_of(a), map(stem, b.norms), len(b.norms))
+    stems = map(STEMS.__getitem__, b.norms)
+    a_ids, b_ids = encode_kept(a.memo, "stem ids", stems_of(a), stems, len(b.norms))
     return bool(
         could_seed(
             a_ids,

@@ -71,11 +71,31 @@ def sentences_of(text: str, tokens: Tokens) -> Sentences:
     return out
 
 
+class _Stems(dict[str, str]):
+    """Words' stems, each made on its first lookup.
+
+    ``map(STEMS.__getitem__, words)`` looks known words up without the Python call each
+    that :func:`stem`'s own cache costs.
+    """
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= STEMS_KEPT:
+            self.clear()
+        out = self[word] = stem(word)
+        return out
+
+
+#: Most words :data:`STEMS` holds before it starts again (a vocabulary; memory stays bounded).
+STEMS_KEPT = 1 << 17
+#: The stem of each word looked up so far.
+STEMS = _Stems()
+
+
 def stems_of(tokens: Tokens) -> list[str]:
     """The stem of every word of ``tokens``, kept with them once made."""
     found = tokens.memo.get("stems")
     if found is None:
-        found = tokens.memo["stems"] = [stem(w) for w in tokens.norms]
+        found = tokens.memo["stems"] = list(map(STEMS.__getitem__, tokens.norms))
     out: list[str] = found
     return out
 
