@@ -133,3 +133,51 @@ def runs_from_ids(a_ids: _Ints, b_ids: _Ints, n: int, max_hits: int, max_pairs: 
     ]
     runs.sort()
     return runs
+
+
+def chain_runs(runs: list[Run], max_gap: int, min_words: int = 1) -> list[tuple[int, ...]]:
+    """Chains of runs as the Python programme made them: the compiled pass's reference.
+
+    Rows ``(a_start, a_end, b_start, b_end, matched)``, best first.
+    """
+    from bisect import bisect_left, insort
+
+    order = sorted(runs)
+    score: list[int] = []
+    parent: list[int] = []
+    ends: list[tuple[int, int]] = []  # (a_end, index) of the runs scored so far, sorted
+    for i, (a_start, a_end, b_start, b_end) in enumerate(order):
+        best, best_parent = a_end - a_start, -1
+        lo = bisect_left(ends, (a_start - max_gap, -1))
+        hi = bisect_left(ends, (a_end, -1), lo)
+        for k in range(lo, hi):
+            p_end, j = ends[k]
+            p_start, _, p_b_start, p_b_end = order[j]
+            if p_start < a_start and p_b_start < b_start and b_start - max_gap <= p_b_end < b_end:
+                gained = score[j] + a_end - (p_end if p_end > a_start else a_start)
+                if gained > best:
+                    best, best_parent = gained, j
+        score.append(best)
+        parent.append(best_parent)
+        insort(ends, (a_end, i))
+    used = [False] * len(order)
+    chains: list[tuple[int, ...]] = []
+    for i in sorted(range(len(order)), key=lambda k: (-score[k], k)):
+        if score[i] < min_words:
+            break
+        members: list[Run] = []
+        k = i
+        while k >= 0 and not used[k]:
+            used[k] = True
+            members.append(order[k])
+            k = parent[k]
+        if not members:
+            continue
+        members.reverse()
+        matched, covered = 0, members[0].a_start
+        for r in members:
+            matched += r.a_end - max(r.a_start, covered)
+            covered = r.a_end
+        first, last = members[0], members[-1]
+        chains.append((first.a_start, last.a_end, first.b_start, last.b_end, matched))
+    return chains

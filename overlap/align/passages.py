@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_right
 from collections.abc import Sequence
 from enum import StrEnum
 from typing import NamedTuple
+
+import numpy as np
 
 from overlap.align.merge import chain_evidence, merge_evidence, sentences_could_seed
 from overlap.align.seeds import Run, encode_known, find_runs
@@ -51,15 +53,6 @@ class Chain(NamedTuple):
         return self.a_end - self.a_start
 
 
-def _summarise(runs: Sequence[Run]) -> Chain:
-    """Chain of runs whose starts and ends increase on both sides."""
-    matched, covered = 0, runs[0].a_start
-    for r in runs:
-        matched += r.a_end - max(r.a_start, covered)
-        covered = r.a_end
-    return Chain(runs[0].a_start, runs[-1].a_end, runs[0].b_start, runs[-1].b_end, matched)
-
-
 def chain_runs(runs: Sequence[Run], max_gap: int, min_words: int = 1) -> list[Chain]:
     """Merge runs that follow each other on both sides with at most ``max_gap`` words between.
 
@@ -80,39 +73,12 @@ def chain_runs(runs: Sequence[Run], max_gap: int, min_words: int = 1) -> list[Ch
     """
     if max_gap < 0:
         raise ValueError(f"max_gap must be >= 0, got {max_gap}")
-    order = sorted(runs)
-    score: list[int] = []
-    parent: list[int] = []
-    ends: list[tuple[int, int]] = []  # (a_end, index) of the runs scored so far, sorted
-    for i, (a_start, a_end, b_start, b_end) in enumerate(order):
-        best, best_parent = a_end - a_start, -1
-        lo = bisect_left(ends, (a_start - max_gap, -1))
-        hi = bisect_left(ends, (a_end, -1), lo)
-        for k in range(lo, hi):
-            p_end, j = ends[k]
-            p_start, _, p_b_start, p_b_end = order[j]
-            if p_start < a_start and p_b_start < b_start and b_start - max_gap <= p_b_end < b_end:
-                gained = score[j] + a_end - (p_end if p_end > a_start else a_start)
-                if gained > best:
-                    best, best_parent = gained, j
-        score.append(best)
-        parent.append(best_parent)
-        insort(ends, (a_end, i))
+    if not runs:
+        return []
+    from overlap.align.chain_loops import chains
 
-    used = [False] * len(order)
-    chains: list[Chain] = []
-    for i in sorted(range(len(order)), key=lambda k: (-score[k], k)):
-        if score[i] < min_words:
-            break
-        members: list[Run] = []
-        k = i
-        while k >= 0 and not used[k]:
-            used[k] = True
-            members.append(order[k])
-            k = parent[k]
-        if members:
-            chains.append(_summarise(members[::-1]))
-    return chains
+    rows = np.array(sorted(runs), dtype=np.int64).reshape(-1, 4)
+    return [Chain(*c) for c in chains(rows, max_gap, min_words).tolist()]
 
 
 def select_chains(chains: Sequence[Chain], min_words: int) -> list[Chain]:
