@@ -57,11 +57,19 @@ def encode_kept(
     For a text aligned with many others: its vocabulary and ids are made once, and each pair
     encodes only the other text.
     """
-    first = memo.get(key)
-    if first is None:
-        first = memo[key] = vocabulary(a)
-    vocab, a_ids = first
+    vocab, a_ids = _kept_vocabulary(memo, key, a)
     return a_ids, encode_after(dict(vocab), len(a_ids), b, count)
+
+
+def _kept_vocabulary(
+    memo: dict[object, Any], key: str, words: Sequence[str]
+) -> tuple[dict[str, int], _Ints]:
+    """:func:`vocabulary` of a text, made once and kept in ``memo`` under ``key``."""
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = vocabulary(words)
+    out: tuple[dict[str, int], _Ints] = found
+    return out
 
 
 #: The id :func:`encode_known` gives a word of the second text that the first lacks.
@@ -78,10 +86,7 @@ def encode_known(
     :func:`encode`'s ids; each word costs one lookup, and ``a``'s map is neither copied nor
     added to.
     """
-    first = memo.get(key)
-    if first is None:
-        first = memo[key] = vocabulary(a)
-    vocab, a_ids = first
+    vocab, a_ids = _kept_vocabulary(memo, key, a)
     ids = map(vocab.get, b, itertools.repeat(UNKNOWN))
     return a_ids, np.fromiter(ids, dtype=np.int64, count=count)
 
