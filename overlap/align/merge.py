@@ -28,7 +28,7 @@ from overlap.align.paraphrase import (
     trim_to_runs,
 )
 from overlap.align.seeds import encode_kept
-from overlap.align.sentences import STEMS, sentences_of, stem, stems_of
+from overlap.align.sentences import STEMS, sentences_of, stems_of
 from overlap.model import Evidence, Passage
 from overlap.settings import Settings
 from overlap.text.stopwords import STOPWORDS
@@ -106,7 +106,7 @@ def resolve(fragments: Sequence[Fragment], exact: dict[Range, int]) -> list[Frag
 
 def _shared_edges(mine: list[str], theirs: set[str]) -> tuple[int, int]:
     """First and one-past-last content word of ``mine`` whose stem is in ``theirs``."""
-    hits = [k for k, w in enumerate(mine) if w not in STOPWORDS and stem(w) in theirs]
+    hits = [k for k, w in enumerate(mine) if w not in STOPWORDS and STEMS[w] in theirs]
     return (hits[0], hits[-1] + 1) if hits else (0, 0)
 
 
@@ -118,8 +118,8 @@ def tighten(f: Fragment, a: Tokens, b: Tokens, exact: dict[Range, int]) -> Range
     not part of what was taken. Exact passages inside the fragment are never cut.
     """
     mine, theirs = list(a.norms[f.a_start : f.a_end]), list(b.norms[f.b_start : f.b_end])
-    a0, a1 = _shared_edges(mine, {stem(w) for w in theirs})
-    b0, b1 = _shared_edges(theirs, {stem(w) for w in mine[a0:a1]})
+    a0, a1 = _shared_edges(mine, {STEMS[w] for w in theirs})
+    b0, b1 = _shared_edges(theirs, {STEMS[w] for w in mine[a0:a1]})
     if a0 >= a1 or b0 >= b1:
         return _key(f)
     r = [f.a_start + a0, f.a_start + a1, f.b_start + b0, f.b_start + b1]
@@ -170,8 +170,8 @@ def _passage(f: Fragment, a: Tokens, b: Tokens, exact: dict[Range, int]) -> Pass
         matched = exact[r]
         evidence = chain_evidence(*r, matched)
     else:
-        theirs = {stem(w) for w in b.norms[r[2] : r[3]]}
-        matched = sum(stem(w) in theirs for w in a.norms[r[0] : r[1]])
+        theirs = {STEMS[w] for w in b.norms[r[2] : r[3]]}
+        matched = sum(STEMS[w] in theirs for w in a.norms[r[0] : r[1]])
         # Mostly runs of the same words: an edited copy, whatever else the sentences added.
         copied = 2 * _copied(r, exact) >= r[1] - r[0]
         evidence = Evidence.EDITED if copied else Evidence.PARAPHRASE

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -72,10 +71,10 @@ def sentences_of(text: str, tokens: Tokens) -> Sentences:
 
 
 class _Stems(dict[str, str]):
-    """Words' stems, each made on its first lookup.
+    """Words' stems (:func:`stem`), each made on its first lookup: ``STEMS[word]``.
 
-    ``map(STEMS.__getitem__, words)`` looks known words up without the Python call each
-    that :func:`stem`'s own cache costs.
+    Looking a known word up costs no Python call, so ``map(STEMS.__getitem__, words)``
+    stems a text's words at the speed of a dict.
     """
 
     def __missing__(self, word: str) -> str:
@@ -165,12 +164,12 @@ def _cut_long(starts: _Ints, ends: _Ints) -> Sentences:
     return Sentences(np.array(out_s, dtype=np.int64), np.array(out_e, dtype=np.int64))
 
 
-@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A crude stem: one common English suffix stripped, then cut to ``STEM_CHARS`` characters.
 
     Paraphrase evidence only compares stems with each other, so a stem need not be a word;
     it must merely map inflections ("studies", "studied") to one key more often than not.
+    Made afresh on each call: :data:`STEMS` keeps them.
     """
     if not word.isalpha():
         return word  # numbers and codes ("covid19", "b12") are kept whole

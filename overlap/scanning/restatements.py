@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from overlap.align.sentences import stem
+from overlap.align.sentences import STEMS
 from overlap.attribution.citations import Citation
 from overlap.attribution.classify import names_source, year_agrees
 from overlap.attribution.sentences import Sentence, split_sentences
@@ -165,7 +165,7 @@ def content_stems(text: str) -> set[str]:
     or more. Sentences of an encoder's unknown words (codes, lists of names) can be close in
     its space while sharing nothing; two shared stems keep those out.
     """
-    return {stem(w) for w in _WORDS.findall(text.lower()) if len(w) > 2 and w not in STOPWORDS}
+    return {STEMS[w] for w in _WORDS.findall(text.lower()) if len(w) > 2 and w not in STOPWORDS}
 
 
 def _named(

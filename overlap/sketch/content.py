@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from overlap.align.sentences import stem
+from overlap.align.sentences import STEMS
 from overlap.sketch.lsh import KeySet
 from overlap.text.shingles import word_hashes
 from overlap.text.stopwords import STOPWORDS
@@ -63,7 +63,7 @@ class _WordTable:
             self.word = np.resize(self.word, capacity)
             self.content = np.resize(self.content, capacity)
         at = len(self.ids)
-        stems = ["" if w in STOPWORDS else stem(w) for w in new]
+        stems = ["" if w in STOPWORDS else STEMS[w] for w in new]
         self.word[at:size] = word_hashes(new)
         self.content[at:size] = [int(word_hashes([s])[0]) if s else 0 for s in stems]
         self.ids.update(zip(new, range(at, size), strict=True))
@@ -89,7 +89,7 @@ def hash_words(words: Sequence[str]) -> tuple[U64, U64]:
 
 def content_stems(words: Sequence[str]) -> list[str]:
     """Stems of the content words among normalised ``words``, in order."""
-    return [stem(w) for w in words if w not in STOPWORDS]
+    return [STEMS[w] for w in words if w not in STOPWORDS]
 
 
 def content_hashes(words: Sequence[str]) -> U64:
