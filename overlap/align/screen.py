@@ -49,18 +49,6 @@ MAX_LINKS = 5_000_000
 _POS_BITS = 64 - _KEY_BITS
 
 
-def gram_keys(hashes: U64, n: int) -> U64:
-    """A key for each run of ``n`` word hashes (position i: words i .. i + n - 1)."""
-    count = len(hashes) - n + 1
-    if count <= 0:
-        return np.zeros(0, dtype=np.uint64)
-    acc = np.zeros(count, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for k in range(n):
-            acc = acc * _MULT + hashes[k : k + count]
-    return acc & _KEY_MASK
-
-
 class Grams:
     """The words (as hashes) and ``n``-gram keys of many texts, flat, with each text's offset."""
 
@@ -71,7 +59,8 @@ class Grams:
         self.words = (
             np.concatenate(hashes).astype(np.uint64) if len(hashes) else np.zeros(0, np.uint64)
         )
-        # Each text's keys (gram_keys of its words), none across into the next text.
+        # Each text's keys, none across into the next text: for words i .. i + n - 1, the
+        # hashes folded as key * _MULT + hash, then masked to _KEY_BITS.
         counts = np.maximum(sizes - n + 1, 0)
         self.offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         from overlap.align.screen_loops import text_gram_keys

@@ -36,9 +36,9 @@ filter_bit = _compiled(_filter_bit)
 def _text_gram_keys(words: Any, word_offsets: Any, offsets: Any, n: int, mix: Any) -> Any:
     """The ``n``-gram keys of each text, text ``t``'s at ``offsets[t]:offsets[t + 1]``.
 
-    ``words`` holds text ``t``'s word hashes at ``word_offsets[t]:word_offsets[t + 1]``; a
-    key covers words ``i .. i + n - 1`` of one text, as :func:`overlap.align.screen.gram_keys`
-    makes it (``mix``: its multiplier and mask).
+    ``words`` holds text ``t``'s word hashes at ``word_offsets[t]:word_offsets[t + 1]``; the
+    key of words ``i .. i + n - 1`` of one text folds their hashes, ``key * mix[0] + hash``,
+    and keeps the bits of ``mix[1]``.
     """
     mult, mask = mix[0], mix[1]
     out = np.empty(offsets[-1], np.uint64)
