@@ -4,6 +4,8 @@ Parquet compresses its pages, so a plain grep of the file cannot see the text in
 walks every column chunk page by page (Thrift compact page headers), decompresses each page
 (dictionary pages included) and searches the bytes, besides reading each file with pyarrow
 (values and whole dictionaries) and searching the raw file, where footers keep statistics.
+Arrow IPC files may compress their buffers too: each is read back decompressed, and every
+buffer of every column (the bytes past a value's end included) is searched, with the values.
 """
 
 from __future__ import annotations
@@ -150,6 +152,17 @@ def _decoded_values(path: Path) -> str:
     return "\n".join(parts)
 
 
+def _arrow_blobs(path: Path) -> list[bytes]:
+    """Every buffer of every column of an Arrow IPC file, decompressed, and its values."""
+    with pa.memory_map(str(path)) as source:
+        table = pa.ipc.open_file(source).read_all()
+    blobs = [repr(table.to_pylist()).encode("utf-8")]
+    for column in table.columns:
+        for chunk in column.chunks:
+            blobs += [b.to_pybytes() for b in chunk.buffers() if b is not None]
+    return blobs
+
+
 def find_text(root: Path, needles: list[str]) -> list[str]:
     """Where any needle occurs in the files under ``root``: ``"file: how"`` for each hit."""
     hits = []
@@ -160,6 +173,8 @@ def find_text(root: Path, needles: list[str]) -> list[str]:
         if path.suffix == ".parquet" or path.name.endswith(".parquet.tmp"):
             blobs += [("page", page) for page in decompressed_pages(path)]
             blobs.append(("decoded", _decoded_values(path).encode("utf-8")))
+        if path.suffix == ".arrow" or path.name.endswith(".arrow.tmp"):
+            blobs += [("buffer", blob) for blob in _arrow_blobs(path)]
         for how, blob in blobs:
             for needle, b in encoded:
                 if b in blob:

@@ -21,13 +21,13 @@ from overlap.model import Document
 from overlap.scanning.scan import scan
 from overlap.sketch.content import hash_words
 from overlap.sketch.documents import sketch_content, sketch_hashes
+from overlap.store.array_sums import column_sum
 from overlap.store.bands import MAX_DOCS, packed, prefixes, rows_of
 from overlap.store.content_rows import BY_KEY, ORDER, content_table
 from overlap.store.corpus import CorpusStore
 from overlap.store.inventory import content_digest
 from overlap.store.parts import (
     SUMS,
-    column_sum,
     part_file,
     read_arrow_file,
     write_arrow_file,

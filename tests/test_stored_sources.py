@@ -4,7 +4,6 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pytest
 from conftest import prose
 
@@ -102,24 +101,24 @@ def test_stored_frequencies_read_in_shares_on_processes_are_the_same(
 
 
 class _Forgetful(CorpusStore):
-    """A view whose documents lack one its keys still name: a store damaged under it."""
+    """A store whose documents files lack their last document, which keys still name."""
 
-    def tables(self, dataset, keep=None, columns=None):  # type: ignore[no-untyped-def]
-        for table in super().tables(dataset, keep, columns):
-            if dataset == "documents":
-                table = table.filter(pc.not_equal(table.column("id"), "p3"))
-            yield table
+    def part_ids(self, part: str) -> list[str]:
+        return super().part_ids(part)[:-1]
 
 
 def test_a_part_whose_keys_name_a_document_it_lacks_is_an_error_not_a_wrong_pair(
     store: CorpusStore,
 ) -> None:
+    # Texts and word hashes are read by row, the row keys name: a file with fewer rows
+    # than the keys name is damaged, and says so.
     batch = prepare_batch(
-        [Document("sub", "sub.txt", Role.SUBMISSION, prose(3, 40))], [], store.settings
+        [Document("sub", "sub.txt", Role.SUBMISSION, prose(4, 40))], [], store.settings
     )
-    assert match_part(store.parts[1], (store, batch)).pairs  # p3 is proposed
+    found = match_part(store.parts[1], (store, batch))
+    assert found.pairs.ids == ("s1",)  # the part's last document is proposed
     forgetful = _Forgetful(store.root, store.settings, store.manifest, store.lock_timeout)
-    with pytest.raises(StoreError, match="name a document its documents file lacks"):
+    with pytest.raises(StoreError, match="band keys that name no document of the part"):
         match_part(store.parts[1], (forgetful, batch))
 
 
@@ -175,3 +174,15 @@ def test_stored_frequencies_of_terms_written_out_of_order(
 
     monkeypatch.setattr(store_module.CorpusStore, "read_part", reversed_terms)
     assert scan_module._stored_df(store, terms) == _held(docs, terms)
+
+
+def test_a_view_without_some_documents_reads_none_of_them(store: CorpusStore) -> None:
+    view = StoreWithout(store, {"p3", "s2"})
+    wanted = {"p1", "p3", "s1", "s2", "s3"}
+    assert sorted(d.id for d in store.documents(wanted)) == sorted(wanted)
+    assert sorted(d.id for d in view.documents(wanted)) == ["p1", "s1", "s3"]
+    assert sorted(d.id for d in view.documents()) == ["p1", "p2", "p4", "s1", "s3"]
+    # By row, a part's documents are read as the part holds them (the keys' rows).
+    part = store.parts[1]
+    assert [d.id for d in store.part_documents(part, [1])] == ["s1"]
+    assert [d.id for d in store.part_documents(part, [0, 1])] == store.part_ids(part)

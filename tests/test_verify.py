@@ -14,6 +14,7 @@ from overlap.model import Role
 from overlap.settings import Settings
 from overlap.store.corpus import CorpusStore
 from overlap.store.ledger import LedgerEntry, record_scanned
+from overlap.store.parts import ROW_SUMMED, read_arrow_file, write_arrow_file
 from overlap.store.parts import part_file as stored_file
 from overlap.store.verify import drop_damaged_parts, verify_store
 
@@ -60,6 +61,15 @@ def flip_a_byte(path: Path) -> None:
 
 
 def rewrite(path: Path, change: Callable[[pa.Table], pa.Table]) -> None:
+    """Rewrite a part file changed, its recorded sums (where it has them) made to agree."""
+    if path.suffix == ".arrow":
+        # Written beside and renamed over, as the store replaces files: the table read is
+        # memory-mapped from the file it replaces.
+        summed = ROW_SUMMED.get(path.parent.name, ())
+        beside = path.with_name(path.name + ".new")
+        write_arrow_file(beside, change(read_arrow_file(path)), summed)
+        beside.replace(path)
+        return
     table = pq.read_table(path)
     pq.write_table(change(table), path)
 
@@ -92,6 +102,8 @@ def other_settings(table: pa.Table) -> pa.Table:
 DAMAGE: dict[str, tuple[Callable[[Path], None], str, str]] = {
     "flipped key byte": (lambda root: flip_a_byte(part_file(root, "bands", 1)),
                          "bands", "cannot be read: "),
+    "flipped document byte": (lambda root: flip_a_byte(part_file(root, "documents", 1)),
+                              "documents", "cannot be read: "),
     "missing file": (lambda root: part_file(root, "windows", 1).unlink(),
                      "windows", "missing, though the manifest lists its part"),
     "truncated file": (lambda root: part_file(root, "content", 1).write_bytes(b"PAR1"),

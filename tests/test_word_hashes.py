@@ -19,7 +19,15 @@ from overlap.scanning.prepared import Prepared
 from overlap.scanning.scan import scan
 from overlap.store.corpus import CorpusStore
 from overlap.store.inventory import content_digest
-from overlap.store.parts import write_parquet
+from overlap.store.outdated import outdated
+from overlap.store.parts import (
+    ROW_SUMMED,
+    ROW_SUMS,
+    part_file,
+    read_arrow_file,
+    write_arrow_file,
+    write_parquet,
+)
 from overlap.store.schema import HASHES, LISTED_HASHES, hash_slices, listed_hashes
 from overlap.store.verify import verify_store
 
@@ -31,14 +39,35 @@ def posts(folder: Path, n: int, seed: int) -> list[Document]:
     return list(read_documents([folder], Role.PRIOR).documents)
 
 
+def read_documents_file(root: Path, part: str) -> pa.Table:
+    """A part's documents file as it is (either form), with its schema's metadata."""
+    path = part_file(root, "documents", part)
+    return read_arrow_file(path) if path.suffix == ".arrow" else pq.read_table(path)
+
+
+def as_parquet(root: Path, part: str, table: pa.Table) -> None:
+    """Write a part's documents as versions before documents were Arrow files did."""
+    folder = root / "documents"
+    write_parquet(folder / f"{part}.parquet", table, dict.fromkeys(table.column_names, "zstd"))
+    (folder / f"{part}.arrow").unlink(missing_ok=True)
+
+
+def documents_schema(root: Path, part: str) -> pa.Schema:
+    path = part_file(root, "documents", part)
+    if path.suffix == ".arrow":
+        with pa.memory_map(str(path)) as source:
+            schema: pa.Schema = pa.ipc.open_file(source).schema
+        return schema
+    return pq.read_schema(path)
+
+
 def without_hashes(root: Path) -> None:
     """Rewrite every part's documents file as an earlier version wrote it: no hashes."""
     store = CorpusStore.open(root)
     for part in store.parts:
-        path = root / "documents" / f"{part}.parquet"
-        table = pq.read_table(path)
+        table = read_documents_file(root, part)
         old = table.drop_columns(["hashes"]).replace_schema_metadata(table.schema.metadata)
-        write_parquet(path, old, dict.fromkeys(old.column_names, "zstd"))
+        as_parquet(root, part, old)
 
 
 def stored_in_two_parts(tmp_path: Path, seed: int) -> tuple[Path, list[Document]]:
@@ -174,7 +203,7 @@ def test_upgrade_of_a_damaged_part_names_it_and_of_no_store_is_an_error(
 
 def outdated_not(part: str, root: Path) -> bool:
     """Whether a part's documents file has its word hashes."""
-    return "hashes" in pq.read_schema(root / "documents" / f"{part}.parquet").names
+    return "hashes" in documents_schema(root, part).names
 
 
 def store_documents(store: CorpusStore) -> list[str]:
@@ -191,20 +220,15 @@ def with_listed_hashes(root: Path, parts: int | None = None) -> None:
     """
     store = CorpusStore.open(root)
     for part in store.parts[:parts]:
-        path = root / "documents" / f"{part}.parquet"
-        table = pq.read_table(path)
+        table = read_documents_file(root, part)
         at = table.schema.get_field_index("hashes")
         listed = table.set_column(at, "hashes", listed_hashes(table.column("hashes")))
-        old = listed.replace_schema_metadata(table.schema.metadata)
-        write_parquet(path, old, dict.fromkeys(old.column_names, "zstd"))
+        as_parquet(root, part, listed.replace_schema_metadata(table.schema.metadata))
 
 
 def hash_types(root: Path) -> list[pa.DataType]:
     store = CorpusStore.open(root)
-    return [
-        pq.read_schema(root / "documents" / f"{p}.parquet").field("hashes").type
-        for p in store.parts
-    ]
+    return [documents_schema(root, p).field("hashes").type for p in store.parts]
 
 
 def test_hashes_listed_per_document_scan_the_same_verify_and_are_packed_by_an_upgrade(
@@ -239,13 +263,45 @@ def test_packed_hashes_of_a_broken_length_stop_a_scan_naming_the_file(
 ) -> None:
     root, docs = stored
     part = CorpusStore.open(root).parts[0]
-    path = root / "documents" / f"{part}.parquet"
-    table = pq.read_table(path)
+    path = part_file(root, "documents", part)
+    table = read_arrow_file(path)
     hashes = table.column("hashes").to_pylist()
     hashes[0] = hashes[0][:-1]  # 3 bytes short of a whole word
     at = table.schema.get_field_index("hashes")
     broken = table.set_column(at, "hashes", pa.array(hashes, HASHES))
-    write_parquet(path, broken, dict.fromkeys(broken.column_names, "zstd"))
+    # Sums that agree with the broken hashes: only the length check can tell.
+    broken = broken.replace_schema_metadata(table.schema.metadata)
+    beside = path.with_name(path.name + ".new")  # the table read is mapped from path
+    write_arrow_file(beside, broken, ROW_SUMMED["documents"])
+    beside.replace(path)
     with pytest.raises(StoreError, match=f"{path}: has word hashes that are not a whole number"):
         scan(week(docs), CorpusStore.open(root))
     assert not verify_store(CorpusStore.open(root)).ok
+
+
+def test_documents_files_without_row_sums_scan_the_same_and_an_upgrade_adds_them(
+    stored: tuple[Path, list[Document]],
+) -> None:
+    root, docs = stored
+    submissions = week(docs)
+    expected = findings_of(root, submissions)
+    store = CorpusStore.open(root)
+    part = store.parts[0]
+    path = part_file(root, "documents", part)
+    assert ROW_SUMS in documents_schema(root, part).metadata
+    table = read_arrow_file(path)
+    meta = {k: v for k, v in table.schema.metadata.items() if k != ROW_SUMS}
+    beside = path.with_name(path.name + ".new")  # the table read is mapped from path
+    write_arrow_file(beside, table.replace_schema_metadata(meta))  # whole-column sums only
+    beside.replace(path)
+    assert ROW_SUMS not in documents_schema(root, part).metadata
+    store = CorpusStore.open(root)
+    assert outdated(store, part) and not outdated(store, store.parts[1])
+    assert findings_of(root, submissions) == expected
+    assert verify_store(store).ok
+    code, out, err = invoke("corpus", "upgrade", "--corpus", root)
+    assert code == 0 and out.strip() == f"rewrote 1 of 2 part(s) of {root}", err
+    store = CorpusStore.open(root)
+    assert not any(outdated(store, p) for p in store.parts)
+    assert all(ROW_SUMS in documents_schema(root, p).metadata for p in store.parts)
+    assert findings_of(root, submissions) == expected

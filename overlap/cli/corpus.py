@@ -275,9 +275,10 @@ def corpus_upgrade(
 ) -> None:
     """Rewrite the parts an earlier version wrote, so that scans read them faster.
 
-    Parts written before the store kept each document's word hashes, or before band and
-    content keys were memory-mapped Arrow files, still scan to the same findings, but every
-    scan hashes their candidate documents' texts, or decodes their keys, again. Each part
+    Parts written before the store kept each document's word hashes, or before documents,
+    band and content keys were memory-mapped Arrow files, still scan to the same findings,
+    but every scan hashes their candidate documents' texts, or decodes their keys or all
+    of their texts, again. Each part
     is checked, rewritten as parts are written now and swapped in on its own: an
     interrupted upgrade keeps the parts it finished, and running it again does the rest.
     Needs room for one more part's files at a time. A scan that reads a part while it is

@@ -2,13 +2,15 @@
 
 A part written before the store kept each document's word hashes is read as it is (a scan
 hashes its candidate documents' texts instead), one that keeps them as a list per document
-has them packed as it is read (:data:`overlap.store.schema.HASHES`), and one written before
+has them packed as it is read (:data:`overlap.store.schema.HASHES`), one written before
 band and content keys were Arrow IPC files naming documents by row
 (:mod:`overlap.store.bands`, :mod:`overlap.store.content_rows`) has them turned into rows
-as it is read, so upgrading
-changes no finding: it makes scans of that part faster. Each part is rewritten whole and
-swapped in with one manifest write under the store lock, so an interrupted upgrade keeps the
-parts it finished and a second run does the rest; readers see the old part or the new one.
+as it is read, and one whose documents are a Parquet file (or an Arrow file without row
+sums, :mod:`overlap.store.parts`) has all its texts read (or checked) for the few a scan
+wants, so upgrading changes no finding: it makes scans of that part faster. Each part is
+rewritten whole and swapped in with one manifest write under the store lock, so an
+interrupted upgrade keeps the parts it finished and a second run does the rest; readers see
+the old part or the new one.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from overlap.model import Document
 from overlap.sketch.documents import term_frequencies
 from overlap.store.bands import bands_table, rows_of
 from overlap.store.content_rows import ContentRows, content_table
@@ -47,6 +48,10 @@ class StoreWithout(CorpusStore):
             )
         self.left_out = frozenset(left_out)
         self._gone = pa.array(sorted(self.left_out), type=pa.string())
+
+    def documents(self, ids: set[str] | None = None) -> list[Document]:
+        """As :meth:`CorpusStore.documents`, less the left-out documents."""
+        return super().documents(None if ids is None else ids - self.left_out)
 
     def band_keys(self, part: str, ids: list[str]) -> npt.NDArray[np.uint64]:
         """As :meth:`CorpusStore.band_keys`, less the keys of the left-out documents."""

@@ -155,31 +155,30 @@ def _hashes(doc: Document) -> npt.NDArray[np.uint32]:
 
 
 def _stored_hashes(
-    view: CorpusStore, wanted: set[str]
+    view: CorpusStore, part: str, ids: list[str], rows: list[int]
 ) -> tuple[int, int, dict[str, npt.NDArray[np.uint32]]]:
-    """The documents a view holds, how many are sources, and the ``wanted`` ones' hashes.
+    """The documents a view of one part holds, how many are sources, some rows' hashes.
 
-    Hashes are the low 32 bits, as the store keeps them; parts written before the store
-    kept them give them from their texts. One read of the documents' ids, roles and hashes
-    (through the view, which may leave documents out).
+    ``ids`` are the part's documents' ids, by row (:meth:`CorpusStore.part_ids`); ``rows``
+    those wanted (ascending). Hashes are the low 32 bits, as the store keeps them, read (and
+    checked) for the wanted rows alone, by id; parts written before the store kept them
+    give them from their texts. Roles are read through the view, which may leave documents
+    out.
     """
-    stored = sources = 0
+    (roles,) = view.tables("documents", columns=["role"])
+    stored = roles.num_rows
+    sources = pc.sum(pc.equal(roles.column("role"), Role.SOURCE.value)).as_py() or 0
     out: dict[str, npt.NDArray[np.uint32]] = {}
-    tables = view.tables("documents", columns=["id", "role", "hashes"])
-    for part, table in zip(view.parts, tables, strict=True):
-        stored += table.num_rows
-        sources += pc.sum(pc.equal(table.column("role"), Role.SOURCE.value)).as_py() or 0
-        if "hashes" not in table.column_names or not wanted:
-            continue
+    table = view.read_part("documents", part, ["hashes"], rows) if rows else None
+    if table is not None and "hashes" in table.column_names:
         try:
             values, offsets = hash_slices(table.column("hashes"))
         except ValueError as exc:
             path = part_file(view.root, "documents", part)
             raise StoreError(f"{path}: has {exc}; {DAMAGED}") from None
-        for k, doc_id in enumerate(table.column("id").to_pylist()):
-            if doc_id in wanted:
-                out[doc_id] = values[offsets[k] : offsets[k + 1]]
-    missing = wanted - set(out)
+        for k, row in enumerate(rows):
+            out[ids[row]] = values[offsets[k] : offsets[k + 1]]
+    missing = {ids[row] for row in rows} - set(out)
     if missing:
         out.update((d.id, _hashes(d)) for d in view.documents(missing))
     return stored, sources, out
@@ -196,8 +195,7 @@ def match_part(part: str, shared: tuple[CorpusStore, ScanBatch]) -> PartMatches:
     settings = batch.settings
     proposed = part_candidates(view, part, batch)
     by_row = proposed.ids
-    wanted = {by_row[r] for r in distinct(proposed.rows).tolist()}
-    stored, sources, hashes = _stored_hashes(view, wanted)
+    stored, sources, hashes = _stored_hashes(view, part, by_row, distinct(proposed.rows).tolist())
     ids = sorted(hashes)
     # Pairs in submission, then document id order; each document's place among ``ids``.
     row_of = {doc_id: r for r, doc_id in enumerate(by_row)}
@@ -212,7 +210,7 @@ def match_part(part: str, shared: tuple[CorpusStore, ScanBatch]) -> PartMatches:
     keep = screened_rows(batch.grams, grams, subs, ranks[order], keys, settings)
     chosen = (subs[keep].tolist(), rows[keep].tolist(), keys[keep].tolist())
     kept = [(i, by_row[r], k) for i, r, k in zip(*chosen, strict=True)]
-    docs = view.documents({d for _, d, _ in kept}) if kept else []
+    docs = view.part_documents(part, distinct(rows[keep]).tolist()) if kept else []
     others = {d.id: Prepared.of(d) for d in docs}
     found: list[tuple[int, str, Unscored]] = []
     for i, doc_id, shared_keys in kept:

@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from overlap.errors import SettingsError, SettingsMismatchError, StoreError
@@ -322,19 +321,29 @@ class CorpusStore:
         view._depth = 0
         return view
 
-    def read_part(self, dataset: str, part: str, columns: list[str] | None = None) -> pa.Table:
+    def read_part(
+        self,
+        dataset: str,
+        part: str,
+        columns: list[str] | None = None,
+        rows: Sequence[int] | None = None,
+    ) -> pa.Table:
         """Read one dataset file of one committed part, checking its settings.
+
+        ``rows`` (ascending) reads only those rows; of an Arrow file whose columns record one
+        sum a row (texts, word hashes), only those rows of them are read and checked.
 
         A column that parts written by earlier versions lack (``LATER_COLUMNS``) is left out
         of the table where the file has none: the caller tells by the table's columns. One
         they wrote in another form (``OLDER_TYPES``) is read in the form written now.
         Files are memory-mapped (part files are replaced by renames, never rewritten in
-        place); band keys, an Arrow IPC file (:mod:`overlap.store.parts`), are not copied.
+        place); of an Arrow IPC file (:mod:`overlap.store.parts`) only the columns asked for
+        are read (and checked), and keys are not copied.
         """
         path = part_file(self.root, dataset, part)
         try:
             if path.suffix == ".arrow":
-                table = read_arrow_file(path)
+                table = read_arrow_file(path, columns, rows)
                 schema = table.schema
             else:
                 file = pq.ParquetFile(path, memory_map=True, page_checksum_verification=True)
@@ -349,7 +358,10 @@ class CorpusStore:
                 columns = [c for c in columns if c in schema.names or c not in later]
             if path.suffix == ".arrow":
                 return table if columns is None else table.select(columns)
-            return current_form(dataset, file.read(columns=columns))
+            table = file.read(columns=columns)
+            if rows is not None:
+                table = table.take(pa.array(rows, pa.int64()))
+            return current_form(dataset, table)
         except FileNotFoundError as exc:
             if not self._still_listed(part):
                 raise StoreError(
@@ -419,10 +431,15 @@ class CorpusStore:
         """Read stored documents, all of them or those with the given ids."""
         if ids is None:
             return table_to_documents(self.read("documents"))
-        wanted = pa.array(sorted(ids), type=pa.string())
-        parts = self.tables(
-            "documents",
-            lambda t: pc.is_in(t.column("id"), value_set=wanted),
-            columns=DOCUMENT_COLUMNS,
-        )
-        return [d for table in parts for d in table_to_documents(table)]
+        out: list[Document] = []
+        for part in self.parts:
+            rows = [k for k, doc_id in enumerate(self.part_ids(part)) if doc_id in ids]
+            out += self.part_documents(part, rows) if rows else []
+        return out
+
+    def part_documents(self, part: str, rows: Sequence[int]) -> list[Document]:
+        """The documents of one part at the given rows (ascending), as :meth:`part_ids` counts.
+
+        Only those rows' texts are read (a scan wants a few texts of each part).
+        """
+        return table_to_documents(self.read_part("documents", part, DOCUMENT_COLUMNS, rows))

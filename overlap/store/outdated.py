@@ -1,39 +1,41 @@
 """Which parts of a store an earlier version wrote: what ``overlap corpus upgrade`` rewrites.
 
 A part written before the store kept each document's word hashes (or packed them), or
-before band and content keys were Arrow IPC files naming documents by row (content keys
-sorted by key), is read as it is, only more slowly. Telling reads only the files' footers.
+before documents, band and content keys were Arrow IPC files (keys naming documents by
+row, content keys sorted by key), is read as it is, only more slowly. Telling reads only
+the files' footers.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from overlap.errors import StoreError
 from overlap.store.corpus import DAMAGED, CorpusStore
-from overlap.store.parts import ARROW_DATASETS, DATASETS, LAYOUTS, part_file
+from overlap.store.parts import (
+    ARROW_DATASETS,
+    DATASETS,
+    LAYOUTS,
+    ROW_SUMMED,
+    ROW_SUMS,
+    part_file,
+)
 from overlap.store.schema import LATER_COLUMNS
 
 
 def _schema(store: CorpusStore, dataset: str, part: str) -> pa.Schema:
+    """A part file's schema (with its metadata), from its footer."""
     path = part_file(store.root, dataset, part)
     try:
+        if path.suffix == ".arrow":
+            with pa.memory_map(str(path)) as source:
+                schema: pa.Schema = pa.ipc.open_file(source).schema
+            return schema
         return pq.read_schema(path)
     except FileNotFoundError:
         missing = f"{path}: missing, though the manifest lists its part"
         raise StoreError(f"{missing}; {DAMAGED}") from None
-    except (OSError, pa.ArrowException) as exc:
-        raise StoreError(f"{path}: cannot be read: {exc}; {DAMAGED}") from exc
-
-
-def _arrow_metadata(path: Path) -> dict[bytes, bytes]:
-    """An Arrow IPC file's schema metadata, from its footer."""
-    try:
-        with pa.memory_map(str(path)) as source:
-            return dict(pa.ipc.open_file(source).schema.metadata or {})
     except (OSError, pa.ArrowException) as exc:
         raise StoreError(f"{path}: cannot be read: {exc}; {DAMAGED}") from exc
 
@@ -43,25 +45,29 @@ def outdated(store: CorpusStore, part: str) -> bool:
 
     Word hashes written before they were packed are a list per document (``LISTED_HASHES``).
 
-    Band and content keys written before they were Arrow IPC files are Parquet files;
-    content keys written before they were sorted by key do not say they are (``LAYOUTS``).
+    Documents, band and content keys written before they were Arrow IPC files are Parquet
+    files; content keys written before they were sorted by key do not say they are
+    (``LAYOUTS``), nor do documents files written before they recorded one sum a row of
+    texts and word hashes (``ROW_SUMMED``).
     """
-    for dataset, columns in LATER_COLUMNS.items():
-        schema = _schema(store, dataset, part)
-        for c in columns:
-            if c not in schema.names or schema.field(c).type != DATASETS[dataset].field(c).type:
-                return True
     for dataset in ARROW_DATASETS:
         path = part_file(store.root, dataset, part)
         if not path.exists():
             raise StoreError(f"{path}: missing, though the manifest lists its part; {DAMAGED}")
         if path.suffix != ".arrow":
             return True
-        layout = LAYOUTS.get(dataset, {})
-        if layout:
-            meta = _arrow_metadata(path)
-            if any(meta.get(k) != v for k, v in layout.items()):
+    for dataset, columns in LATER_COLUMNS.items():
+        schema = _schema(store, dataset, part)
+        for c in columns:
+            if c not in schema.names or schema.field(c).type != DATASETS[dataset].field(c).type:
                 return True
+    for dataset, layout in LAYOUTS.items():
+        meta = _schema(store, dataset, part).metadata or {}
+        if any(meta.get(k) != v for k, v in layout.items()):
+            return True
+    for dataset in ROW_SUMMED:
+        if ROW_SUMS not in (_schema(store, dataset, part).metadata or {}):
+            return True
     return False
 
 

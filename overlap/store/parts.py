@@ -1,21 +1,26 @@
 """Part files of a store: one file per dataset, staged under temporary names.
 
-Documents, windows and terms are Parquet files. Band keys and content keys are Arrow IPC
-files (``.arrow``): uncompressed, memory-mapped when read, so that a scan reads a part's
-keys without decoding them (they are most of what it reads). Arrow IPC files carry no page
-checksums: each records the sum of every column (:func:`read_arrow_file` checks them on
-every read). Parts written before keys were kept so have Parquet files, read as they are.
+Documents, band keys and content keys are Arrow IPC files (``.arrow``), uncompressed and
+memory-mapped when read: a scan reads a part's keys without decoding them (they are most of
+what it reads), and of its documents only the columns, and of texts and word hashes only
+the rows, it asks for. Arrow IPC files carry no page checksums: each records the sum of
+every column, and a documents file one sum a row of its texts and of its word hashes too
+(:mod:`overlap.store.array_sums`); every read checks the sums of what it reads. Windows and
+terms are Parquet files, whose pages carry checksums. Parts written before a dataset was an
+Arrow file have a Parquet file of it, read as it is.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import os
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +29,7 @@ import pyarrow.parquet as pq
 
 from overlap.errors import StoreError
 from overlap.settings import Settings
+from overlap.store.array_sums import row_sums, table_sums
 from overlap.store.content_rows import BY_KEY, ORDER
 from overlap.store.schema import BANDS, CONTENT, DOCUMENTS, TERMS, WINDOWS, with_settings
 
@@ -45,12 +51,18 @@ LEFTOVER = re.compile(
     r"|(part|ledger|decisions)-[0-9a-f]+\.(parquet|arrow)"
 )
 #: Datasets written as Arrow IPC files (memory-mapped when read), not Parquet.
-ARROW_DATASETS = ("bands", "content")
+ARROW_DATASETS = ("documents", "bands", "content")
+#: Columns of Arrow datasets whose files record one sum a row: a read of some rows checks
+#: those rows alone (a scan reads a few texts of each part, and the word hashes of a few).
+ROW_SUMMED = {"documents": ("text", "hashes")}
 #: What a dataset's files record of their layout beside the settings: content rows are
 #: written sorted by key (see :mod:`overlap.store.content_rows`).
 LAYOUTS = {"content": {ORDER: BY_KEY}}
 #: The schema metadata key of an Arrow IPC file's column sums (JSON: column -> sum).
 SUMS = b"overlap.sums"
+#: The schema metadata key of a file's row sums (JSON: column -> base64 of little-endian
+#: 64-bit sums, one a row).
+ROW_SUMS = b"overlap.row_sums"
 
 
 def suffix(dataset: str) -> str:
@@ -61,7 +73,7 @@ def suffix(dataset: str) -> str:
 def part_file(root: Path, dataset: str, part: str) -> Path:
     """The file of one dataset of one part: as parts are written now, or as older ones were.
 
-    A part written before band keys were an Arrow IPC file has a Parquet bands file.
+    A part written before a dataset was an Arrow IPC file has a Parquet file of it.
     """
     path = root / dataset / f"{part}{suffix(dataset)}"
     if dataset in ARROW_DATASETS and not path.exists():
@@ -75,27 +87,6 @@ def part_files(root: Path, part: str) -> list[Path]:
     """Every file a part may have (both forms of a dataset whose form changed)."""
     out = [root / d / f"{part}.parquet" for d in DATASETS]
     return out + [root / d / f"{part}.arrow" for d in ARROW_DATASETS]
-
-
-def column_sum(values: npt.NDArray[Any]) -> int:
-    """The sum of a column's values as unsigned 64-bit numbers, modulo 2**64.
-
-    A value changed by damage changes it. Integer columns are summed in place
-    (:mod:`overlap.store.sum_loops`).
-    """
-    if not len(values):
-        return 0
-    if values.dtype.kind in "iu" and values.dtype.itemsize <= 8:
-        from overlap.store.sum_loops import wrapped_sum
-
-        if values.dtype == np.uint64:
-            values = values.view(np.int64)  # the same bits; widened to 64 bits as they are
-        return int(wrapped_sum(values))
-    return int(np.add.reduce(values.astype(np.uint64, copy=False), dtype=np.uint64))
-
-
-def _sums(table: pa.Table) -> dict[str, int]:
-    return {c: column_sum(table.column(c).to_numpy()) for c in table.column_names}
 
 
 def write_error(root: Path, exc: OSError) -> StoreError:
@@ -161,10 +152,16 @@ def write_parquet(path: Path, table: pa.Table, compression: dict[str, str]) -> N
         os.fsync(fh.fileno())
 
 
-def write_arrow_file(path: Path, table: pa.Table) -> None:
-    """Write a table of number columns as an Arrow IPC file, with their sums; flush it."""
+def write_arrow_file(path: Path, table: pa.Table, row_summed: tuple[str, ...] = ()) -> None:
+    """Write a table as an Arrow IPC file, with its columns' sums; flush it.
+
+    Columns in ``row_summed`` record one sum a row as well.
+    """
     table = table.combine_chunks()
-    meta = {**(table.schema.metadata or {}), SUMS: json.dumps(_sums(table)).encode()}
+    meta = {**(table.schema.metadata or {}), SUMS: json.dumps(table_sums(table)).encode()}
+    if row_summed:
+        by_row = {c: _encoded(row_sums(table.column(c))) for c in row_summed}
+        meta[ROW_SUMS] = json.dumps(by_row).encode()
     table = table.replace_schema_metadata(meta)
     with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table)
@@ -172,25 +169,79 @@ def write_arrow_file(path: Path, table: pa.Table) -> None:
         os.fsync(fh.fileno())
 
 
-def read_arrow_file(path: Path) -> pa.Table:
-    """Read an Arrow IPC file, memory-mapped, and check each column against its sum.
+def _encoded(sums: npt.NDArray[np.uint64]) -> str:
+    return base64.b64encode(sums.astype("<u8").tobytes()).decode("ascii")
+
+
+def _recorded_row_sums(meta: dict[bytes, bytes], column: str, rows: int) -> npt.NDArray[np.uint64]:
+    """A column's recorded row sums (``rows`` of them), from a file's schema metadata."""
+    try:
+        raw = base64.b64decode(json.loads(meta[ROW_SUMS])[column], validate=True)
+    except (KeyError, TypeError, ValueError, binascii.Error):
+        raise ValueError(f"its sums of each row of {column!r} cannot be read") from None
+    if len(raw) != 8 * rows:
+        raise ValueError(f"its sums of each row of {column!r} are not one a row")
+    return np.frombuffer(raw, dtype="<u8").astype(np.uint64)
+
+
+def read_arrow_file(
+    path: Path, columns: list[str] | None = None, rows: Sequence[int] | None = None
+) -> pa.Table:
+    """Read an Arrow IPC file, memory-mapped, and check what is read against its sums.
+
+    Args:
+        path: The file.
+        columns: Read only these (those the file has, in the file's order); all by default.
+        rows: Read only these rows (ascending), checking columns that record one sum a row
+            on these rows alone; all rows by default, checked against every sum recorded.
 
     Raises:
-        ValueError: A column does not add up to its recorded sum, or none is recorded.
+        ValueError: What is read does not add up to its recorded sums, or none is recorded.
         OSError, pyarrow.ArrowException: The file cannot be read.
     """
     with pa.memory_map(str(path)) as source:
-        table = pa.ipc.open_file(source).read_all()
-    recorded = (table.schema.metadata or {}).get(SUMS)
+        table = pa.ipc.open_file(source).read_all()  # in place: nothing is copied yet
+    if columns is not None:
+        table = table.select([c for c in table.column_names if c in columns])
+    meta = table.schema.metadata or {}
+    recorded = meta.get(SUMS)
     if recorded is None:
         raise ValueError("it records no column sums")
     try:
         sums = json.loads(recorded)
     except ValueError:
         raise ValueError("its column sums cannot be read") from None
-    if sums != _sums(table):
+    if not isinstance(sums, dict) or any(c not in sums for c in table.column_names):
+        raise ValueError("it records no sum of some of its columns")
+    by_row = _row_summed(meta) & set(table.column_names)
+    count = table.num_rows
+    taken = None if rows is None else np.asarray(rows, dtype=np.int64)
+    if taken is not None and len(taken) and (taken.min() < 0 or taken.max() >= count):
+        raise IndexError(f"rows asked for beyond the {count} rows of the file")
+    # Columns without row sums are checked whole; with, on the rows read (all by default).
+    whole = table if taken is None else table.drop_columns(sorted(by_row))
+    if any(sums[c] != s for c, s in table_sums(whole).items()):
         raise ValueError("its columns do not add up to the sums recorded with them (damaged)")
+    if taken is not None:
+        table = table.take(pa.array(taken))
+    for c in sorted(by_row):
+        want = _recorded_row_sums(meta, c, count)
+        if not np.array_equal(row_sums(table.column(c)), want if taken is None else want[taken]):
+            raise ValueError(f"its rows of {c!r} do not add up to the sums recorded with them")
     return table
+
+
+def _row_summed(meta: dict[bytes, bytes]) -> set[str]:
+    """The columns whose row sums a file's schema metadata records."""
+    if ROW_SUMS not in meta:
+        return set()
+    try:
+        found = json.loads(meta[ROW_SUMS])
+    except ValueError:
+        raise ValueError("its sums of each row cannot be read") from None
+    if not isinstance(found, dict):
+        raise ValueError("its sums of each row cannot be read")
+    return set(found)
 
 
 def stage_part(root: Path, settings: Settings, tables: dict[str, pa.Table]) -> StagedPart:
@@ -211,7 +262,8 @@ def stage_part(root: Path, settings: Settings, tables: dict[str, pa.Table]) -> S
             meta = {**with_settings(schema, index).metadata, **LAYOUTS.get(dataset, {})}
             table = table.replace_schema_metadata(meta)
             if dataset in ARROW_DATASETS:
-                write_arrow_file(folder / f".{name}{suffix(dataset)}.tmp", table)
+                path = folder / f".{name}{suffix(dataset)}.tmp"
+                write_arrow_file(path, table, ROW_SUMMED.get(dataset, ()))
                 continue
             # Keys and hashes are random: compressing them costs time and saves nothing.
             # Texts are read (every part's, for a few of them) by every scan: lz4 decodes them
