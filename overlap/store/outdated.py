@@ -56,19 +56,23 @@ def outdated(store: CorpusStore, part: str) -> bool:
             raise StoreError(f"{path}: missing, though the manifest lists its part; {DAMAGED}")
         if path.suffix != ".arrow":
             return True
+    schemas: dict[str, pa.Schema] = {}  # each file's footer read once
+
+    def schema(dataset: str) -> pa.Schema:
+        if dataset not in schemas:
+            schemas[dataset] = _schema(store, dataset, part)
+        return schemas[dataset]
+
     for dataset, columns in LATER_COLUMNS.items():
-        schema = _schema(store, dataset, part)
+        names = schema(dataset).names
         for c in columns:
-            if c not in schema.names or schema.field(c).type != DATASETS[dataset].field(c).type:
+            if c not in names or schema(dataset).field(c).type != DATASETS[dataset].field(c).type:
                 return True
     for dataset, layout in LAYOUTS.items():
-        meta = _schema(store, dataset, part).metadata or {}
+        meta = schema(dataset).metadata or {}
         if any(meta.get(k) != v for k, v in layout.items()):
             return True
-    for dataset in ROW_SUMMED:
-        if ROW_SUMS not in (_schema(store, dataset, part).metadata or {}):
-            return True
-    return False
+    return any(ROW_SUMS not in (schema(d).metadata or {}) for d in ROW_SUMMED)
 
 
 def count_outdated(store: CorpusStore) -> int:

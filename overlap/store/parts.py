@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -173,10 +174,12 @@ def _encoded(sums: npt.NDArray[np.uint64]) -> str:
     return base64.b64encode(sums.astype("<u8").tobytes()).decode("ascii")
 
 
-def _recorded_row_sums(meta: dict[bytes, bytes], column: str, rows: int) -> npt.NDArray[np.uint64]:
-    """A column's recorded row sums (``rows`` of them), from a file's schema metadata."""
+def _recorded_row_sums(
+    recorded: dict[str, Any], column: str, rows: int
+) -> npt.NDArray[np.uint64]:
+    """A column's recorded row sums (``rows`` of them), from :func:`_row_summed`."""
     try:
-        raw = base64.b64decode(json.loads(meta[ROW_SUMS])[column], validate=True)
+        raw = base64.b64decode(recorded[column], validate=True)
     except (KeyError, TypeError, ValueError, binascii.Error):
         raise ValueError(f"its sums of each row of {column!r} cannot be read") from None
     if len(raw) != 8 * rows:
@@ -213,7 +216,8 @@ def read_arrow_file(
         raise ValueError("its column sums cannot be read") from None
     if not isinstance(sums, dict) or any(c not in sums for c in table.column_names):
         raise ValueError("it records no sum of some of its columns")
-    by_row = _row_summed(meta) & set(table.column_names)
+    recorded_rows = _row_summed(meta)
+    by_row = set(recorded_rows) & set(table.column_names)
     count = table.num_rows
     taken = None if rows is None else np.asarray(rows, dtype=np.int64)
     if taken is not None and len(taken) and (taken.min() < 0 or taken.max() >= count):
@@ -225,23 +229,23 @@ def read_arrow_file(
     if taken is not None:
         table = table.take(pa.array(taken))
     for c in sorted(by_row):
-        want = _recorded_row_sums(meta, c, count)
+        want = _recorded_row_sums(recorded_rows, c, count)
         if not np.array_equal(row_sums(table.column(c)), want if taken is None else want[taken]):
             raise ValueError(f"its rows of {c!r} do not add up to the sums recorded with them")
     return table
 
 
-def _row_summed(meta: dict[bytes, bytes]) -> set[str]:
-    """The columns whose row sums a file's schema metadata records."""
+def _row_summed(meta: dict[bytes, bytes]) -> dict[str, Any]:
+    """The row sums a file's schema metadata records, by column (still encoded)."""
     if ROW_SUMS not in meta:
-        return set()
+        return {}
     try:
         found = json.loads(meta[ROW_SUMS])
     except ValueError:
         raise ValueError("its sums of each row cannot be read") from None
     if not isinstance(found, dict):
         raise ValueError("its sums of each row cannot be read")
-    return set(found)
+    return found
 
 
 def stage_part(root: Path, settings: Settings, tables: dict[str, pa.Table]) -> StagedPart:
