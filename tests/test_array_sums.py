@@ -205,3 +205,16 @@ def test_a_file_without_a_sum_of_a_column_read_is_refused(tmp_path: Path) -> Non
     assert read_arrow_file(path, ["id"]).num_rows == 3
     with pytest.raises(ValueError, match="records no sum of some of its columns"):
         read_arrow_file(path, ["id", "text"])
+
+
+@pytest.mark.parametrize("rows", [None, [0]])
+def test_an_empty_or_cut_file_is_an_error_read_whole_or_by_rows(
+    tmp_path: Path, rows: list[int] | None
+) -> None:
+    path = tmp_path / "d.arrow"
+    write_arrow_file(path, documents(3), ROWS)
+    whole = path.read_bytes()
+    for cut in (b"", whole[: len(whole) // 2]):
+        path.write_bytes(cut)
+        with pytest.raises((ValueError, OSError, pa.ArrowException)):
+            read_arrow_file(path, ["id", "text"], rows)
