@@ -175,9 +175,7 @@ def _encoded(sums: npt.NDArray[np.uint64]) -> str:
     return base64.b64encode(sums.astype("<u8").tobytes()).decode("ascii")
 
 
-def _recorded_row_sums(
-    recorded: dict[str, Any], column: str, rows: int
-) -> npt.NDArray[np.uint64]:
+def _recorded_row_sums(recorded: dict[str, Any], column: str, rows: int) -> npt.NDArray[np.uint64]:
     """A column's recorded row sums (``rows`` of them), from :func:`_row_summed`."""
     try:
         raw = base64.b64decode(recorded[column], validate=True)
