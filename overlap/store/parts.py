@@ -194,7 +194,8 @@ class _Mapped:
     Otherwise the file is mapped here, and the kernel told to read only the pages used, not
     the megabytes around each that it reads by default: of a part's documents a scan reads
     the ids and roles, and the texts of a few rows, and reading ahead would read, and keep
-    in the page cache, nearly all of them. :meth:`will_need` asks for a column ahead.
+    in the page cache, nearly all of them. :meth:`will_need` asks for a column ahead, to be
+    read in large reads rather than a page a fault.
     """
 
     table: pa.Table
@@ -263,12 +264,15 @@ def read_arrow_file(
         raise IndexError(f"rows asked for beyond the {count} rows of the file")
     # Columns without row sums are checked whole; with, on the rows read (all by default).
     whole = table if taken is None else table.drop_columns(sorted(by_row))
+    # What will be read in full (most rows of a column, or all) is asked for ahead, in large
+    # reads; the rest, a few rows' texts, a page at a time as they are used.
+    sparse = taken is not None and 4 * len(taken) <= count
+    for c in table.column_names:
+        if c not in by_row or not sparse:
+            mapped.will_need(c)
     if any(sums[c] != s for c, s in table_sums(whole).items()):
         raise ValueError("its columns do not add up to the sums recorded with them (damaged)")
     if taken is not None:
-        if 4 * len(taken) > count:  # most rows: one large read beats a read a page
-            for c in by_row:
-                mapped.will_need(c)
         table = table.take(pa.array(taken))
     for c in sorted(by_row):
         want = _recorded_row_sums(recorded_rows, c, count)
