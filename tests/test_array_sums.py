@@ -1,6 +1,7 @@
 """The sums Arrow IPC part files record of their columns: of values, whatever the layout."""
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -218,3 +219,16 @@ def test_an_empty_or_cut_file_is_an_error_read_whole_or_by_rows(
         path.write_bytes(cut)
         with pytest.raises((ValueError, OSError, pa.ArrowException)):
             read_arrow_file(path, ["id", "text"], rows)
+
+
+def test_tables_read_in_part_hold_no_file_open(tmp_path: Path) -> None:
+    # A store's documents read column by column over thousands of parts: each table kept
+    # must not keep its file (or a descriptor of it) open.
+    path = tmp_path / "d.arrow"
+    write_arrow_file(path, documents(20), ROWS)
+    before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    kept = [read_arrow_file(path, ["id"]) for _ in range(50)]
+    kept += [read_arrow_file(path, ["id", "text"], rows=[1, 2]) for _ in range(50)]
+    if before is not None:
+        assert len(os.listdir("/proc/self/fd")) - before < 5
+    assert [t.num_rows for t in kept] == [20] * 50 + [2] * 50

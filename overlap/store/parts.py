@@ -274,6 +274,11 @@ def read_arrow_file(
         raise ValueError("its columns do not add up to the sums recorded with them (damaged)")
     if taken is not None:
         table = table.take(pa.array(taken))
+    elif mapped.mapped is not None:
+        # Copied out (the columns a partial read takes whole are small): a table kept would
+        # keep its mapping, and with it a file descriptor, open; a store of thousands of
+        # parts read whole would run out of them.
+        table = table.take(pa.array(np.arange(count)))
     for c in sorted(by_row):
         want = _recorded_row_sums(recorded_rows, c, count)
         if not np.array_equal(row_sums(table.column(c)), want if taken is None else want[taken]):
