@@ -19,6 +19,7 @@ from overlap.scanning.prepared import Prepared
 from overlap.scanning.scan import scan
 from overlap.store.corpus import CorpusStore
 from overlap.store.inventory import content_digest
+from overlap.store.outdated import _schema as footer_schema
 from overlap.store.outdated import outdated
 from overlap.store.parts import (
     ROW_SUMMED,
@@ -53,12 +54,8 @@ def as_parquet(root: Path, part: str, table: pa.Table) -> None:
 
 
 def documents_schema(root: Path, part: str) -> pa.Schema:
-    path = part_file(root, "documents", part)
-    if path.suffix == ".arrow":
-        with pa.memory_map(str(path)) as source:
-            schema: pa.Schema = pa.ipc.open_file(source).schema
-        return schema
-    return pq.read_schema(path)
+    """A part's documents file's schema, from its footer, in either form (as upgrades tell)."""
+    return footer_schema(CorpusStore.open(root), "documents", part)
 
 
 def without_hashes(root: Path) -> None:
