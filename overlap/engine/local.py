@@ -101,8 +101,13 @@ class LocalEngine:
             return
         rest = _chain(first, shards)
         context = multiprocessing.get_context()
+        method = context.get_start_method()
         # Workers are children of this process unless a fork server starts them.
-        owner = os.getpid() if context.get_start_method() != "forkserver" else None
+        owner = os.getpid() if method != "forkserver" else None
+        if method == "fork":
+            from overlap.compiled import ready  # numba: loaded only where pools run
+
+            ready()  # forked workers start with the compiler this process started
         pool = ProcessPoolExecutor(
             self.workers, context, initializer=_start, initargs=(owner, value if shared else None)
         )
