@@ -37,6 +37,9 @@ _H = r"[^\S\n]"
 _TOKEN = re.compile(rf"(?<![\w\-])(?:(?:[A-Z]\.){{2,}}|{WORD})|&")
 _GAP = re.compile(rf"{_H}+")
 _POSSESSIVE = re.compile(r"['\u2019]s$")
+#: A stretch without white space that holds a capital or a letter outside ASCII (of which
+#: some are capitals): the only stretches where a run can start.
+_MAY_START = re.compile(r"(?<!\S)[^\sA-Z\x80-\U0010ffff]*[A-Z\x80-\U0010ffff]\S*")
 _ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}")
 #: Joiners that never join a run here: "the" alone ("Today the ACA"), "in" ("... Center in
 #: Miami").
@@ -98,37 +101,53 @@ def _runs(text: str, limit: int) -> Iterator[list[Token]]:
     A possessive (``ACA's``) ends its run; ``the`` joins only after ``of``/``for``/``on``
     (``Society for the Advancement``), so ``Today the ACA`` is two runs.
 
-    A post has hundreds of words and a few capitalised ones: only words that start with a
-    capital are looked at as the start of a run, and a word becomes a token when looked at.
+    A post has hundreds of words and a few capitalised ones. No token holds white space, so
+    the tokens read from just after white space are those read from the start of the text:
+    only the stretches without white space that hold a capital (or a letter outside ASCII)
+    are read for the start of a run, and the words after a start only as far as its run goes.
     """
-    matches = list(_TOKEN.finditer(text, 0, limit))
+    taken = 0  # where the last run ended: a capital before it starts none
+    for stretch in _MAY_START.finditer(text, 0, limit):
+        for m in _TOKEN.finditer(text, stretch.start(), stretch.end()):
+            if m.start() < taken or not m.group()[:1].isupper():
+                continue
+            first = (m.group(), m.start(), m.end())
+            if not _capital(text, first):
+                continue
+            run = _run(text, first, _TOKEN.finditer(text, m.end(), limit))
+            yield run
+            taken = run[-1][2]
 
-    def tok(k: int) -> Token:
-        return matches[k].group(), matches[k].start(), matches[k].end()
 
-    i = 0
-    for first in [k for k, m in enumerate(matches) if m.group()[:1].isupper()]:
-        if first < i or not _capital(text, tok(first)):
-            continue
-        run = [tok(first)]
-        while not _POSSESSIVE.search(run[-1][0]):
-            k = len(run) + first
-            joiners: list[Token] = []
-            while (
-                k < len(matches)
-                and len(joiners) < 2
-                and matches[k].group() in JOINERS
-                and _joined(text, tok(k - 1), tok(k))
-            ):
-                joiners.append(tok(k))
-                k += 1
-            if k >= len(matches) or not _joined(text, tok(k - 1), tok(k)):
+def _run(text: str, first: Token, after: Iterator[re.Match[str]]) -> list[Token]:
+    """The run that starts with ``first``; ``after`` reads the tokens that follow it."""
+    following: list[Token] = []
+
+    def tok(k: int) -> Token | None:  # the k-th token after ``first``
+        while len(following) <= k:
+            m = next(after, None)
+            if m is None:
+                return None
+            following.append((m.group(), m.start(), m.end()))
+        return following[k]
+
+    run = [first]
+    while not _POSSESSIVE.search(run[-1][0]):
+        k, prev = len(run) - 1, run[-1]
+        joiners: list[Token] = []
+        while len(joiners) < 2:
+            t = tok(k)
+            if t is None or t[0] not in JOINERS or not _joined(text, prev, t):
                 break
-            if not _capital(text, tok(k)) or not _joins(joiners):
-                break
-            run += [*joiners, tok(k)]
-        yield run
-        i = first + len(run)
+            joiners.append(t)
+            prev, k = t, k + 1
+        t = tok(k)
+        if t is None or not _joined(text, prev, t):
+            break
+        if not _capital(text, t) or not _joins(joiners):
+            break
+        run += [*joiners, t]
+    return run
 
 
 def _joins(joiners: list[Token]) -> bool:
