@@ -16,8 +16,8 @@ reads, over the scan's seconds).
 
 Peak memory: the client's is its own peak RSS (the scheduler runs in another process, as it
 would on a cluster); each Dask worker's is read in the worker (``VmHWM``, as ``getrusage``
-but not counting the process it was started from), and workers are restarted between runs
-so each run's peaks are its own. A local run's pool peak is its largest pool process
+but not counting the process it was started from), and each run has a cluster of its
+own, so each run's peaks are its own. A local run's pool peak is its largest pool process
 (``getrusage`` of the children: forked, they count pages they share with the client).
 First (``--peers``, 5,000 by default; 0 skips it), a generated week of that many posts is
 scanned against itself with an empty store, with each engine: the batch's own pairs are
@@ -30,18 +30,24 @@ posts and the last run's report folders stay in the cache.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import json
 import multiprocessing as mp
 import os
+import queue as queue_module
 import resource
 import shutil
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from corpus_gen import write_corpus
+
+if TYPE_CHECKING:
+    from overlap.engine.dask import DaskEngine
 
 TARGETS = {
     "dask_build_words_per_s": (">=", 2_000_000),
@@ -107,12 +113,25 @@ def _cpu() -> float:
 
 
 def run_client(name: str, root: Path, engine: dict[str, Any]) -> dict[str, Any]:
-    """Run one command in a fresh process and return its figures."""
+    """Run one command in a fresh process and return its figures.
+
+    Raises:
+        RuntimeError: The process ended without figures (its error is on stderr above).
+    """
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
     proc = ctx.Process(target=_run, args=(name, str(root), engine, queue))
     proc.start()
-    figures: dict[str, Any] = queue.get()
+    while True:
+        try:
+            figures: dict[str, Any] = queue.get(timeout=1.0)
+            break
+        except queue_module.Empty:
+            if not proc.is_alive() and queue.empty():
+                raise RuntimeError(
+                    f"the {name} run ({engine['name']} engine) ended with status "
+                    f"{proc.exitcode} and no figures"
+                ) from None
     proc.join()
     return figures
 
@@ -149,18 +168,55 @@ def corpus(cache: Path, size: int, args: argparse.Namespace) -> tuple[Path, dict
     return root, {"generate_seconds": round(time.perf_counter() - t0, 1), "planted_copies": planted}
 
 
-def _engine_runs(root: Path, tag: str, engine: dict[str, Any], cluster: Any) -> dict[str, Any]:
+@contextlib.contextmanager
+def _fresh_cluster(workers: int) -> Iterator[DaskEngine]:
+    """A local Dask cluster of ``workers`` new processes, closed after one run.
+
+    A cluster per run, so that each run's worker peaks are its own: restarting the workers
+    of one cluster instead (``Client.restart``) twice failed to get them back within its
+    timeout after a build on this loaded 2-core machine, which lost the whole benchmark.
+    """
+    from overlap.engine.dask import DaskEngine
+
+    cluster = DaskEngine.start(None, workers)
+    try:
+        yield cluster
+    finally:
+        cluster.close()
+
+
+#: A fresh local Dask cluster for one run, or None for the local engine.
+Clusters: TypeAlias = "Callable[[], contextlib.AbstractContextManager[DaskEngine]] | None"
+
+
+def _dask_spec(cluster: DaskEngine) -> dict[str, Any]:
+    return {"name": "dask", "scheduler": cluster.client.scheduler_info()["address"]}
+
+
+def _measured_run(
+    name: str, root: Path, engine: dict[str, Any], clusters: Clusters
+) -> tuple[dict[str, Any], int]:
+    """One run's figures, its Dask workers' CPU counted in; the largest worker's peak (0 on
+    the local engine)."""
+    if clusters is None:
+        return run_client(name, root, engine), 0
+    with clusters() as cluster:
+        before = sum(cluster.client.run(_worker_cpu).values())
+        got = run_client(name, root, _dask_spec(cluster))
+        got["cpu_seconds"] += sum(cluster.client.run(_worker_cpu).values()) - before
+        return got, max(cluster.peak_memory().values())
+
+
+def _engine_runs(
+    root: Path, tag: str, engine: dict[str, Any], clusters: Clusters
+) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     # A store an interrupted run left would be added to, not built: build it anew.
     shutil.rmtree(root / f"store-{tag}", ignore_errors=True)
     for name in ("build", "scan"):
-        before = sum(cluster.client.run(_worker_cpu).values()) if cluster else 0.0
-        got = run_client(name, root, engine)
-        if cluster:
-            workers = cluster.peak_memory()
-            got["cpu_seconds"] += sum(cluster.client.run(_worker_cpu).values()) - before
-            figures[f"{tag}_{name}_worker_peak_gib"] = round(max(workers.values()) / GIB, 3)
-            cluster.client.restart()  # fresh worker processes: the next run's peaks are its own
+        got, worker_peak = _measured_run(name, root, engine, clusters)
+        if clusters is not None:
+            figures[f"{tag}_{name}_worker_peak_gib"] = round(worker_peak / GIB, 3)
         else:
             figures[f"{tag}_{name}_pool_peak_gib"] = round(got["pool_peak"] / GIB, 3)
         got.pop("pool_peak")
@@ -187,13 +243,9 @@ def _engine_runs(root: Path, tag: str, engine: dict[str, Any], cluster: Any) -> 
     return figures
 
 
-def _peer_run(root: Path, tag: str, engine: dict[str, Any], cluster: Any) -> dict[str, Any]:
+def _peer_run(root: Path, tag: str, engine: dict[str, Any], clusters: Clusters) -> dict[str, Any]:
     """Scan a generated week against itself (no stored posts): seconds and CPU used."""
-    before = sum(cluster.client.run(_worker_cpu).values()) if cluster else 0.0
-    got = run_client("peers", root, engine)
-    if cluster:
-        got["cpu_seconds"] += sum(cluster.client.run(_worker_cpu).values()) - before
-        cluster.client.restart()
+    got, _ = _measured_run("peers", root, engine, clusters)
     shutil.rmtree(root / f"store-empty-{tag}", ignore_errors=True)
     return {
         f"{tag}_peers_seconds": round(got["seconds"], 2),
@@ -203,24 +255,19 @@ def _peer_run(root: Path, tag: str, engine: dict[str, Any], cluster: Any) -> dic
     }
 
 
-Runs = Callable[[Path, str, dict[str, Any], Any], dict[str, Any]]
+Runs = Callable[[Path, str, dict[str, Any], Clusters], dict[str, Any]]
 
 
 def _each_engine(root: Path, args: argparse.Namespace, runs: Runs, reports: str) -> dict[str, Any]:
     """``runs`` on a local Dask cluster and on the local engine (as asked), and whether the
     two wrote the same findings (``<reports>-dask`` against ``<reports>-local``)."""
-    from overlap.engine.dask import DaskEngine
-
     figures: dict[str, Any] = {"cores": len(os.sched_getaffinity(0)), "workers": args.workers}
     if not args.skip_dask:
         t0 = time.perf_counter()
-        cluster = DaskEngine.start(None, args.workers)
-        figures["dask_cluster_start_seconds"] = round(time.perf_counter() - t0, 2)
-        dask = {"name": "dask", "scheduler": cluster.client.scheduler_info()["address"]}
-        try:
-            figures.update(runs(root, "dask", dask, cluster))
-        finally:
-            cluster.close()
+        with _fresh_cluster(args.workers):
+            figures["dask_cluster_start_seconds"] = round(time.perf_counter() - t0, 2)
+        dask = {"name": "dask"}  # its scheduler's address: each run's own cluster
+        figures.update(runs(root, "dask", dask, functools.partial(_fresh_cluster, args.workers)))
     if not args.skip_local:
         figures.update(runs(root, "local", {"name": "local", "workers": args.workers}, None))
     if not (args.skip_local or args.skip_dask):
