@@ -39,6 +39,7 @@ import queue as queue_module
 import resource
 import shutil
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -365,4 +366,10 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        print("interrupted: a store left half-built is built anew next time", file=sys.stderr)
+        raise SystemExit(130) from None
+    except RuntimeError as exc:  # a run failed: its own error is printed above
+        raise SystemExit(f"error: {exc}") from None
