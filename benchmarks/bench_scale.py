@@ -41,7 +41,7 @@ import shutil
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -169,21 +169,17 @@ def corpus(cache: Path, size: int, args: argparse.Namespace) -> tuple[Path, dict
     return root, {"generate_seconds": round(time.perf_counter() - t0, 1), "planted_copies": planted}
 
 
-@contextlib.contextmanager
-def _fresh_cluster(workers: int) -> Iterator[DaskEngine]:
+def _fresh_cluster(workers: int) -> contextlib.AbstractContextManager[DaskEngine]:
     """A local Dask cluster of ``workers`` new processes, closed after one run.
 
     A cluster per run, so that each run's worker peaks are its own: restarting the workers
     of one cluster instead (``Client.restart``) twice failed to get them back within its
     timeout after a build on this loaded 2-core machine, which lost the whole benchmark.
     """
-    from overlap.engine.dask import DaskEngine
+    from overlap.engine import EngineSpec
+    from overlap.engine.choice import open_engine
 
-    cluster = DaskEngine.start(None, workers)
-    try:
-        yield cluster
-    finally:
-        cluster.close()
+    return open_engine(EngineSpec(name="dask", workers=workers))  # type: ignore[return-value]
 
 
 #: A fresh local Dask cluster for one run, or None for the local engine.
