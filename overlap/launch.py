@@ -75,8 +75,11 @@ def end_now(done: SystemExit) -> None:
     A scan of thousands of posts leaves hundreds of megabytes of objects; the interpreter
     frees them one by one at exit, which took most of a second, and the kernel frees them at
     once. Exit handlers run (logs are flushed and closed), then the output is flushed, as at
-    any exit. Returns, for the usual exit, where another thread still runs (the interpreter
-    waits for it) or the output cannot be flushed (the interpreter reports it).
+    any exit; a stream closed before the process started (``>&-``: Python's is None) has
+    nothing to flush. Returns, for the usual exit, where another thread still runs (the
+    interpreter waits for it) or the output cannot be flushed (the interpreter reports it).
+    A message given as ``done``'s code is printed here and ``done``'s code becomes 1, so
+    that the usual exit, if it follows, does not print it again.
     """
     if threading.active_count() > 1:
         return
@@ -86,12 +89,14 @@ def end_now(done: SystemExit) -> None:
     elif isinstance(code, int):
         status = code
     else:  # a message: printed, and the status is 1
-        sys.stderr.write(f"{code}\n")
-        status = 1
+        if sys.stderr is not None:
+            sys.stderr.write(f"{code}\n")
+        status = done.code = 1
     atexit._run_exitfuncs()
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
     except (OSError, ValueError):
         return
     os._exit(status)

@@ -71,3 +71,49 @@ def test_a_message_given_as_the_status_is_printed_and_ends_with_one() -> None:
         [sys.executable, "-c", code], env=ENV, capture_output=True, text=True, timeout=60
     )
     assert (done.returncode, done.stderr) == (1, "stopped: no store\n")
+
+
+def _closed(fd: int) -> None:
+    os.close(fd)
+
+
+def test_a_command_run_with_its_output_closed_keeps_its_status() -> None:
+    # `overlap --help >&-` in a cron line: Python then has no sys.stdout (or sys.stderr).
+    for fd, argv, status in [
+        (1, ["overlap", "--help"], 0),
+        (1, ["overlap", "scan", "--no-such-option"], 2),
+        (2, ["overlap", "--help"], 0),
+        (2, ["overlap", "scan", "--no-such-option"], 2),
+    ]:
+        done = subprocess.run(
+            [sys.executable, "-c", f"import sys; sys.argv = {argv!r}\n"
+             "from overlap.launch import main\nmain()"],
+            env=ENV,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            preexec_fn=lambda fd=fd: _closed(fd),  # type: ignore[misc]
+        )  # fmt: skip
+        assert done.returncode == status, (fd, argv, done.stderr)
+        assert "Traceback" not in done.stderr
+
+
+def test_a_message_is_printed_once_when_the_output_then_fails() -> None:
+    # Output that cannot be flushed after the message: the usual exit follows, and says the
+    # status only (the message was printed already).
+    code = (
+        "import sys\n"
+        "from overlap.launch import end_now\n"
+        "done = SystemExit('stopped: no store')\n"
+        "class Broken:\n"
+        "    def write(self, text): sys.__stderr__.write(text)\n"
+        "    def flush(self): raise OSError('gone')\n"
+        "sys.stdout = Broken()\n"
+        "end_now(done)\n"
+        "raise done\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=ENV, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode != 0
+    assert done.stderr.count("stopped: no store") == 1
